@@ -1,0 +1,19 @@
+package io.ringlb.api;
+
+import java.util.Optional;
+
+/** The parts of an incoming request that a {@link RequestKeyExtractor} may hash. */
+public interface RequestAttributes {
+
+  /** The request path, starting with {@code /}. */
+  String path();
+
+  Optional<String> header(String name);
+
+  Optional<String> queryParameter(String name);
+
+  Optional<String> cookie(String name);
+
+  /** The address of the client that sent the request to the balancer. */
+  String clientAddress();
+}

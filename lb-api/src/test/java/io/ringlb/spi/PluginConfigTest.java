@@ -1,0 +1,52 @@
+package io.ringlb.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringlb.api.InvalidConfigException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PluginConfigTest {
+
+  private enum Probing { QUADRATIC, LINEAR_SCAN }
+
+  private final PluginConfig config =
+      PluginConfig.of(
+          "lb.strategy.classic",
+          Map.of(
+              "lb.strategy.classic.slots", " 1024 ",
+              "lb.strategy.classic.probing", "Linear-Scan",
+              "lb.strategy.classic.bad", "12x",
+              "lb.strategy.classic.empty", "",
+              "lb.strategy.ring.points", "100",
+              "lb.strategy", "classic"));
+
+  @Test
+  void seesOnlyItsOwnPrefix() {
+    assertThat(config.names()).containsExactlyInAnyOrder("slots", "probing", "bad", "empty");
+    assertThat(config.key("slots")).isEqualTo("lb.strategy.classic.slots");
+  }
+
+  @Test
+  void readsTypedValuesAndDefaults() {
+    assertThat(config.integer("slots", 512, 1, 1 << 20)).isEqualTo(1024);
+    assertThat(config.integer("absent", 512, 1, 1 << 20)).isEqualTo(512);
+    assertThat(config.integer("empty", 7, 1, 10)).isEqualTo(7);
+    assertThat(config.option("probing", Probing.class, Probing.QUADRATIC)).isEqualTo(Probing.LINEAR_SCAN);
+    assertThat(config.option("absent", Probing.class, Probing.QUADRATIC)).isEqualTo(Probing.QUADRATIC);
+  }
+
+  @Test
+  void namesTheKeyAndTheAcceptedValuesWhenAValueIsBad() {
+    assertThatThrownBy(() -> config.integer("bad", 1, 1, 10))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.strategy.classic.bad: '12x' is not an integer (accepted: 1..10)")
+        .extracting(e -> ((InvalidConfigException) e).key())
+        .isEqualTo("lb.strategy.classic.bad");
+    assertThatThrownBy(() -> config.integer("slots", 1, 1, 512))
+        .hasMessage("lb.strategy.classic.slots: 1024 is out of range (accepted: 1..512)");
+    assertThatThrownBy(() -> config.option("bad", Probing.class, Probing.QUADRATIC))
+        .hasMessage("lb.strategy.classic.bad: '12x' is not accepted (accepted: quadratic, linear-scan)");
+  }
+}
