@@ -1,0 +1,13 @@
+package io.ringlb.core.key;
+
+import io.ringlb.api.RequestAttributes;
+import io.ringlb.api.RequestKeyExtractor;
+
+/** Keys a request by its path, so one path always reaches the same replica. */
+record PathKey() implements RequestKeyExtractor {
+
+  @Override
+  public long keyOf(RequestAttributes request) {
+    return StringKeys.of(request.path());
+  }
+}

@@ -1,0 +1,38 @@
+package io.ringlb.core.routing;
+
+import io.ringlb.api.HashRing;
+import io.ringlb.api.InvalidConfigException;
+import io.ringlb.spi.HashStrategyProvider;
+import io.ringlb.spi.PluginConfig;
+import io.ringlb.spi.PluginRegistry;
+import io.ringlb.spi.UnknownPluginException;
+import java.util.Map;
+
+/** Builds the empty ring that configuration asks for: {@code lb.strategy} and its settings. */
+public final class HashStrategies {
+
+  /** The property that names the strategy. */
+  public static final String KEY = "lb.strategy";
+
+  /** The strategy used when {@link #KEY} is not set: SPEC.md says why it is not {@code classic}. */
+  public static final String DEFAULT = "ring";
+
+  private HashStrategies() {}
+
+  /**
+   * @param properties the application's properties; the strategy reads those under {@code
+   *     lb.strategy.<name>.}
+   * @throws InvalidConfigException naming {@code lb.strategy} and the strategies available when
+   *     the name is unknown, or naming the setting a strategy refuses
+   */
+  public static HashRing emptyRing(PluginRegistry<HashStrategyProvider> registry, Map<String, String> properties) {
+    String name = properties.getOrDefault(KEY, DEFAULT).strip();
+    HashStrategyProvider provider;
+    try {
+      provider = registry.select(name);
+    } catch (UnknownPluginException unknown) {
+      throw new InvalidConfigException(KEY, unknown.getMessage());
+    }
+    return provider.create(PluginConfig.of(KEY + "." + name, properties));
+  }
+}

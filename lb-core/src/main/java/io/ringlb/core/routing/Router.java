@@ -1,0 +1,56 @@
+package io.ringlb.core.routing;
+
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * Holds the current ring and answers, for a request key, the replicas to try in order.
+ *
+ * <p>Routing reads one volatile reference and never locks; changes build a new immutable ring
+ * and swap it in, so a request routes on one consistent snapshot even while replicas come and
+ * go.
+ */
+public final class Router {
+
+  private final AtomicReference<HashRing> current;
+  private final int attempts;
+
+  /**
+   * @param ring the ring to start with, usually empty
+   * @param attempts how many distinct replicas a request may try, at least 1
+   */
+  public Router(HashRing ring, int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be >= 1, was " + attempts);
+    }
+    this.current = new AtomicReference<>(Objects.requireNonNull(ring, "ring"));
+    this.attempts = attempts;
+  }
+
+  /** The ring requests are routed on now. */
+  public HashRing ring() {
+    return current.get();
+  }
+
+  /** The replicas to try for {@code key}, first choice first; empty when the ring is empty. */
+  public List<Replica> candidates(long key) {
+    return current.get().candidates(key, attempts);
+  }
+
+  /**
+   * Replaces the ring with {@code change} applied to it and returns the new ring. The change
+   * may run more than once when updates race, so it must be free of side effects; {@code
+   * HashRing}'s own {@code with} and {@code without} are.
+   */
+  public HashRing update(UnaryOperator<HashRing> change) {
+    return current.updateAndGet(change);
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+}

@@ -1,0 +1,46 @@
+package io.ringlb.core;
+
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The simplest ring there is, key mod N in name order: enough to test what holds rings. */
+public record ModuloRing(ReplicaSet replicas) implements HashRing {
+
+  public static ModuloRing of(String... names) {
+    HashRing ring = new ModuloRing(ReplicaSet.empty());
+    for (int i = 0; i < names.length; i++) {
+      ring = ring.with(new Replica(names[i], i + 1, "127.0.0.1", 9000 + i));
+    }
+    return (ModuloRing) ring;
+  }
+
+  @Override
+  public Optional<Replica> route(long key) {
+    List<Replica> first = candidates(key, 1);
+    return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0));
+  }
+
+  @Override
+  public List<Replica> candidates(long key, int limit) {
+    List<Replica> out = new ArrayList<>();
+    int n = replicas.size();
+    for (int k = 0; k < Math.min(limit, n); k++) {
+      out.add(replicas.get((int) Math.floorMod(key + k, (long) n)));
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public HashRing with(Replica replica) {
+    return new ModuloRing(replicas.with(replica));
+  }
+
+  @Override
+  public HashRing without(String name) {
+    return new ModuloRing(replicas.without(name));
+  }
+}

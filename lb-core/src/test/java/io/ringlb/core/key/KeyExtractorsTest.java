@@ -1,0 +1,73 @@
+package io.ringlb.core.key;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringlb.api.InvalidConfigException;
+import io.ringlb.api.RequestAttributes;
+import io.ringlb.api.RequestKeyExtractor;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class KeyExtractorsTest {
+
+  private record Request(String path, Map<String, String> headers, Map<String, String> query,
+      Map<String, String> cookies, String clientAddress) implements RequestAttributes {
+    static Request of(String path, String client) {
+      return new Request(path, Map.of(), Map.of(), Map.of(), client);
+    }
+    @Override public Optional<String> header(String name) { return Optional.ofNullable(headers.get(name)); }
+    @Override public Optional<String> queryParameter(String name) { return Optional.ofNullable(query.get(name)); }
+    @Override public Optional<String> cookie(String name) { return Optional.ofNullable(cookies.get(name)); }
+  }
+
+  private final Request alice =
+      new Request("/home", Map.of("X-User", "alice"), Map.of("user", "alice"), Map.of("sid", "alice"), "10.0.0.1");
+  private final Request bob =
+      new Request("/home", Map.of("X-User", "bob"), Map.of("user", "bob"), Map.of("sid", "bob"), "10.0.0.2");
+
+  @Test
+  void randomIdIsTheExercisesSixDigitId() {
+    RequestKeyExtractor randomId = KeyExtractors.parse("random-id", new SplittableRandom(7));
+
+    IntStream.range(0, 10_000).mapToLong(i -> randomId.keyOf(alice)).forEach(key -> assertThat(key).isBetween(100_000L, 999_999L));
+    assertThat(IntStream.range(0, 100).mapToLong(i -> randomId.keyOf(alice)).distinct().count()).isGreaterThan(90);
+  }
+
+  @Test
+  void samePathSameKeyOtherPathOtherKey() {
+    RequestKeyExtractor path = KeyExtractors.parse("path");
+
+    assertThat(path.keyOf(Request.of("/a/b", "x"))).isEqualTo(path.keyOf(Request.of("/a/b", "y")));
+    assertThat(path.keyOf(Request.of("/a/b", "x"))).isNotEqualTo(path.keyOf(Request.of("/a/c", "x")));
+  }
+
+  @Test
+  void headerQueryCookieAndClientAddressKeyByTheirValue() {
+    for (String spec : new String[] {"header:X-User", "query:user", "cookie:sid", "client-address"}) {
+      RequestKeyExtractor extractor = KeyExtractors.parse(spec);
+
+      assertThat(extractor.keyOf(alice)).as(spec).isEqualTo(extractor.keyOf(alice)).isNotEqualTo(extractor.keyOf(bob));
+    }
+    assertThat(KeyExtractors.parse("header:X-User").keyOf(alice)).isEqualTo(KeyExtractors.parse("cookie:sid").keyOf(alice));
+  }
+
+  @Test
+  void aRequestWithoutTheValueGetsARandomId() {
+    RequestKeyExtractor header = KeyExtractors.parse("header:X-Tenant", new SplittableRandom(1));
+
+    assertThat(header.keyOf(alice)).isBetween(100_000L, 999_999L);
+  }
+
+  @Test
+  void refusesWhatItCannotParseNamingTheKeyAndTheAcceptedForms() {
+    assertThatThrownBy(() -> KeyExtractors.parse("uri"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.key: 'uri' is not accepted (accepted: random-id, path, header:<name>, query:<name>, cookie:<name>, client-address)");
+    assertThatThrownBy(() -> KeyExtractors.parse("header:")).hasMessage("lb.key: 'header' needs a name, as in 'header:<name>'");
+    assertThatThrownBy(() -> KeyExtractors.parse("path:/x")).hasMessageStartingWith("lb.key: 'path' takes no ':<name>'");
+  }
+}
