@@ -60,7 +60,7 @@ public final class KeyExtractors {
         yield new AttributeKey(trimmed, request -> request.cookie(name), fallback);
       }
       default -> throw new InvalidConfigException(KEY, "'" + spec + "' is not accepted (accepted: " + ACCEPTED + ")");
-        };
+    };
   }
 
   private static RequestKeyExtractor noArgument(String kind, String argument, RequestKeyExtractor extractor) {

@@ -1,0 +1,169 @@
+package io.ringlb.strategy.classic;
+
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The exercise's consistent hash map: an array of M slots in which each replica holds K
+ * virtual servers at {@code Phi(id, j)}, probing past taken slots; a request goes to the first
+ * virtual server clockwise from {@code H(key)}.
+ *
+ * <p>Like the exercise's map, this one remembers history: a replica added later probes around
+ * the slots earlier ones hold, and nobody else moves. That is what keeps keys from moving
+ * between replicas that stay; the price is that two rings holding the same replicas may differ
+ * if the replicas arrived in another order.
+ */
+final class ClassicRing implements HashRing {
+
+  private static final int FREE = -1;
+
+  private final ClassicSettings settings;
+  private final ReplicaSet replicas;
+  /** For each slot, the index in {@link #replicas} of the virtual server there, or FREE. */
+  private final int[] owners;
+  /** For each slot, the first slot at or clockwise after it that holds a virtual server. */
+  private final int[] nextTaken;
+  /** {@link #replicas} as an array, for the routing loop. */
+  private final Replica[] byIndex;
+
+  private ClassicRing(ClassicSettings settings, ReplicaSet replicas, int[] owners) {
+    this.settings = settings;
+    this.replicas = replicas;
+    this.owners = owners;
+    this.nextTaken = nextTaken(owners);
+    this.byIndex = replicas.toArray();
+  }
+
+  static ClassicRing empty(ClassicSettings settings) {
+    int[] owners = new int[settings.slots()];
+    Arrays.fill(owners, FREE);
+    return new ClassicRing(settings, ReplicaSet.empty(), owners);
+  }
+
+  @Override
+  public Optional<Replica> route(long key) {
+    if (byIndex.length == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(byIndex[owners[nextTaken[requestSlot(key)]]]);
+  }
+
+  @Override
+  public List<Replica> candidates(long key, int limit) {
+    int wanted = Math.min(limit, byIndex.length);
+    List<Replica> found = new ArrayList<>(wanted);
+    if (wanted <= 0) {
+      return List.of();
+    }
+    boolean[] seen = new boolean[byIndex.length];
+    int slot = nextTaken[requestSlot(key)];
+    for (int step = 0; step < owners.length && found.size() < wanted; step++) {
+      int owner = owners[slot];
+      if (!seen[owner]) {
+        seen[owner] = true;
+        found.add(byIndex[owner]);
+      }
+      slot = nextTaken[(slot + 1) % owners.length];
+    }
+    return List.copyOf(found);
+  }
+
+  @Override
+  public ReplicaSet replicas() {
+    return replicas;
+  }
+
+  /**
+   * Places the new replica's virtual servers into free slots; those of the replicas already
+   * here stay where they are.
+   */
+  @Override
+  public HashRing with(Replica replica) {
+    ReplicaSet next = replicas.with(replica);
+    if (next.size() > settings.capacity()) {
+      throw new IllegalStateException("the classic ring is full: " + settings.slots() + " slots hold "
+          + settings.capacity() + " replicas of " + settings.virtualServers() + " virtual servers");
+    }
+    int newIndex = next.indexOf(replica.name());
+    int[] placed = new int[owners.length];
+    for (int slot = 0; slot < owners.length; slot++) {
+      int owner = owners[slot];
+      // indexes at or past the newcomer's place in name order shift up by one
+      placed[slot] = owner == FREE || owner < newIndex ? owner : owner + 1;
+    }
+    for (int j = 0; j < settings.virtualServers(); j++) {
+      placed[freeSlotFor(placed, settings.serverHash().slot(replica.id(), j, placed.length))] = newIndex;
+    }
+    return new ClassicRing(settings, next, placed);
+  }
+
+  @Override
+  public HashRing without(String name) {
+    int gone = replicas.indexOf(name);
+    if (gone < 0) {
+      return this;
+    }
+    int[] left = new int[owners.length];
+    for (int slot = 0; slot < owners.length; slot++) {
+      int owner = owners[slot];
+      left[slot] = owner == gone ? FREE : owner > gone ? owner - 1 : owner;
+    }
+    return new ClassicRing(settings, replicas.without(name), left);
+  }
+
+  /** The slot a replica's virtual server claims, by {@link ClassicSettings#probing()}. */
+  private int freeSlotFor(int[] taken, int home) {
+    int slots = taken.length;
+    for (long attempt = 0; attempt < slots; attempt++) {
+      int slot = (int) ((home + settings.probing().offset(attempt)) % slots);
+      if (taken[slot] == FREE) {
+        return slot;
+      }
+    }
+    // Quadratic probing over a power-of-two M reaches only some slots; rather than refuse a
+    // replica the ring has room for, take the next free slot clockwise.
+    for (int step = 1; step < slots; step++) {
+      int slot = (home + step) % slots;
+      if (taken[slot] == FREE) {
+        return slot;
+      }
+    }
+    throw new IllegalStateException("no free slot left among " + slots);
+  }
+
+  private int requestSlot(long key) {
+    return settings.requestHash().slot(key, 0, owners.length);
+  }
+
+  /** The lookup table that makes routing one array read instead of a scan. */
+  private static int[] nextTaken(int[] owners) {
+    int slots = owners.length;
+    int[] next = new int[slots];
+    int last = FREE;
+    // walk the circle twice backwards so slots before the first taken one wrap around
+    for (int step = 2 * slots - 1; step >= 0; step--) {
+      int slot = step % slots;
+      if (owners[slot] != FREE) {
+        last = slot;
+      }
+      next[slot] = last;
+    }
+    return next;
+  }
+
+  /** The slot of each virtual server, for tests that check the map by hand. */
+  int[] slotsOf(String name) {
+    int index = replicas.indexOf(name);
+    return java.util.stream.IntStream.range(0, owners.length).filter(slot -> owners[slot] == index).toArray();
+  }
+
+  @Override
+  public String toString() {
+    return "classic" + replicas;
+  }
+}
