@@ -1,0 +1,150 @@
+package io.ringlb.strategy.maglev;
+
+import com.dynatrace.hash4j.hashing.Hasher64;
+import com.dynatrace.hash4j.hashing.Hashing;
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maglev hashing (Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load
+ * Balancer", NSDI 2016, section 3.4). Each replica walks its own permutation of the table,
+ * {@code offset + k * skip mod M} with offset and skip from its name, and the replicas take
+ * turns claiming the next entry of their walk that is still free. A key is one table read.
+ *
+ * <p>The table is a function of the set of names (replicas take turns in name order), so the
+ * same replicas make the same table in any order. Disruption is minimal only approximately:
+ * the turns interleave differently when a replica joins, so a few entries change hands between
+ * replicas that stay.
+ */
+final class MaglevRing implements HashRing {
+
+  private static final Hasher64 OFFSET_HASH = Hashing.xxh3_64(0x6d61676c65764f46L);
+  private static final Hasher64 SKIP_HASH = Hashing.xxh3_64(0x6d61676c6576536bL);
+  private static final Hasher64 KEY_HASH = Hashing.xxh3_64();
+
+  private final int tableSize;
+  private final ReplicaSet replicas;
+  /** Entry e serves the keys whose hash reduces to e; empty when there is no replica. */
+  private final Replica[] table;
+
+  private MaglevRing(int tableSize, ReplicaSet replicas) {
+    if (replicas.size() > tableSize) {
+      throw new IllegalStateException(
+          "a maglev table of " + tableSize + " entries holds at most " + tableSize + " replicas");
+    }
+    this.tableSize = tableSize;
+    this.replicas = replicas;
+    this.table = populate(replicas.toArray(), tableSize);
+  }
+
+  static MaglevRing empty(int tableSize) {
+    return new MaglevRing(tableSize, ReplicaSet.empty());
+  }
+
+  @Override
+  public Optional<Replica> route(long key) {
+    return table.length == 0 ? Optional.empty() : Optional.of(table[entry(key)]);
+  }
+
+  /** The entry of the key's hash, by Lemire's multiply-shift reduction instead of a division. */
+  private int entry(long key) {
+    return (int) (((KEY_HASH.hashLongToLong(key) >>> 32) * tableSize) >>> 32);
+  }
+
+  /**
+   * The routed replica, then the next distinct replicas along the table; the table is spread
+   * evenly, so the second choices of a replica's keys fall on every other replica.
+   */
+  @Override
+  public List<Replica> candidates(long key, int limit) {
+    int wanted = Math.min(limit, replicas.size());
+    if (wanted <= 0) {
+      return List.of();
+    }
+    List<Replica> found = new ArrayList<>(wanted);
+    int at = entry(key);
+    for (int step = 0; step < tableSize && found.size() < wanted; step++) {
+      Replica replica = table[at];
+      if (!found.contains(replica)) {
+        found.add(replica);
+      }
+      at = at + 1 == tableSize ? 0 : at + 1;
+    }
+    return List.copyOf(found);
+  }
+
+  @Override
+  public ReplicaSet replicas() {
+    return replicas;
+  }
+
+  @Override
+  public HashRing with(Replica replica) {
+    return new MaglevRing(tableSize, replicas.with(replica));
+  }
+
+  @Override
+  public HashRing withAll(Collection<? extends Replica> more) {
+    return new MaglevRing(tableSize, replicas.withAll(more));
+  }
+
+  @Override
+  public HashRing without(String name) {
+    return replicas.contains(name) ? new MaglevRing(tableSize, replicas.without(name)) : this;
+  }
+
+  /** The paper's population loop (its pseudocode 1), with each walk advanced incrementally. */
+  private static Replica[] populate(Replica[] replicas, int size) {
+    if (replicas.length == 0) {
+      return new Replica[0];
+    }
+    int[] next = new int[replicas.length];
+    int[] skip = new int[replicas.length];
+    for (int r = 0; r < replicas.length; r++) {
+      String name = replicas[r].name();
+      next[r] = (int) Long.remainderUnsigned(OFFSET_HASH.hashCharsToLong(name), size);
+      skip[r] = (int) Long.remainderUnsigned(SKIP_HASH.hashCharsToLong(name), size - 1) + 1;
+    }
+    int[] owner = new int[size];
+    Arrays.fill(owner, -1);
+    int filled = 0;
+    while (true) {
+      for (int r = 0; r < replicas.length; r++) {
+        int c = next[r];
+        while (owner[c] >= 0) {
+          c = advance(c, skip[r], size);
+        }
+        owner[c] = r;
+        next[r] = advance(c, skip[r], size);
+        if (++filled == size) {
+          Replica[] table = new Replica[size];
+          for (int e = 0; e < size; e++) {
+            table[e] = replicas[owner[e]];
+          }
+          return table;
+        }
+      }
+    }
+  }
+
+  private static int advance(int entry, int skip, int size) {
+    int next = entry + skip;
+    return next >= size ? next - size : next;
+  }
+
+  /** How many table entries the named replica owns, for tests of the population. */
+  int entriesOf(String name) {
+    return (int) Arrays.stream(table).filter(replica -> replica.name().equals(name)).count();
+  }
+
+  @Override
+  public String toString() {
+    return "maglev(" + tableSize + ")" + replicas;
+  }
+}

@@ -1,0 +1,62 @@
+package io.ringlb.strategy.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringlb.api.HashRing;
+import io.ringlb.api.InvalidConfigException;
+import io.ringlb.core.stats.LoadDistribution;
+import io.ringlb.spi.HashStrategyProvider;
+import io.ringlb.spi.PluginConfig;
+import io.ringlb.strategy.testkit.EvenSpreadContract;
+import io.ringlb.strategy.testkit.MinimalMovementContract;
+import io.ringlb.strategy.testkit.Replicas;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RingStrategyTest implements EvenSpreadContract, MinimalMovementContract {
+
+  @Override
+  public HashStrategyProvider provider() {
+    return new RingStrategyProvider();
+  }
+
+  private HashRing ring(int points, int replicas) {
+    return provider()
+        .create(PluginConfig.of("lb.strategy.ring", Map.of("lb.strategy.ring.points", String.valueOf(points))))
+        .withAll(Replicas.numbered(1, replicas));
+  }
+
+  @Test
+  void theSameReplicasMakeTheSameRingInAnyOrder() {
+    HashRing forward = provider().create(config()).withAll(Replicas.numbered(1, 6));
+    HashRing backward = provider().create(config()).withAll(Replicas.numbered(1, 6).reversed());
+    HashRing oneByOne = provider().create(config());
+    for (var replica : List.of(Replicas.numbered(4), Replicas.numbered(1), Replicas.numbered(6),
+        Replicas.numbered(2), Replicas.numbered(5), Replicas.numbered(3))) {
+      oneByOne = oneByOne.with(replica);
+    }
+
+    for (long key : keys()) {
+      assertThat(backward.route(key)).isEqualTo(forward.route(key));
+      assertThat(oneByOne.candidates(key, 6)).isEqualTo(forward.candidates(key, 6));
+    }
+  }
+
+  @Test
+  void morePointsSpreadKeysMoreEvenly() {
+    double few = LoadDistribution.of(ring(4, 5), keys()).coefficientOfVariation();
+    double many = LoadDistribution.of(ring(1024, 5), keys()).coefficientOfVariation();
+
+    System.out.printf("[ring] N=5 cv with 4 points %.3f, with 1024 points %.3f%n", few, many);
+    assertThat(many).isLessThan(few);
+  }
+
+  @Test
+  void refusesPointsOutOfRange() {
+    assertThatThrownBy(() -> ring(0, 1))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.strategy.ring.points: 0 is out of range (accepted: 1..65536)");
+  }
+}
