@@ -3,7 +3,7 @@ package io.ringlb.strategy.classic;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
-import java.util.ArrayList;
+import io.ringlb.spi.DistinctReplicas;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -55,22 +55,15 @@ final class ClassicRing implements HashRing {
 
   @Override
   public List<Replica> candidates(long key, int limit) {
-    int wanted = Math.min(limit, byIndex.length);
-    List<Replica> found = new ArrayList<>(wanted);
-    if (wanted <= 0) {
+    DistinctReplicas found = new DistinctReplicas(Math.min(limit, byIndex.length));
+    if (found.isFull()) {
       return List.of();
     }
-    boolean[] seen = new boolean[byIndex.length];
     int slot = nextTaken[requestSlot(key)];
-    for (int step = 0; step < owners.length && found.size() < wanted; step++) {
-      int owner = owners[slot];
-      if (!seen[owner]) {
-        seen[owner] = true;
-        found.add(byIndex[owner]);
-      }
-      slot = nextTaken[(slot + 1) % owners.length];
+    for (int step = 0; step < owners.length && !found.offer(byIndex[owners[slot]]); step++) {
+      slot = nextTaken[slot + 1 == owners.length ? 0 : slot + 1];
     }
-    return List.copyOf(found);
+    return found.toList();
   }
 
   @Override

@@ -5,7 +5,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
-import java.util.ArrayList;
+import io.ringlb.spi.DistinctReplicas;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -63,20 +63,15 @@ final class MaglevRing implements HashRing {
    */
   @Override
   public List<Replica> candidates(long key, int limit) {
-    int wanted = Math.min(limit, replicas.size());
-    if (wanted <= 0) {
+    DistinctReplicas found = new DistinctReplicas(Math.min(limit, replicas.size()));
+    if (found.isFull()) {
       return List.of();
     }
-    List<Replica> found = new ArrayList<>(wanted);
     int at = entry(key);
-    for (int step = 0; step < tableSize && found.size() < wanted; step++) {
-      Replica replica = table[at];
-      if (!found.contains(replica)) {
-        found.add(replica);
-      }
+    for (int step = 0; step < tableSize && !found.offer(table[at]); step++) {
       at = at + 1 == tableSize ? 0 : at + 1;
     }
-    return List.copyOf(found);
+    return found.toList();
   }
 
   @Override

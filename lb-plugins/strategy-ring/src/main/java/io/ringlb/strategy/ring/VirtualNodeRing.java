@@ -5,7 +5,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
-import java.util.ArrayList;
+import io.ringlb.spi.DistinctReplicas;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -17,10 +17,14 @@ import java.util.Optional;
  * makes one ring whatever order they came in, and adding a replica moves keys only onto it.
  *
  * <p>Each node is one {@code long}: the high 48 bits of its position with its replica's index
- * in the low 16. One sorted array is half the memory of parallel position and owner arrays and
- * keeps a lookup's binary search on one cache line at the end; 48 bits still place a million
- * nodes with a chance of two sharing a position below one in five hundred, and a tie only
- * decides which of two adjacent nodes comes first.
+ * in the low 16, sorted. 48 bits still place a million nodes with a chance of two sharing a
+ * position below one in five hundred, and a tie only decides which of two adjacent nodes comes
+ * first.
+ *
+ * <p>A binary search over a million nodes misses the cache at nearly every step, so lookups go
+ * through a bucket index instead: the top bits of a position name a bucket, the index holds the
+ * first node of each, and a lookup scans the two or three nodes of one bucket. Two cache lines
+ * instead of twenty.
  */
 final class VirtualNodeRing implements HashRing {
 
@@ -32,7 +36,12 @@ final class VirtualNodeRing implements HashRing {
   private final int points;
   private final ReplicaSet replicas;
   private final Replica[] byIndex;
+  /** Sorted by position in unsigned order, with the sign bit flipped to sort as signed longs. */
   private final long[] nodes;
+  /** 64 minus the bits of a bucket number: {@code position >>> shift} is the bucket. */
+  private final int shift;
+  /** bucketStart[b] is the first node in bucket b or after it; one extra entry closes the last. */
+  private final int[] bucketStart;
 
   private VirtualNodeRing(int points, ReplicaSet replicas) {
     if (replicas.size() > MAX_REPLICAS) {
@@ -42,6 +51,10 @@ final class VirtualNodeRing implements HashRing {
     this.replicas = replicas;
     this.byIndex = replicas.toArray();
     this.nodes = nodes(byIndex, points);
+    // about two nodes a bucket
+    int bucketBits = Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(nodes.length, 1)));
+    this.shift = 64 - bucketBits;
+    this.bucketStart = bucketStarts(nodes, bucketBits, shift);
   }
 
   static VirtualNodeRing empty(int points) {
@@ -53,34 +66,37 @@ final class VirtualNodeRing implements HashRing {
     if (nodes.length == 0) {
       return Optional.empty();
     }
-    return Optional.of(byIndex[(int) (nodes[firstNodeFrom(XXH3.hashLongToLong(key))] & INDEX_MASK)]);
+    return Optional.of(byIndex[owner(firstNodeFrom(XXH3.hashLongToLong(key)))]);
   }
 
   @Override
   public List<Replica> candidates(long key, int limit) {
-    int wanted = Math.min(limit, byIndex.length);
-    if (wanted <= 0) {
+    DistinctReplicas found = new DistinctReplicas(Math.min(limit, byIndex.length));
+    if (found.isFull()) {
       return List.of();
     }
-    List<Replica> found = new ArrayList<>(wanted);
-    boolean[] seen = new boolean[byIndex.length];
     int node = firstNodeFrom(XXH3.hashLongToLong(key));
-    for (int step = 0; step < nodes.length && found.size() < wanted; step++) {
-      int owner = (int) (nodes[node] & INDEX_MASK);
-      if (!seen[owner]) {
-        seen[owner] = true;
-        found.add(byIndex[owner]);
-      }
+    for (int step = 0; step < nodes.length && !found.offer(byIndex[owner(node)]); step++) {
       node = node + 1 == nodes.length ? 0 : node + 1;
     }
-    return List.copyOf(found);
+    return found.toList();
   }
 
   /** The index of the first node at or clockwise after {@code position}, wrapping past the top. */
   private int firstNodeFrom(long position) {
-    int at = Arrays.binarySearch(nodes, position & ~INDEX_MASK);
-    int first = at >= 0 ? at : -at - 1;
-    return first == nodes.length ? 0 : first;
+    long unsigned = position & ~INDEX_MASK;
+    long target = unsigned ^ Long.MIN_VALUE;
+    int bucket = (int) (unsigned >>> shift);
+    int node = bucketStart[bucket];
+    int end = bucketStart[bucket + 1];
+    while (node < end && nodes[node] < target) {
+      node++;
+    }
+    return node == nodes.length ? 0 : node;
+  }
+
+  private int owner(int node) {
+    return (int) (nodes[node] & INDEX_MASK);
   }
 
   @Override
@@ -108,11 +124,26 @@ final class VirtualNodeRing implements HashRing {
     for (int index = 0; index < replicas.length; index++) {
       long seed = XXH3.hashCharsToLong(replicas[index].name());
       for (int p = 0; p < points; p++) {
-        nodes[index * points + p] = (XXH3.hashLongLongToLong(seed, p) & ~INDEX_MASK) | index;
+        long position = XXH3.hashLongLongToLong(seed, p) & ~INDEX_MASK;
+        nodes[index * points + p] = (position ^ Long.MIN_VALUE) | index;
       }
     }
     Arrays.sort(nodes);
     return nodes;
+  }
+
+  private static int[] bucketStarts(long[] nodes, int bucketBits, int shift) {
+    int buckets = 1 << bucketBits;
+    int[] starts = new int[buckets + 1];
+    int node = 0;
+    for (int bucket = 0; bucket < buckets; bucket++) {
+      starts[bucket] = node;
+      while (node < nodes.length && ((nodes[node] ^ Long.MIN_VALUE) >>> shift) == bucket) {
+        node++;
+      }
+    }
+    starts[buckets] = nodes.length;
+    return starts;
   }
 
   @Override

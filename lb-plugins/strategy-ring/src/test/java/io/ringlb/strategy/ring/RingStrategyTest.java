@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringlb.api.HashRing;
 import io.ringlb.api.InvalidConfigException;
+import io.ringlb.api.Replica;
 import io.ringlb.core.stats.LoadDistribution;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
@@ -51,6 +52,44 @@ class RingStrategyTest implements EvenSpreadContract, MinimalMovementContract {
 
     System.out.printf("[ring] N=5 cv with 4 points %.3f, with 1024 points %.3f%n", few, many);
     assertThat(many).isLessThan(few);
+  }
+
+  /** The ring's definition read literally: the first node at or after the key's hash, wrapping. */
+  private static String firstNodeClockwise(HashRing ring, int points, long key) {
+    com.dynatrace.hash4j.hashing.Hasher64 xxh3 = com.dynatrace.hash4j.hashing.Hashing.xxh3_64();
+    long position = xxh3.hashLongToLong(key) & ~0xFFFFL;
+    String next = null;
+    long nextAt = 0;
+    String lowest = null;
+    long lowestAt = 0;
+    for (Replica replica : ring.replicas().asList()) {
+      long seed = xxh3.hashCharsToLong(replica.name());
+      for (int p = 0; p < points; p++) {
+        long node = xxh3.hashLongLongToLong(seed, p) & ~0xFFFFL;
+        if (lowest == null || Long.compareUnsigned(node, lowestAt) < 0) {
+          lowest = replica.name();
+          lowestAt = node;
+        }
+        if (Long.compareUnsigned(node, position) >= 0 && (next == null || Long.compareUnsigned(node, nextAt) < 0)) {
+          next = replica.name();
+          nextAt = node;
+        }
+      }
+    }
+    return next != null ? next : lowest;
+  }
+
+  @Test
+  void routesEveryKeyToTheFirstNodeClockwiseFromItsHash() {
+    for (int[] shape : new int[][] {{1, 1}, {2, 3}, {3, 16}, {7, 100}}) {
+      HashRing ring = ring(shape[1], shape[0]);
+
+      for (long key : io.ringlb.strategy.testkit.Keys.sixDigitIds(2_000, shape[0])) {
+        assertThat(ring.route(key).orElseThrow().name())
+            .as("%d replicas of %d points, key %d", shape[0], shape[1], key)
+            .isEqualTo(firstNodeClockwise(ring, shape[1], key));
+      }
+    }
   }
 
   @Test
