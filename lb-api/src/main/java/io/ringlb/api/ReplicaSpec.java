@@ -6,7 +6,8 @@ import java.util.Objects;
  * What the balancer asks a replica provider to start.
  *
  * @param name the replica's hostname; the provider names the container or process after it
- * @param id the replica's integer id, handed to the replica as its {@code SERVER_ID}
+ * @param id the replica's integer id, by which the {@code classic} strategy places it; the
+ *     replica itself is told its {@code name} as its {@code SERVER_ID}
  */
 public record ReplicaSpec(String name, int id) {
 

@@ -4,6 +4,7 @@ import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
 public record LoadDistribution(Map<String, Integer> counts, int keys) {
 
   public LoadDistribution {
-    counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+    counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
   }
 
   /** Routes every key on {@code ring} and counts where each lands. */

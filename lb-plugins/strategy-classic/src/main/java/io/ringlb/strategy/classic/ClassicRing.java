@@ -5,6 +5,7 @@ import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.spi.DistinctReplicas;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,20 +78,34 @@ final class ClassicRing implements HashRing {
    */
   @Override
   public HashRing with(Replica replica) {
-    ReplicaSet next = replicas.with(replica);
+    return withAll(List.of(replica));
+  }
+
+  /**
+   * Places the newcomers one after another in the order given, exactly as adding them one at a
+   * time would, but copies the slots and rebuilds the lookup table once.
+   */
+  @Override
+  public HashRing withAll(Collection<? extends Replica> newcomers) {
+    ReplicaSet next = replicas.withAll(newcomers);
     if (next.size() > settings.capacity()) {
       throw new IllegalStateException("the classic ring is full: " + settings.slots() + " slots hold "
           + settings.capacity() + " replicas of " + settings.virtualServers() + " virtual servers");
     }
-    int newIndex = next.indexOf(replica.name());
+    // the name order of the grown set shifts the indexes of those already here
+    int[] renumbered = new int[byIndex.length];
+    for (int old = 0; old < byIndex.length; old++) {
+      renumbered[old] = next.indexOf(byIndex[old].name());
+    }
     int[] placed = new int[owners.length];
     for (int slot = 0; slot < owners.length; slot++) {
-      int owner = owners[slot];
-      // indexes at or past the newcomer's place in name order shift up by one
-      placed[slot] = owner == FREE || owner < newIndex ? owner : owner + 1;
+      placed[slot] = owners[slot] == FREE ? FREE : renumbered[owners[slot]];
     }
-    for (int j = 0; j < settings.virtualServers(); j++) {
-      placed[freeSlotFor(placed, settings.serverHash().slot(replica.id(), j, placed.length))] = newIndex;
+    for (Replica replica : newcomers) {
+      int index = next.indexOf(replica.name());
+      for (int j = 0; j < settings.virtualServers(); j++) {
+        placed[freeSlotFor(placed, settings.serverHash().slot(replica.id(), j, placed.length))] = index;
+      }
     }
     return new ClassicRing(settings, next, placed);
   }
