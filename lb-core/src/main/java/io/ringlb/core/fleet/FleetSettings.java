@@ -1,0 +1,28 @@
+package io.ringlb.core.fleet;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How many replicas a fleet keeps and how it watches them.
+ *
+ * @param replicas N, the replicas started with the fleet (adopted ones count)
+ * @param maxReplicas the most replicas {@code add} may reach
+ * @param namePrefix generated names are this prefix and the lowest free number: S1, S2, ...
+ * @param startTimeout how long a started replica has to pass its first heartbeat
+ * @param heartbeat how replicas are watched
+ * @param stopReplicasOnClose whether closing the fleet stops its replicas; when not, a
+ *     restarted balancer adopts them
+ */
+public record FleetSettings(
+    int replicas, int maxReplicas, String namePrefix, Duration startTimeout, HeartbeatSettings heartbeat, boolean stopReplicasOnClose) {
+
+  public FleetSettings {
+    Objects.requireNonNull(namePrefix, "namePrefix");
+    Objects.requireNonNull(startTimeout, "startTimeout");
+    Objects.requireNonNull(heartbeat, "heartbeat");
+    if (replicas < 0 || maxReplicas < 1 || replicas > maxReplicas) {
+      throw new IllegalArgumentException("need 0 <= replicas <= maxReplicas and maxReplicas >= 1, were " + replicas + " and " + maxReplicas);
+    }
+  }
+}

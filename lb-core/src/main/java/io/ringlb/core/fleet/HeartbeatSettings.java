@@ -1,0 +1,34 @@
+package io.ringlb.core.fleet;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How replicas are watched, as HAProxy's {@code inter}, {@code timeout check}, {@code fall} and
+ * {@code rise}.
+ *
+ * @param interval time between two heartbeats to one replica
+ * @param timeout how long a heartbeat may take before it counts as missed
+ * @param fall consecutive misses that take a replica out of the ring
+ * @param rise consecutive passes that put a (re)started replica into the ring
+ */
+public record HeartbeatSettings(Duration interval, Duration timeout, int fall, int rise) {
+
+  /** Every 500 ms, 250 ms to answer, out after 2 misses, in after 1 pass. */
+  public static final HeartbeatSettings DEFAULT =
+      new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1);
+
+  public HeartbeatSettings {
+    Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(timeout, "timeout");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("heartbeat interval must be positive, was " + interval);
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("heartbeat timeout must be positive, was " + timeout);
+    }
+    if (fall < 1 || rise < 1) {
+      throw new IllegalArgumentException("fall and rise must be >= 1, were " + fall + " and " + rise);
+    }
+  }
+}
