@@ -6,13 +6,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The settings of one plugin: the properties under its prefix, such as {@code slots} for
  * {@code lb.strategy.classic.slots}. Immutable.
+ *
+ * <p>Settings are looked up by full property name through a function, so a configuration
+ * system keeps its own rules: MicroProfile Config, for one, finds {@code
+ * lb.strategy.classic.slots} in the environment as {@code LB_STRATEGY_CLASSIC_SLOTS}.
  *
  * <p>The typed getters check the value and throw an {@link InvalidConfigException} that names
  * the full property and the accepted values, so a plugin never parses a string itself.
@@ -20,35 +23,36 @@ import java.util.stream.Collectors;
 public final class PluginConfig {
 
   private final String prefix;
-  private final Map<String, String> settings;
+  private final Function<String, Optional<String>> properties;
 
-  private PluginConfig(String prefix, Map<String, String> settings) {
+  private PluginConfig(String prefix, Function<String, Optional<String>> properties) {
     this.prefix = prefix;
-    this.settings = settings;
+    this.properties = properties;
   }
 
   /**
    * The settings of the plugin whose properties start with {@code prefix + "."}.
    *
-   * @param properties every property the application has, or just the plugin's; names outside
-   *     the prefix are ignored
+   * @param properties looks a property up by its full name
    */
+  public static PluginConfig of(String prefix, Function<String, Optional<String>> properties) {
+    return new PluginConfig(Objects.requireNonNull(prefix, "prefix"), Objects.requireNonNull(properties, "properties"));
+  }
+
+  /** As {@link #of(String, Function)}, over a map of full property names to values. */
   public static PluginConfig of(String prefix, Map<String, String> properties) {
-    Objects.requireNonNull(prefix, "prefix");
-    String start = prefix + ".";
-    Map<String, String> own = new TreeMap<>();
-    properties.forEach(
-        (name, value) -> {
-          if (name.startsWith(start) && name.length() > start.length()) {
-            own.put(name.substring(start.length()), value.strip());
-          }
-        });
-    return new PluginConfig(prefix, Map.copyOf(own));
+    Map<String, String> copy = Map.copyOf(properties);
+    return of(prefix, name -> Optional.ofNullable(copy.get(name)));
   }
 
   /** A plugin with no settings: every getter answers its default. */
   public static PluginConfig empty(String prefix) {
-    return new PluginConfig(Objects.requireNonNull(prefix, "prefix"), Map.of());
+    return of(prefix, name -> Optional.empty());
+  }
+
+  /** The settings of a part of this plugin, such as {@code heartbeat} within {@code lb}. */
+  public PluginConfig within(String part) {
+    return new PluginConfig(key(part), properties);
   }
 
   /** The full property name of a setting, for messages. */
@@ -56,13 +60,8 @@ public final class PluginConfig {
     return prefix + "." + setting;
   }
 
-  /** The names of the settings present, relative to the prefix. */
-  public Set<String> names() {
-    return settings.keySet();
-  }
-
   public Optional<String> string(String setting) {
-    return Optional.ofNullable(settings.get(setting)).filter(value -> !value.isEmpty());
+    return properties.apply(key(setting)).map(String::strip).filter(value -> !value.isEmpty());
   }
 
   public String string(String setting, String defaultValue) {
@@ -117,6 +116,6 @@ public final class PluginConfig {
 
   @Override
   public String toString() {
-    return prefix + settings;
+    return "PluginConfig[" + prefix + "]";
   }
 }

@@ -23,9 +23,19 @@ class PluginConfigTest {
               "lb.strategy", "classic"));
 
   @Test
-  void seesOnlyItsOwnPrefix() {
-    assertThat(config.names()).containsExactlyInAnyOrder("slots", "probing", "bad", "empty");
+  void looksSettingsUpByTheirFullName() {
     assertThat(config.key("slots")).isEqualTo("lb.strategy.classic.slots");
+    assertThat(config.string("points")).isEmpty(); // lb.strategy.ring.points is another plugin's
+    assertThat(PluginConfig.of("lb", Map.of("lb.heartbeat.fall", "4")).within("heartbeat").integer("fall", 2, 1, 9)).isEqualTo(4);
+  }
+
+  @Test
+  void takesWhateverLookupAConfigurationSystemHas() {
+    PluginConfig fromEnvironmentStyle =
+        PluginConfig.of("lb.strategy.classic", name -> java.util.Optional.ofNullable(
+            Map.of("LB_STRATEGY_CLASSIC_SLOTS", "64").get(name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))));
+
+    assertThat(fromEnvironmentStyle.integer("slots", 512, 1, 1024)).isEqualTo(64);
   }
 
   @Test

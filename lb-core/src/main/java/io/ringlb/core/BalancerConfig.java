@@ -14,6 +14,8 @@ import io.ringlb.spi.PluginRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -52,6 +54,11 @@ public record BalancerConfig(
 
   /** Reads every {@code lb.*} property of {@code properties}, with the strategies on offer. */
   public static BalancerConfig from(Map<String, String> properties, PluginRegistry<HashStrategyProvider> strategies) {
+    return from(name -> Optional.ofNullable(properties.get(name)), strategies);
+  }
+
+  /** As {@link #from(Map, PluginRegistry)}, looking properties up by full name. */
+  public static BalancerConfig from(Function<String, Optional<String>> properties, PluginRegistry<HashStrategyProvider> strategies) {
     PluginConfig lb = PluginConfig.of("lb", properties);
     int maxReplicas = lb.integer("max-replicas", 32, 1, 10_000);
     int replicas = lb.integer("replicas", 3, 0, maxReplicas);
@@ -76,7 +83,7 @@ public record BalancerConfig(
     checkCapacity(ring, maxReplicas, lb.key("max-replicas"));
     return new BalancerConfig(
         ring,
-        KeyExtractors.parse(properties.getOrDefault(KeyExtractors.KEY, "random-id")),
+        KeyExtractors.parse(lb.string("key", "random-id")),
         fleet,
         lb.integer("forward.attempts", 3, 1, 100),
         Duration.ofMillis(lb.integer("forward.timeout-ms", 10_000, 1, HOUR_MS)),

@@ -7,6 +7,8 @@ import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.UnknownPluginException;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** Builds the empty ring that configuration asks for: {@code lb.strategy} and its settings. */
 public final class HashStrategies {
@@ -26,7 +28,12 @@ public final class HashStrategies {
    *     the name is unknown, or naming the setting a strategy refuses
    */
   public static HashRing emptyRing(PluginRegistry<HashStrategyProvider> registry, Map<String, String> properties) {
-    String name = properties.getOrDefault(KEY, DEFAULT).strip();
+    return emptyRing(registry, name -> Optional.ofNullable(properties.get(name)));
+  }
+
+  /** As {@link #emptyRing(PluginRegistry, Map)}, looking properties up by full name. */
+  public static HashRing emptyRing(PluginRegistry<HashStrategyProvider> registry, Function<String, Optional<String>> properties) {
+    String name = properties.apply(KEY).map(String::strip).filter(n -> !n.isEmpty()).orElse(DEFAULT);
     HashStrategyProvider provider;
     try {
       provider = registry.select(name);

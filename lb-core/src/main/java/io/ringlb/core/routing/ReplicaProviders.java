@@ -7,6 +7,8 @@ import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
 import io.ringlb.spi.UnknownPluginException;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Builds the launcher that configuration asks for: {@code lb.provider} and its settings, or,
@@ -21,7 +23,12 @@ public final class ReplicaProviders {
   private ReplicaProviders() {}
 
   public static ReplicaLauncher launcher(PluginRegistry<ReplicaProvider> registry, Map<String, String> properties) {
-    String name = properties.getOrDefault(KEY, "auto").strip();
+    return launcher(registry, name -> Optional.ofNullable(properties.get(name)));
+  }
+
+  /** As {@link #launcher(PluginRegistry, Map)}, looking properties up by full name. */
+  public static ReplicaLauncher launcher(PluginRegistry<ReplicaProvider> registry, Function<String, Optional<String>> properties) {
+    String name = properties.apply(KEY).map(String::strip).orElse("auto");
     ReplicaProvider provider;
     if (name.isEmpty() || name.equals("auto")) {
       provider = registry.best().orElseThrow(() -> new InvalidConfigException(KEY,

@@ -1,0 +1,180 @@
+package io.ringlb.provider.process;
+
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSpec;
+import io.ringlb.spi.ReplicaLaunchException;
+import io.ringlb.spi.ReplicaLauncher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs each replica as {@code java -jar <wlp>/bin/tools/ws-server.jar <server>}: one Liberty
+ * install and one server configuration shared by all, each replica with its own output
+ * directory ({@code WLP_OUTPUT_DIR}), port and {@code SERVER_ID}.
+ *
+ * <p>Each replica leaves a state file in the work directory, and its command line carries
+ * {@code -Dringlb.replica=<name>}; a balancer restarted after a crash reads the files, checks the
+ * processes are still those replicas, and adopts them instead of starting duplicates.
+ */
+final class ProcessLauncher implements ReplicaLauncher {
+
+  private static final System.Logger LOG = System.getLogger(ProcessLauncher.class.getName());
+
+  /** The environment variables the replica's server.xml takes its HTTP port and host from. */
+  static final String PORT_VARIABLE = "HTTP_PORT";
+  static final String HOST_VARIABLE = "HTTP_HOST";
+  static final String MARKER = "-Dringlb.replica=";
+  private static final long STOP_GRACE_SECONDS = 15;
+
+  private final ProcessSettings settings;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  private record Running(Replica replica, ProcessHandle process) {}
+
+  ProcessLauncher(ProcessSettings settings) {
+    this.settings = settings;
+    try {
+      Files.createDirectories(settings.workDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + settings.workDir(), e);
+    }
+    adoptSurvivors();
+  }
+
+  @Override
+  public Replica start(ReplicaSpec spec) {
+    Path outputDir = settings.workDir().resolve(spec.name());
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(settings.java().toString());
+    command.addAll(settings.jvmOptions());
+    command.addAll(launchOptions());
+    command.add(MARKER + spec.name());
+    command.add("-jar");
+    command.add(settings.wlpDir().resolve("bin/tools/ws-server.jar").toString());
+    command.add(settings.server());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.put("WLP_USER_DIR", settings.userDir().toString());
+    env.put("WLP_OUTPUT_DIR", outputDir.toString());
+    env.put("SERVER_ID", spec.name());
+    env.put(PORT_VARIABLE, Integer.toString(port));
+    env.put(HOST_VARIABLE, settings.host());
+    try {
+      Files.createDirectories(outputDir);
+      Path log = outputDir.resolve("console.log");
+      builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      Process process = builder.start();
+      Replica replica = new Replica(spec.name(), spec.id(), settings.host(), port);
+      ReplicaState.write(stateFile(spec.name()), new ReplicaState(process.pid(), spec.id(), port));
+      running.put(spec.name(), new Running(replica, process.toHandle()));
+      return replica;
+    } catch (IOException e) {
+      throw new ReplicaLaunchException("cannot start replica " + spec.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void stop(Replica replica) {
+    Running found = running.get(replica.name());
+    if (found == null || !found.replica().equals(replica)) {
+      return;
+    }
+    ProcessHandle process = found.process();
+    process.destroy(); // SIGTERM: Liberty stops its applications and exits
+    try {
+      process.onExit().get(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception notInTime) {
+      LOG.log(Level.WARNING, "Replica {0} did not stop within {1} s; killing it", replica.name(), STOP_GRACE_SECONDS);
+      process.destroyForcibly();
+    }
+    running.remove(replica.name(), found);
+    try {
+      Files.deleteIfExists(stateFile(replica.name()));
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Cannot delete the state file of " + replica.name(), e);
+    }
+  }
+
+  @Override
+  public List<Replica> list() {
+    running.values().removeIf(entry -> !entry.process().isAlive());
+    return running.values().stream().map(Running::replica).toList();
+  }
+
+  /**
+   * What Liberty's {@code bin/server} script adds to the command line, which launching {@code
+   * ws-server.jar} directly must add itself: the module openings for the running JDK, and the
+   * agent that weaves Liberty's monitoring.
+   */
+  private List<String> launchOptions() {
+    Path platform = settings.wlpDir().resolve("lib/platform/java");
+    Path opens = platform.resolve(Runtime.version().feature() >= 24 ? "java24.options" : "java9.options");
+    List<String> options = new ArrayList<>();
+    if (Files.isRegularFile(opens)) {
+      options.add("@" + opens);
+    }
+    options.add("-javaagent:" + settings.wlpDir().resolve("bin/tools/ws-javaagent.jar"));
+    options.add("-Djava.awt.headless=true");
+    options.add("-Djdk.attach.allowAttachSelf=true");
+    return options;
+  }
+
+  /** Replicas outlive the launcher only if the fleet chose not to stop them. */
+  @Override
+  public void close() {}
+
+  private void adoptSurvivors() {
+    try (Stream<Path> files = Files.list(settings.workDir())) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(ReplicaState.SUFFIX)).toList()) {
+        String name = file.getFileName().toString().replace(ReplicaState.SUFFIX, "");
+        Optional<ReplicaState> state = ReplicaState.read(file);
+        Optional<ProcessHandle> process = state.flatMap(s -> ProcessHandle.of(s.pid())).filter(p -> isReplica(p, name));
+        if (state.isPresent() && process.isPresent()) {
+          running.put(name, new Running(new Replica(name, state.get().id(), settings.host(), state.get().port()), process.get()));
+          LOG.log(Level.INFO, "Found replica {0} still running as process {1,number,#}", name, state.get().pid());
+        } else {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "Cannot look for replicas left running in " + settings.workDir(), e);
+    }
+  }
+
+  /** A pid may have been reused since: only a process carrying the replica's marker is it. */
+  private static boolean isReplica(ProcessHandle process, String name) {
+    return process.isAlive()
+        && process.info().arguments().map(args -> List.of(args).contains(MARKER + name)).orElse(false);
+  }
+
+  private Path stateFile(String name) {
+    return settings.workDir().resolve(name + ReplicaState.SUFFIX);
+  }
+
+  /**
+   * A port no one listens on now. Another process may take it before the replica binds it;
+   * the replica then never passes a heartbeat and the fleet starts it again elsewhere.
+   */
+  private int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(settings.host()))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new ReplicaLaunchException("no free port on " + settings.host(), e);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.ringlb.provider.process;
+
+import io.ringlb.spi.PluginConfig;
+import io.ringlb.spi.ReplicaLauncher;
+import io.ringlb.spi.ReplicaProvider;
+
+/**
+ * {@code process}: each replica a Liberty server process of its own on a free loopback port.
+ * Always available, at the lowest priority, so it is chosen when nothing better (Docker)
+ * answers.
+ */
+public final class ProcessReplicaProvider implements ReplicaProvider {
+
+  @Override
+  public String name() {
+    return "process";
+  }
+
+  @Override
+  public int priority() {
+    return 1;
+  }
+
+  @Override
+  public ReplicaLauncher create(PluginConfig config) {
+    return new ProcessLauncher(ProcessSettings.from(config));
+  }
+}

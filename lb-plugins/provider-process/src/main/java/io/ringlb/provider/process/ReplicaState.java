@@ -1,0 +1,42 @@
+package io.ringlb.provider.process;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.Properties;
+
+/** What a restarted balancer needs to adopt a replica process: its pid, id and port. */
+record ReplicaState(long pid, int id, int port) {
+
+  static final String SUFFIX = ".replica";
+
+  /** Written beside and then moved over, so a reader never sees half a file. */
+  static void write(Path file, ReplicaState state) throws IOException {
+    Properties properties = new Properties();
+    properties.setProperty("pid", Long.toString(state.pid()));
+    properties.setProperty("id", Integer.toString(state.id()));
+    properties.setProperty("port", Integer.toString(state.port()));
+    Path partial = file.resolveSibling(file.getFileName() + ".tmp");
+    try (Writer out = Files.newBufferedWriter(partial)) {
+      properties.store(out, "ringlb replica process");
+    }
+    Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static Optional<ReplicaState> read(Path file) {
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      properties.load(in);
+      return Optional.of(new ReplicaState(
+          Long.parseLong(properties.getProperty("pid")),
+          Integer.parseInt(properties.getProperty("id")),
+          Integer.parseInt(properties.getProperty("port"))));
+    } catch (IOException | RuntimeException unreadable) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.ringlb.replica;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** Says which replica answered: what the exercise's analysis counts. */
+@Path("/home")
+@ApplicationScoped
+public class HomeResource {
+
+  @Inject ReplicaIdentity identity;
+
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  public Greeting home() {
+    return Greeting.from(identity.id());
+  }
+}

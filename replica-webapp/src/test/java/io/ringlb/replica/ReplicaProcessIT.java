@@ -1,0 +1,131 @@
+package io.ringlb.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSpec;
+import io.ringlb.spi.PluginConfig;
+import io.ringlb.spi.PluginRegistry;
+import io.ringlb.spi.ReplicaLauncher;
+import io.ringlb.spi.ReplicaProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Real replica processes, started by the real process provider from the server this module
+ * builds: the replica's endpoints, and the provider's start, list, adopt and stop.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicaProcessIT {
+
+  private static final Duration START = Duration.ofSeconds(120);
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final List<ReplicaLauncher> launchers = new ArrayList<>();
+  private ReplicaLauncher launcher;
+  private Replica s1;
+  private Replica s2;
+
+  private ReplicaLauncher newLauncher() {
+    ReplicaProvider provider = PluginRegistry.load(ReplicaProvider.class).select("process");
+    ReplicaLauncher created = provider.create(PluginConfig.of("lb.provider.process", Map.of(
+        "lb.provider.process.wlp-dir", System.getProperty("replica.wlp.dir"),
+        "lb.provider.process.user-dir", System.getProperty("replica.user.dir"),
+        "lb.provider.process.work-dir", System.getProperty("replica.work.dir"))));
+    launchers.add(created);
+    return created;
+  }
+
+  @BeforeAll
+  void startTwoReplicas() {
+    launcher = newLauncher();
+    s1 = launcher.start(new ReplicaSpec("S1", 1));
+    s2 = launcher.start(new ReplicaSpec("S2", 2));
+    long started = System.nanoTime();
+    await().atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> status(s1, "/heartbeat") == 200 && status(s2, "/heartbeat") == 200);
+    System.out.printf("[replica] two replica processes answered their first heartbeat %d ms after launch%n", (System.nanoTime() - started) / 1_000_000);
+  }
+
+  @AfterAll
+  void stopAll() {
+    for (ReplicaLauncher each : launchers) {
+      each.list().forEach(each::stop);
+      each.close();
+    }
+  }
+
+  @Test
+  void homeSaysWhichReplicaAnswered() throws Exception {
+    HttpResponse<String> home = get(s2, "/home");
+
+    assertThat(home.statusCode()).isEqualTo(200);
+    assertThat(home.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    assertThat(home.body()).isEqualTo("{\"message\":\"Hello from Server: S2\",\"status\":\"successful\"}");
+  }
+
+  @Test
+  void heartbeatIsAnEmpty200() throws Exception {
+    HttpResponse<String> heartbeat = get(s1, "/heartbeat");
+
+    assertThat(heartbeat.statusCode()).isEqualTo(200);
+    assertThat(heartbeat.body()).isEmpty();
+  }
+
+  @Test
+  void anythingElseIs404() throws Exception {
+    assertThat(get(s1, "/nope").statusCode()).isEqualTo(404);
+    assertThat(get(s1, "/home/more").statusCode()).isEqualTo(404);
+    assertThat(get(s1, "/").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void reportsItsHealth() throws Exception {
+    assertThat(get(s1, "/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = get(s1, "/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"status\":\"UP\"").contains("\"id\":\"S1\"");
+  }
+
+  @Test
+  void aLauncherStartedLaterAdoptsTheRunningReplicasAndCanStopThem() {
+    ReplicaLauncher restarted = newLauncher();
+
+    assertThat(restarted.list()).containsExactlyInAnyOrder(s1, s2);
+
+    Replica s3 = launcher.start(new ReplicaSpec("S3", 3));
+    await().atMost(START).until(() -> status(s3, "/heartbeat") == 200);
+    launcher.stop(s3);
+    assertThat(status(s3, "/heartbeat")).isEqualTo(-1);
+    assertThat(launcher.list()).doesNotContain(s3);
+  }
+
+  private HttpResponse<String> get(Replica replica, String path) throws IOException, InterruptedException {
+    return client.send(HttpRequest.newBuilder(URI.create("http://" + replica.host() + ":" + replica.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The status of a GET, or -1 when nothing answers. */
+  private int status(Replica replica, String path) {
+    try {
+      return get(replica, path).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+}
