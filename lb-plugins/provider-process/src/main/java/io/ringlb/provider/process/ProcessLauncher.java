@@ -36,6 +36,8 @@ final class ProcessLauncher implements ReplicaLauncher {
   static final String PORT_VARIABLE = "HTTP_PORT";
   static final String HOST_VARIABLE = "HTTP_HOST";
   static final String MARKER = "-Dringlb.replica=";
+  private static final java.util.Set<String> INHERITED_LIBERTY_VARIABLES =
+      java.util.Set.of("LOG_DIR", "LOG_FILE", "PID_DIR", "PID_FILE", "SERVER_WORKING_DIR", "JVM_ARGS", "WLP_DEBUG_ADDRESS", "INVOKED");
   private static final long STOP_GRACE_SECONDS = 15;
 
   private final ProcessSettings settings;
@@ -67,6 +69,8 @@ final class ProcessLauncher implements ReplicaLauncher {
     command.add(settings.server());
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
+    // a balancer started by bin/server exports where its own logs and pid go; a replica must not follow
+    env.keySet().removeIf(name -> INHERITED_LIBERTY_VARIABLES.contains(name) || name.startsWith("X_"));
     env.put("WLP_USER_DIR", settings.userDir().toString());
     env.put("WLP_OUTPUT_DIR", outputDir.toString());
     env.put("SERVER_ID", spec.name());

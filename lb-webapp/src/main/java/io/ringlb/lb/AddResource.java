@@ -1,0 +1,28 @@
+package io.ringlb.lb;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * {@code POST /add}: answers once the new replicas have passed a heartbeat and are in the ring.
+ * Any content type, since the exercise's clients send JSON without always saying so.
+ */
+@Path("add")
+@ApplicationScoped
+public class AddResource {
+
+  @Inject BalancerLifecycle lifecycle;
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Success<ReplicaList> add(String body) {
+    AdminRequest request = AdminRequest.parse(body);
+    return Success.of(ReplicaList.of(lifecycle.balancer().fleet().add(request.n(), request.hostnames())));
+  }
+}

@@ -1,0 +1,74 @@
+package io.ringlb.lb;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The body of {@code /add} and {@code /rm}: {@code {"n": 4, "hostnames": ["S5", "S4"]}}, with
+ * {@code hostnames} optional. Parsed by hand with JSON-P rather than bound with JSON-B, so that
+ * each way a body can be wrong gets its own message instead of a generic binding error.
+ */
+public record AdminRequest(int n, List<String> hostnames) {
+
+  static AdminRequest parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw invalid("The request body is empty: send {\"n\": <count>, \"hostnames\": [<names>]}");
+    }
+    JsonValue value;
+    try (JsonReader reader = Json.createReader(new StringReader(body))) {
+      value = reader.readValue();
+    } catch (JsonException e) {
+      throw invalid("Malformed JSON: " + e.getMessage());
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw invalid("The request body must be a JSON object such as {\"n\": 2, \"hostnames\": [\"S5\"]}");
+    }
+    return new AdminRequest(count(object), hostnames(object));
+  }
+
+  private static int count(JsonObject object) {
+    JsonValue n = object.get("n");
+    if (n == null || n.getValueType() == JsonValue.ValueType.NULL) {
+      throw invalid("'n' is missing");
+    }
+    if (n instanceof JsonNumber number && number.isIntegral()) {
+      try {
+        return number.intValueExact();
+      } catch (ArithmeticException tooLarge) {
+        // reported below
+      }
+    }
+    throw invalid("'n' must be an integer, was " + n);
+  }
+
+  private static List<String> hostnames(JsonObject object) {
+    JsonValue names = object.get("hostnames");
+    if (names == null || names.getValueType() == JsonValue.ValueType.NULL) {
+      return List.of();
+    }
+    if (names.getValueType() != JsonValue.ValueType.ARRAY) {
+      throw invalid("'hostnames' must be a list of strings, was " + names);
+    }
+    List<String> list = new ArrayList<>();
+    for (JsonValue name : names.asJsonArray()) {
+      if (!(name instanceof JsonString string)) {
+        throw invalid("'hostnames' must be a list of strings, but contains " + name);
+      }
+      list.add(string.getString());
+    }
+    return List.copyOf(list);
+  }
+
+  private static ApiException invalid(String problem) {
+    return new ApiException(Response.Status.BAD_REQUEST, problem);
+  }
+}

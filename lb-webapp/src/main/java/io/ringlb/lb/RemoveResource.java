@@ -1,0 +1,25 @@
+package io.ringlb.lb;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code DELETE /rm}: answers once the replicas are out of the ring and stopped. */
+@Path("rm")
+@ApplicationScoped
+public class RemoveResource {
+
+  @Inject BalancerLifecycle lifecycle;
+
+  @DELETE
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Success<ReplicaList> remove(String body) {
+    AdminRequest request = AdminRequest.parse(body);
+    return Success.of(ReplicaList.of(lifecycle.balancer().fleet().remove(request.n(), request.hostnames())));
+  }
+}

@@ -1,0 +1,195 @@
+package io.ringlb.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The exercise's API against a real balancer on Liberty with real replica processes: the exact
+ * JSON of every endpoint, and every error case, each leaving the replicas as they were.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ApiIT {
+
+  private static final String THREE = "{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}";
+
+  private final BalancerClient lb = new BalancerClient();
+
+  @Deployment(testable = false)
+  static WebArchive balancer() {
+    return Deployments.balancer();
+  }
+
+  @BeforeEach
+  void threeReplicasInTheRing() {
+    lb.awaitInRing(3);
+  }
+
+  @Test
+  void repListsTheReplicas() {
+    HttpResponse<String> rep = lb.get("/rep");
+
+    assertThat(rep.statusCode()).isEqualTo(200);
+    assertThat(rep.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    assertThat(rep.body()).isEqualTo(THREE);
+  }
+
+  @Test
+  void homeIsAnsweredByAReplicaAndPassedThrough() {
+    Set<String> answered = new HashSet<>();
+    for (int i = 0; i < 60; i++) {
+      HttpResponse<String> home = lb.get("/home");
+      assertThat(home.statusCode()).isEqualTo(200);
+      assertThat(home.body()).matches("\\{\"message\":\"Hello from Server: S[123]\",\"status\":\"successful\"}");
+      answered.add(home.body());
+    }
+    assertThat(answered).as("random request ids reach every replica").hasSize(3);
+  }
+
+  @Test
+  void heartbeatIsPassedThroughToo() {
+    HttpResponse<String> heartbeat = lb.get("/heartbeat");
+
+    assertThat(heartbeat.statusCode()).isEqualTo(200);
+    assertThat(heartbeat.body()).isEmpty();
+  }
+
+  @Test
+  void aPathNoReplicaServesIsTheExercises400() {
+    HttpResponse<String> other = lb.get("/other");
+
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(other.body()).isEqualTo("{\"message\":\"<Error> '/other' endpoint does not exist in server replicas\",\"status\":\"failure\"}");
+    assertThat(lb.get("/a/b?c=d").body()).contains("'/a/b' endpoint does not exist in server replicas");
+  }
+
+  @Test
+  void addStartsReplicasAndRmStopsThem() {
+    HttpResponse<String> added = lb.send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S5\"]}");
+
+    assertThat(added.statusCode()).isEqualTo(200);
+    assertThat(added.body()).isEqualTo("{\"message\":{\"N\":5,\"replicas\":[\"S1\",\"S2\",\"S3\",\"S5\",\"S4\"]},\"status\":\"successful\"}");
+    assertThat(lb.inRing()).as("in the ring when /add answers").isEqualTo(5);
+    assertThat(answeringReplicas(200)).contains("S5", "S4");
+
+    HttpResponse<String> removed = lb.send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"S5\", \"S4\"]}");
+
+    assertThat(removed.statusCode()).isEqualTo(200);
+    assertThat(removed.body()).isEqualTo(THREE);
+    assertThat(lb.inRing()).as("out of the ring when /rm answers").isEqualTo(3);
+    assertThat(answeringReplicas(100)).containsExactlyInAnyOrder("S1", "S2", "S3");
+  }
+
+  @Test
+  void rmPicksTheRestAtRandomAndAddRestoresTheCount() {
+    HttpResponse<String> removed = lb.send("DELETE", "/rm", "{\"n\": 2}");
+
+    assertThat(removed.statusCode()).isEqualTo(200);
+    assertThat(removed.body()).contains("\"N\":1");
+    HttpResponse<String> added = lb.send("POST", "/add", "{\"n\": 2}");
+    assertThat(added.body()).contains("\"N\":3");
+    assertThat(lb.rep()).isEqualTo(added.body());
+    restoreS1ToS3();
+  }
+
+  static Stream<Arguments> badRequests() {
+    return Stream.of(
+        Arguments.of("POST", "/add", "", 400, "The request body is empty: send {\\\"n\\\": <count>, \\\"hostnames\\\": [<names>]}"),
+        Arguments.of("POST", "/add", "{", 400, "Malformed JSON: Invalid token=EOF at (line no=1, column no=3"),
+        Arguments.of("POST", "/add", "[1]", 400, "The request body must be a JSON object such as"),
+        Arguments.of("POST", "/add", "{}", 400, "'n' is missing"),
+        Arguments.of("POST", "/add", "{\"n\": \"2\"}", 400, "'n' must be an integer, was \\\"2\\\""),
+        Arguments.of("POST", "/add", "{\"n\": 1.5}", 400, "'n' must be an integer, was 1.5"),
+        Arguments.of("POST", "/add", "{\"n\": 99999999999}", 400, "'n' must be an integer, was 99999999999"),
+        Arguments.of("POST", "/add", "{\"n\": 0}", 400, "'n' must be a positive integer, was 0"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S8\", \"S9\"]}", 400, "Length of hostname list is more than newly added instances"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": \"S9\"}", 400, "'hostnames' must be a list of strings, was \\\"S9\\\""),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [7]}", 400, "'hostnames' must be a list of strings, but contains 7"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S1\"]}", 400, "Hostname 'S1' is already in use"),
+        Arguments.of("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S9\", \"S9\"]}", 400, "Hostname 'S9' appears more than once"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [\"bad_name\"]}", 400, "'bad_name' is not a valid hostname"),
+        Arguments.of("POST", "/add", "{\"n\": 6}", 400, "Adding 6 would make 9 replicas, more than the maximum of 8"),
+        Arguments.of("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S1\", \"S2\"]}", 400, "Length of hostname list is more than removable instances"),
+        Arguments.of("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S9\"]}", 400, "Hostname 'S9' is not among the replicas [S1, S2, S3]"),
+        Arguments.of("DELETE", "/rm", "{\"n\": 4}", 400, "Cannot remove 4 replicas: there are 3"),
+        Arguments.of("DELETE", "/rm", "{\"n\": -1}", 400, "'n' must be a positive integer, was -1"),
+        Arguments.of("DELETE", "/rm", "nope", 400, "Malformed JSON"),
+        Arguments.of("POST", "/rep", null, 405, "Method POST is not allowed on '/rep' (allowed: GET, HEAD, OPTIONS)"),
+        Arguments.of("GET", "/add", null, 405, "Method GET is not allowed on '/add' (allowed: OPTIONS, POST)"),
+        Arguments.of("GET", "/rm", null, 405, "Method GET is not allowed on '/rm' (allowed: DELETE, OPTIONS)"));
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2} -> {3}")
+  @MethodSource("badRequests")
+  void aBadRequestGetsAClearJsonErrorAndChangesNothing(String method, String path, String body, int status, String message) {
+    HttpResponse<String> response = lb.send(method, path, body);
+
+    assertThat(response.statusCode()).isEqualTo(status);
+    assertThat(response.body()).startsWith("{\"message\":\"<Error> " + message).endsWith("\",\"status\":\"failure\"}");
+    assertThat(lb.rep()).isEqualTo("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}");
+    assertThat(lb.inRing()).isEqualTo(3);
+  }
+
+  @Test
+  void concurrentAdminCallsAreSerializedAndBothTakeEffect() throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> lb.send("POST", "/add", "{\"n\": 1, \"hostnames\": [\"a1\"]}"), callers);
+      CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(() -> lb.send("POST", "/add", "{\"n\": 1, \"hostnames\": [\"b1\"]}"), callers);
+
+      assertThat(first.get(180, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(second.get(180, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    } finally {
+      callers.shutdown();
+    }
+    assertThat(lb.rep()).contains("\"N\":5").contains("\"a1\"").contains("\"b1\"");
+    assertThat(lb.send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"a1\", \"b1\"]}").body()).isEqualTo(THREE);
+  }
+
+  @Test
+  void healthSaysReadyWithTheReplicasInTheRing() {
+    HttpResponse<String> ready = lb.get("/health/ready");
+
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"inRing\":3").contains("\"replicas\":3");
+    assertThat(lb.get("/health/live").statusCode()).isEqualTo(200);
+    assertThat(lb.get("/health/started").statusCode()).isEqualTo(200);
+  }
+
+  private Set<String> answeringReplicas(int requests) {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < requests; i++) {
+      String body = lb.get("/home").body();
+      names.add(body.replaceAll(".*Hello from Server: ([^\"]+)\".*", "$1"));
+    }
+    return names;
+  }
+
+  /** A test that removed replicas at random puts S1..S3 back, so the next starts from the same place. */
+  private void restoreS1ToS3() {
+    if (!lb.rep().equals(THREE)) {
+      List<String> names = List.of(lb.rep().replaceAll(".*\"replicas\":\\[(.*)].*", "$1").replace("\"", "").split(","));
+      lb.send("DELETE", "/rm", "{\"n\": " + names.size() + "}");
+      lb.send("POST", "/add", "{\"n\": 3, \"hostnames\": [\"S1\", \"S2\", \"S3\"]}");
+    }
+  }
+}

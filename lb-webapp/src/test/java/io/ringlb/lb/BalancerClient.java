@@ -1,0 +1,62 @@
+package io.ringlb.lb;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The tests' view of the balancer under test: plain HTTP, as any client sees it. */
+final class BalancerClient {
+
+  private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
+
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  final URI base = URI.create("http://127.0.0.1:" + System.getProperty("lb.it.port", "5055"));
+
+  HttpResponse<String> send(String method, String path, String body) {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(180))
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  HttpResponse<String> get(String path) {
+    return send("GET", path, null);
+  }
+
+  String rep() {
+    return get("/rep").body();
+  }
+
+  /** How many replicas are in the ring now, from the readiness check's data; -1 before it answers. */
+  int inRing() {
+    try {
+      Matcher found = IN_RING.matcher(get("/health/ready").body());
+      return found.find() ? Integer.parseInt(found.group(1)) : -1;
+    } catch (UncheckedIOException notYet) {
+      return -1;
+    }
+  }
+
+  /** Waits until {@code n} replicas are in the ring: replica processes take seconds to start. */
+  void awaitInRing(int n) {
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> inRing() == n);
+  }
+}
