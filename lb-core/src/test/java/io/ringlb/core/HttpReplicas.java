@@ -30,6 +30,8 @@ public final class HttpReplicas implements ReplicaLauncher {
   public final List<String> stops = new CopyOnWriteArrayList<>();
   /** Names whose next start fails, as a provider that cannot pull an image would. */
   public final Set<String> failing = ConcurrentHashMap.newKeySet();
+  /** How long each start takes, as a real process or container takes seconds. */
+  public volatile java.time.Duration startDelay = java.time.Duration.ZERO;
 
   private record Running(Replica replica, HttpServer server) {}
 
@@ -38,6 +40,11 @@ public final class HttpReplicas implements ReplicaLauncher {
     starts.add(spec.name());
     if (failing.contains(spec.name())) {
       throw new ReplicaLaunchException("cannot start " + spec.name() + ": told to fail");
+    }
+    try {
+      Thread.sleep(startDelay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -106,8 +113,12 @@ public final class HttpReplicas implements ReplicaLauncher {
     return Set.copyOf(running.keySet());
   }
 
+  /** As a real provider's: releases the launcher, leaves replicas running (the fleet stops them). */
   @Override
-  public void close() {
+  public void close() {}
+
+  /** For the tests' own cleanup: every server this launcher started, stopped. */
+  public void stopAll() {
     running.values().forEach(r -> r.server().stop(0));
     running.clear();
   }

@@ -40,7 +40,7 @@ public class FaultTolerantLauncher implements ReplicaLauncher {
   }
 
   @Override
-  @Retry(maxRetries = 2, delay = 200)
+  @Retry(maxRetries = 2, delay = 500)
   @Timeout(value = 15, unit = ChronoUnit.SECONDS)
   public List<Replica> list() {
     return delegate.list();

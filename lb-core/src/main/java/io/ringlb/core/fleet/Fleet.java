@@ -213,28 +213,38 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops watching and, unless configured to keep them, stops the replicas. The stop runs on
+   * the launcher thread, after any reconcile pass under way, so a replacement that pass started
+   * is stopped too; from now on no pass starts anything.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     heartbeats.shutdownNow();
-    List<Replica> running = new ArrayList<>();
-    synchronized (lock) {
-      for (Member member : members.values()) {
-        if (member.replica != null) {
-          running.add(member.replica);
+    try {
+      launcherThread.submit(() -> {
+        List<Replica> running = new ArrayList<>();
+        synchronized (lock) {
+          for (Member member : members.values()) {
+            if (member.replica != null) {
+              running.add(member.replica);
+            }
+          }
         }
-      }
-    }
-    if (settings.stopReplicasOnClose()) {
-      try {
-        launcherThread.submit(() -> running.forEach(this::stopQuietly)).get(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        LOG.log(Level.WARNING, "Not every replica stopped", e);
-      }
+        if (settings.stopReplicasOnClose()) {
+          LOG.log(Level.INFO, "Stopping {0} replicas", running.size());
+          running.forEach(this::stopQuietly);
+        } else {
+          LOG.log(Level.INFO, "Leaving {0} replicas running for the next balancer to adopt", running.size());
+        }
+      }).get(120, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(Level.WARNING, "Not every replica stopped", e);
     }
     launcherThread.shutdownNow();
     launcher.close();
@@ -451,6 +461,9 @@ public final class Fleet implements AutoCloseable {
 
   private void reconcile() {
     reconcileQueued.set(false);
+    if (closed.get()) {
+      return;
+    }
     List<Member> toReplace = new ArrayList<>();
     List<Member> toStart = new ArrayList<>();
     long now = System.nanoTime();
@@ -476,6 +489,12 @@ public final class Fleet implements AutoCloseable {
       toStart.add(member);
     }
     for (Member member : toStart) {
+      if (closed.get()) {
+        synchronized (lock) {
+          member.busy = false;
+        }
+        continue;
+      }
       startMember(member);
     }
     stopStrays();
@@ -499,7 +518,7 @@ public final class Fleet implements AutoCloseable {
     boolean wanted;
     synchronized (lock) {
       member.busy = false;
-      wanted = members.get(member.name) == member;
+      wanted = members.get(member.name) == member && !closed.get();
       if (wanted) {
         member.running(started, System.nanoTime());
       }

@@ -49,6 +49,7 @@ class FleetTest {
     if (fleet != null) {
       fleet.close();
     }
+    replicas.stopAll();
     virtualThreads.close();
     client.close();
   }
@@ -197,6 +198,21 @@ class FleetTest {
 
     assertThat(fleet.view().replicas()).containsExactlyInAnyOrder("S7", "S1", "S2");
     assertThat(replicas.starts).containsExactly("S2");
+  }
+
+  @Test
+  void aReplacementStillStartingWhenTheFleetClosesIsStoppedToo() {
+    start(3, 10);
+    replicas.startDelay = Duration.ofMillis(500);
+
+    // as a signal to the balancer's whole process group does: a replica dies as the balancer stops
+    replicas.kill("S1");
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+        .until(() -> replicas.starts.stream().filter("S1"::equals).count() == 2); // its replacement is starting
+    fleet.close();
+    fleet = null;
+
+    assertThat(replicas.names()).as("replicas running after close").isEmpty();
   }
 
   @Test

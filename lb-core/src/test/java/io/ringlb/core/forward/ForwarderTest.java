@@ -30,7 +30,7 @@ class ForwarderTest {
 
   @AfterEach
   void close() {
-    replicas.close();
+    replicas.stopAll();
     virtualThreads.close();
     client.close();
   }
