@@ -1,0 +1,97 @@
+package io.ringlb.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringlb.api.HashRing;
+import io.ringlb.api.InvalidConfigException;
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSet;
+import io.ringlb.spi.HashStrategyProvider;
+import io.ringlb.spi.PluginConfig;
+import io.ringlb.spi.PluginRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BalancerConfigTest {
+
+  /** A strategy with room for {@code lb.strategy.tiny.capacity} replicas, as classic has M / K. */
+  static final class Tiny implements HashStrategyProvider {
+    @Override public String name() { return "tiny"; }
+    @Override public HashRing create(PluginConfig config) {
+      int capacity = config.integer("capacity", 4, 1, 100);
+      return new Capped(new ModuloRing(ReplicaSet.empty()), capacity);
+    }
+  }
+
+  record Capped(HashRing ring, int capacity) implements HashRing {
+    @Override public Optional<Replica> route(long key) { return ring.route(key); }
+    @Override public List<Replica> candidates(long key, int limit) { return ring.candidates(key, limit); }
+    @Override public ReplicaSet replicas() { return ring.replicas(); }
+    @Override public HashRing without(String name) { return new Capped(ring.without(name), capacity); }
+    @Override public HashRing with(Replica replica) {
+      if (ring.replicas().size() == capacity) {
+        throw new IllegalStateException("the tiny ring holds " + capacity);
+      }
+      return new Capped(ring.with(replica), capacity);
+    }
+  }
+
+  private static final PluginRegistry<HashStrategyProvider> STRATEGIES = PluginRegistry.of(HashStrategyProvider.class, List.of(new Tiny()));
+
+  private static BalancerConfig config(Map<String, String> properties) {
+    java.util.Map<String, String> all = new java.util.HashMap<>(Map.of("lb.strategy", "tiny", "lb.max-replicas", "4"));
+    all.putAll(properties);
+    return BalancerConfig.from(all, STRATEGIES);
+  }
+
+  @Test
+  void defaultsAreTheExercisesAndTheIssuesValues() {
+    BalancerConfig config = config(Map.of());
+
+    assertThat(config.fleet().replicas()).isEqualTo(3);
+    assertThat(config.fleet().heartbeat().interval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.fleet().heartbeat().timeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.fleet().heartbeat().fall()).isEqualTo(2);
+    assertThat(config.fleet().stopReplicasOnClose()).isTrue();
+    assertThat(config.attempts()).isEqualTo(3);
+    assertThat(config.emptyRing()).isInstanceOf(Capped.class);
+  }
+
+  @Test
+  void readsEveryKnobThroughTheLookupItIsGiven() {
+    Map<String, String> environment = Map.of("LB_REPLICAS", "2", "LB_HEARTBEAT_FALL", "5", "LB_STRATEGY", "tiny", "LB_STRATEGY_TINY_CAPACITY", "9",
+        "LB_MAX_REPLICAS", "9", "LB_KEEP_REPLICAS", "true");
+    BalancerConfig config =
+        BalancerConfig.from(name -> Optional.ofNullable(environment.get(name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))), STRATEGIES);
+
+    assertThat(config.fleet().replicas()).isEqualTo(2);
+    assertThat(config.fleet().heartbeat().fall()).isEqualTo(5);
+    assertThat(config.fleet().maxReplicas()).isEqualTo(9);
+    assertThat(config.fleet().stopReplicasOnClose()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "lb.replicas              | 5     | lb.replicas: 5 is out of range (accepted: 0..4)",
+        "lb.replicas              | three | lb.replicas: 'three' is not an integer (accepted: 0..4)",
+        "lb.heartbeat.fall        | 0     | lb.heartbeat.fall: 0 is out of range (accepted: 1..100)",
+        "lb.heartbeat.interval-ms | 5     | lb.heartbeat.interval-ms: 5 is out of range (accepted: 10..3600000)",
+        "lb.forward.attempts      | 0     | lb.forward.attempts: 0 is out of range (accepted: 1..100)",
+        "lb.keep-replicas         | maybe | lb.keep-replicas: 'maybe' is not accepted (accepted: true, false)",
+        "lb.name-prefix           | 9x    | lb.name-prefix: '9x' cannot start a hostname (a letter, then letters, digits, hyphens)",
+        "lb.key                   | uri   | lb.key: 'uri' is not accepted (accepted: random-id, path, header:<name>, query:<name>, cookie:<name>, client-address)",
+        "lb.strategy              | ketama | lb.strategy: no HashStrategyProvider named 'ketama' (available: tiny)",
+        "lb.max-replicas          | 5     | lb.max-replicas: 5 replicas do not fit: the tiny ring holds 4",
+      })
+  void aBadValueFailsNamingTheProperty(String property, String value, String message) {
+    assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);
+  }
+}
