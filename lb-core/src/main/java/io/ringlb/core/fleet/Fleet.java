@@ -86,7 +86,8 @@ public final class Fleet implements AutoCloseable {
    * their heartbeats.
    */
   public void start() {
-    List<Replica> found = onLauncherThread(launcher::list);
+    List<Replica> found = new ArrayList<>(onLauncherThread(launcher::list));
+    found.sort(java.util.Comparator.comparingInt(Replica::id)); // the order they were first added in, near enough
     synchronized (lock) {
       for (Replica replica : found) {
         if (members.size() < settings.maxReplicas() && !members.containsKey(replica.name()) && idFree(replica.id())) {
@@ -203,12 +204,14 @@ public final class Fleet implements AutoCloseable {
    * Passive health: a request could not reach {@code replica}. Counts as a missed heartbeat, so
    * a dead replica leaves the ring after {@code fall} failures, heartbeat or request, whichever
    * come first.
+   *
+   * @param outcome {@link Outcome#TIMED_OUT} or {@link Outcome#FAILED}
    */
-  public void reportFailure(Replica replica) {
+  public void reportFailure(Replica replica, Outcome outcome) {
     synchronized (lock) {
       Member member = members.get(replica.name());
       if (member != null && replica.equals(member.replica) && member.health != Health.DOWN) {
-        miss(member, "requests failed");
+        miss(member, outcome, "requests failed");
       }
     }
   }
@@ -398,19 +401,19 @@ public final class Fleet implements AutoCloseable {
       }
     }
     for (Probe p : probes) {
-      probe.check(p.replica()).thenAccept(passed -> heartbeatDone(p, passed));
+      probe.check(p.replica()).thenAccept(outcome -> heartbeatDone(p, outcome));
     }
   }
 
-  private void heartbeatDone(Probe p, boolean passed) {
+  private void heartbeatDone(Probe p, Outcome outcome) {
     synchronized (lock) {
       Member member = p.member();
       member.probing = false;
       if (members.get(member.name) != member || member.generation != p.generation() || member.health == Health.DOWN) {
         return;
       }
-      if (!passed) {
-        miss(member, "missed heartbeats");
+      if (outcome != Outcome.PASSED) {
+        miss(member, outcome, outcome == Outcome.TIMED_OUT ? "heartbeats timed out" : "heartbeats failed");
         return;
       }
       member.misses = 0;
@@ -429,13 +432,29 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
-  /** Called with the lock held. */
-  private void miss(Member member, String why) {
+  /**
+   * Called with the lock held. A replica that refuses connections is gone and leaves the ring.
+   * One that is only slow leaves it only while at least half the replicas stay: when everyone
+   * is slow (a replacement starting on busy cores, a burst of load), ejecting more would start
+   * more replacements, load the machine further and cascade, as Envoy's ejection limits guard
+   * against.
+   */
+  private void miss(Member member, Outcome outcome, String why) {
     member.passes = 0;
     member.misses++;
-    if (member.health == Health.UP && member.misses >= settings.heartbeat().fall()) {
-      markDown(member, why);
+    if (member.health != Health.UP || member.misses < settings.heartbeat().fall()) {
+      return;
     }
+    if (outcome == Outcome.TIMED_OUT) {
+      long up = members.values().stream().filter(m -> m.health == Health.UP).count();
+      if (2 * (up - 1) < members.size()) {
+        if (member.misses == settings.heartbeat().fall()) {
+          LOG.log(Level.WARNING, "Replica {0} is slow ({1}) but stays in the ring: fewer than half the replicas would be left", member.name, why);
+        }
+        return;
+      }
+    }
+    markDown(member, why);
   }
 
   /** Called with the lock held: out of the ring at once, replaced by the next reconcile pass. */

@@ -3,9 +3,9 @@ package io.ringlb.core.fleet;
 import io.ringlb.api.Replica;
 import java.util.concurrent.CompletableFuture;
 
-/** One heartbeat: completes with whether the replica answered well, and never exceptionally. */
+/** One heartbeat: completes with what the replica's answer, or its silence, says; never exceptionally. */
 @FunctionalInterface
 public interface HealthProbe {
 
-  CompletableFuture<Boolean> check(Replica replica);
+  CompletableFuture<Outcome> check(Replica replica);
 }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -32,7 +33,7 @@ public final class HttpHeartbeat implements HealthProbe {
   }
 
   @Override
-  public CompletableFuture<Boolean> check(Replica replica) {
+  public CompletableFuture<Outcome> check(Replica replica) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://" + replica.host() + ":" + replica.port() + "/heartbeat"))
             .timeout(timeout)
@@ -41,12 +42,14 @@ public final class HttpHeartbeat implements HealthProbe {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200 ? Outcome.PASSED : Outcome.FAILED;
+          } catch (HttpTimeoutException e) {
+            return Outcome.TIMED_OUT;
           } catch (IOException e) {
-            return false;
+            return Outcome.FAILED;
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Outcome.FAILED;
           }
         },
         virtualThreads);

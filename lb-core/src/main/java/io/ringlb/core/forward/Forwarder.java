@@ -1,6 +1,7 @@
 package io.ringlb.core.forward;
 
 import io.ringlb.api.Replica;
+import io.ringlb.core.fleet.Outcome;
 import io.ringlb.core.routing.Router;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -9,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Sends a request to the replica its key routes to, and on to the next candidate when that one
@@ -37,16 +39,16 @@ public final class Forwarder {
   private final Router router;
   private final HttpClient client;
   private final Duration timeout;
-  private final Consumer<Replica> onFailure;
+  private final BiConsumer<Replica, Outcome> onFailure;
   private final Executor virtualThreads;
 
   /**
    * @param client one shared client: it pools connections to each replica
    * @param timeout how long a replica has to answer one attempt
-   * @param onFailure told of each replica that could not be reached, for passive health
+   * @param onFailure told of each replica that could not be reached, and how, for passive health
    * @param virtualThreads an executor that runs each task on a virtual thread of its own
    */
-  public Forwarder(Router router, HttpClient client, Duration timeout, Consumer<Replica> onFailure, Executor virtualThreads) {
+  public Forwarder(Router router, HttpClient client, Duration timeout, BiConsumer<Replica, Outcome> onFailure, Executor virtualThreads) {
     this.router = router;
     this.client = client;
     this.timeout = timeout;
@@ -73,7 +75,7 @@ public final class Forwarder {
         return new ForwardedResponse(response.statusCode(), HopByHopHeaders.endToEnd(response.headers().map()), response.body(), replica, tried);
       } catch (IOException e) {
         last = e;
-        onFailure.accept(replica);
+        onFailure.accept(replica, e instanceof HttpTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
         if (!mayRetry(request.method(), e)) {
           break;
         }

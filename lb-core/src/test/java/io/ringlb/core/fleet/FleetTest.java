@@ -157,12 +157,35 @@ class FleetTest {
     fleet.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> inRing().size() == 2);
     Replica s1 = router.ring().replicas().get("S1").orElseThrow();
+    replicas.failing.add("S1"); // so it stays out: no replacement comes up
 
-    fleet.reportFailure(s1);
+    fleet.reportFailure(s1, Outcome.FAILED);
     assertThat(inRing()).contains("S1");
-    fleet.reportFailure(s1);
+    fleet.reportFailure(s1, Outcome.FAILED);
 
     assertThat(inRing()).doesNotContain("S1"); // at once: no heartbeat is due for 30 s
+  }
+
+  @Test
+  void slownessEjectsReplicasOnlyWhileHalfTheRingStays() {
+    fleet = new Fleet(new FleetSettings(4, 10, "S", Duration.ofSeconds(5), new HeartbeatSettings(Duration.ofSeconds(30), Duration.ofMillis(100), 2, 1), true),
+        replicas, router, new HttpHeartbeat(client, Duration.ofMillis(100), virtualThreads), new SplittableRandom(7));
+    fleet.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> inRing().size() == 4);
+    List<Replica> four = router.ring().replicas().asList();
+
+    replicas.failing.addAll(List.of("S1", "S2", "S3", "S4")); // ejected ones stay out: no replacement comes up
+    // everyone times out at once, as when the machine is saturated
+    for (int round = 0; round < 2; round++) {
+      four.forEach(replica -> fleet.reportFailure(replica, Outcome.TIMED_OUT));
+    }
+    assertThat(inRing()).as("slow replicas ejected, no further than half").hasSize(2);
+
+    // a replica that refuses connections is gone, however few are left
+    Replica refusing = router.ring().replicas().get(0);
+    fleet.reportFailure(refusing, Outcome.FAILED);
+    fleet.reportFailure(refusing, Outcome.FAILED);
+    assertThat(inRing()).hasSize(1).doesNotContain(refusing.name());
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.ringlb.api.ReplicaSet;
 import io.ringlb.api.ReplicaSpec;
 import io.ringlb.core.HttpReplicas;
 import io.ringlb.core.ModuloRing;
+import io.ringlb.core.fleet.Outcome;
 import io.ringlb.core.routing.Router;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ class ForwarderTest {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Replica> reported = new CopyOnWriteArrayList<>();
+  private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void close() {
@@ -40,7 +42,10 @@ class ForwarderTest {
     for (int i = 0; i < names.length; i++) {
       set = set.with(replicas.start(new ReplicaSpec(names[i], i + 1)));
     }
-    return new Forwarder(new Router(new ModuloRing(set), 3), client, Duration.ofSeconds(2), reported::add, virtualThreads);
+    return new Forwarder(new Router(new ModuloRing(set), 3), client, Duration.ofSeconds(2), (replica, outcome) -> {
+      reported.add(replica);
+      outcomes.add(outcome);
+    }, virtualThreads);
   }
 
   private static ForwardRequest get(String path, Map<String, List<String>> headers) {
@@ -74,6 +79,7 @@ class ForwarderTest {
     assertThat(response.replica().name()).isEqualTo("S2");
     assertThat(response.attempts()).isEqualTo(2);
     assertThat(reported).containsExactly(dead);
+    assertThat(outcomes).containsExactly(Outcome.FAILED);
   }
 
   @Test

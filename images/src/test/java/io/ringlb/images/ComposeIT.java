@@ -1,0 +1,172 @@
+package io.ringlb.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's Docker setup, for real: docker-compose.yml brings up the balancer image, which
+ * starts replica containers on net1 through the Docker socket.
+ */
+class ComposeIT {
+
+  private static final String OURS = "io.ringlb.balancer=ringlb";
+  private static final Map<String, String> ENV = Map.of(
+      "RINGLB_PORT", "5066", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3");
+  private static final String THREE = "{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}";
+  private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final URI base = URI.create("http://127.0.0.1:5066");
+
+  private static Docker.Result compose(String... args) {
+    List<String> command = new ArrayList<>(Docker.compose());
+    command.addAll(List.of("-p", "ringlb-it", "-f", System.getProperty("compose.file")));
+    command.addAll(List.of(args));
+    return Docker.run(ENV, command);
+  }
+
+  @BeforeAll
+  static void up() {
+    Docker.Result up = compose("up", "-d");
+    assertThat(up.exit()).as("compose up: %s", up.output()).isZero();
+  }
+
+  @AfterAll
+  static void downLeavesNothingBehind() {
+    Docker.Result down = compose("down");
+    assertThat(down.exit()).as("compose down: %s", down.output()).isZero();
+    assertThat(Docker.docker("ps", "-aq", "--filter", "label=" + OURS)).as("replica containers after down").isEmpty();
+    assertThat(Docker.docker("ps", "-aq", "--filter", "name=^ringlb-balancer$")).as("the balancer after down").isEmpty();
+    assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^net1$")).as("net1 after down").isEmpty();
+  }
+
+  @BeforeEach
+  void threeReplicasInTheRing() {
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> inRing() == 3);
+  }
+
+  @Test
+  void composeBringsUpAWorkingSystem() {
+    assertThat(get("/rep").body()).isEqualTo(THREE);
+    assertThat(get("/home").body()).matches("\\{\"message\":\"Hello from Server: S[123]\",\"status\":\"successful\"}");
+    assertThat(Docker.docker("ps", "--filter", "label=" + OURS, "--format", "{{.Names}} {{.Networks}}").lines().sorted().toList())
+        .containsExactly("S1 net1", "S2 net1", "S3 net1");
+  }
+
+  @Test
+  void addAndRmCreateAndRemoveContainers() {
+    assertThat(send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S5\"]}").body()).contains("\"N\":5");
+    assertThat(Docker.docker("ps", "--filter", "label=" + OURS, "--format", "{{.Names}}").lines().sorted().toList())
+        .containsExactly("S1", "S2", "S3", "S4", "S5");
+
+    assertThat(send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"S5\", \"S4\"]}").body()).isEqualTo(THREE);
+    assertThat(Docker.docker("ps", "-a", "--filter", "label=" + OURS, "--format", "{{.Names}}").lines().sorted().toList())
+        .containsExactly("S1", "S2", "S3");
+  }
+
+  @Test
+  void killedAndPausedReplicasAreReplacedWhileNoRequestFails() throws Exception {
+    List<String> failures = new CopyOnWriteArrayList<>();
+    Map<String, LongAdder> perReplica = new ConcurrentHashMap<>();
+    LongAdder sent = new LongAdder();
+    LongAdder answered = new LongAdder();
+    HttpRequest home = HttpRequest.newBuilder(base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+    load.scheduleAtFixedRate(() -> {
+      sent.increment();
+      http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+        if (failure != null || response.statusCode() != 200) {
+          failures.add(failure != null ? failure.toString() : response.statusCode() + " " + response.body());
+        } else {
+          perReplica.computeIfAbsent(response.body().replaceAll(".*Server: ([^\"]+)\".*", "$1"), name -> new LongAdder()).increment();
+        }
+        answered.increment();
+      });
+    }, 0, 5, TimeUnit.MILLISECONDS);
+    try {
+      Thread.sleep(1_000);
+      replaceAfter("kill", "S2");
+      replaceAfter("pause", "S3");
+      perReplica.clear();
+      Thread.sleep(2_000);
+    } finally {
+      load.shutdown();
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> answered.sum() == sent.sum());
+
+    System.out.printf("[compose] %d requests at 200/s, %d failed; after both replacements: %s%n", sent.sum(), failures.size(), perReplica);
+    assertThat(failures).as("requests a client saw fail").isEmpty();
+    assertThat(perReplica).containsKeys("S1", "S2", "S3");
+    assertThat(get("/rep").body()).isEqualTo(THREE);
+  }
+
+  private void replaceAfter(String action, String name) {
+    String before = Docker.docker("ps", "-q", "--no-trunc", "--filter", "name=^" + name + "$");
+    long at = System.nanoTime();
+    Docker.docker(action, name);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> inRing() == 2);
+    long detected = System.nanoTime();
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> inRing() == 3);
+    long replaced = System.nanoTime();
+    String after = Docker.docker("ps", "-q", "--no-trunc", "--filter", "name=^" + name + "$");
+    System.out.printf("[compose] docker %s %s: out of the ring after %d ms, a new container in it after %d ms%n",
+        action, name, (detected - at) / 1_000_000, (replaced - at) / 1_000_000);
+    assertThat(after).as("a new container for " + name).isNotEmpty().isNotEqualTo(before);
+  }
+
+  @Test
+  void aBalancerThatCrashedAdoptsItsReplicasOnRestart() {
+    List<String> before = Docker.containers(OURS);
+
+    Docker.docker("kill", "ringlb-balancer");
+    Docker.docker("start", "ringlb-balancer");
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> inRing() == 3);
+
+    assertThat(Docker.containers(OURS)).as("the same containers, none started anew").isEqualTo(before);
+    assertThat(get("/rep").body()).isEqualTo(THREE);
+  }
+
+  private HttpResponse<String> get(String path) {
+    return send("GET", path, null);
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) {
+    try {
+      return http.send(HttpRequest.newBuilder(base.resolve(path))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+          .timeout(Duration.ofSeconds(180)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path + " failed", e);
+    }
+  }
+
+  private int inRing() {
+    try {
+      Matcher found = IN_RING.matcher(get("/health/ready").body());
+      return found.find() ? Integer.parseInt(found.group(1)) : -1;
+    } catch (AssertionError notYet) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.ringlb.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSpec;
+import io.ringlb.spi.PluginConfig;
+import io.ringlb.spi.PluginRegistry;
+import io.ringlb.spi.ReplicaLaunchException;
+import io.ringlb.spi.ReplicaLauncher;
+import io.ringlb.spi.ReplicaProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The docker provider against the real engine, with the replica image this module built. */
+class DockerProviderIT {
+
+  private static final String NETWORK = "ringlb-it-net";
+  private static final String BALANCER = "ringlb-it";
+
+  private final PluginRegistry<ReplicaProvider> providers = PluginRegistry.load(ReplicaProvider.class);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private ReplicaLauncher launcher() {
+    return providers.select("docker").create(PluginConfig.of("lb.provider.docker", Map.of(
+        "lb.provider.docker.image", System.getProperty("replica.image"),
+        "lb.provider.docker.network", NETWORK,
+        "lb.provider.docker.balancer", BALANCER,
+        "lb.provider.docker.address", "published")));
+  }
+
+  @AfterEach
+  void removeWhatTheTestLeft() {
+    Docker.run(Map.of(), java.util.List.of("sh", "-c",
+        "docker rm -f $(docker ps -aq --filter label=io.ringlb.balancer=" + BALANCER + ") foreign-S9 2>/dev/null; docker network rm " + NETWORK + " 2>/dev/null; true"));
+  }
+
+  @Test
+  void isTheProviderChosenWhenAnEngineAnswers() {
+    assertThat(providers.select("docker").isAvailable()).as("a Docker engine answers here (.ci/run starts one)").isTrue();
+    assertThat(providers.best()).map(ReplicaProvider::name).hasValue("docker");
+  }
+
+  @Test
+  void startsLabelledContainersOnTheNetworkAndRemovesThemOnStop() throws Exception {
+    ReplicaLauncher launcher = launcher();
+    Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
+    Replica s2 = launcher.start(new ReplicaSpec("S2", 2));
+
+    await().atMost(Duration.ofSeconds(120)).until(() -> status(s1, "/heartbeat") == 200 && status(s2, "/heartbeat") == 200);
+    assertThat(http.send(get(s2, "/home"), HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo("{\"message\":\"Hello from Server: S2\",\"status\":\"successful\"}");
+    assertThat(Docker.docker("inspect", "-f", "{{.Name}} {{index .Config.Labels \"io.ringlb.replica\"}} {{index .Config.Labels \"io.ringlb.id\"}} {{.Config.Hostname}}", "S2"))
+        .isEqualTo("/S2 S2 2 S2");
+    assertThat(Docker.docker("inspect", "-f", "{{range $name, $n := .NetworkSettings.Networks}}{{$name}}{{end}}", "S1")).isEqualTo(NETWORK);
+    assertThat(launcher.list()).containsExactlyInAnyOrder(s1, s2);
+
+    launcher.stop(s1);
+
+    assertThat(Docker.docker("ps", "-a", "--filter", "name=^S1$", "-q")).isEmpty();
+    assertThat(launcher.list()).containsExactly(s2);
+    launcher.stop(s2);
+    launcher.close();
+    assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^" + NETWORK + "$")).as("the network it made, once empty").isEmpty();
+  }
+
+  @Test
+  void aNewLauncherFindsTheRunningReplicasAndForgetsDeadOnes() {
+    ReplicaLauncher first = launcher();
+    Replica s1 = first.start(new ReplicaSpec("S1", 1));
+    Replica s2 = first.start(new ReplicaSpec("S2", 2));
+    Docker.docker("kill", "S2");
+
+    ReplicaLauncher second = launcher();
+
+    assertThat(second.list()).containsExactly(s1);
+    assertThat(Docker.docker("ps", "-a", "-q", "--filter", "name=^S2$")).as("the dead container, removed").isEmpty();
+    second.stop(s1);
+    assertThat(second.list()).isEmpty();
+    assertThat(s2.name()).isEqualTo("S2");
+  }
+
+  @Test
+  void neverTouchesAContainerThatIsNotItsOwn() {
+    Docker.docker("run", "-d", "--name", "foreign-S9", "--label", "io.ringlb.balancer=someone-else", System.getProperty("replica.image"));
+    Docker.docker("rename", "foreign-S9", "S9");
+    try {
+      assertThatThrownBy(() -> launcher().start(new ReplicaSpec("S9", 9)))
+          .isInstanceOf(ReplicaLaunchException.class)
+          .hasMessageContaining("a container named S9 exists and is not this balancer's");
+      assertThat(Docker.docker("ps", "-q", "--filter", "name=^S9$")).isNotEmpty();
+    } finally {
+      Docker.docker("rm", "-f", "S9");
+    }
+  }
+
+  private static HttpRequest get(Replica replica, String path) {
+    return HttpRequest.newBuilder(URI.create("http://" + replica.host() + ":" + replica.port() + path)).timeout(Duration.ofSeconds(5)).build();
+  }
+
+  private int status(Replica replica, String path) {
+    try {
+      return http.send(get(replica, path), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception notYet) {
+      return -1;
+    }
+  }
+}
