@@ -7,14 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -45,31 +41,24 @@ class LoadIT {
   void tenThousandRequestsAreAllAnswered() throws Exception {
     int total = 10_000;
     Semaphore inFlight = new Semaphore(64);
-    Map<String, LongAdder> perReplica = new ConcurrentHashMap<>();
-    List<String> failures = new CopyOnWriteArrayList<>();
-    AtomicInteger done = new AtomicInteger();
+    Tally tally = new Tally();
     HttpRequest home = HttpRequest.newBuilder(lb.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
 
     long started = System.nanoTime();
     for (int i = 0; i < total; i++) {
       inFlight.acquire();
       lb.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-        if (failure != null || response.statusCode() != 200) {
-          failures.add(failure != null ? failure.toString() : response.statusCode() + " " + response.body());
-        } else {
-          perReplica.computeIfAbsent(response.body().replaceAll(".*Server: ([^\"]+)\".*", "$1"), name -> new LongAdder()).increment();
-        }
-        done.incrementAndGet();
+        tally.record(response, failure);
         inFlight.release();
       });
     }
-    await().atMost(Duration.ofSeconds(120)).until(() -> done.get() == total);
+    await().atMost(Duration.ofSeconds(120)).until(() -> tally.answered.sum() == total);
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    System.out.printf("[load] %d requests, 64 at a time, in %.1f s (%.0f/s): %s%n", total, seconds, total / seconds, perReplica);
-    assertThat(failures).isEmpty();
-    assertThat(perReplica.keySet()).containsExactlyInAnyOrder("S1", "S2", "S3");
-    assertThat(perReplica.values().stream().mapToLong(LongAdder::sum).sum()).isEqualTo(total);
+    System.out.printf("[load] %d requests, 64 at a time, in %.1f s (%.0f/s): %s%n", total, seconds, total / seconds, tally.perReplica);
+    assertThat(tally.failures).isEmpty();
+    assertThat(tally.perReplica.keySet()).containsExactlyInAnyOrder("S1", "S2", "S3");
+    assertThat(tally.total()).isEqualTo(total);
   }
 
   @Test
@@ -78,23 +67,14 @@ class LoadIT {
         .filter(p -> p.info().arguments().map(args -> List.of(args).contains("-Dringlb.replica=S2")).orElse(false))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no process of replica S2"));
-    Map<String, LongAdder> perReplica = new ConcurrentHashMap<>();
-    List<String> failures = new CopyOnWriteArrayList<>();
+    Tally tally = new Tally();
     LongAdder sent = new LongAdder();
-    LongAdder answered = new LongAdder();
     HttpRequest home = HttpRequest.newBuilder(lb.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
     ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
     // 200 requests a second, one every 5 ms, whatever the answers do
     load.scheduleAtFixedRate(() -> {
       sent.increment();
-      lb.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-        if (failure != null || response.statusCode() != 200) {
-          failures.add(failure != null ? failure.toString() : response.statusCode() + " " + response.body());
-        } else {
-          perReplica.computeIfAbsent(response.body().replaceAll(".*Server: ([^\"]+)\".*", "$1"), name -> new LongAdder()).increment();
-        }
-        answered.increment();
-      });
+      lb.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete(tally::record);
     }, 0, 5, TimeUnit.MILLISECONDS);
     try {
       Thread.sleep(2_000); // load before the kill
@@ -104,19 +84,19 @@ class LoadIT {
       long detected = System.nanoTime();
       await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() -> lb.inRing() == 3);
       long replaced = System.nanoTime();
-      perReplica.clear();
+      tally.perReplica.clear();
       Thread.sleep(2_000); // load after the replacement
       System.out.printf("[failover] S2 killed (SIGKILL) under 200 requests/s: out of the ring after %d ms, replaced and back in it after %d ms%n",
           (detected - killedAt) / 1_000_000, (replaced - killedAt) / 1_000_000);
     } finally {
       load.shutdown();
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> answered.sum() == sent.sum());
+    await().atMost(Duration.ofSeconds(60)).until(() -> tally.answered.sum() == sent.sum());
 
-    System.out.printf("[failover] %d requests sent, %d failed; after the replacement: %s%n", sent.sum(), failures.size(), perReplica);
-    assertThat(failures).as("requests a client saw fail").isEmpty();
+    System.out.printf("[failover] %d requests sent, %d failed; after the replacement: %s%n", sent.sum(), tally.failures.size(), tally.perReplica);
+    assertThat(tally.failures).as("requests a client saw fail").isEmpty();
     assertThat(lb.rep()).isEqualTo("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}");
-    assertThat(perReplica).as("the new S2 serves").containsKey("S2");
+    assertThat(tally.perReplica).as("the new S2 serves").containsKey("S2");
     assertThat(victim.isAlive()).isFalse();
   }
 }
