@@ -22,4 +22,11 @@ class TallyTest {
     assertThat(tally.failures).hasSize(3).first().asString().startsWith("503");
     assertThat(tally.answered.sum()).isEqualTo(6);
   }
+
+  @Test
+  void readsTheReplicasOfRepInTheirOrder() {
+    assertThat(RunCommand.parseReplicas("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S10\",\"S2\"]},\"status\":\"successful\"}"))
+        .containsExactly("S1", "S10", "S2");
+    assertThat(RunCommand.parseReplicas("{\"message\":{\"N\":0,\"replicas\":[]},\"status\":\"successful\"}")).isEmpty();
+  }
 }
