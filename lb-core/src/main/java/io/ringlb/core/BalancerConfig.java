@@ -32,24 +32,6 @@ import java.util.stream.IntStream;
 public record BalancerConfig(
     HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, Duration forwardTimeout, Duration connectTimeout) {
 
-  /** Every property this class reads, with its default, for documentation and diagnostics. */
-  public static final Map<String, String> DEFAULTS =
-      Map.ofEntries(
-          Map.entry("lb.replicas", "3"),
-          Map.entry("lb.max-replicas", "32"),
-          Map.entry("lb.name-prefix", "S"),
-          Map.entry("lb.strategy", HashStrategies.DEFAULT),
-          Map.entry("lb.key", "random-id"),
-          Map.entry("lb.heartbeat.interval-ms", "500"),
-          Map.entry("lb.heartbeat.timeout-ms", "250"),
-          Map.entry("lb.heartbeat.fall", "2"),
-          Map.entry("lb.heartbeat.rise", "1"),
-          Map.entry("lb.start-timeout-ms", "90000"),
-          Map.entry("lb.forward.timeout-ms", "10000"),
-          Map.entry("lb.forward.connect-timeout-ms", "1000"),
-          Map.entry("lb.forward.attempts", "3"),
-          Map.entry("lb.keep-replicas", "false"));
-
   private static final int HOUR_MS = 3_600_000;
 
   /** Reads every {@code lb.*} property of {@code properties}, with the strategies on offer. */

@@ -1,6 +1,5 @@
 package io.ringlb.core.fleet;
 
-import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSpec;
 import io.ringlb.core.fleet.Member.Health;
@@ -596,10 +595,5 @@ public final class Fleet implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  /** For tests and the frontend's diagnostics: the ring requests are routed on now. */
-  public HashRing ring() {
-    return router.ring();
   }
 }
