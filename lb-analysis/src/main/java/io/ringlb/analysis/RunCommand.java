@@ -55,6 +55,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "target/analysis/run", description = "the folder for charts, CSV and report.md (default: ${DEFAULT-VALUE})")
   Path out;
 
+  @Option(names = "--set", description = "an lb.* property for the balancer started here, e.g. --set lb.strategy=maglev")
+  Map<String, String> settings = new LinkedHashMap<>();
+
   /**
    * Heartbeats may take a second: on a small machine a replica answering 1,000 requests a second
    * beside four others can miss 250 ms and be replaced mid-measurement, and the distribution
@@ -74,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
             url != null ? url : "the project's own, started by this command with replicas as local Liberty processes and a 1 s "
                 + "heartbeat timeout", requests, concurrency)
             + " Replicas added for a measurement get 2,000 requests to warm up, and the ring must hold still for 2 s, before it starts.");
-    try (LiveBalancer balancer = url != null ? LiveBalancer.at(url) : started(Map.of())) {
+    try (LiveBalancer balancer = url != null ? LiveBalancer.at(url) : started(settings)) {
       if (parts.contains("a1")) {
         a1(balancer);
       }
@@ -95,9 +98,10 @@ final class RunCommand implements Callable<Integer> {
   private LiveBalancer started(Map<String, String> properties) throws Exception {
     Files.createDirectories(out);
     progress.step("starting the balancer %s", properties.isEmpty() ? "with its defaults" : properties);
-    Map<String, String> settings = new LinkedHashMap<>(ANALYSIS_SETTINGS);
-    settings.putAll(properties);
-    LiveBalancer balancer = LiveBalancer.start(wlp, war, settings, out.resolve("balancer.log"));
+    Map<String, String> all = new LinkedHashMap<>(ANALYSIS_SETTINGS);
+    all.putAll(this.settings);
+    all.putAll(properties);
+    LiveBalancer balancer = LiveBalancer.start(wlp, war, all, out.resolve("balancer.log"));
     balancer.awaitInRing(3, Duration.ofMinutes(4));
     progress.step("3 replicas in the ring at %s", balancer.base);
     return balancer;

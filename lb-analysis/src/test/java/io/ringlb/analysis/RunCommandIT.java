@@ -26,4 +26,18 @@ class RunCommandIT {
     assertThat(rows.subList(1, rows.size()).stream().mapToInt(row -> Integer.parseInt(row.split(",")[1])).sum()).isEqualTo(1000);
     assertThat(Files.readString(out.resolve("report.md"))).contains("## A-1: requests per replica", "1,000 requests to 3 replicas");
   }
+
+  /** What a user does to add a strategy: drop its jar in the plugins directory and name it. */
+  @Test
+  void aStrategyJarDroppedInThePluginsDirectoryIsUsedByTheBalancer(@TempDir Path out, @TempDir Path plugins) throws Exception {
+    Files.copy(Path.of(System.getProperty("example.jar")), plugins.resolve("example-strategy.jar"));
+
+    int exit = new CommandLine(new Analysis()).execute("run", "--only", "a1", "--requests", "300",
+        "--set", "lb.plugins.dir=" + plugins, "--set", "lb.strategy=modulo",
+        "--wlp", System.getProperty("lb.wlp"), "--war", System.getProperty("lb.war"), "--out", out.toString());
+
+    assertThat(exit).isZero();
+    assertThat(Files.readString(out.resolve("balancer.log"))).contains("routing with ModuloRing");
+    assertThat(Files.readAllLines(out.resolve("a1-requests-per-replica.csv"))).hasSize(1 + 3);
+  }
 }
