@@ -48,12 +48,13 @@ public record BalancerConfig(
     if (!prefix.matches("[A-Za-z][A-Za-z0-9-]{0,50}")) {
       throw new InvalidConfigException(lb.key("name-prefix"), "'" + prefix + "' cannot start a hostname (a letter, then letters, digits, hyphens)");
     }
+    PluginConfig beat = lb.within("heartbeat");
     HeartbeatSettings heartbeat =
         new HeartbeatSettings(
-            Duration.ofMillis(lb.integer("heartbeat.interval-ms", 500, 10, HOUR_MS)),
-            Duration.ofMillis(lb.integer("heartbeat.timeout-ms", 250, 1, HOUR_MS)),
-            lb.integer("heartbeat.fall", 2, 1, 100),
-            lb.integer("heartbeat.rise", 1, 1, 100));
+            Duration.ofMillis(beat.integer("interval-ms", 500, 10, HOUR_MS)),
+            Duration.ofMillis(beat.integer("timeout-ms", 250, 1, HOUR_MS)),
+            beat.integer("fall", 2, 1, 100),
+            beat.integer("rise", 1, 1, 100));
     boolean keep = switch (lb.string("keep-replicas", "false").toLowerCase(java.util.Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
