@@ -8,6 +8,12 @@ public interface RequestAttributes {
   /** The request path, starting with {@code /}. */
   String path();
 
+  /**
+   * The path and, after a {@code ?}, the query string, both as the client sent them: what
+   * nginx calls {@code $request_uri}.
+   */
+  String pathAndQuery();
+
   Optional<String> header(String name);
 
   Optional<String> queryParameter(String name);

@@ -87,7 +87,7 @@ class BalancerConfigTest {
         "lb.forward.attempts      | 0     | lb.forward.attempts: 0 is out of range (accepted: 1..100)",
         "lb.keep-replicas         | maybe | lb.keep-replicas: 'maybe' is not accepted (accepted: true, false)",
         "lb.name-prefix           | 9x    | lb.name-prefix: '9x' cannot start a hostname (a letter, then letters, digits, hyphens)",
-        "lb.key                   | uri   | lb.key: 'uri' is not accepted (accepted: random-id, path, header:<name>, query:<name>, cookie:<name>, client-address)",
+        "lb.key                   | url   | lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address)",
         "lb.strategy              | ketama | lb.strategy: no HashStrategyProvider named 'ketama' (available: tiny)",
         "lb.max-replicas          | 5     | lb.max-replicas: 5 replicas do not fit: the tiny ring holds 4",
       })

@@ -11,6 +11,8 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>{@code random-id}: the exercise's random 6-digit request id, drawn per request;
  *   <li>{@code path}: the request path, as HAProxy's {@code balance uri};
+ *   <li>{@code uri}: the path and query string, as nginx's {@code hash $request_uri} and
+ *       HAProxy's {@code balance uri whole};
  *   <li>{@code header:<name>}, {@code query:<name>}, {@code cookie:<name>}: that value;
  *   <li>{@code client-address}: the client's address, as HAProxy's {@code balance source}.
  * </ul>
@@ -24,7 +26,7 @@ public final class KeyExtractors {
   public static final String KEY = "lb.key";
 
   private static final String ACCEPTED =
-      "random-id, path, header:<name>, query:<name>, cookie:<name>, client-address";
+      "random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address";
 
   /** Draws on the calling thread's own generator, so concurrent requests never contend. */
   private static final RandomGenerator THREAD_LOCAL = () -> ThreadLocalRandom.current().nextLong();
@@ -46,6 +48,7 @@ public final class KeyExtractors {
     return switch (kind) {
       case "random-id" -> noArgument(kind, argument, fallback);
       case "path" -> noArgument(kind, argument, new PathKey());
+      case "uri" -> noArgument(kind, argument, new UriKey());
       case "client-address" -> noArgument(kind, argument, new ClientAddressKey());
       case "header" -> {
         String name = named(kind, argument);

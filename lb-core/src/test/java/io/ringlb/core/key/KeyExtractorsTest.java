@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class KeyExtractorsTest {
 
-  private record Request(String path, Map<String, String> headers, Map<String, String> query,
+  private record Request(String pathAndQuery, Map<String, String> headers, Map<String, String> query,
       Map<String, String> cookies, String clientAddress) implements RequestAttributes {
-    static Request of(String path, String client) {
-      return new Request(path, Map.of(), Map.of(), Map.of(), client);
+    static Request of(String pathAndQuery, String client) {
+      return new Request(pathAndQuery, Map.of(), Map.of(), Map.of(), client);
     }
+    @Override public String path() { return pathAndQuery.split("\\?", 2)[0]; }
     @Override public Optional<String> header(String name) { return Optional.ofNullable(headers.get(name)); }
     @Override public Optional<String> queryParameter(String name) { return Optional.ofNullable(query.get(name)); }
     @Override public Optional<String> cookie(String name) { return Optional.ofNullable(cookies.get(name)); }
@@ -42,7 +43,17 @@ class KeyExtractorsTest {
     RequestKeyExtractor path = KeyExtractors.parse("path");
 
     assertThat(path.keyOf(Request.of("/a/b", "x"))).isEqualTo(path.keyOf(Request.of("/a/b", "y")));
+    assertThat(path.keyOf(Request.of("/a/b?k=1", "x"))).isEqualTo(path.keyOf(Request.of("/a/b?k=2", "x")));
     assertThat(path.keyOf(Request.of("/a/b", "x"))).isNotEqualTo(path.keyOf(Request.of("/a/c", "x")));
+  }
+
+  @Test
+  void uriKeysByPathAndQueryAsNginxRequestUri() {
+    RequestKeyExtractor uri = KeyExtractors.parse("uri");
+
+    assertThat(uri.keyOf(Request.of("/a?k=1", "x"))).isEqualTo(uri.keyOf(Request.of("/a?k=1", "y")));
+    assertThat(uri.keyOf(Request.of("/a?k=1", "x"))).isNotEqualTo(uri.keyOf(Request.of("/a?k=2", "x")));
+    assertThat(uri.keyOf(Request.of("/a", "x"))).isNotEqualTo(uri.keyOf(Request.of("/b", "x")));
   }
 
   @Test
@@ -64,9 +75,9 @@ class KeyExtractorsTest {
 
   @Test
   void refusesWhatItCannotParseNamingTheKeyAndTheAcceptedForms() {
-    assertThatThrownBy(() -> KeyExtractors.parse("uri"))
+    assertThatThrownBy(() -> KeyExtractors.parse("url"))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("lb.key: 'uri' is not accepted (accepted: random-id, path, header:<name>, query:<name>, cookie:<name>, client-address)");
+        .hasMessage("lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address)");
     assertThatThrownBy(() -> KeyExtractors.parse("header:")).hasMessage("lb.key: 'header' needs a name, as in 'header:<name>'");
     assertThatThrownBy(() -> KeyExtractors.parse("path:/x")).hasMessageStartingWith("lb.key: 'path' takes no ':<name>'");
   }

@@ -1,0 +1,13 @@
+package io.ringlb.core.key;
+
+import io.ringlb.api.RequestAttributes;
+import io.ringlb.api.RequestKeyExtractor;
+
+/** Keys a request by its path and query string, so {@code /home?user=7} always reaches one replica. */
+record UriKey() implements RequestKeyExtractor {
+
+  @Override
+  public long keyOf(RequestAttributes request) {
+    return StringKeys.of(request.pathAndQuery());
+  }
+}
