@@ -10,7 +10,6 @@ import io.ringlb.core.routing.Router;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -30,11 +29,11 @@ public final class Balancer implements AutoCloseable {
 
   private Balancer(BalancerConfig config, ReplicaLauncher launcher) {
     this.config = config;
-    // HTTP/1.1 to replicas: no h2c upgrade dance, and the client keeps a pool of connections to each
+    // heartbeats only (forwarding has its own pool): HTTP/1.1, no h2c upgrade dance
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.connectTimeout()).build();
     this.router = new Router(config.emptyRing(), config.attempts());
     this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), virtualThreads), new SplittableRandom());
-    this.forwarder = new Forwarder(router, client, config.forwardTimeout(), fleet::reportFailure, virtualThreads);
+    this.forwarder = new Forwarder(router, config.connectTimeout(), config.forwardTimeout(), fleet::reportFailure);
   }
 
   /** Builds the engine and starts its fleet; replicas join the ring as they pass heartbeats. */
@@ -44,8 +43,12 @@ public final class Balancer implements AutoCloseable {
     return balancer;
   }
 
-  /** Routes the request by its key and forwards it; see {@link Forwarder}. */
-  public CompletableFuture<ForwardedResponse> forward(ForwardRequest request, RequestAttributes attributes) {
+  /**
+   * Routes the request by its key and forwards it, blocking the calling thread; see {@link Forwarder}.
+   *
+   * @throws io.ringlb.core.forward.NoReplicaAvailableException when no replica answered
+   */
+  public ForwardedResponse forward(ForwardRequest request, RequestAttributes attributes) {
     return forwarder.forward(request, config.keys().keyOf(attributes));
   }
 
@@ -61,6 +64,7 @@ public final class Balancer implements AutoCloseable {
   @Override
   public void close() {
     fleet.close();
+    forwarder.close();
     virtualThreads.shutdownNow();
     client.close();
   }
