@@ -56,8 +56,9 @@ final class LiveBalancer implements AutoCloseable {
       Path deployed = Files.copy(war, dropins.resolve("lb-webapp.war"), StandardCopyOption.REPLACE_EXISTING);
       int port = freePort();
       Path opens = wlp.resolve("lib/platform/java/" + (Runtime.version().feature() >= 24 ? "java24.options" : "java9.options"));
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + opens,
-          "-javaagent:" + wlp.resolve("bin/tools/ws-javaagent.jar"), "-jar", wlp.resolve("bin/tools/ws-server.jar").toString(), "lb"));
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + opens));
+      command.addAll(jvmOptions(wlp.resolve("usr/servers/lb/jvm.options")));
+      command.addAll(List.of("-javaagent:" + wlp.resolve("bin/tools/ws-javaagent.jar"), "-jar", wlp.resolve("bin/tools/ws-server.jar").toString(), "lb"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().put("HTTP_PORT", Integer.toString(port));
       builder.environment().put("HTTP_HOST", "127.0.0.1");
@@ -67,6 +68,19 @@ final class LiveBalancer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the balancer from " + wlp, e);
     }
+  }
+
+  /** The server's {@code jvm.options}, as {@code bin/server} reads them: one option a line, {@code #} for comments. */
+  private static List<String> jvmOptions(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    return Files.readAllLines(file).stream().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+  }
+
+  /** The balancer's process, when it was started here. */
+  Optional<ProcessHandle> process() {
+    return Optional.ofNullable(process).map(Process::toHandle);
   }
 
   /** Waits until {@code n} replicas are in the ring. */
@@ -136,9 +150,12 @@ final class LiveBalancer implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port nothing listens on now. */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

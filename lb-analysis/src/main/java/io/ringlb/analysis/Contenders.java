@@ -1,0 +1,153 @@
+package io.ringlb.analysis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Starts each contender over the same replicas, configured as its users would for consistent
+ * hashing on the request URI, each with a health check as HAProxy's default (every 2 s).
+ */
+final class Contenders {
+
+  private static final Duration READY_WITHIN = Duration.ofMinutes(3);
+
+  private Contenders() {}
+
+  /** The replicas themselves, wrk's threads dealt over them: the upper limit. */
+  static Contender direct(List<URI> replicas) {
+    return new Contender("replicas (direct)", replicas.getFirst(), replicas, Optional.empty(), () -> {});
+  }
+
+  /** HAProxy, {@code balance uri whole} with {@code hash-type consistent}: the key is in the query string. */
+  static Contender haproxy(List<URI> replicas, Path configs, Path work) {
+    int port = LiveBalancer.freePort();
+    StringBuilder servers = new StringBuilder();
+    for (int i = 0; i < replicas.size(); i++) {
+      servers.append(String.format("  server replica-%d %s:%d check%n", i + 1, replicas.get(i).getHost(), replicas.get(i).getPort()));
+    }
+    String config = """
+        global
+          maxconn 4096
+        defaults
+          mode http
+          timeout connect 1s
+          timeout client 30s
+          timeout server 30s
+        frontend balancer
+          bind 127.0.0.1:%d
+          default_backend replicas
+        backend replicas
+          balance uri whole
+          hash-type consistent
+          option httpchk GET /heartbeat
+        %s""".formatted(port, servers);
+    Path file = write(configs.resolve("haproxy.cfg"), config);
+    return started("HAProxy", port, work.resolve("haproxy.log"), "haproxy", "-db", "-f", file.toString());
+  }
+
+  /** nginx, {@code hash $request_uri consistent}, keeping connections to the replicas open as HAProxy and ringlb do. */
+  static Contender nginx(List<URI> replicas, Path configs, Path work) {
+    int port = LiveBalancer.freePort();
+    Path prefix = work.resolve("nginx").toAbsolutePath();
+    String servers = replicas.stream().map(r -> "    server " + r.getHost() + ":" + r.getPort() + ";\n").collect(Collectors.joining());
+    String config = """
+        daemon off;
+        worker_processes auto;
+        pid %1$s/nginx.pid;
+        events {
+          worker_connections 4096;
+        }
+        http {
+          access_log off;
+          client_body_temp_path %1$s/body;
+          proxy_temp_path %1$s/proxy;
+          upstream replicas {
+            hash $request_uri consistent;
+        %2$s    keepalive 64;
+          }
+          server {
+            listen 127.0.0.1:%3$d;
+            location / {
+              proxy_pass http://replicas;
+              proxy_http_version 1.1;
+              proxy_set_header Connection "";
+            }
+          }
+        }
+        """.formatted(prefix, servers, port);
+    write(prefix.resolve("error.log"), "");
+    Path file = write(configs.resolve("nginx.conf"), config);
+    return started("nginx", port, work.resolve("nginx.log"), "nginx", "-p", prefix.toString(), "-e", prefix.resolve("error.log").toString(),
+        "-c", file.toString());
+  }
+
+  /** ringlb, the project's own server, over the same replicas through the {@code static} provider, keyed by {@code uri}. */
+  static Contender ringlb(List<URI> replicas, Path wlp, Path war, Path work) {
+    Map<String, String> settings = Map.of(
+        "lb.provider", "static",
+        "lb.provider.static.servers", replicas.stream().map(r -> r.getHost() + ":" + r.getPort()).collect(Collectors.joining(",")),
+        "lb.replicas", Integer.toString(replicas.size()),
+        "lb.key", "uri",
+        "lb.heartbeat.interval-ms", "2000",
+        "lb.heartbeat.timeout-ms", "2000");
+    LiveBalancer balancer = LiveBalancer.start(wlp, war, settings, work.resolve("ringlb.log"));
+    try {
+      balancer.awaitInRing(replicas.size(), READY_WITHIN);
+      LocalReplicas.awaitAnswer(balancer.base.resolve("/home?key=1"), READY_WITHIN);
+    } catch (RuntimeException e) {
+      balancer.close();
+      throw e;
+    }
+    return new Contender("ringlb", balancer.base, List.of(), balancer.process(), balancer::close);
+  }
+
+  private static Contender started(String name, int port, Path log, String... command) {
+    Process process;
+    try {
+      List<String> resolved = new ArrayList<>(List.of(command));
+      resolved.set(0, Tools.executable(command[0]));
+      process = new ProcessBuilder(resolved).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + name + ": " + Tools.INSTALL, e);
+    }
+    URI url = URI.create("http://127.0.0.1:" + port);
+    Runnable stop = () -> stop(process);
+    try {
+      LocalReplicas.awaitAnswer(url.resolve("/home?key=1"), READY_WITHIN);
+    } catch (RuntimeException e) {
+      stop.run();
+      throw new IllegalStateException(name + " did not come up; see " + log, e);
+    }
+    return new Contender(name, url, List.of(), Optional.of(process.toHandle()), stop);
+  }
+
+  private static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Path write(Path file, String content) {
+    try {
+      Files.createDirectories(file.getParent());
+      return Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
