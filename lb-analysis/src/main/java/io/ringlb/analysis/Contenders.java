@@ -51,7 +51,7 @@ final class Contenders {
           hash-type consistent
           option httpchk GET /heartbeat
         %s""".formatted(port, servers);
-    Path file = write(configs.resolve("haproxy.cfg"), config);
+    Path file = write(configs.resolve("haproxy.cfg"), config).toAbsolutePath();
     return started("HAProxy", port, work.resolve("haproxy.log"), "haproxy", "-db", "-f", file.toString());
   }
 
@@ -86,7 +86,7 @@ final class Contenders {
         }
         """.formatted(prefix, servers, port);
     write(prefix.resolve("error.log"), "");
-    Path file = write(configs.resolve("nginx.conf"), config);
+    Path file = write(configs.resolve("nginx.conf"), config).toAbsolutePath(); // nginx reads a relative -c under its prefix
     return started("nginx", port, work.resolve("nginx.log"), "nginx", "-p", prefix.toString(), "-e", prefix.resolve("error.log").toString(),
         "-c", file.toString());
   }
@@ -123,7 +123,7 @@ final class Contenders {
     URI url = URI.create("http://127.0.0.1:" + port);
     Runnable stop = () -> stop(process);
     try {
-      LocalReplicas.awaitAnswer(url.resolve("/home?key=1"), READY_WITHIN);
+      LocalReplicas.awaitAnswer(url.resolve("/home?key=1"), READY_WITHIN, process.toHandle());
     } catch (RuntimeException e) {
       stop.run();
       throw new IllegalStateException(name + " did not come up; see " + log, e);

@@ -56,6 +56,11 @@ final class LocalReplicas implements AutoCloseable {
 
   /** Waits until {@code url} answers 200, or fails after {@code atMost}. */
   static void awaitAnswer(URI url, Duration atMost) {
+    awaitAnswer(url, atMost, ProcessHandle.current());
+  }
+
+  /** As {@link #awaitAnswer(URI, Duration)}, failing at once if {@code server} exits first. */
+  static void awaitAnswer(URI url, Duration atMost, ProcessHandle server) {
     long deadline = System.nanoTime() + atMost.toNanos();
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
       while (true) {
@@ -65,6 +70,9 @@ final class LocalReplicas implements AutoCloseable {
           }
         } catch (IOException notYet) {
           // not listening yet
+        }
+        if (!server.isAlive()) {
+          throw new IllegalStateException("the server for " + url + " exited before it answered");
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(url + " did not answer 200 within " + atMost.toSeconds() + " s");
