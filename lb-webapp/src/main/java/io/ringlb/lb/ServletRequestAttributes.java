@@ -27,12 +27,20 @@ record ServletRequestAttributes(HttpServletRequest request, String path, String 
     }
     for (String pair : query.split("&")) {
       int equals = pair.indexOf('=');
-      String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-      if (key.equals(name)) {
-        return Optional.of(equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+      if (decoded(equals < 0 ? pair : pair.substring(0, equals)).equals(name)) {
+        return Optional.of(equals < 0 ? "" : decoded(pair.substring(equals + 1)));
       }
     }
     return Optional.empty();
+  }
+
+  /** A malformed escape such as {@code %zz} is a key like any other, not a reason to fail the request. */
+  private static String decoded(String part) {
+    try {
+      return URLDecoder.decode(part, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return part;
+    }
   }
 
   @Override
