@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +76,7 @@ public class ForwardingFilter extends HttpFilter {
   private static Map<String, List<String>> headers(HttpServletRequest request) {
     Map<String, List<String>> headers = new HashMap<>();
     for (String name : Collections.list(request.getHeaderNames())) {
-      headers.put(name, new ArrayList<>(Collections.list(request.getHeaders(name))));
+      headers.put(name, Collections.list(request.getHeaders(name)));
     }
     return headers;
   }
