@@ -88,6 +88,26 @@ public final class PluginConfig {
     return value;
   }
 
+  /** A whole-number setting within {@code [min, max]} that may pass {@code int}'s range, such as a size in bytes. */
+  public long longInteger(String setting, long defaultValue, long min, long max) {
+    Optional<String> raw = string(setting);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    long value;
+    try {
+      value = Long.parseLong(raw.get());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigException(
+          key(setting), "'" + raw.get() + "' is not an integer (accepted: " + min + ".." + max + ")");
+    }
+    if (value < min || value > max) {
+      throw new InvalidConfigException(
+          key(setting), value + " is out of range (accepted: " + min + ".." + max + ")");
+    }
+    return value;
+  }
+
   /**
    * One of the constants of {@code type}, written in lower case with hyphens for underscores:
    * {@code LINEAR_PROBING} is {@code linear-probing}.

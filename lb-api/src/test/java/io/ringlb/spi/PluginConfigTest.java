@@ -59,4 +59,16 @@ class PluginConfigTest {
     assertThatThrownBy(() -> config.option("bad", Probing.class, Probing.QUADRATIC))
         .hasMessage("lb.strategy.classic.bad: '12x' is not accepted (accepted: quadratic, linear-scan)");
   }
+
+  @Test
+  void readsSizesBeyondIntsRangeAndNamesTheKeyWhenOneIsWrong() {
+    PluginConfig sizes = PluginConfig.of("lb.forward", Map.of("lb.forward.max-body-bytes", "10737418240", "lb.forward.bad", "1GiB"));
+
+    assertThat(sizes.longInteger("max-body-bytes", -1, 0, Long.MAX_VALUE)).isEqualTo(10_737_418_240L);
+    assertThat(sizes.longInteger("absent", -1, 0, Long.MAX_VALUE)).isEqualTo(-1);
+    assertThatThrownBy(() -> sizes.longInteger("bad", -1, 0, Long.MAX_VALUE))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("lb.forward.bad").hasMessageContaining("'1GiB' is not an integer");
+    assertThatThrownBy(() -> sizes.longInteger("max-body-bytes", -1, 0, 1024))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("10737418240 is out of range (accepted: 0..1024)");
+  }
 }

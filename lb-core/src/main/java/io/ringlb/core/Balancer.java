@@ -1,55 +1,61 @@
 package io.ringlb.core;
 
-import io.ringlb.api.RequestAttributes;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringlb.core.fleet.Fleet;
 import io.ringlb.core.fleet.HttpHeartbeat;
-import io.ringlb.core.forward.ForwardRequest;
-import io.ringlb.core.forward.ForwardedResponse;
-import io.ringlb.core.forward.Forwarder;
+import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.routing.Router;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
- * The engine, assembled: a router over the configured strategy, a fleet that keeps the
- * replicas alive through a launcher, and a forwarder that sends requests on. Any program can
- * embed one; the Liberty frontend is one such program.
+ * The engine, assembled: a router over the configured strategy, a fleet that keeps the replicas
+ * alive through a launcher, and the data plane that serves clients on {@code lb.port}. Any
+ * program can embed one; the Liberty frontend is one such program.
  */
 public final class Balancer implements AutoCloseable {
 
-  private final BalancerConfig config;
   private final HttpClient client;
   private final Router router;
   private final Fleet fleet;
-  private final Forwarder forwarder;
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private DataPlane dataPlane;
 
   private Balancer(BalancerConfig config, ReplicaLauncher launcher) {
-    this.config = config;
-    // heartbeats only (forwarding has its own pool): HTTP/1.1, no h2c upgrade dance
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.connectTimeout()).build();
+    // heartbeats only: HTTP/1.1, no h2c upgrade dance
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
     this.router = new Router(config.emptyRing(), config.attempts());
     this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), virtualThreads), new SplittableRandom());
-    this.forwarder = new Forwarder(router, config.connectTimeout(), config.forwardTimeout(), fleet::reportFailure);
   }
 
-  /** Builds the engine and starts its fleet; replicas join the ring as they pass heartbeats. */
+  /** As {@link #start(BalancerConfig, ReplicaLauncher, ThreadFactory)}, on event loop threads of its own. */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher) {
-    Balancer balancer = new Balancer(config, launcher);
-    balancer.fleet.start();
-    return balancer;
+    return start(config, launcher, new DefaultThreadFactory("ringlb-data-plane", true));
   }
 
   /**
-   * Routes the request by its key and forwards it, blocking the calling thread; see {@link Forwarder}.
+   * Binds the data plane, then starts the fleet; replicas join the ring as they pass heartbeats.
    *
-   * @throws io.ringlb.core.forward.NoReplicaAvailableException when no replica answered
+   * @param threads makes the data plane's event loop threads
+   * @throws IllegalStateException when {@code lb.port} cannot be bound; nothing was started then
    */
-  public ForwardedResponse forward(ForwardRequest request, RequestAttributes attributes) {
-    return forwarder.forward(request, config.keys().keyOf(attributes));
+  public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, ThreadFactory threads) {
+    Balancer balancer = new Balancer(config, launcher);
+    try {
+      // an event loop only hands a failure report on: the fleet takes it on a thread of its own
+      balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(),
+          (replica, outcome) -> balancer.virtualThreads.execute(() -> balancer.fleet.reportFailure(replica, outcome)), threads);
+    } catch (RuntimeException bindFailed) {
+      balancer.virtualThreads.shutdownNow();
+      balancer.client.close();
+      throw bindFailed;
+    }
+    balancer.fleet.start();
+    return balancer;
   }
 
   public Fleet fleet() {
@@ -60,11 +66,15 @@ public final class Balancer implements AutoCloseable {
     return router;
   }
 
-  /** Stops watching and, unless configured to keep them, stops the replicas. */
+  public DataPlane dataPlane() {
+    return dataPlane;
+  }
+
+  /** Stops serving clients, stops watching and, unless configured to keep them, stops the replicas. */
   @Override
   public void close() {
+    dataPlane.close();
     fleet.close();
-    forwarder.close();
     virtualThreads.shutdownNow();
     client.close();
   }

@@ -7,6 +7,7 @@ import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.core.fleet.FleetSettings;
 import io.ringlb.core.fleet.HeartbeatSettings;
 import io.ringlb.core.key.KeyExtractors;
+import io.ringlb.core.proxy.ProxySettings;
 import io.ringlb.core.routing.HashStrategies;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -26,11 +28,9 @@ import java.util.stream.IntStream;
  * @param keys what requests are hashed by
  * @param fleet how many replicas and how they are watched
  * @param attempts how many distinct replicas a request may try
- * @param forwardTimeout how long one replica has to answer a forwarded request
- * @param connectTimeout how long connecting to a replica may take
+ * @param proxy the data plane: where it listens, how it talks to replicas, its limits
  */
-public record BalancerConfig(
-    HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, Duration forwardTimeout, Duration connectTimeout) {
+public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, ProxySettings proxy) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -64,13 +64,36 @@ public record BalancerConfig(
         new FleetSettings(replicas, maxReplicas, prefix, Duration.ofMillis(lb.integer("start-timeout-ms", 90_000, 100, HOUR_MS)), heartbeat, !keep);
     HashRing ring = HashStrategies.emptyRing(strategies, properties);
     checkCapacity(ring, maxReplicas, lb.key("max-replicas"));
-    return new BalancerConfig(
-        ring,
-        KeyExtractors.parse(lb.string("key", "random-id")),
-        fleet,
-        lb.integer("forward.attempts", 3, 1, 100),
-        Duration.ofMillis(lb.integer("forward.timeout-ms", 10_000, 1, HOUR_MS)),
-        Duration.ofMillis(lb.integer("forward.connect-timeout-ms", 1_000, 1, HOUR_MS)));
+    return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), proxy(lb));
+  }
+
+  /** The data plane's settings; {@code lb.admin.port=-1} (Liberty's word for a port that is off) passes no path to an admin endpoint. */
+  private static ProxySettings proxy(PluginConfig lb) {
+    ProxySettings defaults = ProxySettings.defaults(5000);
+    PluginConfig forward = lb.within("forward");
+    PluginConfig client = lb.within("client");
+    PluginConfig admin = lb.within("admin");
+    int adminPort = admin.integer("port", 5001, -1, 65_535);
+    String adminHost = admin.string("host", "127.0.0.1");
+    // an admin endpoint bound to every interface is reached on loopback
+    String adminAddress = Set.of("*", "0.0.0.0", "::", "[::]").contains(adminHost) ? "127.0.0.1" : adminHost;
+    int port = lb.integer("port", defaults.port(), 0, 65_535);
+    if (adminPort == port && port != 0) {
+      throw new InvalidConfigException(admin.key("port"), adminPort + " is also lb.port: the data plane and the admin endpoint need a port each");
+    }
+    return new ProxySettings(
+        lb.string("host", defaults.host()),
+        port,
+        lb.integer("event-loops", defaults.eventLoops(), 1, 256),
+        client.integer("max-header-bytes", defaults.maxHeaderBytes(), 1_024, 1_048_576),
+        forward.longInteger("max-body-bytes", defaults.maxBodyBytes(), 0, Long.MAX_VALUE),
+        forward.integer("retry-body-bytes", defaults.retryBodyBytes(), 0, 64 * 1_048_576),
+        Duration.ofMillis(client.integer("header-timeout-ms", (int) defaults.headerTimeout().toMillis(), 1, HOUR_MS)),
+        Duration.ofMillis(client.integer("idle-timeout-ms", (int) defaults.idleTimeout().toMillis(), 1, HOUR_MS)),
+        Duration.ofMillis(forward.integer("connect-timeout-ms", (int) defaults.connectTimeout().toMillis(), 1, HOUR_MS)),
+        Duration.ofMillis(forward.integer("timeout-ms", (int) defaults.responseTimeout().toMillis(), 1, HOUR_MS)),
+        forward.integer("connections-per-replica", defaults.connectionsPerReplica(), 1, 65_536),
+        adminPort < 1 ? Optional.empty() : Optional.of(new Replica("admin", 0, adminAddress, adminPort)));
   }
 
   /** A strategy with a fixed capacity (classic's M / K) must hold the most replicas allowed. */

@@ -1,0 +1,316 @@
+package io.ringlb.core.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ringlb.api.Replica;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client's connection: requests are taken one at a time, in order (a pipelined request waits
+ * until the answer before it is complete, as RFC 9112 wants), each forwarded by an
+ * {@link Exchange}. The connection reads only when it needs to: for the next request, or for the
+ * body the replica is ready to take.
+ *
+ * <p>Its limits: a request's headers must be complete within {@code headerTimeout} of its first
+ * byte (of the connection's start, for the first request), an idle connection is closed after
+ * {@code idleTimeout}, and a request line or headers over {@code maxHeaderBytes} or a body over
+ * {@code maxBodyBytes} are refused. Each refusal is an answer in the API's JSON shape.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+  /** The API's own paths, served by the admin endpoint; a trailing slash names the same resource. */
+  private static final Set<String> API = Set.of("/rep", "/rep/", "/add", "/add/", "/rm", "/rm/");
+
+  private final Plane plane;
+  private final ReplicaPools pools;
+  private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private String address;
+  private Exchange exchange;
+  private boolean awaitingHead = true;
+  private boolean headStarted;
+  private boolean readPending;
+  private boolean closing;
+  private ScheduledFuture<?> headerTimer;
+
+  ClientConnection(Plane plane, ReplicaPools pools) {
+    this.plane = plane;
+    this.pools = pools;
+  }
+
+  /** Sits before the HTTP decoder: the first byte of a request starts its header timeout. */
+  ChannelInboundHandlerAdapter headWatch() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext watched, Object msg) {
+        if (awaitingHead && !headStarted && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+          headStarted = true;
+          startHeaderTimer();
+        }
+        watched.fireChannelRead(msg);
+      }
+    };
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext added) {
+    this.ctx = added;
+    this.address = added.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext active) {
+    // the first request's headers are timed from the connection's start, as HAProxy's timeout http-request
+    headStarted = true;
+    startHeaderTimer();
+    read();
+    active.fireChannelActive();
+  }
+
+  // ---- reading ----
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) {
+    readPending = false;
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+    } else if (!pipelined.isEmpty() || (exchange != null && exchange.requestComplete())) {
+      pipelined.add(msg); // the next request, already read: it waits for the answer before it
+    } else {
+      dispatch(msg);
+    }
+  }
+
+  private void dispatch(Object msg) {
+    if (exchange != null) {
+      exchange.onRequestContent((HttpContent) msg);
+    } else if (msg instanceof HttpRequest request) {
+      begin(request);
+    } else {
+      ReferenceCountUtil.release(msg); // the rest of a request already answered
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext context) {
+    if (exchange != null) {
+      exchange.onClientReadComplete();
+    } else if (!closing) {
+      read();
+    }
+  }
+
+  void read() {
+    readPending = true;
+    ctx.read();
+  }
+
+  // ---- one request ----
+
+  private void begin(HttpRequest request) {
+    awaitingHead = false;
+    cancelHeaderTimer();
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      Throwable cause = decoded.cause();
+      if (cause instanceof TooLongHttpHeaderException) {
+        refuseAndClose(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "The request headers are larger than " + plane.settings().maxHeaderBytes() + " bytes");
+      } else if (cause instanceof TooLongHttpLineException) {
+        refuseAndClose(HttpResponseStatus.REQUEST_URI_TOO_LONG, "The request line is longer than " + plane.settings().maxHeaderBytes() + " bytes");
+      } else {
+        refuseAndClose(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request: " + cause.getMessage());
+      }
+      return;
+    }
+    long length = HttpUtil.getContentLength(request, -1L);
+    if (length > plane.settings().maxBodyBytes()) {
+      refuseAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          "The request body of " + length + " bytes is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
+      return;
+    }
+    String target = originForm(request.uri());
+    int question = target.indexOf('?');
+    String path = question < 0 ? target : target.substring(0, question);
+    boolean toAdmin = plane.settings().admin().isPresent() && API.contains(path);
+    List<Replica> candidates = toAdmin
+        ? List.of(plane.settings().admin().get())
+        : plane.router().candidates(plane.keys().keyOf(new NettyRequestAttributes(request, path, target, address)));
+    exchange = new Exchange(this, plane, pools, request, target, path, candidates, toAdmin);
+    exchange.start();
+  }
+
+  /** The path and query of a request target, also when a client sent it in absolute form. */
+  private static String originForm(String uri) {
+    if (uri.startsWith("/")) {
+      return uri;
+    }
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return "/" + uri;
+    }
+    int slash = uri.indexOf('/', scheme + 3);
+    return slash < 0 ? "/" : uri.substring(slash);
+  }
+
+  /** The exchange has answered; the connection takes the next request or closes. */
+  void exchangeDone(boolean keepAlive) {
+    exchange = null;
+    if (!keepAlive) {
+      closeAfterWrites();
+      return;
+    }
+    ctx.flush();
+    awaitingHead = true;
+    headStarted = false;
+    while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
+      dispatch(pipelined.poll());
+    }
+    if (exchange == null && !closing) {
+      read();
+    }
+  }
+
+  // ---- writing, for the exchange ----
+
+  Channel channel() {
+    return ctx.channel();
+  }
+
+  String address() {
+    return address;
+  }
+
+  void write(Object message) {
+    ctx.write(message);
+  }
+
+  void flush() {
+    ctx.flush();
+  }
+
+  boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext context) {
+    if (exchange != null && context.channel().isWritable()) {
+      exchange.onClientWritable();
+    }
+    context.fireChannelWritabilityChanged();
+  }
+
+  /** The answer broke off midway: the client must not take what it got for a whole answer. */
+  void abort() {
+    exchange = null;
+    closing = true;
+    releasePipelined();
+    ctx.flush();
+    ctx.close();
+  }
+
+  /** After a {@code 101}: this connection passes bytes to and from {@code replica} from now on. */
+  void becomeTunnel(Channel replica) {
+    exchange = null;
+    closing = true;
+    releasePipelined();
+    cancelHeaderTimer();
+    ChannelPipeline pipeline = ctx.pipeline();
+    HttpServerCodec codec = pipeline.get(HttpServerCodec.class);
+    codec.removeOutboundHandler();
+    pipeline.addLast(new Tunnel(replica));
+    pipeline.remove(IdleStateHandler.class);
+    pipeline.remove(this);
+    pipeline.remove(codec);
+  }
+
+  // ---- limits ----
+
+  private void refuseAndClose(HttpResponseStatus status, String problem) {
+    ctx.write(Answers.failure(status, problem, true));
+    closeAfterWrites();
+  }
+
+  private void closeAfterWrites() {
+    closing = true;
+    releasePipelined();
+    cancelHeaderTimer();
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void startHeaderTimer() {
+    cancelHeaderTimer();
+    headerTimer = ctx.executor().schedule(() -> {
+      if (awaitingHead && !closing) {
+        refuseAndClose(HttpResponseStatus.REQUEST_TIMEOUT,
+            "The request headers took longer than " + plane.settings().headerTimeout().toMillis() + " ms (lb.client.header-timeout-ms)");
+      }
+    }, plane.settings().headerTimeout().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelHeaderTimer() {
+    if (headerTimer != null) {
+      headerTimer.cancel(false);
+      headerTimer = null;
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext context, Object event) {
+    if (!(event instanceof IdleStateEvent) || closing) {
+      context.fireUserEventTriggered(event);
+      return;
+    }
+    if (exchange == null && awaitingHead && !headStarted) {
+      closeAfterWrites(); // idle between requests: closed without an answer, as HAProxy's timeout http-keep-alive
+    } else if (exchange != null && !exchange.requestComplete() && readPending) {
+      exchange.onClientStalled();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) {
+    closing = true;
+    cancelHeaderTimer();
+    releasePipelined();
+    if (exchange != null) {
+      exchange.onClientGone();
+      exchange = null;
+    }
+    context.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+    // a reset by the client, or a write to a closed connection: nothing to answer, nothing to keep
+    context.close();
+  }
+
+  private void releasePipelined() {
+    while (!pipelined.isEmpty()) {
+      ReferenceCountUtil.release(pipelined.poll());
+    }
+  }
+}

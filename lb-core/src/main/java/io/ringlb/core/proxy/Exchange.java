@@ -1,0 +1,428 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.pool.FixedChannelPool;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
+import io.netty.util.concurrent.Future;
+import io.ringlb.api.Replica;
+import io.ringlb.core.fleet.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request on its way to a replica and its answer on the way back, all on the client
+ * connection's event loop.
+ *
+ * <p>The request goes to the first candidate that can be connected to: nothing was sent to one
+ * that could not. A replica that fails after the request went out, before any byte of its
+ * answer, is passed over for the next candidate only when that cannot do harm: the method is
+ * idempotent and the body so far was kept ({@code retryBodyBytes}). Once the answer has started
+ * towards the client, a failing replica closes the client's connection. Every failure is reported
+ * for passive health.
+ *
+ * <p>Bytes stream both ways without being held: the client is read only while the replica's
+ * connection takes more, and the replica only while the client's does.
+ */
+final class Exchange {
+
+  /** The methods a client may send twice to the same effect (RFC 9110 section 9.2.2). */
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+  private final ClientConnection client;
+  private final Plane plane;
+  private final ReplicaPools pools;
+  private final HttpRequest request;
+  private final HttpRequest outbound;
+  private final List<Replica> candidates;
+  private final boolean toAdmin;
+  private final String path;
+  private final boolean clientKeepAlive;
+  private final boolean upgrade;
+  private final boolean expectsBody;
+
+  /** The body received so far: all of it while a retry may replay it, else only what is not yet sent. */
+  private final List<HttpContent> body = new ArrayList<>();
+  private int written;
+  private long keptBytes;
+  private long receivedBytes;
+  private boolean retryable;
+  private boolean requestComplete;
+
+  private int tried;
+  private Replica replica;
+  private FixedChannelPool pool;
+  private Channel channel;
+  private ReplicaConnection connection;
+
+  private boolean responseStarted;
+  private boolean interim;
+  private boolean switching;
+  private boolean rewriting;
+  private boolean replicaKeepAlive;
+  private boolean clientKeepAliveAfter;
+  private boolean done;
+
+  Exchange(ClientConnection client, Plane plane, ReplicaPools pools, HttpRequest request, String target, String path,
+      List<Replica> candidates, boolean toAdmin) {
+    this.client = client;
+    this.plane = plane;
+    this.pools = pools;
+    this.request = request;
+    this.candidates = candidates;
+    this.toAdmin = toAdmin;
+    this.path = path;
+    this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+    this.upgrade = ProxyHeaders.asksUpgrade(request);
+    this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    this.outbound = ProxyHeaders.toReplica(request, target, client.address(), upgrade);
+    this.retryable = IDEMPOTENT.contains(request.method().name());
+  }
+
+  void start() {
+    tryNext();
+  }
+
+  boolean requestComplete() {
+    return requestComplete;
+  }
+
+  /** Waiting on the replica alone: the whole request went out and the answer has not ended. */
+  boolean awaitingReplica() {
+    return requestComplete && !done;
+  }
+
+  // ---- the request, from the client ----
+
+  void onRequestContent(HttpContent content) {
+    if (done) {
+      content.release();
+      return;
+    }
+    int size = content.content().readableBytes();
+    receivedBytes += size;
+    if (content instanceof LastHttpContent) {
+      requestComplete = true;
+    }
+    if (receivedBytes > plane.settings().maxBodyBytes()) {
+      content.release();
+      refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          "The request body is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
+      return;
+    }
+    if (retryable) {
+      if (keptBytes + size <= plane.settings().retryBodyBytes()) {
+        keptBytes += size;
+      } else {
+        stopKeeping();
+      }
+    }
+    body.add(content);
+    if (channel != null) {
+      sendBody();
+    }
+  }
+
+  void onClientReadComplete() {
+    if (channel != null && !done) {
+      channel.flush();
+      if (!requestComplete && channel.isWritable()) {
+        client.read();
+      }
+    }
+  }
+
+  void onClientWritable() {
+    if (channel != null && !done) {
+      connection.read();
+    }
+  }
+
+  /** The client sent nothing of its body for the idle timeout. */
+  void onClientStalled() {
+    refuse(HttpResponseStatus.REQUEST_TIMEOUT, "The request body stalled for longer than lb.client.idle-timeout-ms");
+  }
+
+  void onClientGone() {
+    if (!done) {
+      done = true;
+      releaseReplica(false);
+      releaseBody();
+    }
+  }
+
+  // ---- connecting ----
+
+  private void tryNext() {
+    if (candidates.isEmpty()) {
+      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica is in the ring");
+      return;
+    }
+    if (tried == candidates.size()) {
+      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + triedNames());
+      return;
+    }
+    Replica next = candidates.get(tried++);
+    FixedChannelPool nextPool = pools.pool(next);
+    nextPool.acquire().addListener((Future<Channel> acquired) -> onAcquired(next, nextPool, acquired));
+  }
+
+  private void onAcquired(Replica target, FixedChannelPool from, Future<Channel> acquired) {
+    if (!acquired.isSuccess()) {
+      if (done) {
+        return;
+      }
+      Throwable cause = acquired.cause();
+      if (cause instanceof TimeoutException) {
+        // the bound on connections is ours, not the replica's failure: queueing longer would not help
+        answer(HttpResponseStatus.SERVICE_UNAVAILABLE, target.name() + " has no free connection (lb.forward.connections-per-replica)");
+        return;
+      }
+      if (!(cause instanceof IllegalStateException)) { // a pool closed as its replica left the ring is no failure of the replica
+        report(target, cause instanceof ConnectTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
+      }
+      tryNext(); // nothing was sent, so the next candidate is always safe
+      return;
+    }
+    Channel acquiredChannel = acquired.getNow();
+    if (done) {
+      from.release(acquiredChannel);
+      return;
+    }
+    replica = target;
+    pool = from;
+    channel = acquiredChannel;
+    connection = channel.pipeline().get(ReplicaConnection.class);
+    connection.attach(this);
+    written = 0;
+    channel.write(outbound);
+    sendBody();
+    channel.flush();
+    connection.read();
+    if (!requestComplete && channel.isWritable()) {
+      client.read();
+    }
+  }
+
+  private void sendBody() {
+    for (int i = written; i < body.size(); i++) {
+      channel.write(retryable ? body.get(i).retainedDuplicate() : body.get(i));
+    }
+    if (retryable) {
+      written = body.size();
+    } else {
+      body.clear();
+      written = 0;
+    }
+  }
+
+  /** No more retries: what was sent is let go, what was not stays until it is. */
+  private void stopKeeping() {
+    if (!retryable) {
+      return;
+    }
+    retryable = false;
+    List<HttpContent> sent = body.subList(0, written);
+    sent.forEach(ReferenceCounted::release);
+    sent.clear();
+    written = 0;
+  }
+
+  void onReplicaWritable() {
+    if (!requestComplete && !done) {
+      client.read();
+    }
+  }
+
+  // ---- the answer, from the replica ----
+
+  void onResponse(HttpObject message) {
+    if (done) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    if (message instanceof HttpResponse response) {
+      if (response.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(message);
+        onReplicaFailed(Outcome.FAILED, response.decoderResult().cause());
+        return;
+      }
+      head(response);
+    }
+    if (message instanceof HttpContent content) {
+      boolean last = content instanceof LastHttpContent;
+      if (interim || switching || rewriting) {
+        content.release();
+        if (last) {
+          if (interim) {
+            interim = false;
+          } else if (switching) {
+            becomeTunnel();
+          } else {
+            complete();
+          }
+        }
+        return;
+      }
+      client.write(content);
+      if (last) {
+        complete();
+      }
+    }
+  }
+
+  private void head(HttpResponse response) {
+    stopKeeping(); // the replica answered: its answer is the answer, whatever it is
+    int status = response.status().code();
+    if (status == 101 && upgrade) {
+      switching = true;
+      responseStarted = true;
+      client.write(ProxyHeaders.interimToClient(response));
+    } else if (status >= 100 && status < 200) {
+      interim = true;
+      if (!request.protocolVersion().equals(HttpVersion.HTTP_1_0)) { // an HTTP/1.0 client takes no interim answers
+        responseStarted = true;
+        client.write(ProxyHeaders.interimToClient(response));
+      }
+    } else if (status == 404 && !toAdmin) {
+      rewriting = true;
+      responseStarted = true;
+      replicaKeepAlive = HttpUtil.isKeepAlive(response);
+      clientKeepAliveAfter = clientKeepAlive;
+      client.write(Answers.failure(HttpResponseStatus.BAD_REQUEST, "'" + path + "' endpoint does not exist in server replicas", !clientKeepAlive));
+    } else {
+      responseStarted = true;
+      replicaKeepAlive = HttpUtil.isKeepAlive(response);
+      HttpResponse out = ProxyHeaders.toClient(response, request.protocolVersion(),
+          ProxyHeaders.bodyless("HEAD".equals(request.method().name()), status), clientKeepAlive);
+      clientKeepAliveAfter = HttpUtil.isKeepAlive(out);
+      client.write(out);
+    }
+  }
+
+  void onReplicaReadComplete() {
+    client.flush();
+    if (!done && channel != null && client.isWritable()) {
+      connection.read();
+    }
+  }
+
+  void onReplicaFailed(Outcome outcome, Throwable cause) {
+    if (done) {
+      return;
+    }
+    report(replica, outcome);
+    releaseReplica(false);
+    if (!responseStarted && retryable && tried < candidates.size()) {
+      tryNext();
+    } else if (!responseStarted) {
+      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + triedNames());
+    } else {
+      done = true;
+      releaseBody();
+      client.abort();
+    }
+  }
+
+  private void complete() {
+    done = true;
+    releaseReplica(replicaKeepAlive && requestComplete);
+    releaseBody();
+    client.exchangeDone(clientKeepAliveAfter && requestComplete);
+  }
+
+  /** The client's connection and the replica's become one byte stream, each side read as the other writes. */
+  private void becomeTunnel() {
+    done = true;
+    releaseBody();
+    Channel replicaChannel = channel;
+    FixedChannelPool from = pool;
+    connection.detach();
+    channel = null;
+    // the connection never goes back to the pool; its slot is freed when the tunnel closes
+    replicaChannel.closeFuture().addListener((ChannelFutureListener) closed -> from.release(replicaChannel));
+    ChannelPipeline replicaSide = replicaChannel.pipeline();
+    HttpClientCodec codec = replicaSide.get(HttpClientCodec.class);
+    codec.removeOutboundHandler();
+    client.becomeTunnel(replicaChannel);
+    replicaSide.addLast(new Tunnel(client.channel()));
+    replicaSide.remove(ReplicaConnection.class);
+    replicaSide.remove(IdleStateHandler.class);
+    replicaSide.remove(codec); // what the replica sent after its 101 goes on to the tunnel
+  }
+
+  // ---- endings ----
+
+  /** Answers the client with an error of the data plane's own, unless its answer has begun. */
+  private void refuse(HttpResponseStatus status, String problem) {
+    if (done) {
+      return;
+    }
+    releaseReplica(false);
+    if (responseStarted) {
+      done = true;
+      releaseBody();
+      client.abort();
+    } else {
+      answer(status, problem);
+    }
+  }
+
+  private void answer(HttpResponseStatus status, String problem) {
+    done = true;
+    releaseReplica(false);
+    releaseBody();
+    // a request without a body is as good as complete: its end follows the head and is let go
+    boolean keepAlive = clientKeepAlive && (requestComplete || !expectsBody);
+    client.write(Answers.failure(status, problem, !keepAlive));
+    client.exchangeDone(keepAlive);
+  }
+
+  private void releaseReplica(boolean reusable) {
+    if (channel == null) {
+      return;
+    }
+    connection.detach();
+    if (!reusable) {
+      channel.close();
+    }
+    pool.release(channel); // a closed connection is dropped, not pooled
+    channel = null;
+    connection = null;
+  }
+
+  private void releaseBody() {
+    body.forEach(ReferenceCounted::release);
+    body.clear();
+    written = 0;
+  }
+
+  private void report(Replica failed, Outcome outcome) {
+    if (!toAdmin && failed != null) {
+      plane.onFailure().accept(failed, outcome);
+    }
+  }
+
+  private String triedNames() {
+    List<String> names = new ArrayList<>(tried);
+    for (int k = 0; k < tried; k++) {
+      names.add(candidates.get(k).name());
+    }
+    return String.join(", ", names);
+  }
+}

@@ -1,0 +1,15 @@
+package io.ringlb.core.proxy;
+
+import io.ringlb.api.Replica;
+import io.ringlb.api.RequestKeyExtractor;
+import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.routing.Router;
+import java.util.function.BiConsumer;
+
+/**
+ * What every connection of the data plane shares, all of it safe to read from any event loop.
+ *
+ * @param onFailure told, on an event loop, of each replica a request could not reach; it must hand
+ *     the news on rather than block
+ */
+record Plane(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure) {}

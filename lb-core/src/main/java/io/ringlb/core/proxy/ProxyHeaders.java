@@ -1,0 +1,130 @@
+package io.ringlb.core.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a proxy changes in the messages it passes (RFC 9110 section 7.6): the headers that belong
+ * to one connection are dropped both ways, with those {@code Connection} names; the request gains
+ * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}; {@code Host} is kept. A message's
+ * framing is the proxy's own on each side: a body whose length is known keeps its
+ * {@code Content-Length}, any other goes chunked, or close-delimited to an HTTP/1.0 client.
+ */
+final class ProxyHeaders {
+
+  private static final List<AsciiString> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+      AsciiString.cached("proxy-connection"), HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+      HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+
+  private ProxyHeaders() {}
+
+  /** Whether the client asks to switch protocols (a WebSocket handshake): {@code Upgrade} named by {@code Connection}. */
+  static boolean asksUpgrade(HttpRequest request) {
+    return request.headers().contains(HttpHeaderNames.UPGRADE)
+        && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  /** The request as it goes to a replica: HTTP/1.1, origin-form, end-to-end headers and the forwarding ones. */
+  static HttpRequest toReplica(HttpRequest in, String target, String clientAddress, boolean upgrade) {
+    HttpHeaders headers = in.headers().copy();
+    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    CharSequence upgradeTo = upgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
+    dropHopByHop(headers);
+    if (chunked) {
+      headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (upgradeTo != null) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
+    }
+    List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
+    headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? clientAddress : String.join(", ", forwardedFor) + ", " + clientAddress);
+    headers.set(X_FORWARDED_PROTO, HTTP);
+    String host = in.headers().get(HttpHeaderNames.HOST);
+    if (host != null) {
+      headers.set(X_FORWARDED_HOST, host);
+    }
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), target, headers);
+  }
+
+  /**
+   * A replica's final response as it goes to the client.
+   *
+   * @param bodyless the response carries no body whatever its headers say (HEAD, 204, 304)
+   * @param keepAlive whether the client's connection stays open after it, as far as the request goes
+   * @return the response; its {@code Connection} header says whether the connection stays open
+   */
+  static HttpResponse toClient(HttpResponse in, HttpVersion clientVersion, boolean bodyless, boolean keepAlive) {
+    HttpHeaders headers = in.headers().copy();
+    dropHopByHop(headers);
+    boolean keep = keepAlive;
+    if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+        keep = false; // the body ends when the connection does
+      } else {
+        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      }
+    }
+    if (!keep) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    return new DefaultHttpResponse(HttpVersion.HTTP_1_1, in.status(), headers);
+  }
+
+  /** A {@code 101 Switching Protocols} or another interim response, as it goes to the client. */
+  static FullHttpResponse interimToClient(HttpResponse in) {
+    HttpHeaders headers = in.headers().copy();
+    CharSequence upgrade = headers.get(HttpHeaderNames.UPGRADE);
+    dropHopByHop(headers);
+    if (upgrade != null && in.status().code() == 101) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      headers.set(HttpHeaderNames.UPGRADE, upgrade);
+    }
+    return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, in.status(), Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
+  }
+
+  /** Whether the response to the message with these framing-relevant facts has no body. */
+  static boolean bodyless(boolean headRequest, int status) {
+    return headRequest || status == 204 || status == 304 || (status >= 100 && status < 200);
+  }
+
+  private static void dropHopByHop(HttpHeaders headers) {
+    List<String> named = new ArrayList<>();
+    for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : value.split(",")) {
+        String name = token.strip().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty()) {
+          named.add(name);
+        }
+      }
+    }
+    for (AsciiString name : HOP_BY_HOP) {
+      headers.remove(name);
+    }
+    for (String name : named) {
+      headers.remove(name);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.ringlb.core.proxy;
+
+import io.ringlb.api.Replica;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How the data plane listens, talks to replicas and protects itself.
+ *
+ * @param host the address the data plane binds, {@code 0.0.0.0} for every interface
+ * @param port the data plane's port; 0 picks a free one
+ * @param eventLoops how many event loops serve clients and replicas; each owns its connections
+ * @param maxHeaderBytes the most a request line, and separately its headers, may take (431 past it)
+ * @param maxBodyBytes the largest request body accepted (413 past it); {@link #NO_LIMIT} for none
+ * @param retryBodyBytes how much of an idempotent request's body is kept so the request can go to
+ *     the next replica when one fails before answering; a larger body is not retried
+ * @param headerTimeout how long a client has to finish sending a request's headers (408 past it)
+ * @param idleTimeout how long a client connection may sit idle between requests, or stall while
+ *     sending a body, before it is closed
+ * @param connectTimeout how long connecting to a replica may take
+ * @param responseTimeout how long a replica may stay silent once it has the whole request
+ * @param connectionsPerReplica the most connections each event loop opens to one replica; a
+ *     request beyond them waits for one to free up, for at most {@code responseTimeout}
+ * @param admin the endpoint that serves {@code /rep}, {@code /add} and {@code /rm}, passed through
+ *     as they are; empty to route those paths to replicas like any other
+ */
+public record ProxySettings(
+    String host,
+    int port,
+    int eventLoops,
+    int maxHeaderBytes,
+    long maxBodyBytes,
+    int retryBodyBytes,
+    Duration headerTimeout,
+    Duration idleTimeout,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    int connectionsPerReplica,
+    Optional<Replica> admin) {
+
+  /** {@link #maxBodyBytes} for no limit, as HAProxy and Envoy have by default. */
+  public static final long NO_LIMIT = Long.MAX_VALUE;
+
+  public ProxySettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(admin, "admin");
+    if (port < 0 || port > 65_535 || eventLoops < 1 || maxHeaderBytes < 1 || maxBodyBytes < 0 || retryBodyBytes < 0 || connectionsPerReplica < 1) {
+      throw new IllegalArgumentException("out of range: " + this);
+    }
+    for (Duration d : new Duration[] {headerTimeout, idleTimeout, connectTimeout, responseTimeout}) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("timeouts must be positive: " + this);
+      }
+    }
+  }
+
+  /** The defaults of {@code lb.*} on {@code port}, with no admin endpoint: what an embedding program starts from. */
+  public static ProxySettings defaults(int port) {
+    return new ProxySettings("0.0.0.0", port, 1, 16_384, NO_LIMIT, 65_536, Duration.ofSeconds(10), Duration.ofSeconds(60),
+        Duration.ofSeconds(1), Duration.ofSeconds(10), 512, Optional.empty());
+  }
+}

@@ -1,0 +1,88 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.ringlb.core.fleet.Outcome;
+import java.io.IOException;
+
+/**
+ * The last handler of a pooled connection to a replica: hands what the replica sends to the
+ * exchange the connection serves now. A connection serves one exchange at a time; between
+ * exchanges anything the replica sends is a protocol error and closes it.
+ */
+final class ReplicaConnection extends ChannelInboundHandlerAdapter {
+
+  private ChannelHandlerContext ctx;
+  private Exchange exchange;
+  private boolean readPending;
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext added) {
+    this.ctx = added;
+  }
+
+  void attach(Exchange serving) {
+    this.exchange = serving;
+  }
+
+  void detach() {
+    this.exchange = null;
+    this.readPending = false;
+  }
+
+  /** Asks for the replica's next bytes; the response timeout counts only while one is asked for. */
+  void read() {
+    readPending = true;
+    ctx.read();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    readPending = false;
+    if (exchange == null || !(msg instanceof HttpObject object)) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    exchange.onResponse(object);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.onReplicaReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null && ctx.channel().isWritable()) {
+      exchange.onReplicaWritable();
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent && exchange != null && readPending && exchange.awaitingReplica()) {
+      exchange.onReplicaFailed(Outcome.TIMED_OUT, new IOException("the replica sent nothing for the response timeout"));
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.onReplicaFailed(Outcome.FAILED, new IOException("the replica closed the connection"));
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (exchange != null) {
+      exchange.onReplicaFailed(Outcome.FAILED, cause);
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,111 @@
+package io.ringlb.core.proxy;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Real HTTP backends on loopback ports, each standing for a replica, and the ways a replica fails. */
+final class Backends implements AutoCloseable {
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+
+  /** The JDK's HTTP server with a handler per path; an unknown path answers 404. */
+  InetSocketAddress http(Map<String, HttpHandler> handlers) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+      handlers.forEach(server::createContext);
+      server.createContext("/", exchange -> {
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+      });
+      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      server.start();
+      started.add(() -> server.stop(0));
+      return server.getAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A server that takes connections and answers each with {@code answer} given what it read of
+   * the request head; it counts the requests it took.
+   */
+  InetSocketAddress raw(AtomicInteger requests, RawAnswer answer) {
+    try {
+      ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread.ofVirtual().start(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket socket = server.accept();
+            Thread.ofVirtual().start(() -> {
+              try (socket) {
+                String head = readHead(socket.getInputStream());
+                requests.incrementAndGet();
+                answer.answer(head, socket.getOutputStream());
+              } catch (IOException | InterruptedException ignored) {
+                // the test decides what the client saw
+              }
+            });
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      });
+      started.add(server);
+      return new InetSocketAddress("127.0.0.1", server.getLocalPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @FunctionalInterface
+  interface RawAnswer {
+    void answer(String head, OutputStream out) throws IOException, InterruptedException;
+  }
+
+  /** A port nothing listens on: connecting is refused. */
+  static InetSocketAddress refusing() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AutoCloseable each : started) {
+      each.close();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.ringlb.core.proxy;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSet;
+import io.ringlb.core.ModuloRing;
+import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.routing.Router;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * The real data plane over replicas at the given addresses, named R0, R1, ... in ring order. The
+ * {@code X-Key} header picks the first candidate (key mod N), the next ones follow in order.
+ */
+final class ProxyFixture implements AutoCloseable {
+
+  record Report(String replica, Outcome outcome) {}
+
+  final DataPlane plane;
+  final List<Report> reports = new CopyOnWriteArrayList<>();
+  final URI base;
+
+  ProxyFixture(List<InetSocketAddress> replicas) {
+    this(replicas, settings -> settings);
+  }
+
+  ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune) {
+    ReplicaSet set = ReplicaSet.empty();
+    for (int i = 0; i < replicas.size(); i++) {
+      set = set.with(new Replica("R" + i, i, replicas.get(i).getHostString(), replicas.get(i).getPort()));
+    }
+    HashRing ring = new ModuloRing(set);
+    ProxySettings settings = tune.apply(ProxySettings.defaults(0));
+    plane = DataPlane.start(settings, new Router(ring, 3), request -> Long.parseLong(request.header("X-Key").orElse("0")),
+        (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), new DefaultThreadFactory("test-data-plane", true));
+    base = URI.create("http://127.0.0.1:" + plane.address().getPort());
+  }
+
+  static ProxySettings with(ProxySettings s, int maxHeaderBytes, long maxBodyBytes, java.time.Duration headerTimeout, java.time.Duration idleTimeout,
+      int connectionsPerReplica, java.time.Duration responseTimeout) {
+    return new ProxySettings(s.host(), s.port(), s.eventLoops(), maxHeaderBytes, maxBodyBytes, s.retryBodyBytes(), headerTimeout, idleTimeout,
+        s.connectTimeout(), responseTimeout, connectionsPerReplica, s.admin());
+  }
+
+  int port() {
+    return plane.address().getPort();
+  }
+
+  @Override
+  public void close() {
+    plane.close();
+  }
+}

@@ -1,0 +1,102 @@
+package io.ringlb.core.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** A client on a bare socket, for what an HTTP client library will not send: pipelining, HTTP/1.0, slow or broken requests. */
+final class RawClient implements AutoCloseable {
+
+  record Response(String statusLine, Map<String, String> headers, String body) {
+    int status() {
+      return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+  }
+
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+
+  RawClient(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(20_000);
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
+  }
+
+  RawClient send(String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    return this;
+  }
+
+  /** Reads one response; the body by its length, chunked, or to the end of the connection. */
+  Response read(boolean head) throws IOException {
+    String[] lines = Backends.readHead(in).split("\r\n");
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.merge(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip(), (a, b) -> a + ", " + b);
+      }
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    if (head || status == 204 || status == 304 || status / 100 == 1) {
+      return new Response(lines[0], headers, "");
+    }
+    if (headers.containsKey("content-length")) {
+      body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      while (true) {
+        int size = Integer.parseInt(line().split(";")[0].strip(), 16);
+        if (size == 0) {
+          while (!line().isEmpty()) {
+            // trailers
+          }
+          break;
+        }
+        body.write(in.readNBytes(size));
+        line();
+      }
+    } else {
+      body.write(in.readAllBytes());
+    }
+    return new Response(lines[0], headers, body.toString(StandardCharsets.UTF_8));
+  }
+
+  Response read() throws IOException {
+    return read(false);
+  }
+
+  /** Whether the other side closed the connection: a read finds its end. */
+  boolean closedByPeer() throws IOException {
+    try {
+      return in.read() < 0;
+    } catch (java.net.SocketException reset) {
+      return true;
+    }
+  }
+
+  private String line() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
