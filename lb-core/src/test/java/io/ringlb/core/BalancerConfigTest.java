@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.InvalidConfigException;
 import io.ringlb.api.Replica;
+import io.ringlb.core.proxy.ProxySettings;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
@@ -61,6 +62,26 @@ class BalancerConfigTest {
     assertThat(config.fleet().stopReplicasOnClose()).isTrue();
     assertThat(config.attempts()).isEqualTo(3);
     assertThat(config.emptyRing()).isInstanceOf(Capped.class);
+    ProxySettings proxy = config.proxy();
+    assertThat(proxy.port()).isEqualTo(5000);
+    assertThat(proxy.host()).isEqualTo("0.0.0.0");
+    assertThat(proxy.eventLoops()).isEqualTo(1);
+    assertThat(proxy.maxBodyBytes()).isEqualTo(ProxySettings.NO_LIMIT);
+    assertThat(proxy.retryBodyBytes()).isEqualTo(65_536);
+    assertThat(proxy.admin()).hasValue(new Replica("admin", 0, "127.0.0.1", 5001));
+  }
+
+  @Test
+  void theDataPlaneAndAdminSettingsAreRead() {
+    ProxySettings proxy = config(Map.of("lb.port", "7000", "lb.event-loops", "2", "lb.forward.max-body-bytes", "10737418240",
+        "lb.client.header-timeout-ms", "1500", "lb.admin.host", "*", "lb.admin.port", "7001")).proxy();
+
+    assertThat(proxy.port()).isEqualTo(7000);
+    assertThat(proxy.eventLoops()).isEqualTo(2);
+    assertThat(proxy.maxBodyBytes()).isEqualTo(10_737_418_240L);
+    assertThat(proxy.headerTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(proxy.admin()).as("an admin endpoint on every interface is reached on loopback").hasValue(new Replica("admin", 0, "127.0.0.1", 7001));
+    assertThat(config(Map.of("lb.admin.port", "-1")).proxy().admin()).isEmpty();
   }
 
   @Test
@@ -90,6 +111,10 @@ class BalancerConfigTest {
         "lb.key                   | url   | lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address)",
         "lb.strategy              | ketama | lb.strategy: no HashStrategyProvider named 'ketama' (available: tiny)",
         "lb.max-replicas          | 5     | lb.max-replicas: 5 replicas do not fit: the tiny ring holds 4",
+        "lb.admin.port            | 5000  | lb.admin.port: 5000 is also lb.port: the data plane and the admin endpoint need a port each",
+        "lb.forward.max-body-bytes | 1GiB | lb.forward.max-body-bytes: '1GiB' is not an integer (accepted: 0..9223372036854775807)",
+        "lb.event-loops           | 0     | lb.event-loops: 0 is out of range (accepted: 1..256)",
+        "lb.client.max-header-bytes | 10  | lb.client.max-header-bytes: 10 is out of range (accepted: 1024..1048576)",
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);

@@ -237,6 +237,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     closing = true;
     releasePipelined();
     cancelHeaderTimer();
+    ctx.flush(); // the 101, encoded while this connection still spoke HTTP
     ChannelPipeline pipeline = ctx.pipeline();
     HttpServerCodec codec = pipeline.get(HttpServerCodec.class);
     codec.removeOutboundHandler();

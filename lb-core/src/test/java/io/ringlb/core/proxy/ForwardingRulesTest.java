@@ -1,0 +1,198 @@
+package io.ringlb.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpHandler;
+import io.ringlb.core.fleet.Outcome;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What the data plane does with a request and with a replica's answer or failure: the rules users rely on. */
+class ForwardingRulesTest {
+
+  private final Backends backends = new Backends();
+  private ProxyFixture proxy;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    backends.close();
+  }
+
+  private InetSocketAddress echo(String name) {
+    HttpHandler echo = exchange -> {
+      StringBuilder seen = new StringBuilder(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n");
+      exchange.getRequestHeaders().forEach((header, values) -> seen.append(header.toLowerCase()).append('=').append(String.join("|", values)).append('\n'));
+      seen.append("body=").append(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] body = seen.toString().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("X-Served-By", name);
+      exchange.getResponseHeaders().add("X-Hop", "private");
+      exchange.getResponseHeaders().add("Connection", "X-Hop");
+      exchange.getResponseHeaders().add("Keep-Alive", "timeout=5");
+      exchange.sendResponseHeaders(201, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    };
+    return backends.http(Map.of("/echo", echo, "/home", exchange -> {
+      byte[] body = ("Hello from " + name).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    }));
+  }
+
+  @Test
+  void passesTheRequestWithForwardingHeadersAndDropsHopByHopOnesBothWays() throws IOException {
+    proxy = new ProxyFixture(List.of(echo("R0")));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("POST /echo?x=1 HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-For: 192.0.2.7\r\n"
+          + "Connection: X-Secret\r\nX-Secret: dropped\r\nKeep-Alive: timeout=9\r\nContent-Length: 5\r\n\r\nhello").read();
+
+      assertThat(response.status()).isEqualTo(201);
+      assertThat(response.body()).contains("POST /echo?x=1\n", "host=shop.example\n", "x-forwarded-for=192.0.2.7, 127.0.0.1\n",
+          "x-forwarded-proto=http\n", "x-forwarded-host=shop.example\n", "body=hello").doesNotContain("x-secret", "keep-alive");
+      assertThat(response.headers()).containsEntry("x-served-by", "R0").doesNotContainKeys("x-hop", "keep-alive");
+    }
+  }
+
+  @Test
+  void aReplicas404BecomesTheExercises400AndTheConnectionStaysUsable() throws IOException {
+    proxy = new ProxyFixture(List.of(echo("R0")));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response missing = client.send("GET /other?q=1 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      RawClient.Response next = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(missing.status()).isEqualTo(400);
+      assertThat(missing.headers()).containsEntry("content-type", "application/json");
+      assertThat(missing.body()).isEqualTo("{\"message\":\"<Error> '/other' endpoint does not exist in server replicas\",\"status\":\"failure\"}");
+      assertThat(next.body()).isEqualTo("Hello from R0");
+    }
+  }
+
+  @Test
+  void aReplicaThatRefusesConnectionsIsPassedOverAndReportedForAnyMethod() throws IOException {
+    proxy = new ProxyFixture(List.of(Backends.refusing(), echo("R1")));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").read();
+
+      assertThat(response.status()).isEqualTo(201);
+      assertThat(response.headers()).containsEntry("x-served-by", "R1");
+      assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
+    }
+  }
+
+  @Test
+  void anIdempotentRequestWhoseReplicaFailsBeforeAnsweringGoesToTheNextWithItsBody() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress hangsUp = backends.raw(taken, (head, out) -> {}); // reads the request, closes without a byte
+    proxy = new ProxyFixture(List.of(hangsUp, echo("R1")));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nkept").read();
+
+      assertThat(response.status()).isEqualTo(201);
+      assertThat(response.body()).endsWith("body=kept");
+      assertThat(taken).hasValue(1);
+      assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
+    }
+  }
+
+  @Test
+  void aNonIdempotentRequestIsNotSentTwiceAndGets503() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress hangsUp = backends.raw(taken, (head, out) -> {});
+    AtomicInteger second = new AtomicInteger();
+    proxy = new ProxyFixture(List.of(hangsUp, backends.raw(second, (head, out) -> {})));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").read();
+
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.body()).isEqualTo("{\"message\":\"<Error> No replica could answer: tried R0\",\"status\":\"failure\"}");
+      assertThat(taken).hasValue(1);
+      assertThat(second).hasValue(0);
+    }
+  }
+
+  @Test
+  void anIdempotentRequestWithABodyOverTheRetryLimitIsNotReplayed() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    AtomicInteger second = new AtomicInteger();
+    proxy = new ProxyFixture(List.of(backends.raw(taken, (head, out) -> {}), backends.raw(second, (head, out) -> {})),
+        s -> new ProxySettings(s.host(), s.port(), s.eventLoops(), s.maxHeaderBytes(), s.maxBodyBytes(), 8, s.headerTimeout(), s.idleTimeout(),
+            s.connectTimeout(), s.responseTimeout(), s.connectionsPerReplica(), s.admin()));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\n\r\nmore-than-eight!").read();
+
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(second).hasValue(0);
+    }
+  }
+
+  @Test
+  void aReplicaThatBreaksOffMidAnswerClosesTheClientsConnection() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress breaksOff = backends.raw(taken, (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    });
+    proxy = new ProxyFixture(List.of(breaksOff, echo("R1")));
+    try (RawClient client = new RawClient(proxy.port())) {
+      client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      RawClient.Response truncated = readAllowingTruncation(client);
+      assertThat(truncated.statusLine()).startsWith("HTTP/1.1 200");
+      assertThat(client.closedByPeer()).isTrue();
+      assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
+      assertThat(taken).hasValue(1);
+    }
+  }
+
+  private static RawClient.Response readAllowingTruncation(RawClient client) throws IOException {
+    try {
+      return client.read();
+    } catch (IOException | RuntimeException truncated) {
+      return new RawClient.Response("HTTP/1.1 200 (truncated)", Map.of(), "");
+    }
+  }
+
+  @Test
+  void anEmptyRingOrNoAnsweringReplicaGets503InTheApisShape() throws IOException {
+    proxy = new ProxyFixture(List.of());
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.body()).isEqualTo("{\"message\":\"<Error> No replica is in the ring\",\"status\":\"failure\"}");
+    }
+    proxy.close();
+    proxy = new ProxyFixture(List.of(Backends.refusing(), Backends.refusing()));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.body()).contains("tried R0, R1");
+      assertThat(proxy.reports).extracting(ProxyFixture.Report::replica).containsExactly("R0", "R1");
+    }
+  }
+
+  @Test
+  void aReplicaSilentPastTheResponseTimeoutIsReportedAsTimedOutAndTheNextAnswers() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress silent = backends.raw(taken, (head, out) -> Thread.sleep(5_000));
+    proxy = new ProxyFixture(List.of(silent, echo("R1")), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), s.connectionsPerReplica(), java.time.Duration.ofMillis(300)));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(response.body()).isEqualTo("Hello from R1");
+      assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.TIMED_OUT));
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.ringlb.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Each limit answers in the API's JSON shape and leaves the data plane serving the next client. */
+class LimitsTest {
+
+  private final Backends backends = new Backends();
+  private final AtomicInteger served = new AtomicInteger();
+  private InetSocketAddress replica;
+  private ProxyFixture proxy;
+
+  @BeforeEach
+  void replica() {
+    replica = backends.http(Map.of("/home", exchange -> {
+      served.incrementAndGet();
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = "home".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    }));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    backends.close();
+  }
+
+  private void start(int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout, Duration idleTimeout) {
+    proxy = new ProxyFixture(List.of(replica), s -> ProxyFixture.with(s, maxHeaderBytes, maxBodyBytes, headerTimeout, idleTimeout,
+        s.connectionsPerReplica(), s.responseTimeout()));
+  }
+
+  private void assertStillServes() throws IOException {
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("home");
+    }
+  }
+
+  @Test
+  void headersOverTheLimitGet431AndTheConnectionCloses() throws IOException {
+    start(2_048, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(60));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(4_000) + "\r\n\r\n").read();
+
+      assertThat(response.status()).isEqualTo(431);
+      assertThat(response.body()).isEqualTo("{\"message\":\"<Error> The request headers are larger than 2048 bytes\",\"status\":\"failure\"}");
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(served).hasValue(0);
+    assertStillServes();
+  }
+
+  @Test
+  void aBodyOverTheLimitGets413WhetherItsLengthIsDeclaredOrChunked() throws IOException {
+    start(16_384, 1_000, Duration.ofSeconds(10), Duration.ofSeconds(60));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response declared = client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n").read();
+
+      assertThat(declared.status()).isEqualTo(413);
+      assertThat(declared.body()).contains("lb.forward.max-body-bytes");
+    }
+    try (RawClient client = new RawClient(proxy.port())) {
+      String chunk = Integer.toHexString(800) + "\r\n" + "b".repeat(800) + "\r\n";
+      RawClient.Response chunked = client.send("POST /home HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + "0\r\n\r\n").read();
+
+      assertThat(chunked.status()).isEqualTo(413);
+      assertThat(chunked.headers()).containsEntry("content-type", "application/json");
+    }
+    assertStillServes();
+  }
+
+  @Test
+  void aClientThatDoesNotFinishItsHeadersInTimeGets408() throws IOException {
+    start(16_384, ProxySettings.NO_LIMIT, Duration.ofMillis(300), Duration.ofSeconds(60));
+    try (RawClient client = new RawClient(proxy.port())) {
+      long sent = System.nanoTime();
+      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nHost: x\r\n").read(); // no blank line: never finished
+
+      assertThat(response.status()).isEqualTo(408);
+      assertThat(response.body()).contains("lb.client.header-timeout-ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertThat(served).hasValue(0);
+    assertStillServes();
+  }
+
+  @Test
+  void anIdleKeptAliveConnectionIsClosedWithoutAnAnswer() throws IOException {
+    start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), Duration.ofMillis(300));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("home");
+
+      assertThat(client.closedByPeer()).as("closed after the idle timeout, with nothing sent").isTrue();
+    }
+  }
+
+  @Test
+  void aClientThatStallsItsBodyGets408AndFreesTheReplica() throws IOException {
+    start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), Duration.ofMillis(400));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part").read();
+
+      assertThat(response.status()).isEqualTo(408);
+      assertThat(client.closedByPeer()).isTrue();
+    }
+    assertStillServes();
+  }
+
+  @Test
+  void garbageGets400AndNothingReachesAReplica() throws IOException {
+    start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(60));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nContent-Length: nope\r\n\r\n").read();
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.body()).startsWith("{\"message\":\"<Error> Malformed HTTP request");
+    }
+    assertThat(served).hasValue(0);
+    assertStillServes();
+  }
+
+  @Test
+  void connectionsToAReplicaAreBoundedAndARequestBeyondThemWaitsForOne() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger concurrent = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
+      most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      concurrent.decrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    }));
+    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(), s.idleTimeout(),
+        2, s.responseTimeout()));
+    List<RawClient> clients = List.of(new RawClient(proxy.port()), new RawClient(proxy.port()), new RawClient(proxy.port()), new RawClient(proxy.port()));
+    for (RawClient client : clients) {
+      client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    Thread.sleep(500);
+    assertThat(concurrent).as("requests at the replica at once").hasValue(2);
+    release.countDown();
+    for (RawClient client : clients) {
+      assertThat(client.read().status()).isEqualTo(200);
+      client.close();
+    }
+    assertThat(most).hasValue(2);
+  }
+}
