@@ -3,12 +3,14 @@
 # libraries it links, and the server packaged with only the features it uses, on FROM scratch.
 # Nothing is pulled from a registry, so it works where none is reachable, and the same anywhere.
 #
-#   images/build-image.sh <tag> <server name> <packaged server zip> <http port>
+#   images/build-image.sh <tag> <server name> <packaged server zip> <port>[,<port>...]
 #
-# The zip is what liberty-maven-plugin's package goal makes (include=minify).
+# The zip is what liberty-maven-plugin's package goal makes (include=minify). The JVM runs with
+# the server's own jvm.options when it has one, as bin/server would run it: the image has no
+# shell to run bin/server.
 set -euo pipefail
 
-tag=$1 server=$2 package=$3 port=$4
+tag=$1 server=$2 package=$3 ports=${4//,/ }
 : "${JAVA_HOME:?JAVA_HOME must point at the JDK whose runtime goes into the image}"
 here=$(cd "$(dirname "$0")" && pwd)
 stage=$(mktemp -d "${TMPDIR:-/tmp}/ringlb-image.XXXXXX")
@@ -42,15 +44,18 @@ unzip -q "$package" -d "$root/opt"
 [ -d "$root/opt/wlp/usr/servers/$server" ] || { echo "no server $server in $package" >&2; exit 1; }
 # what a shell would have prepared for bin/server: a writable output dir
 opens=java24.options
+options='"-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75"'
+if [ -f "$root/opt/wlp/usr/servers/$server/jvm.options" ]; then
+  options=$(grep -v '^[[:space:]]*#' "$root/opt/wlp/usr/servers/$server/jvm.options" | sed '/^[[:space:]]*$/d; s/.*/"&"/' | paste -sd, - | sed 's/,/, /g')
+fi
 cat > "$stage/Dockerfile" <<DOCKERFILE
 FROM scratch
 COPY rootfs/ /
 ENV JAVA_HOME=/opt/java \\
     WLP_OUTPUT_DIR=/output \\
-    HTTP_PORT=$port \\
     LANG=C.UTF-8
-EXPOSE $port
-ENTRYPOINT ["/opt/java/bin/java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", \\
+EXPOSE $ports
+ENTRYPOINT ["/opt/java/bin/java", $options, \\
   "@/opt/wlp/lib/platform/java/$opens", "-javaagent:/opt/wlp/bin/tools/ws-javaagent.jar", \\
   "-Djava.awt.headless=true", "-Djdk.attach.allowAttachSelf=true", \\
   "-jar", "/opt/wlp/bin/tools/ws-server.jar", "$server"]

@@ -32,12 +32,13 @@ class ComposeIT {
 
   private static final String OURS = "io.ringlb.balancer=ringlb";
   private static final Map<String, String> ENV = Map.of(
-      "RINGLB_PORT", "5066", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3");
+      "RINGLB_PORT", "5066", "RINGLB_ADMIN_PORT", "5067", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3");
   private static final String THREE = "{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}";
   private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final URI base = URI.create("http://127.0.0.1:5066");
+  private final URI admin = URI.create("http://127.0.0.1:5067");
 
   private static Docker.Result compose(String... args) {
     List<String> command = new ArrayList<>(Docker.compose());
@@ -64,6 +65,13 @@ class ComposeIT {
   @BeforeEach
   void threeReplicasInTheRing() {
     await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> inRing() == 3);
+  }
+
+  @Test
+  void bothPortsArePublishedTheApiOnEach() {
+    assertThat(get("/rep").body()).isEqualTo(THREE);
+    assertThat(send(admin, "GET", "/rep", null).body()).isEqualTo(THREE);
+    assertThat(get("/health/ready").body()).as("the data port passes /health to a replica").doesNotContain("inRing");
   }
 
   @Test
@@ -152,8 +160,12 @@ class ComposeIT {
   }
 
   private HttpResponse<String> send(String method, String path, String body) {
+    return send(base, method, path, body);
+  }
+
+  private HttpResponse<String> send(URI at, String method, String path, String body) {
     try {
-      return http.send(HttpRequest.newBuilder(base.resolve(path))
+      return http.send(HttpRequest.newBuilder(at.resolve(path))
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
           .timeout(Duration.ofSeconds(180)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
@@ -163,7 +175,7 @@ class ComposeIT {
 
   private int inRing() {
     try {
-      Matcher found = IN_RING.matcher(get("/health/ready").body());
+      Matcher found = IN_RING.matcher(send(admin, "GET", "/health/ready", null).body());
       return found.find() ? Integer.parseInt(found.group(1)) : -1;
     } catch (AssertionError notYet) {
       return -1;

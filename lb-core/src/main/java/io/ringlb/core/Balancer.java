@@ -38,22 +38,18 @@ public final class Balancer implements AutoCloseable {
   }
 
   /**
-   * Binds the data plane, then starts the fleet; replicas join the ring as they pass heartbeats.
+   * Starts the data plane and the fleet; replicas join the ring as they pass heartbeats. The data
+   * plane binds in the background: {@code dataPlane().address()} waits for it and fails if
+   * {@code lb.port} could not be bound, which an embedding program that wants to stop at once
+   * calls right after this.
    *
    * @param threads makes the data plane's event loop threads
-   * @throws IllegalStateException when {@code lb.port} cannot be bound; nothing was started then
    */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, ThreadFactory threads) {
     Balancer balancer = new Balancer(config, launcher);
-    try {
-      // an event loop only hands a failure report on: the fleet takes it on a thread of its own
-      balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(),
-          (replica, outcome) -> balancer.virtualThreads.execute(() -> balancer.fleet.reportFailure(replica, outcome)), threads);
-    } catch (RuntimeException bindFailed) {
-      balancer.virtualThreads.shutdownNow();
-      balancer.client.close();
-      throw bindFailed;
-    }
+    // an event loop only hands a failure report on: the fleet takes it on a thread of its own
+    balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(),
+        (replica, outcome) -> balancer.virtualThreads.execute(() -> balancer.fleet.reportFailure(replica, outcome)), threads);
     balancer.fleet.start();
     return balancer;
   }

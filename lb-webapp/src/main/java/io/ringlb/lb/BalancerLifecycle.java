@@ -9,6 +9,10 @@ import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ContextServiceDefinition;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.concurrent.ManagedThreadFactoryDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -20,16 +24,30 @@ import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Starts the engine with the application and stops it with the application. Configuration is
- * read once, here: a bad {@code lb.*} value fails the start with a message naming the property.
+ * Starts the engine, its data plane included, with the application and stops it with the
+ * application. Configuration is read once, here: a bad {@code lb.*} value fails the start with a
+ * message naming the property.
+ *
+ * <p>The data plane's event loops are the server's managed threads, made by a factory that
+ * carries no application context: event loops run only the engine's own code. Liberty runs a
+ * managed thread only once the application has started, so the data plane binds just after;
+ * readiness says DOWN until it listens.
  */
+@ContextServiceDefinition(name = BalancerLifecycle.NO_CONTEXT, propagated = {}, cleared = ContextServiceDefinition.ALL_REMAINING, unchanged = {})
+@ManagedThreadFactoryDefinition(name = BalancerLifecycle.EVENT_LOOP_THREADS, context = BalancerLifecycle.NO_CONTEXT)
 @ApplicationScoped
 public class BalancerLifecycle {
+
+  static final String NO_CONTEXT = "java:app/concurrent/ringlb-no-context";
+  static final String EVENT_LOOP_THREADS = "java:app/concurrent/ringlb-event-loops";
 
   private static final System.Logger LOG = System.getLogger(BalancerLifecycle.class.getName());
 
   @Inject Config config;
   @Inject FaultTolerantLauncher launcher;
+
+  @Resource(lookup = EVENT_LOOP_THREADS)
+  ManagedThreadFactory threads;
 
   private volatile Balancer balancer;
 
@@ -39,9 +57,11 @@ public class BalancerLifecycle {
     BalancerConfig settings = BalancerConfig.from(properties, PluginRegistry.load(HashStrategyProvider.class, plugins));
     ReplicaLauncher provided = ReplicaProviders.launcher(PluginRegistry.load(ReplicaProvider.class, plugins), properties);
     launcher.use(provided);
-    balancer = Balancer.start(settings, launcher);
-    LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2}",
-        settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing());
+    balancer = Balancer.start(settings, launcher, threads);
+    LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2}; clients on {3}, the API also on {4}",
+        settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing(),
+        "http://" + settings.proxy().host() + ":" + settings.proxy().port() + "/",
+        settings.proxy().admin().map(admin -> "http://" + admin.host() + ":" + admin.port() + "/").orElse("(no admin endpoint)"));
   }
 
   /** {@code lb.plugins.dir}, by default {@code plugins/} beside the server's configuration. */

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while at least one replica is in the ring, so a request can be served: otherwise 503. */
+/** Ready while the data plane listens and at least one replica is in the ring, so a request can be served: otherwise 503. */
 @Readiness
 @ApplicationScoped
 public class RingReadiness implements HealthCheck {
@@ -21,8 +21,10 @@ public class RingReadiness implements HealthCheck {
     }
     Balancer balancer = lifecycle.balancer();
     int inRing = balancer.router().ring().replicas().size();
+    boolean listening = balancer.dataPlane().listening();
     return HealthCheckResponse.named("ring")
-        .status(inRing > 0)
+        .status(inRing > 0 && listening)
+        .withData("listening", listening)
         .withData("replicas", balancer.fleet().view().n())
         .withData("inRing", inRing)
         .build();

@@ -166,13 +166,23 @@ class ApiIT {
   }
 
   @Test
-  void healthSaysReadyWithTheReplicasInTheRing() {
-    HttpResponse<String> ready = lb.get("/health/ready");
+  void theAdminPortServesTheBalancersHealthAndTheSameApi() {
+    HttpResponse<String> ready = lb.send(lb.admin, "GET", "/health/ready", null);
 
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("\"inRing\":3").contains("\"replicas\":3");
-    assertThat(lb.get("/health/live").statusCode()).isEqualTo(200);
-    assertThat(lb.get("/health/started").statusCode()).isEqualTo(200);
+    assertThat(lb.send(lb.admin, "GET", "/health/live", null).statusCode()).isEqualTo(200);
+    assertThat(lb.send(lb.admin, "GET", "/health/started", null).statusCode()).isEqualTo(200);
+    assertThat(lb.send(lb.admin, "GET", "/rep", null).body()).isEqualTo(THREE);
+  }
+
+  @Test
+  void onTheDataPortEveryPathButTheApisGoesToAReplicaItsHealthIncluded() {
+    HttpResponse<String> replicaHealth = lb.get("/health/ready");
+
+    assertThat(replicaHealth.statusCode()).isEqualTo(200);
+    assertThat(replicaHealth.body()).doesNotContain("inRing"); // the replica's own readiness, not the balancer's
+    assertThat(lb.get("/rep/").body()).isEqualTo(THREE);
   }
 
   private Set<String> answeringReplicas(int requests) {

@@ -18,11 +18,18 @@ final class BalancerClient {
   private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
 
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  /** The data plane: the exercise's API and every replica path. */
   final URI base = URI.create("http://127.0.0.1:" + System.getProperty("lb.it.port", "5055"));
+  /** Liberty's own endpoint: the API again, and the balancer's health. */
+  final URI admin = URI.create("http://127.0.0.1:" + System.getProperty("lb.it.admin.port", "5056"));
 
   HttpResponse<String> send(String method, String path, String body) {
+    return send(base, method, path, body);
+  }
+
+  HttpResponse<String> send(URI at, String method, String path, String body) {
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.newBuilder(at.resolve(path))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(180))
@@ -48,7 +55,7 @@ final class BalancerClient {
   /** How many replicas are in the ring now, from the readiness check's data; -1 before it answers. */
   int inRing() {
     try {
-      Matcher found = IN_RING.matcher(get("/health/ready").body());
+      Matcher found = IN_RING.matcher(send(admin, "GET", "/health/ready", null).body());
       return found.find() ? Integer.parseInt(found.group(1)) : -1;
     } catch (UncheckedIOException notYet) {
       return -1;

@@ -1,7 +1,8 @@
 package io.ringlb.core.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -17,6 +18,7 @@ import io.ringlb.core.fleet.Outcome;
 import io.ringlb.core.routing.Router;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -33,23 +35,25 @@ public final class DataPlane implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DataPlane.class.getName());
 
   private final EventLoopGroup loops;
-  private final Channel server;
+  private final ChannelFuture bound;
   private final Transport transport;
   private final Map<EventLoop, ReplicaPools> pools;
 
-  private DataPlane(EventLoopGroup loops, Channel server, Transport transport, Map<EventLoop, ReplicaPools> pools) {
+  private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools) {
     this.loops = loops;
-    this.server = server;
+    this.bound = bound;
     this.transport = transport;
     this.pools = pools;
   }
 
   /**
-   * Binds {@code settings.port()} and serves until {@link #close()}.
+   * Starts binding {@code settings.port()} and serves until {@link #close()}. It does not wait
+   * for the bind: on Liberty a managed thread runs only once the application has started, and
+   * the application starts this. {@link #address()} waits, and fails if the port could not be
+   * bound.
    *
    * @param onFailure told of each replica a request could not reach, on an event loop: it must not block
    * @param threads makes the event loops' threads (on Liberty, a {@code ManagedThreadFactory})
-   * @throws IllegalStateException when the port cannot be bound
    */
   public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
       ThreadFactory threads) {
@@ -83,31 +87,46 @@ public final class DataPlane implements AutoCloseable {
                 connection);
           }
         });
-    try {
-      Channel server = bootstrap.bind(settings.host(), settings.port()).syncUninterruptibly().channel();
-      LOG.log(System.Logger.Level.INFO, "ringlb data plane listening on {0} ({1}, {2} event loop(s))", server.localAddress(),
-          transport.name().toLowerCase(java.util.Locale.ROOT), settings.eventLoops());
-      return new DataPlane(loops, server, transport, pools);
-    } catch (RuntimeException bindFailed) {
-      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + " (lb.host, lb.port): " + bindFailed, bindFailed);
-    }
+    ChannelFuture bound = bootstrap.bind(settings.host(), settings.port());
+    bound.addListener((ChannelFutureListener) result -> {
+      if (result.isSuccess()) {
+        LOG.log(System.Logger.Level.INFO, "ringlb data plane listening on {0} ({1}, {2} event loop(s))", result.channel().localAddress(),
+            transport.name().toLowerCase(Locale.ROOT), settings.eventLoops());
+      } else {
+        LOG.log(System.Logger.Level.ERROR, "ringlb data plane cannot listen on " + settings.host() + ":" + settings.port() + " (lb.host, lb.port)",
+            result.cause());
+      }
+    });
+    return new DataPlane(loops, bound, transport, pools);
   }
 
-  /** Where the data plane listens: the bound port when {@code port} was 0. */
+  /**
+   * Where the data plane listens (the bound port when {@code port} was 0), once it does.
+   *
+   * @throws IllegalStateException when the port could not be bound
+   */
   public InetSocketAddress address() {
-    return (InetSocketAddress) server.localAddress();
+    bound.awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      throw new IllegalStateException("the data plane cannot listen (lb.host, lb.port): " + bound.cause(), bound.cause());
+    }
+    return (InetSocketAddress) bound.channel().localAddress();
+  }
+
+  /** Whether the data plane has bound its port and takes clients: for a readiness check, never waits. */
+  public boolean listening() {
+    return bound.isSuccess() && bound.channel().isActive();
   }
 
   /** {@code epoll} or {@code nio}. */
   public String transport() {
-    return transport.name().toLowerCase(java.util.Locale.ROOT);
+    return transport.name().toLowerCase(Locale.ROOT);
   }
 
   /** Stops listening, closes every connection and stops the event loops. */
   @Override
   public void close() {
-    server.close().syncUninterruptibly();
+    bound.channel().close().awaitUninterruptibly();
     pools.forEach((loop, loopPools) -> loop.execute(loopPools::close));
     loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
   }
