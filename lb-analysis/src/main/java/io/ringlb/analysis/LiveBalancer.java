@@ -12,73 +12,86 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A balancer to measure: one already running at a URL, or the project's own, started here on
- * a free loopback port with the scenario's {@code lb.*} settings and stopped (with its
- * replicas) on close.
+ * A balancer to measure: one already running at a URL, or the project's own, started here as
+ * the README starts it outside Docker (Liberty's {@code bin/server run lb}) on free loopback
+ * ports with the scenario's {@code lb.*} settings, and stopped (with its replicas) on close.
+ * Requests and the API go to the data port ({@code base}); readiness is read on the admin port
+ * ({@code admin}), the only place the balancer's own health checks answer.
  */
 final class LiveBalancer implements AutoCloseable {
 
+  /** Where the balancer's admin endpoint listens unless told otherwise ({@code lb.admin.port}'s default). */
+  static final int DEFAULT_ADMIN_PORT = 5001;
+
   private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
+  private static final Duration STOP_WITHIN = Duration.ofSeconds(90);
 
   final URI base;
+  final URI admin;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   private final Process process;
   private final Path deployed;
 
-  private LiveBalancer(URI base, Process process, Path deployed) {
+  private LiveBalancer(URI base, URI admin, Process process, Path deployed) {
     this.base = base;
+    this.admin = admin;
     this.process = process;
     this.deployed = deployed;
   }
 
-  static LiveBalancer at(URI base) {
-    return new LiveBalancer(base, null, null);
+  /** A balancer someone else runs, its admin endpoint at {@code admin}, or when that is null on {@code base}'s host at port 5001. */
+  static LiveBalancer at(URI base, URI admin) {
+    URI adminOrDefault = admin != null ? admin : URI.create("http://" + base.getHost() + ":" + DEFAULT_ADMIN_PORT);
+    return new LiveBalancer(base, adminOrDefault, null, null);
   }
 
   /**
    * Starts the balancer server of {@code wlp} with {@code war} deployed and {@code properties}
    * as its environment ({@code lb.strategy} becomes {@code LB_STRATEGY}), replicas as local
-   * processes unless the properties say otherwise.
+   * processes unless the properties say otherwise. {@code bin/server} reads the server's
+   * {@code jvm.options} and {@code server.env} itself, so the JVM measured is the one users run.
    */
   static LiveBalancer start(Path wlp, Path war, Map<String, String> properties, Path log) {
     try {
       Path dropins = Files.createDirectories(wlp.resolve("usr/servers/lb/dropins"));
       Path deployed = Files.copy(war, dropins.resolve("lb-webapp.war"), StandardCopyOption.REPLACE_EXISTING);
       int port = freePort();
-      Path opens = wlp.resolve("lib/platform/java/" + (Runtime.version().feature() >= 24 ? "java24.options" : "java9.options"));
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + opens));
-      command.addAll(jvmOptions(wlp.resolve("usr/servers/lb/jvm.options")));
-      command.addAll(List.of("-javaagent:" + wlp.resolve("bin/tools/ws-javaagent.jar"), "-jar", wlp.resolve("bin/tools/ws-server.jar").toString(), "lb"));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      builder.environment().put("HTTP_PORT", Integer.toString(port));
-      builder.environment().put("HTTP_HOST", "127.0.0.1");
-      builder.environment().put("LB_PROVIDER", "process");
-      properties.forEach((name, value) -> builder.environment().put(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
-      return new LiveBalancer(URI.create("http://127.0.0.1:" + port), builder.start(), deployed);
+      int adminPort = freePort();
+      while (adminPort == port) { // each socket is closed before the next is opened, so the kernel may hand out the same port twice
+        adminPort = freePort();
+      }
+      ProcessBuilder builder = new ProcessBuilder(wlp.resolve("bin/server").toAbsolutePath().toString(), "run", "lb")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      Map<String, String> env = builder.environment();
+      // what would move the server elsewhere or add to its JVM's options is the caller's, not the balancer's
+      env.remove("WLP_USER_DIR");
+      env.remove("WLP_OUTPUT_DIR");
+      env.remove("JVM_ARGS");
+      env.put("JAVA_HOME", System.getProperty("java.home"));
+      env.put("LB_HOST", "127.0.0.1");
+      env.put("LB_PORT", Integer.toString(port));
+      env.put("LB_ADMIN_HOST", "127.0.0.1");
+      env.put("LB_ADMIN_PORT", Integer.toString(adminPort));
+      env.put("LB_PROVIDER", "process");
+      properties.forEach((name, value) -> env.put(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
+      return new LiveBalancer(URI.create("http://127.0.0.1:" + port), URI.create("http://127.0.0.1:" + adminPort), builder.start(), deployed);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the balancer from " + wlp, e);
     }
   }
 
-  /** The server's {@code jvm.options}, as {@code bin/server} reads them: one option a line, {@code #} for comments. */
-  private static List<String> jvmOptions(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return List.of();
-    }
-    return Files.readAllLines(file).stream().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
-  }
-
-  /** The balancer's process, when it was started here. */
+  /** The balancer's process, when it was started here: {@code bin/server}, which runs the JVM in its place. */
   Optional<ProcessHandle> process() {
     return Optional.ofNullable(process).map(Process::toHandle);
   }
@@ -88,7 +101,7 @@ final class LiveBalancer implements AutoCloseable {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (inRing().orElse(-1) != n) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the balancer at " + base + " did not have " + n + " replicas in its ring within " + atMost.toSeconds() + " s");
+        throw new IllegalStateException("the balancer at " + admin + " did not report " + n + " replicas in its ring within " + atMost.toSeconds() + " s");
       }
       if (process != null && !process.isAlive()) {
         throw new IllegalStateException("the balancer exited with " + process.exitValue() + " before it was ready");
@@ -100,15 +113,20 @@ final class LiveBalancer implements AutoCloseable {
   /** How many replicas are in the ring, from the readiness check's data. */
   Optional<Integer> inRing() {
     try {
-      Matcher found = IN_RING.matcher(send("GET", "/health/ready", null).body());
+      Matcher found = IN_RING.matcher(send(admin.resolve("/health/ready"), "GET", null).body());
       return found.find() ? Optional.of(Integer.parseInt(found.group(1))) : Optional.empty();
     } catch (UncheckedIOException notYet) {
       return Optional.empty();
     }
   }
 
+  /** A request to the data port: the API and the replicas behind it. */
   HttpResponse<String> send(String method, String path, String body) {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+    return send(base.resolve(path), method, body);
+  }
+
+  private HttpResponse<String> send(URI uri, String method, String body) {
+    HttpRequest request = HttpRequest.newBuilder(uri)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .timeout(Duration.ofSeconds(180))
         .build();
@@ -122,23 +140,38 @@ final class LiveBalancer implements AutoCloseable {
     }
   }
 
-  /** Stops a balancer started here; it stops its replicas as it goes. */
+  /**
+   * Stops a balancer started here with SIGTERM, on which Liberty stops its applications and the
+   * balancer its replicas. {@code bin/server run} hands its process over to the JVM; were the
+   * JVM a child of the script instead, SIGTERM would end the script alone, so whatever the
+   * server had started and outlives it gets SIGTERM too, and SIGKILL when that is not enough.
+   */
   @Override
   public void close() {
     if (process != null) {
-      process.destroy();
+      List<ProcessHandle> started = process.descendants().toList();
+      stop(process.toHandle());
+      started.stream().filter(ProcessHandle::isAlive).forEach(LiveBalancer::stop);
       try {
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
         Files.deleteIfExists(deployed);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     http.close();
+  }
+
+  private static void stop(ProcessHandle process) {
+    process.destroy();
+    try {
+      process.onExit().get(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      process.destroyForcibly();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static void sleep(long millis) {

@@ -34,6 +34,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--url", description = "a running balancer; without it, one is started from --wlp and --war")
   URI url;
 
+  @Option(names = "--admin-url", description = "the admin endpoint of the balancer at --url, where its readiness is read (default: --url's host, port "
+      + LiveBalancer.DEFAULT_ADMIN_PORT + ")")
+  URI adminUrl;
+
   @Option(names = "--wlp", defaultValue = "lb-webapp/target/liberty/wlp", description = "the built balancer server (default: ${DEFAULT-VALUE})")
   Path wlp;
 
@@ -77,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
             url != null ? url : "the project's own, started by this command with replicas as local Liberty processes and a 1 s "
                 + "heartbeat timeout", requests, concurrency)
             + " Replicas added for a measurement get 2,000 requests to warm up, and the ring must hold still for 2 s, before it starts.");
-    try (LiveBalancer balancer = url != null ? LiveBalancer.at(url) : started(settings)) {
+    try (LiveBalancer balancer = url != null ? LiveBalancer.at(url, adminUrl) : started(settings)) {
       if (parts.contains("a1")) {
         a1(balancer);
       }
