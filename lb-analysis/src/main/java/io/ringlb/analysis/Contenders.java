@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -91,15 +94,14 @@ final class Contenders {
         "-c", file.toString());
   }
 
-  /** ringlb, the project's own server, over the same replicas through the {@code static} provider, keyed by {@code uri}. */
-  static Contender ringlb(List<URI> replicas, Path wlp, Path war, Path work) {
-    Map<String, String> settings = Map.of(
-        "lb.provider", "static",
-        "lb.provider.static.servers", replicas.stream().map(r -> r.getHost() + ":" + r.getPort()).collect(Collectors.joining(",")),
-        "lb.replicas", Integer.toString(replicas.size()),
-        "lb.key", "uri",
-        "lb.heartbeat.interval-ms", "2000",
-        "lb.heartbeat.timeout-ms", "2000");
+  /**
+   * ringlb, the project's own server, started through {@code bin/server} as its users start it,
+   * over the same replicas through the {@code static} provider, keyed by {@code uri}, with
+   * {@code eventLoops} data-plane event loops when given, else its default.
+   */
+  static Contender ringlb(List<URI> replicas, Path wlp, Path war, Path work, OptionalInt eventLoops) {
+    Map<String, String> settings = new LinkedHashMap<>(settings(replicas));
+    eventLoops.ifPresent(n -> settings.put("lb.event-loops", Integer.toString(n)));
     LiveBalancer balancer = LiveBalancer.start(wlp, war, settings, work.resolve("ringlb.log"));
     try {
       balancer.awaitInRing(replicas.size(), READY_WITHIN);
@@ -109,6 +111,18 @@ final class Contenders {
       throw e;
     }
     return new Contender("ringlb", balancer.base, List.of(), balancer.process(), balancer::close);
+  }
+
+  /** What ringlb is told beside its defaults: the replicas, hashing as HAProxy and nginx do, heartbeats as often as theirs. */
+  static Map<String, String> settings(List<URI> replicas) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("lb.provider", "static");
+    settings.put("lb.provider.static.servers", replicas.stream().map(r -> r.getHost() + ":" + r.getPort()).collect(Collectors.joining(",")));
+    settings.put("lb.replicas", Integer.toString(replicas.size()));
+    settings.put("lb.key", "uri");
+    settings.put("lb.heartbeat.interval-ms", "2000");
+    settings.put("lb.heartbeat.timeout-ms", "2000");
+    return Collections.unmodifiableMap(settings);
   }
 
   private static Contender started(String name, int port, Path log, String... command) {

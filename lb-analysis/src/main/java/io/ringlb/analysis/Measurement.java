@@ -1,29 +1,16 @@
 package io.ringlb.analysis;
 
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 
 /**
- * One contender's measured run.
+ * One contender's measured run in one round.
  *
  * @param contender the contender's name
+ * @param round which round, from 1: runs of the same round are compared with each other
  * @param load what wrk measured
  * @param use what the balancer's process used, absent for the replicas hit directly
- * @param roundsPerSecond requests per second in every round this one was chosen from, in order
  */
-record Measurement(String contender, WrkResult load, Optional<ResourceUse> use, List<Double> roundsPerSecond) {
-
-  Measurement {
-    roundsPerSecond = List.copyOf(roundsPerSecond);
-  }
-
-  /** The run of median throughput among one contender's rounds, carrying all their throughputs. */
-  static Measurement median(List<Measurement> rounds) {
-    List<Measurement> sorted = rounds.stream().sorted(Comparator.comparingDouble(m -> m.load().requestsPerSecond())).toList();
-    Measurement median = sorted.get((sorted.size() - 1) / 2);
-    return new Measurement(median.contender(), median.load(), median.use(), rounds.stream().map(m -> m.load().requestsPerSecond()).toList());
-  }
+record Measurement(String contender, int round, WrkResult load, Optional<ResourceUse> use) {
 
   /**
    * @param cpuSeconds user plus system CPU time over the measured run, children included

@@ -3,15 +3,38 @@ package io.ringlb.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
 
-  private static Measurement run(String contender, long requests, long p99Micros) {
-    return new Measurement(contender, new WrkResult(requests, 10.0, 1_000, p99Micros, 2 * p99Micros, 0),
-        Optional.of(new Measurement.ResourceUse(2.0, 10 << 20, 12 << 20)), List.of(requests / 10.0));
+  private static final List<String> CONTENDERS = List.of("replicas (direct)", "HAProxy", "ringlb");
+
+  /** A 10-second run of {@code requests}, 2 CPU s, 10 MiB idle and {@code peakMib} under load; the replicas have no process. */
+  private static Measurement run(String contender, int round, long requests, long p99Micros, long errors, long peakMib) {
+    Optional<Measurement.ResourceUse> use = contender.equals("replicas (direct)") ? Optional.empty()
+        : Optional.of(new Measurement.ResourceUse(2.0, 10L << 20, peakMib << 20));
+    return new Measurement(contender, round, new WrkResult(requests, 10.0, 1_000, p99Micros, 2 * p99Micros, errors), use);
+  }
+
+  /**
+   * HAProxy fast in round 1 and slow in round 2, ringlb the other way round: the medians alone
+   * would put ringlb at 1.0, while per round it was at 0.5 and 1.5.
+   */
+  private static Comparison threeRounds() {
+    List<Measurement> runs = new ArrayList<>();
+    runs.add(run("HAProxy", 1, 2000, 4000, 0, 20));
+    runs.add(run("HAProxy", 2, 1000, 4000, 0, 20));
+    runs.add(run("HAProxy", 3, 1500, 4000, 0, 20));
+    runs.add(run("ringlb", 1, 1000, 8000, 0, 300));
+    runs.add(run("ringlb", 2, 1500, 4000, 3, 360));
+    runs.add(run("ringlb", 3, 1500, 6000, 0, 320));
+    runs.add(run("replicas (direct)", 1, 5000, 1000, 0, 0));
+    runs.add(run("replicas (direct)", 2, 5000, 1000, 0, 0));
+    runs.add(run("replicas (direct)", 3, 5000, 1000, 0, 0));
+    return new Comparison(64, CONTENDERS, runs);
   }
 
   @Test
@@ -24,29 +47,67 @@ class ComparisonTest {
   }
 
   @Test
-  void theMedianRoundIsKeptWithEveryRoundsThroughput() {
-    Measurement median = Measurement.median(List.of(run("ringlb", 300, 5), run("ringlb", 100, 7), run("ringlb", 200, 6)));
-
-    assertThat(median.load().requests()).isEqualTo(200);
-    assertThat(median.roundsPerSecond()).containsExactly(30.0, 10.0, 20.0);
+  void aSpreadIsTheMedianAndTheRange() {
+    assertThat(Spread.of(List.of(3.0, 1.0, 2.0))).isEqualTo(new Spread(2.0, 1.0, 3.0, 3));
+    assertThat(Spread.of(List.of(4.0, 1.0))).isEqualTo(new Spread(2.5, 1.0, 4.0, 2));
+    assertThat(Spread.of(List.of(0.5, 1.5, 1.0)).format("%.2f")).isEqualTo("1.00 (0.50–1.50)");
+    assertThatThrownBy(() -> Spread.of(List.of())).hasMessageContaining("at least one value");
   }
 
   @Test
-  void ratiosAreAgainstHaproxyAndTheVerdictsFollowTheTargets() {
-    Comparison comparison = new Comparison(List.of(run("HAProxy", 1000, 4000), run("ringlb", 850, 9000)), List.of("machine"));
+  void theTableListsContendersInOrderWithMediansAndPerRoundRatiosAgainstHaproxy() {
+    List<List<String>> rows = threeRounds().rows();
 
-    assertThat(comparison.rows().get(1)).containsSequence("ringlb", "85", "0.85", "1.00", "9.00", "2.25");
-    assertThat(comparison.rows().get(1).get(8)).isEqualTo("23.53"); // 2 CPU s over 850 requests, per 10,000
-    assertThat(comparison.verdicts()).containsExactly(
-        "Throughput: 0.85 of HAProxy's, target at least 0.8: **met**.",
-        "p99 latency: 2.25 times HAProxy's, target at most 2.0: **missed**.");
-    assertThat(comparison.markdown("compare/")).contains("| ringlb | 85 | 0.85 |", "](compare/throughput.png)", "- machine");
+    assertThat(rows).extracting(row -> row.getFirst()).containsExactly("replicas (direct)", "HAProxy", "ringlb");
+    assertThat(rows.get(1)).containsExactly("HAProxy", "150", "1.00 (1.00–1.00)", "1.00", "4.00", "1.00 (1.00–1.00)", "8.00",
+        "0", "13.33", "1.00 (1.00–1.00)", "10", "20");
+    // per round: 1000/2000, 1500/1000, 1500/1500; the median of the rounds' requests/s (150) over HAProxy's (150) would say 1.00
+    assertThat(rows.get(2)).containsExactly("ringlb", "150", "1.00 (0.50–1.50)", "1.00", "6.00", "1.50 (1.00–2.00)", "12.00",
+        "3", "13.33", "1.00 (0.67–2.00)", "10", "360");
+    assertThat(rows.get(0)).containsExactly("replicas (direct)", "500", "3.33 (2.50–5.00)", "1.00", "1.00", "0.25 (0.25–0.25)", "2.00",
+        "0", "-", "-", "-", "-");
+    assertThat(Comparison.HEADER).hasSize(rows.get(0).size());
+  }
+
+  @Test
+  void theVerdictsJudgeTheMedianRatioAndSayHowManyRoundsMetTheTarget() {
+    assertThat(threeRounds().verdicts()).containsExactly(
+        "Throughput: 1.00 of HAProxy's (rounds 0.50–1.50), target at least 1.0: **met** (2 of 3 rounds met it).",
+        "CPU per request: 1.00 times HAProxy's (rounds 0.67–2.00), target at most 1.2: **met** (2 of 3 rounds met it).",
+        "p99 latency: 1.50 times HAProxy's (rounds 1.00–2.00), target at most 1.5: **met** (2 of 3 rounds met it).",
+        "RSS under load: 360 MiB at its peak (rounds 300–360), target at most 350 MiB: **missed** (2 of 3 rounds within it).",
+        "Errors: 3 in 3 rounds, target none: **missed**.");
+  }
+
+  @Test
+  void theReportHasASectionPerNumberOfConnectionsThenTheSetup() {
+    Comparison at64 = threeRounds();
+    Comparison at256 = new Comparison(256, CONTENDERS, at64.measurements());
+    ComparisonReport report = new ComparisonReport(List.of(at64, at256), List.of("machine", "idle: ringlb 0.10 CPU s"));
+
+    String markdown = report.markdown("compare/");
+
+    assertThat(markdown).contains("### 64 connections", "### 256 connections", "| ringlb | 150 | 1.00 (0.50–1.50) |",
+        "](compare/throughput-64.png)", "](compare/latency-256.png)", "- machine\n- idle: ringlb 0.10 CPU s\n", "per round");
+    assertThat(markdown.indexOf("### 64 connections")).isLessThan(markdown.indexOf("### 256 connections"));
+    assertThat(markdown.indexOf("### 256 connections")).isLessThan(markdown.indexOf("Measured on:"));
+    assertThat(ComparisonReport.header()).startsWith("connections", "contender", "requests/s");
+    assertThat(report.rows()).hasSize(6).extracting(row -> row.getFirst() + " " + row.get(1))
+        .startsWith("64 replicas (direct)").endsWith("256 ringlb");
+    assertThat(report.roundRows()).hasSize(18).first().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .containsExactly("64", "1", "HAProxy", "200.0", "1000", "4000", "8000", "0", "2.000", "20971520");
   }
 
   @Test
   void withoutHaproxyThereIsNoBaseline() {
-    assertThatThrownBy(() -> new Comparison(List.of(run("ringlb", 1, 1)), List.of()).rows())
+    assertThatThrownBy(() -> new Comparison(64, List.of("ringlb"), List.of(run("ringlb", 1, 1, 1, 0, 1))).rows())
         .hasMessageContaining("needs HAProxy's run");
+  }
+
+  @Test
+  void aMeasurementOfAnUnlistedContenderIsRefused() {
+    assertThatThrownBy(() -> new Comparison(64, List.of("HAProxy"), List.of(run("nginx", 1, 1, 1, 0, 1))))
+        .hasMessageContaining("not listed: [nginx]");
   }
 
   @Test
