@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # ringlb beside HAProxy and nginx, with one command: builds the balancer, starts three replicas,
 # puts HAProxy (balance uri whole, hash-type consistent), nginx (hash $request_uri consistent)
-# and ringlb in front of them in turn, loads each with wrk, and writes the table, ratios against
-# HAProxy, into docs/benchmarks.md (charts and logs: docs/benchmarks/compare). About 7 minutes.
+# and ringlb (started by Liberty's bin/server) in front of them, loads each with wrk in rounds
+# at 64 and then 256 connections, and writes a table per connection count, ratios against
+# HAProxy taken round by round, into docs/benchmarks.md (charts, every round and logs:
+# docs/benchmarks/compare). About 14 minutes.
 # Options go to the command, e.g. ./bench.sh --duration 60 --connections 128 (--help lists them).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,5 +14,6 @@ for tool in haproxy nginx wrk; do
 done
 export PATH="$PATH:/usr/sbin"
 
-./mvnw -q install -DskipTests -pl lb-webapp,lb-analysis -am
+# package, not install: the reactor builds what the comparison runs, and ~/.m2 is left alone
+./mvnw -q package -DskipTests -pl lb-webapp,lb-analysis -am
 "$JAVA_HOME/bin/java" -jar lb-analysis/target/lb-analysis.jar compare --out docs/benchmarks/compare --doc docs/benchmarks.md "$@"
