@@ -8,9 +8,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * {@code GET /rep}: the replicas the balancer keeps. A root path of its own, because JAX-RS
- * ranks root resources by literal characters: {@code rep} beats the forwarder's catch-all,
- * where a shared {@code /} would lose to it.
+ * {@code GET /rep}: the replicas the balancer keeps, on the admin port and, passed through by
+ * the data plane, on the clients' port.
  */
 @Path("rep")
 @ApplicationScoped
