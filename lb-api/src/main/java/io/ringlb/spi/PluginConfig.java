@@ -70,22 +70,7 @@ public final class PluginConfig {
 
   /** An integer setting within {@code [min, max]}. */
   public int integer(String setting, int defaultValue, int min, int max) {
-    Optional<String> raw = string(setting);
-    if (raw.isEmpty()) {
-      return defaultValue;
-    }
-    int value;
-    try {
-      value = Integer.parseInt(raw.get());
-    } catch (NumberFormatException e) {
-      throw new InvalidConfigException(
-          key(setting), "'" + raw.get() + "' is not an integer (accepted: " + min + ".." + max + ")");
-    }
-    if (value < min || value > max) {
-      throw new InvalidConfigException(
-          key(setting), value + " is out of range (accepted: " + min + ".." + max + ")");
-    }
-    return value;
+    return (int) longInteger(setting, defaultValue, min, max);
   }
 
   /** A whole-number setting within {@code [min, max]} that may pass {@code int}'s range, such as a size in bytes. */

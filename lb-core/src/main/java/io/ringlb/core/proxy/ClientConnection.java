@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One client's connection: requests are taken one at a time, in order (a pipelined request waits
  * until the answer before it is complete, as RFC 9112 wants), each forwarded by an
- * {@link Exchange}. The connection reads only when it needs to: for the next request, or for the
- * body the replica is ready to take.
+ * {@link Exchange}. The connection reads freely and pauses only while a body has nowhere to go
+ * or a pipelining client is ahead of its answers.
  *
  * <p>Its limits: a request's headers must be complete within {@code headerTimeout} of its first
  * byte (of the connection's start, for the first request), an idle connection is closed after
@@ -50,7 +50,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private Exchange exchange;
   private boolean awaitingHead = true;
   private boolean headStarted;
-  private boolean readPending;
   private boolean closing;
   private ScheduledFuture<?> headerTimer;
 
@@ -84,7 +83,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     // the first request's headers are timed from the connection's start, as HAProxy's timeout http-request
     headStarted = true;
     startHeaderTimer();
-    read();
     active.fireChannelActive();
   }
 
@@ -92,11 +90,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
-    readPending = false;
     if (closing) {
       ReferenceCountUtil.release(msg);
     } else if (!pipelined.isEmpty() || (exchange != null && exchange.requestComplete())) {
       pipelined.add(msg); // the next request, already read: it waits for the answer before it
+      reading(false);
     } else {
       dispatch(msg);
     }
@@ -116,14 +114,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext context) {
     if (exchange != null) {
       exchange.onClientReadComplete();
-    } else if (!closing) {
-      read();
     }
   }
 
-  void read() {
-    readPending = true;
-    ctx.read();
+  /** Reads from the client, or pauses; a change only when it is one, since each costs a system call. */
+  void reading(boolean on) {
+    ctx.channel().config().setAutoRead(on);
   }
 
   // ---- one request ----
@@ -187,8 +183,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
       dispatch(pipelined.poll());
     }
-    if (exchange == null && !closing) {
-      read();
+    if (!closing) {
+      reading(exchange == null || exchange.readyForBody());
     }
   }
 
@@ -286,7 +282,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     if (exchange == null && awaitingHead && !headStarted) {
       closeAfterWrites(); // idle between requests: closed without an answer, as HAProxy's timeout http-keep-alive
-    } else if (exchange != null && !exchange.requestComplete() && readPending) {
+    } else if (exchange != null && !exchange.requestComplete() && context.channel().config().isAutoRead()) {
       exchange.onClientStalled();
     }
   }

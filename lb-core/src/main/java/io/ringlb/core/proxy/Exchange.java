@@ -1,10 +1,8 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.pool.FixedChannelPool;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -17,7 +15,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
-import io.netty.util.concurrent.Future;
 import io.ringlb.api.Replica;
 import io.ringlb.core.fleet.Outcome;
 import java.util.ArrayList;
@@ -36,8 +33,9 @@ import java.util.concurrent.TimeoutException;
  * towards the client, a failing replica closes the client's connection. Every failure is reported
  * for passive health.
  *
- * <p>Bytes stream both ways without being held: the client is read only while the replica's
- * connection takes more, and the replica only while the client's does.
+ * <p>Bytes stream both ways without being held: reading from the client pauses while the
+ * replica's connection takes no more, and reading from the replica while the client's does not.
+ * Both read freely otherwise, which spares a system call per read.
  */
 final class Exchange {
 
@@ -47,7 +45,8 @@ final class Exchange {
   private final ClientConnection client;
   private final Plane plane;
   private final ReplicaPools pools;
-  private final HttpRequest request;
+  private final HttpVersion clientVersion;
+  private final boolean headRequest;
   private final HttpRequest outbound;
   private final List<Replica> candidates;
   private final boolean toAdmin;
@@ -66,7 +65,7 @@ final class Exchange {
 
   private int tried;
   private Replica replica;
-  private FixedChannelPool pool;
+  private ReplicaPool pool;
   private Channel channel;
   private ReplicaConnection connection;
 
@@ -83,19 +82,28 @@ final class Exchange {
     this.client = client;
     this.plane = plane;
     this.pools = pools;
-    this.request = request;
+    this.clientVersion = request.protocolVersion();
+    this.headRequest = "HEAD".equals(request.method().name());
     this.candidates = candidates;
     this.toAdmin = toAdmin;
     this.path = path;
     this.clientKeepAlive = HttpUtil.isKeepAlive(request);
     this.upgrade = ProxyHeaders.asksUpgrade(request);
     this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-    this.outbound = ProxyHeaders.toReplica(request, target, client.address(), upgrade);
     this.retryable = IDEMPOTENT.contains(request.method().name());
+    this.outbound = ProxyHeaders.toReplica(request, target, client.address(), upgrade); // last: it edits the request
   }
 
   void start() {
+    if (expectsBody) {
+      client.reading(false); // the body waits in the client's socket until a replica takes it
+    }
     tryNext();
+  }
+
+  /** Whether the client's connection should be read now: for this request's body, as fast as the replica takes it. */
+  boolean readyForBody() {
+    return !done && !requestComplete && (!expectsBody || (channel != null && channel.isWritable()));
   }
 
   boolean requestComplete() {
@@ -141,15 +149,15 @@ final class Exchange {
   void onClientReadComplete() {
     if (channel != null && !done) {
       channel.flush();
-      if (!requestComplete && channel.isWritable()) {
-        client.read();
+      if (!requestComplete && !channel.isWritable()) {
+        client.reading(false);
       }
     }
   }
 
   void onClientWritable() {
     if (channel != null && !done) {
-      connection.read();
+      channel.config().setAutoRead(true);
     }
   }
 
@@ -178,30 +186,28 @@ final class Exchange {
       return;
     }
     Replica next = candidates.get(tried++);
-    FixedChannelPool nextPool = pools.pool(next);
-    nextPool.acquire().addListener((Future<Channel> acquired) -> onAcquired(next, nextPool, acquired));
+    ReplicaPool nextPool = pools.pool(next);
+    nextPool.acquire(acquired -> onAcquired(next, nextPool, acquired), cause -> onConnectFailed(next, cause));
   }
 
-  private void onAcquired(Replica target, FixedChannelPool from, Future<Channel> acquired) {
-    if (!acquired.isSuccess()) {
-      if (done) {
-        return;
-      }
-      Throwable cause = acquired.cause();
-      if (cause instanceof TimeoutException) {
-        // the bound on connections is ours, not the replica's failure: queueing longer would not help
-        answer(HttpResponseStatus.SERVICE_UNAVAILABLE, target.name() + " has no free connection (lb.forward.connections-per-replica)");
-        return;
-      }
-      if (!(cause instanceof IllegalStateException)) { // a pool closed as its replica left the ring is no failure of the replica
-        report(target, cause instanceof ConnectTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
-      }
-      tryNext(); // nothing was sent, so the next candidate is always safe
+  private void onConnectFailed(Replica target, Throwable cause) {
+    if (done) {
       return;
     }
-    Channel acquiredChannel = acquired.getNow();
+    if (cause instanceof TimeoutException) {
+      // the bound on connections is ours, not the replica's failure: queueing longer would not help
+      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, target.name() + " has no free connection (lb.forward.connections-per-replica)");
+      return;
+    }
+    if (!(cause instanceof IllegalStateException)) { // a pool closed as its replica left the ring is no failure of the replica
+      report(target, cause instanceof ConnectTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
+    }
+    tryNext(); // nothing was sent, so the next candidate is always safe
+  }
+
+  private void onAcquired(Replica target, ReplicaPool from, Channel acquiredChannel) {
     if (done) {
-      from.release(acquiredChannel);
+      from.release(acquiredChannel, true);
       return;
     }
     replica = target;
@@ -213,9 +219,8 @@ final class Exchange {
     channel.write(outbound);
     sendBody();
     channel.flush();
-    connection.read();
-    if (!requestComplete && channel.isWritable()) {
-      client.read();
+    if (!requestComplete) {
+      client.reading(channel.isWritable());
     }
   }
 
@@ -245,7 +250,7 @@ final class Exchange {
 
   void onReplicaWritable() {
     if (!requestComplete && !done) {
-      client.read();
+      client.reading(true);
     }
   }
 
@@ -295,7 +300,7 @@ final class Exchange {
       client.write(ProxyHeaders.interimToClient(response));
     } else if (status >= 100 && status < 200) {
       interim = true;
-      if (!request.protocolVersion().equals(HttpVersion.HTTP_1_0)) { // an HTTP/1.0 client takes no interim answers
+      if (!clientVersion.equals(HttpVersion.HTTP_1_0)) { // an HTTP/1.0 client takes no interim answers
         responseStarted = true;
         client.write(ProxyHeaders.interimToClient(response));
       }
@@ -308,8 +313,7 @@ final class Exchange {
     } else {
       responseStarted = true;
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
-      HttpResponse out = ProxyHeaders.toClient(response, request.protocolVersion(),
-          ProxyHeaders.bodyless("HEAD".equals(request.method().name()), status), clientKeepAlive);
+      HttpResponse out = ProxyHeaders.toClient(response, clientVersion, ProxyHeaders.bodyless(headRequest, status), clientKeepAlive);
       clientKeepAliveAfter = HttpUtil.isKeepAlive(out);
       client.write(out);
     }
@@ -317,8 +321,8 @@ final class Exchange {
 
   void onReplicaReadComplete() {
     client.flush();
-    if (!done && channel != null && client.isWritable()) {
-      connection.read();
+    if (!done && channel != null && !client.isWritable()) {
+      channel.config().setAutoRead(false); // until the client has taken what it was sent
     }
   }
 
@@ -351,11 +355,9 @@ final class Exchange {
     done = true;
     releaseBody();
     Channel replicaChannel = channel;
-    FixedChannelPool from = pool;
     connection.detach();
     channel = null;
-    // the connection never goes back to the pool; its slot is freed when the tunnel closes
-    replicaChannel.closeFuture().addListener((ChannelFutureListener) closed -> from.release(replicaChannel));
+    // the connection never goes back to the pool; its place is freed when the tunnel closes
     ChannelPipeline replicaSide = replicaChannel.pipeline();
     HttpClientCodec codec = replicaSide.get(HttpClientCodec.class);
     codec.removeOutboundHandler();
@@ -398,10 +400,10 @@ final class Exchange {
       return;
     }
     connection.detach();
-    if (!reusable) {
-      channel.close();
+    if (reusable) {
+      channel.config().setAutoRead(true); // a pooled connection reads, so a replica closing it is noticed at once
     }
-    pool.release(channel); // a closed connection is dropped, not pooled
+    pool.release(channel, reusable);
     channel = null;
     connection = null;
   }

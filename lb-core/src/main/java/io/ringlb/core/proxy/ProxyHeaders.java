@@ -2,10 +2,8 @@ package io.ringlb.core.proxy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -43,10 +41,15 @@ final class ProxyHeaders {
         && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 
-  /** The request as it goes to a replica: HTTP/1.1, origin-form, end-to-end headers and the forwarding ones. */
+  /**
+   * The request made into what goes to a replica, in place: HTTP/1.1, origin-form, end-to-end
+   * headers and the forwarding ones. Whatever the exchange needs of the request as the client
+   * sent it is read before.
+   */
   static HttpRequest toReplica(HttpRequest in, String target, String clientAddress, boolean upgrade) {
-    HttpHeaders headers = in.headers().copy();
+    HttpHeaders headers = in.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    String host = headers.get(HttpHeaderNames.HOST);
     CharSequence upgradeTo = upgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
     dropHopByHop(headers);
     if (chunked) {
@@ -60,22 +63,21 @@ final class ProxyHeaders {
     List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
     headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? clientAddress : String.join(", ", forwardedFor) + ", " + clientAddress);
     headers.set(X_FORWARDED_PROTO, HTTP);
-    String host = in.headers().get(HttpHeaderNames.HOST);
     if (host != null) {
       headers.set(X_FORWARDED_HOST, host);
     }
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), target, headers);
+    return in.setProtocolVersion(HttpVersion.HTTP_1_1).setUri(target);
   }
 
   /**
-   * A replica's final response as it goes to the client.
+   * A replica's final response made into what goes to the client, in place.
    *
    * @param bodyless the response carries no body whatever its headers say (HEAD, 204, 304)
    * @param keepAlive whether the client's connection stays open after it, as far as the request goes
    * @return the response; its {@code Connection} header says whether the connection stays open
    */
   static HttpResponse toClient(HttpResponse in, HttpVersion clientVersion, boolean bodyless, boolean keepAlive) {
-    HttpHeaders headers = in.headers().copy();
+    HttpHeaders headers = in.headers();
     dropHopByHop(headers);
     boolean keep = keepAlive;
     if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
@@ -90,12 +92,12 @@ final class ProxyHeaders {
     } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    return new DefaultHttpResponse(HttpVersion.HTTP_1_1, in.status(), headers);
+    return in.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
   /** A {@code 101 Switching Protocols} or another interim response, as it goes to the client. */
   static FullHttpResponse interimToClient(HttpResponse in) {
-    HttpHeaders headers = in.headers().copy();
+    HttpHeaders headers = in.headers();
     CharSequence upgrade = headers.get(HttpHeaderNames.UPGRADE);
     dropHopByHop(headers);
     if (upgrade != null && in.status().code() == 101) {

@@ -15,14 +15,7 @@ import java.io.IOException;
  */
 final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
-  private ChannelHandlerContext ctx;
   private Exchange exchange;
-  private boolean readPending;
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext added) {
-    this.ctx = added;
-  }
 
   void attach(Exchange serving) {
     this.exchange = serving;
@@ -30,18 +23,10 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   void detach() {
     this.exchange = null;
-    this.readPending = false;
-  }
-
-  /** Asks for the replica's next bytes; the response timeout counts only while one is asked for. */
-  void read() {
-    readPending = true;
-    ctx.read();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    readPending = false;
     if (exchange == null || !(msg instanceof HttpObject object)) {
       ReferenceCountUtil.release(msg);
       ctx.close();
@@ -66,7 +51,8 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof IdleStateEvent && exchange != null && readPending && exchange.awaitingReplica()) {
+    // silence counts only while the replica is read, not while it is held back for a slow client
+    if (event instanceof IdleStateEvent && exchange != null && ctx.channel().config().isAutoRead() && exchange.awaitingReplica()) {
       exchange.onReplicaFailed(Outcome.TIMED_OUT, new IOException("the replica sent nothing for the response timeout"));
     }
   }

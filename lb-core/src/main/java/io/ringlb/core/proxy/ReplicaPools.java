@@ -4,9 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.FixedChannelPool;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ringlb.api.HashRing;
@@ -34,7 +32,7 @@ final class ReplicaPools {
   private final Bootstrap bootstrap;
   private final ProxySettings settings;
   private final Router router;
-  private final Map<Replica, FixedChannelPool> pools = new HashMap<>();
+  private final Map<Replica, ReplicaPool> pools = new HashMap<>();
   private HashRing seen;
 
   ReplicaPools(EventLoop loop, Transport transport, ProxySettings settings, Router router) {
@@ -44,18 +42,17 @@ final class ReplicaPools {
         .group(loop)
         .channel(transport.clientChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.AUTO_READ, false);
+        .option(ChannelOption.TCP_NODELAY, true);
   }
 
   /** The pool of connections to {@code replica}, made on first use. */
-  FixedChannelPool pool(Replica replica) {
+  ReplicaPool pool(Replica replica) {
     HashRing ring = router.ring();
     if (ring != seen) {
       seen = ring;
       closeLeavers(ring);
     }
-    FixedChannelPool pool = pools.get(replica);
+    ReplicaPool pool = pools.get(replica);
     if (pool == null) {
       pool = create(replica);
       pools.put(replica, pool);
@@ -64,42 +61,35 @@ final class ReplicaPools {
   }
 
   private void closeLeavers(HashRing ring) {
-    for (Iterator<Map.Entry<Replica, FixedChannelPool>> it = pools.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Replica, FixedChannelPool> entry = it.next();
+    for (Iterator<Map.Entry<Replica, ReplicaPool>> it = pools.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Replica, ReplicaPool> entry = it.next();
       Replica replica = entry.getKey();
       boolean admin = settings.admin().filter(replica::equals).isPresent();
       if (!admin && !ring.replicas().get(replica.name()).filter(replica::equals).isPresent()) {
-        entry.getValue().closeAsync();
+        entry.getValue().close();
         it.remove();
       }
     }
   }
 
-  private FixedChannelPool create(Replica replica) {
-    long waitMillis = settings.responseTimeout().toMillis();
-    return new FixedChannelPool(bootstrap.clone().remoteAddress(InetSocketAddress.createUnresolved(replica.host(), replica.port())),
-        new AbstractChannelPoolHandler() {
+  private ReplicaPool create(Replica replica) {
+    Bootstrap connecting = bootstrap.clone()
+        .remoteAddress(InetSocketAddress.createUnresolved(replica.host(), replica.port()))
+        .handler(new ChannelInitializer<Channel>() {
           @Override
-          public void channelCreated(Channel channel) {
+          protected void initChannel(Channel channel) {
             channel.pipeline().addLast(
                 new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES),
                 new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                 new ReplicaConnection());
           }
-
-          @Override
-          public void channelReleased(Channel channel) {
-            // a read outstanding while the connection sits idle notices at once when the replica closes it
-            channel.read();
-          }
-        },
-        ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL, waitMillis,
-        settings.connectionsPerReplica(), Integer.MAX_VALUE, true, true);
+        });
+    return new ReplicaPool(connecting, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
   }
 
   /** Closes every pool; connections in use close as they are released. */
   void close() {
-    pools.values().forEach(FixedChannelPool::closeAsync);
+    pools.values().forEach(ReplicaPool::close);
     pools.clear();
   }
 }

@@ -21,6 +21,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    ctx.channel().config().setAutoRead(false);
     ctx.read();
   }
 

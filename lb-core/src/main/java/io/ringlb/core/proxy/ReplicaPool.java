@@ -1,0 +1,112 @@
+package io.ringlb.core.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Kept-alive connections to one replica, owned by one event loop: at most {@code max} open, the
+ * most recently used handed out first, and a request beyond the bound waiting its turn for at
+ * most {@code wait}. Only its own loop touches it, so it needs no lock and no promise: Netty's
+ * {@code FixedChannelPool}, made for pools shared between threads, measured several percent of
+ * the request path in promises and a concurrent deque.
+ */
+final class ReplicaPool {
+
+  private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed, ScheduledFuture<?>[] timeout) {}
+
+  private final Bootstrap bootstrap;
+  private final int max;
+  private final long waitNanos;
+  private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+  private int open;
+  private boolean closed;
+
+  /** @param bootstrap connects to the replica on the pool's own event loop, with the connection's handlers */
+  ReplicaPool(Bootstrap bootstrap, int max, long waitNanos) {
+    this.bootstrap = bootstrap;
+    this.max = max;
+    this.waitNanos = waitNanos;
+  }
+
+  /** Hands a connection to {@code acquired}, or the reason there is none to {@code failed}; either may run at once. */
+  void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    if (closed) {
+      failed.accept(new IllegalStateException("the replica has left the ring"));
+      return;
+    }
+    for (Channel channel; (channel = idle.pollFirst()) != null; ) {
+      if (channel.isActive()) {
+        acquired.accept(channel);
+        return;
+      }
+    }
+    if (open < max) {
+      connect(acquired, failed);
+      return;
+    }
+    ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
+    Waiter waiter = new Waiter(acquired, failed, timeout);
+    timeout[0] = bootstrap.config().group().schedule(() -> {
+      if (waiting.remove(waiter)) {
+        failed.accept(new TimeoutException("no connection to the replica came free in time"));
+      }
+    }, waitNanos, TimeUnit.NANOSECONDS);
+    waiting.add(waiter);
+  }
+
+  /** Takes a connection back: kept for the next request when {@code reusable}, else closed. */
+  void release(Channel channel, boolean reusable) {
+    if (!reusable || closed || !channel.isActive()) {
+      channel.close(); // its close listener frees its place
+      return;
+    }
+    Waiter next = waiting.poll();
+    if (next != null) {
+      next.timeout()[0].cancel(false);
+      next.acquired().accept(channel);
+    } else {
+      idle.addFirst(channel);
+    }
+  }
+
+  private void connect(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    open++;
+    ChannelFuture connecting = bootstrap.connect();
+    Channel channel = connecting.channel();
+    channel.closeFuture().addListener((ChannelFutureListener) gone -> {
+      open--;
+      idle.remove(channel);
+      Waiter next = closed ? null : waiting.poll();
+      if (next != null) {
+        next.timeout()[0].cancel(false);
+        connect(next.acquired(), next.failed());
+      }
+    });
+    connecting.addListener((ChannelFutureListener) result -> {
+      if (result.isSuccess()) {
+        acquired.accept(channel);
+      } else {
+        failed.accept(result.cause());
+      }
+    });
+  }
+
+  /** Closes the idle connections and fails the waiting requests; connections in use close as they come back. */
+  void close() {
+    closed = true;
+    idle.forEach(Channel::close);
+    idle.clear();
+    for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
+      waiter.timeout()[0].cancel(false);
+      waiter.failed().accept(new IllegalStateException("the replica has left the ring"));
+    }
+  }
+}
