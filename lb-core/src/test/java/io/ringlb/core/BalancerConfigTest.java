@@ -65,7 +65,7 @@ class BalancerConfigTest {
     ProxySettings proxy = config.proxy();
     assertThat(proxy.port()).isEqualTo(5000);
     assertThat(proxy.host()).isEqualTo("0.0.0.0");
-    assertThat(proxy.eventLoops()).isEqualTo(1);
+    assertThat(proxy.eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(proxy.maxBodyBytes()).isEqualTo(ProxySettings.NO_LIMIT);
     assertThat(proxy.retryBodyBytes()).isEqualTo(65_536);
     assertThat(proxy.admin()).hasValue(new Replica("admin", 0, "127.0.0.1", 5001));

@@ -55,9 +55,14 @@ public record ProxySettings(
     }
   }
 
-  /** The defaults of {@code lb.*} on {@code port}, with no admin endpoint: what an embedding program starts from. */
+  /**
+   * The defaults of {@code lb.*} on {@code port}, with no admin endpoint: what an embedding
+   * program starts from. An event loop per core: on two cores shared with the replicas, two
+   * loops carried 0.95 to 0.99 of HAProxy's throughput where one carried 0.83 to 0.87
+   * (docs/benchmarks.md), since one loop waits whenever the replicas hold its core.
+   */
   public static ProxySettings defaults(int port) {
-    return new ProxySettings("0.0.0.0", port, 1, 16_384, NO_LIMIT, 65_536, Duration.ofSeconds(10), Duration.ofSeconds(60),
+    return new ProxySettings("0.0.0.0", port, Runtime.getRuntime().availableProcessors(), 16_384, NO_LIMIT, 65_536, Duration.ofSeconds(10), Duration.ofSeconds(60),
         Duration.ofSeconds(1), Duration.ofSeconds(10), 512, Optional.empty());
   }
 }

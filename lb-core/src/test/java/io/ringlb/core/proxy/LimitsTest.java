@@ -154,8 +154,9 @@ class LimitsTest {
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     }));
-    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(), s.idleTimeout(),
-        2, s.responseTimeout()));
+    // the bound is per event loop: one loop, so it is the bound of the whole data plane
+    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), 2, s.responseTimeout())));
     List<RawClient> clients = List.of(new RawClient(proxy.port()), new RawClient(proxy.port()), new RawClient(proxy.port()), new RawClient(proxy.port()));
     for (RawClient client : clients) {
       client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -168,5 +169,24 @@ class LimitsTest {
       client.close();
     }
     assertThat(most).hasValue(2);
+  }
+
+  @Test
+  void aRequestThatWaitsForAConnectionLongerThanTheTimeoutGets503() throws Exception {
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress slow = backends.raw(taken, (head, out) -> Thread.sleep(3_000));
+    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), 1, Duration.ofMillis(500))));
+    try (RawClient first = new RawClient(proxy.port()); RawClient second = new RawClient(proxy.port())) {
+      // holds the only connection: a body still on its way, which no response timeout cuts short
+      first.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart of it");
+      Thread.sleep(100);
+      second.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+
+      RawClient.Response waited = second.read();
+      assertThat(waited.status()).isEqualTo(503);
+      assertThat(waited.body()).contains("R0 has no free connection (lb.forward.connections-per-replica)");
+      assertThat(taken).as("only one connection reached the replica").hasValue(1);
+    }
   }
 }

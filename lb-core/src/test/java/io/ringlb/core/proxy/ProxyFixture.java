@@ -47,6 +47,11 @@ final class ProxyFixture implements AutoCloseable {
         s.connectTimeout(), responseTimeout, connectionsPerReplica, s.admin());
   }
 
+  static ProxySettings oneLoop(ProxySettings s) {
+    return new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(), s.maxBodyBytes(), s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(),
+        s.connectTimeout(), s.responseTimeout(), s.connectionsPerReplica(), s.admin());
+  }
+
   int port() {
     return plane.address().getPort();
   }
