@@ -62,9 +62,15 @@ class CompareCommandIT {
     String document = Files.readString(doc);
     assertThat(document).startsWith("# Benchmarks\n\nbefore\n\n").endsWith("\n\nafter\n").doesNotContain("old table")
         .contains("Throughput: ", "CPU per request: ", "p99 latency: ", "RSS under load: ", "Errors: 0 in 2 rounds", "(rounds ")
-        .contains("HAProxy version", "nginx version", "`bin/server run lb`", "`lb.key=uri`", "`-Xmx512m`")
+        .contains("HAProxy version", "nginx version", "`bin/server run lb`", "`lb.key=uri`")
         .containsPattern("Over 2 s with no load, right after the first warm-up: HAProxy [0-9.]+ CPU s .*ringlb [0-9.]+ CPU s")
         .contains("compare/throughput-16.png", "compare/latency-32.png");
+    // the setup names every option the balancer's server really runs with
+    for (String option : Files.readAllLines(Path.of(System.getProperty("lb.wlp"), "usr/servers/lb/jvm.options"))) {
+      if (!option.isBlank() && !option.strip().startsWith("#")) {
+        assertThat(document).contains("`" + option.strip() + "`");
+      }
+    }
     for (String chart : List.of("throughput-16", "latency-16", "throughput-32", "latency-32")) {
       assertThat(out.resolve("compare/" + chart + ".png")).isNotEmptyFile();
       assertThat(out.resolve("compare/" + chart + ".svg")).isNotEmptyFile();
