@@ -18,6 +18,15 @@ final class Answers {
 
   private Answers() {}
 
+  /** A complete response to a client of {@code version}, which says whether the connection stays open. */
+  static FullHttpResponse failure(HttpResponseStatus status, String problem, HttpVersion version, boolean keepAlive) {
+    FullHttpResponse response = failure(status, problem, !keepAlive);
+    if (keepAlive && version.equals(HttpVersion.HTTP_1_0)) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    return response;
+  }
+
   /** A complete response; {@code close} says {@code Connection: close}. */
   static FullHttpResponse failure(HttpResponseStatus status, String problem, boolean close) {
     String json = "{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString("<Error> " + problem))

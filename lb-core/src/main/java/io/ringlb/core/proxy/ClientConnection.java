@@ -129,6 +129,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     cancelHeaderTimer();
     DecoderResult decoded = request.decoderResult();
     if (decoded.isFailure()) {
+      ReferenceCountUtil.release(request); // the decoder's stand-in for what it could not read
       Throwable cause = decoded.cause();
       if (cause instanceof TooLongHttpHeaderException) {
         refuseAndClose(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -182,6 +183,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     headStarted = false;
     while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
       dispatch(pipelined.poll());
+    }
+    if (exchange != null) {
+      exchange.onClientReadComplete(); // what the queue held goes out now: no read will follow to flush it
     }
     if (!closing) {
       reading(exchange == null || exchange.readyForBody());

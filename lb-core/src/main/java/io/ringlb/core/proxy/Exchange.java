@@ -122,6 +122,11 @@ final class Exchange {
       content.release();
       return;
     }
+    if (content.decoderResult().isFailure()) {
+      content.release();
+      refuse(HttpResponseStatus.BAD_REQUEST, "Malformed request body: " + content.decoderResult().cause().getMessage());
+      return;
+    }
     int size = content.content().readableBytes();
     receivedBytes += size;
     if (content instanceof LastHttpContent) {
@@ -143,6 +148,9 @@ final class Exchange {
     body.add(content);
     if (channel != null) {
       sendBody();
+      if (requestComplete) {
+        connection.awaitAnswer(plane.settings().responseTimeout().toNanos());
+      }
     }
   }
 
@@ -219,7 +227,9 @@ final class Exchange {
     channel.write(outbound);
     sendBody();
     channel.flush();
-    if (!requestComplete) {
+    if (requestComplete) {
+      connection.awaitAnswer(plane.settings().responseTimeout().toNanos());
+    } else {
       client.reading(channel.isWritable());
     }
   }
@@ -270,6 +280,11 @@ final class Exchange {
       head(response);
     }
     if (message instanceof HttpContent content) {
+      if (content.decoderResult().isFailure()) {
+        content.release();
+        onReplicaFailed(Outcome.FAILED, content.decoderResult().cause());
+        return;
+      }
       boolean last = content instanceof LastHttpContent;
       if (interim || switching || rewriting) {
         content.release();
@@ -309,7 +324,8 @@ final class Exchange {
       responseStarted = true;
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
       clientKeepAliveAfter = clientKeepAlive;
-      client.write(Answers.failure(HttpResponseStatus.BAD_REQUEST, "'" + path + "' endpoint does not exist in server replicas", !clientKeepAlive));
+      client.write(Answers.failure(HttpResponseStatus.BAD_REQUEST, "'" + path + "' endpoint does not exist in server replicas",
+          clientVersion, clientKeepAlive));
     } else {
       responseStarted = true;
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
@@ -333,6 +349,9 @@ final class Exchange {
     report(replica, outcome);
     releaseReplica(false);
     if (!responseStarted && retryable && tried < candidates.size()) {
+      if (!requestComplete) {
+        client.reading(false); // until the next replica takes the body
+      }
       tryNext();
     } else if (!responseStarted) {
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + triedNames());
@@ -391,7 +410,7 @@ final class Exchange {
     releaseBody();
     // a request without a body is as good as complete: its end follows the head and is let go
     boolean keepAlive = clientKeepAlive && (requestComplete || !expectsBody);
-    client.write(Answers.failure(status, problem, !keepAlive));
+    client.write(Answers.failure(status, problem, clientVersion, keepAlive));
     client.exchangeDone(keepAlive);
   }
 
@@ -406,6 +425,7 @@ final class Exchange {
     pool.release(channel, reusable);
     channel = null;
     connection = null;
+    written = 0; // the next replica, if any, gets every kept part again
   }
 
   private void releaseBody() {

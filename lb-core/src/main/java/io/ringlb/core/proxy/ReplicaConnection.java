@@ -16,6 +16,8 @@ import java.io.IOException;
 final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   private Exchange exchange;
+  private long awaitingSince;
+  private long timeoutNanos;
 
   void attach(Exchange serving) {
     this.exchange = serving;
@@ -23,6 +25,15 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   void detach() {
     this.exchange = null;
+  }
+
+  /**
+   * The replica has the whole request: its silence counts from now. The idle handler measures
+   * from the last read, which on a connection that sat in the pool can be long ago.
+   */
+  void awaitAnswer(long timeout) {
+    this.awaitingSince = System.nanoTime();
+    this.timeoutNanos = timeout;
   }
 
   @Override
@@ -52,7 +63,8 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     // silence counts only while the replica is read, not while it is held back for a slow client
-    if (event instanceof IdleStateEvent && exchange != null && ctx.channel().config().isAutoRead() && exchange.awaitingReplica()) {
+    if (event instanceof IdleStateEvent && exchange != null && ctx.channel().config().isAutoRead() && exchange.awaitingReplica()
+        && System.nanoTime() - awaitingSince >= timeoutNanos) {
       exchange.onReplicaFailed(Outcome.TIMED_OUT, new IOException("the replica sent nothing for the response timeout"));
     }
   }

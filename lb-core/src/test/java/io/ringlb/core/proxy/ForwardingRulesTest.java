@@ -195,4 +195,30 @@ class ForwardingRulesTest {
       assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.TIMED_OUT));
     }
   }
+
+  @Test
+  void aConnectionReusedFromThePoolGivesTheReplicaItsWholeResponseTimeout() throws Exception {
+    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
+      try {
+        Thread.sleep(400);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = "slow".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    }));
+    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), s.connectionsPerReplica(), java.time.Duration.ofMillis(1_000))));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("slow");
+      Thread.sleep(800); // the pooled connection has been silent most of the timeout when the next request takes it
+
+      RawClient.Response again = client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(proxy.reports).isEmpty();
+    }
+  }
 }

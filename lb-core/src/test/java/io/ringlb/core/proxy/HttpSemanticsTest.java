@@ -27,6 +27,12 @@ class HttpSemanticsTest {
           }
           exchange.close();
         },
+        "/body", exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        },
         "/sized", exchange -> {
           exchange.getResponseHeaders().add("Content-Length", "42");
           exchange.sendResponseHeaders(200, -1); // a HEAD answer: the length of the body a GET would get
@@ -54,6 +60,19 @@ class HttpSemanticsTest {
       assertThat(client.read().body()).isEqualTo("2");
       assertThat(client.read(true).status()).isEqualTo(200);
       assertThat(client.read().body()).isEqualTo("4");
+    }
+  }
+
+  @Test
+  void aPipelinedRequestsBodyGoesOutOnTheConnectionTheRequestBeforeItFreed() throws IOException {
+    try (RawClient client = new RawClient(proxy.port())) {
+      client.send("GET /n?first HTTP/1.1\r\nHost: x\r\n\r\nPOST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+
+      assertThat(client.read().body()).isEqualTo("first");
+      long asked = System.nanoTime();
+      assertThat(client.read().body()).isEqualTo("hello");
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - asked)).as("answered, not left waiting for the response timeout")
+          .isLessThan(java.time.Duration.ofSeconds(5));
     }
   }
 
