@@ -149,7 +149,7 @@ final class Exchange {
     if (channel != null) {
       sendBody();
       if (requestComplete) {
-        connection.awaitAnswer(plane.settings().responseTimeout().toNanos());
+        connection.awaitAnswer();
       }
     }
   }
@@ -228,7 +228,7 @@ final class Exchange {
     sendBody();
     channel.flush();
     if (requestComplete) {
-      connection.awaitAnswer(plane.settings().responseTimeout().toNanos());
+      connection.awaitAnswer();
     } else {
       client.reading(channel.isWritable());
     }
@@ -356,9 +356,7 @@ final class Exchange {
     } else if (!responseStarted) {
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + triedNames());
     } else {
-      done = true;
-      releaseBody();
-      client.abort();
+      breakOff();
     }
   }
 
@@ -396,12 +394,17 @@ final class Exchange {
     }
     releaseReplica(false);
     if (responseStarted) {
-      done = true;
-      releaseBody();
-      client.abort();
+      breakOff();
     } else {
       answer(status, problem);
     }
+  }
+
+  /** The answer has begun and cannot be finished: the client's connection closes, so it cannot take part of one for all of it. */
+  private void breakOff() {
+    done = true;
+    releaseBody();
+    client.abort();
   }
 
   private void answer(HttpResponseStatus status, String problem) {

@@ -7,6 +7,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.core.fleet.Outcome;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * The last handler of a pooled connection to a replica: hands what the replica sends to the
@@ -15,9 +16,14 @@ import java.io.IOException;
  */
 final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
+  private final long timeoutNanos;
   private Exchange exchange;
   private long awaitingSince;
-  private long timeoutNanos;
+
+  /** @param timeout how long the replica may stay silent once it has a whole request */
+  ReplicaConnection(Duration timeout) {
+    this.timeoutNanos = timeout.toNanos();
+  }
 
   void attach(Exchange serving) {
     this.exchange = serving;
@@ -31,9 +37,8 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
    * The replica has the whole request: its silence counts from now. The idle handler measures
    * from the last read, which on a connection that sat in the pool can be long ago.
    */
-  void awaitAnswer(long timeout) {
+  void awaitAnswer() {
     this.awaitingSince = System.nanoTime();
-    this.timeoutNanos = timeout;
   }
 
   @Override

@@ -81,7 +81,7 @@ final class ReplicaPools {
             channel.pipeline().addLast(
                 new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES),
                 new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                new ReplicaConnection());
+                new ReplicaConnection(settings.responseTimeout()));
           }
         });
     return new ReplicaPool(connecting, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
