@@ -30,11 +30,15 @@ class DockerProviderIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ReplicaLauncher launcher() {
+    return launcher("published");
+  }
+
+  private ReplicaLauncher launcher(String address) {
     return providers.select("docker").create(PluginConfig.of("lb.provider.docker", Map.of(
         "lb.provider.docker.image", System.getProperty("replica.image"),
         "lb.provider.docker.network", NETWORK,
         "lb.provider.docker.balancer", BALANCER,
-        "lb.provider.docker.address", "published")));
+        "lb.provider.docker.address", address)));
   }
 
   @AfterEach
@@ -70,6 +74,23 @@ class DockerProviderIT {
     launcher.stop(s2);
     launcher.close();
     assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^" + NETWORK + "$")).as("the network it made, once empty").isEmpty();
+  }
+
+  /**
+   * This machine is itself a container ({@code /.dockerenv}), as many dev containers and CI
+   * runners are, yet it is not on the replicas' network: {@code auto} must publish ports.
+   */
+  @Test
+  void autoReachesReplicasThroughPublishedPortsFromAHostNotOnTheirNetwork() {
+    ReplicaLauncher launcher = launcher("auto");
+
+    assertThat(launcher.reachability()).startsWith("The balancer reaches replicas through ports published on 127.0.0.1")
+        .contains("chosen because this balancer is not attached to " + NETWORK, "lb.provider.docker.address=network");
+    Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
+    assertThat(s1.host()).isEqualTo("127.0.0.1");
+    await().atMost(Duration.ofSeconds(120)).until(() -> status(s1, "/heartbeat") == 200);
+    launcher.stop(s1);
+    launcher.close();
   }
 
   @Test

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "ringlb analysis 0.1.0",
     description = "The exercise's analysis: how evenly load spreads, how that scales, how a failure is ridden out, what the hash functions change.",
-    subcommands = {SimulateCommand.class, RunCommand.class, CompareCommand.class})
+    subcommands = {SimulateCommand.class, RunCommand.class, CompareCommand.class, HealCommand.class})
 public final class Analysis {
 
   public static void main(String[] args) {

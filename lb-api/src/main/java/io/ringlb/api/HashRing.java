@@ -47,6 +47,16 @@ public interface HashRing {
     return ring;
   }
 
+  /**
+   * The most replicas a ring with these settings holds, worked out from the settings alone: the
+   * balancer checks {@code lb.max-replicas} against it at start, so a configuration that cannot
+   * fit, or would not fit in memory, is refused before anything is built. Strategies without a
+   * bound keep the default.
+   */
+  default int capacity() {
+    return Integer.MAX_VALUE;
+  }
+
   /** A ring without the named replica; this ring itself when it holds no such replica. */
   HashRing without(String name);
 }

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Starts, stops and lists the replicas of one balancer. Built by a {@link ReplicaProvider};
- * called by the balancer's reconcile loop, one call at a time, so an implementation may block.
+ * called by the balancer's control loop from threads of its own, so an implementation may
+ * block. Calls for one replica never overlap; calls for different replicas may, so an
+ * implementation must be safe to call from several threads at once.
  */
 public interface ReplicaLauncher extends AutoCloseable {
 
@@ -26,6 +28,15 @@ public interface ReplicaLauncher extends AutoCloseable {
    * balancer adopts them instead of starting duplicates.
    */
   List<Replica> list();
+
+  /**
+   * For an operator whose replicas never pass a heartbeat: how this launcher chose the address
+   * the balancer reaches replicas at, and the property that changes it. Empty when there is no
+   * choice to make.
+   */
+  default String reachability() {
+    return "";
+  }
 
   /** Releases the launcher's own resources; whether replicas outlive it is the provider's. */
   @Override

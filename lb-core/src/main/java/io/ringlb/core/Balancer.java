@@ -29,7 +29,7 @@ public final class Balancer implements AutoCloseable {
     // heartbeats only: HTTP/1.1, no h2c upgrade dance
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
     this.router = new Router(config.emptyRing(), config.attempts());
-    this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), virtualThreads), new SplittableRandom());
+    this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom());
   }
 
   /** As {@link #start(BalancerConfig, ReplicaLauncher, ThreadFactory)}, on event loop threads of its own. */
@@ -47,9 +47,8 @@ public final class Balancer implements AutoCloseable {
    */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, ThreadFactory threads) {
     Balancer balancer = new Balancer(config, launcher);
-    // an event loop only hands a failure report on: the fleet takes it on a thread of its own
-    balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(),
-        (replica, outcome) -> balancer.virtualThreads.execute(() -> balancer.fleet.reportFailure(replica, outcome)), threads);
+    // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
+    balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, threads);
     balancer.fleet.start();
     return balancer;
   }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
  * Every knob of the balancer, read once from {@code lb.*} properties and checked: a bad value
@@ -54,7 +53,8 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
             Duration.ofMillis(beat.integer("interval-ms", 500, 10, HOUR_MS)),
             Duration.ofMillis(beat.integer("timeout-ms", 250, 1, HOUR_MS)),
             beat.integer("fall", 2, 1, 100),
-            beat.integer("rise", 1, 1, 100));
+            beat.integer("rise", 1, 1, 100),
+            heartbeatPath(beat));
     boolean keep = switch (lb.string("keep-replicas", "false").toLowerCase(java.util.Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
@@ -63,7 +63,7 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
     FleetSettings fleet =
         new FleetSettings(replicas, maxReplicas, prefix, Duration.ofMillis(lb.integer("start-timeout-ms", 90_000, 100, HOUR_MS)), heartbeat, !keep);
     HashRing ring = HashStrategies.emptyRing(strategies, properties);
-    checkCapacity(ring, maxReplicas, lb.key("max-replicas"));
+    checkCapacity(ring, maxReplicas, lb);
     return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), proxy(lb));
   }
 
@@ -96,13 +96,25 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
         adminPort < 1 ? Optional.empty() : Optional.of(new Replica("admin", 0, adminAddress, adminPort)));
   }
 
-  /** A strategy with a fixed capacity (classic's M / K) must hold the most replicas allowed. */
-  private static void checkCapacity(HashRing ring, int maxReplicas, String key) {
-    List<Replica> most = IntStream.rangeClosed(1, maxReplicas).mapToObj(id -> new Replica("capacity-" + id, id, "127.0.0.1", 1)).toList();
-    try {
-      ring.withAll(most);
-    } catch (IllegalStateException full) {
-      throw new InvalidConfigException(key, maxReplicas + " replicas do not fit: " + full.getMessage());
+  private static String heartbeatPath(PluginConfig beat) {
+    String path = beat.string("path", HeartbeatSettings.DEFAULT.path());
+    if (!path.matches("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*")) {
+      throw new InvalidConfigException(beat.key("path"), "'" + path + "' is not a path: it starts with '/' and holds no spaces");
+    }
+    return path;
+  }
+
+  /**
+   * The ring must hold the most replicas allowed. Checked by the strategy's arithmetic, never by
+   * building the largest ring: a configuration that cannot fit in memory is refused, not run
+   * out of memory on.
+   */
+  private static void checkCapacity(HashRing ring, int maxReplicas, PluginConfig lb) {
+    if (maxReplicas > ring.capacity()) {
+      String strategy = lb.string("strategy", HashStrategies.DEFAULT).strip();
+      throw new InvalidConfigException(lb.key("max-replicas"), maxReplicas + " replicas do not fit the " + strategy
+          + " strategy as configured, which holds at most " + ring.capacity() + ": lower lb.max-replicas or change lb.strategy." + strategy + ".*");
     }
   }
+
 }

@@ -21,7 +21,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class BalancerConfigTest {
 
-  /** A strategy with room for {@code lb.strategy.tiny.capacity} replicas, as classic has M / K. */
+  /**
+   * A strategy with room for {@code lb.strategy.tiny.capacity} replicas, as classic has M / K.
+   * Its rings count every replica added while the configuration is read: a capacity check that
+   * built the largest ring could exhaust memory.
+   */
   static final class Tiny implements HashStrategyProvider {
     @Override public String name() { return "tiny"; }
     @Override public HashRing create(PluginConfig config) {
@@ -35,13 +39,17 @@ class BalancerConfigTest {
     @Override public List<Replica> candidates(long key, int limit) { return ring.candidates(key, limit); }
     @Override public ReplicaSet replicas() { return ring.replicas(); }
     @Override public HashRing without(String name) { return new Capped(ring.without(name), capacity); }
+    @Override public int capacity() { return capacity; }
     @Override public HashRing with(Replica replica) {
+      BUILT.incrementAndGet();
       if (ring.replicas().size() == capacity) {
         throw new IllegalStateException("the tiny ring holds " + capacity);
       }
       return new Capped(ring.with(replica), capacity);
     }
   }
+
+  static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
 
   private static final PluginRegistry<HashStrategyProvider> STRATEGIES = PluginRegistry.of(HashStrategyProvider.class, List.of(new Tiny()));
 
@@ -110,7 +118,8 @@ class BalancerConfigTest {
         "lb.name-prefix           | 9x    | lb.name-prefix: '9x' cannot start a hostname (a letter, then letters, digits, hyphens)",
         "lb.key                   | url   | lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address)",
         "lb.strategy              | ketama | lb.strategy: no HashStrategyProvider named 'ketama' (available: tiny)",
-        "lb.max-replicas          | 5     | lb.max-replicas: 5 replicas do not fit: the tiny ring holds 4",
+        "lb.max-replicas          | 5     | lb.max-replicas: 5 replicas do not fit the tiny strategy as configured, which holds at most 4: lower lb.max-replicas or change lb.strategy.tiny.*",
+        "lb.heartbeat.path        | health | lb.heartbeat.path: 'health' is not a path: it starts with '/' and holds no spaces",
         "lb.admin.port            | 5000  | lb.admin.port: 5000 is also lb.port: the data plane and the admin endpoint need a port each",
         "lb.forward.max-body-bytes | 1GiB | lb.forward.max-body-bytes: '1GiB' is not an integer (accepted: 0..9223372036854775807)",
         "lb.event-loops           | 0     | lb.event-loops: 0 is out of range (accepted: 1..256)",
@@ -118,5 +127,17 @@ class BalancerConfigTest {
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void capacityIsCheckedByArithmeticWithoutBuildingARing() {
+    BUILT.set(0);
+
+    assertThatThrownBy(() -> config(Map.of("lb.max-replicas", "10000", "lb.strategy.tiny.capacity", "100")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("lb.max-replicas: 10000 replicas do not fit the tiny strategy")
+        .hasMessageContaining("lb.strategy.tiny.*");
+    config(Map.of("lb.max-replicas", "100", "lb.strategy.tiny.capacity", "100"));
+    assertThat(BUILT).as("replicas added to a ring while reading the configuration").hasValue(0);
   }
 }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /add}: answers once the new replicas have passed a heartbeat and are in the ring.
@@ -21,8 +22,9 @@ public class AddResource {
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Success<ReplicaList> add(String body) {
+  public CompletionStage<Success<ReplicaList>> add(String body) {
     AdminRequest request = AdminRequest.parse(body);
-    return Success.of(ReplicaList.of(lifecycle.balancer().fleet().add(request.n(), request.hostnames())));
+    // answered when the fleet's loop completes the call: no request thread waits on the replicas
+    return lifecycle.balancer().fleet().add(request.n(), request.hostnames()).thenApply(view -> Success.of(ReplicaList.of(view)));
   }
 }

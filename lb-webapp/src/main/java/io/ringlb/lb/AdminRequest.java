@@ -1,7 +1,9 @@
 package io.ringlb.lb;
 
+import io.ringlb.core.fleet.Names;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.json.stream.JsonParsingException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -26,8 +28,10 @@ public record AdminRequest(int n, List<String> hostnames) {
     JsonValue value;
     try (JsonReader reader = Json.createReader(new StringReader(body))) {
       value = reader.readValue();
+    } catch (JsonParsingException e) {
+      throw invalid("Malformed JSON at line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber());
     } catch (JsonException e) {
-      throw invalid("Malformed JSON: " + e.getMessage());
+      throw invalid("Malformed JSON");
     }
     if (!(value instanceof JsonObject object)) {
       throw invalid("The request body must be a JSON object such as {\"n\": 2, \"hostnames\": [\"S5\"]}");
@@ -47,7 +51,7 @@ public record AdminRequest(int n, List<String> hostnames) {
         // reported below
       }
     }
-    throw invalid("'n' must be an integer, was " + n);
+    throw invalid("'n' must be an integer, was " + Names.cut(n.toString()));
   }
 
   private static List<String> hostnames(JsonObject object) {
@@ -56,12 +60,12 @@ public record AdminRequest(int n, List<String> hostnames) {
       return List.of();
     }
     if (names.getValueType() != JsonValue.ValueType.ARRAY) {
-      throw invalid("'hostnames' must be a list of strings, was " + names);
+      throw invalid("'hostnames' must be a list of strings, was " + Names.cut(names.toString()));
     }
     List<String> list = new ArrayList<>();
     for (JsonValue name : names.asJsonArray()) {
       if (!(name instanceof JsonString string)) {
-        throw invalid("'hostnames' must be a list of strings, but contains " + name);
+        throw invalid("'hostnames' must be a list of strings, but contains " + Names.cut(name.toString()));
       }
       list.add(string.getString());
     }

@@ -1,6 +1,7 @@
 package io.ringlb.lb;
 
 import io.ringlb.core.fleet.FleetException;
+import io.ringlb.core.fleet.Names;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
 
 /**
  * Every error leaves the balancer in the API's JSON shape: the API's own refusals, the fleet's,
@@ -29,20 +31,29 @@ public class ErrorMapper implements ExceptionMapper<RuntimeException> {
   @Override
   public Response toResponse(RuntimeException exception) {
     return switch (exception) {
+      // an admin call's answer that completed with a failure
+      case CompletionException wrapped when wrapped.getCause() instanceof RuntimeException cause -> toResponse(cause);
       case ApiException api -> json(api.status().getStatusCode(), api.getMessage());
       case FleetException fleet ->
           json(fleet.reason() == FleetException.Reason.INVALID_REQUEST ? 400 : 503, fleet.getMessage());
       case NotAllowedException notAllowed -> {
         Set<String> allowed = notAllowed.getResponse().getAllowedMethods();
-        yield Response.fromResponse(json(405, "Method " + request.getMethod() + " is not allowed on '" + uri.getRequestUri().getRawPath()
-            + "' (allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")")).allow(allowed).build();
+        yield Response.fromResponse(json(405, "Method " + request.getMethod() + " is not allowed on " + Names.shown(uri.getRequestUri().getRawPath())
+            + " (allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")")).allow(allowed).build();
       }
-      case WebApplicationException web -> json(web.getResponse().getStatus(), web.getMessage());
+      case WebApplicationException web -> json(web.getResponse().getStatus(), reason(web.getResponse().getStatus()) + " ("
+          + request.getMethod() + " " + Names.shown(uri.getRequestUri().getRawPath()) + ")");
       default -> {
+        // the details stay in the log: a client learns nothing of the balancer's insides
         LOG.log(Level.ERROR, "Unexpected failure", exception);
-        yield json(500, "Internal error: " + exception);
+        yield json(500, "Internal error; the balancer's log has the details");
       }
     };
+  }
+
+  private static String reason(int status) {
+    Response.Status known = Response.Status.fromStatusCode(status);
+    return known != null ? known.getReasonPhrase() : "HTTP " + status;
   }
 
   private static Response json(int status, String problem) {

@@ -2,7 +2,6 @@ package io.ringlb.lb;
 
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSpec;
-import io.ringlb.spi.ReplicaLaunchException;
 import io.ringlb.spi.ReplicaLauncher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
@@ -11,10 +10,17 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
- * The provider's launcher behind MicroProfile Fault Tolerance: a Docker engine or a process
- * table can fail a call now and answer the next, and must not hang the fleet's launcher thread
- * forever. Each policy can be retuned without a rebuild through MP Config, e.g. {@code
- * io.ringlb.lb.FaultTolerantLauncher/start/Timeout/value=300}.
+ * The provider's launcher behind MicroProfile Fault Tolerance, which bounds every call: a
+ * Docker engine or a process table that hangs must not hold a replica's start, a removal or a
+ * shutdown for longer than its budget.
+ *
+ * <p>One retry budget: the fleet's. A failed start is tried again by the fleet's control loop,
+ * after its backoff, and counts towards what readiness reports; retrying here as well would
+ * multiply the wait and hide the failures. Only {@code list()}, a read, is retried here, since
+ * a sweep or an adoption that fails outright skips a round. A start's timeout is {@code
+ * lb.start-timeout-ms} (META-INF/microprofile-config.properties), the same budget the fleet
+ * gives a replica to pass its first heartbeat. Each policy can still be retuned through MP
+ * Config, e.g. {@code io.ringlb.lb.FaultTolerantLauncher/stop/Timeout/value=30000}.
  */
 @ApplicationScoped
 public class FaultTolerantLauncher implements ReplicaLauncher {
@@ -26,24 +32,28 @@ public class FaultTolerantLauncher implements ReplicaLauncher {
   }
 
   @Override
-  @Retry(maxRetries = 2, delay = 1_000, retryOn = ReplicaLaunchException.class)
-  @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+  @Timeout(value = 90_000, unit = ChronoUnit.MILLIS)
   public Replica start(ReplicaSpec spec) {
     return delegate.start(spec);
   }
 
+  /** Within the fleet's 30 s budget for stopping every replica at shutdown, stops running side by side. */
   @Override
-  @Retry(maxRetries = 2, delay = 500)
-  @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+  @Timeout(value = 20, unit = ChronoUnit.SECONDS)
   public void stop(Replica replica) {
     delegate.stop(replica);
   }
 
   @Override
-  @Retry(maxRetries = 2, delay = 500)
-  @Timeout(value = 15, unit = ChronoUnit.SECONDS)
+  @Retry(maxRetries = 2, delay = 200, maxDuration = 10_000)
+  @Timeout(value = 5, unit = ChronoUnit.SECONDS)
   public List<Replica> list() {
     return delegate.list();
+  }
+
+  @Override
+  public String reachability() {
+    return delegate.reachability();
   }
 
   @Override

@@ -7,6 +7,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.concurrent.CompletionStage;
 
 /** {@code DELETE /rm}: answers once the replicas are out of the ring and stopped. */
 @Path("rm")
@@ -18,8 +19,9 @@ public class RemoveResource {
   @DELETE
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Success<ReplicaList> remove(String body) {
+  public CompletionStage<Success<ReplicaList>> remove(String body) {
     AdminRequest request = AdminRequest.parse(body);
-    return Success.of(ReplicaList.of(lifecycle.balancer().fleet().remove(request.n(), request.hostnames())));
+    // answered when the fleet's loop completes the call: no request thread waits on the replicas
+    return lifecycle.balancer().fleet().remove(request.n(), request.hostnames()).thenApply(view -> Success.of(ReplicaList.of(view)));
   }
 }

@@ -114,7 +114,7 @@ class ApiIT {
   static Stream<Arguments> badRequests() {
     return Stream.of(
         Arguments.of("POST", "/add", "", 400, "The request body is empty: send {\\\"n\\\": <count>, \\\"hostnames\\\": [<names>]}"),
-        Arguments.of("POST", "/add", "{", 400, "Malformed JSON: Invalid token=EOF at (line no=1, column no=3"),
+        Arguments.of("POST", "/add", "{", 400, "Malformed JSON at line 1, column "),
         Arguments.of("POST", "/add", "[1]", 400, "The request body must be a JSON object such as"),
         Arguments.of("POST", "/add", "{}", 400, "'n' is missing"),
         Arguments.of("POST", "/add", "{\"n\": \"2\"}", 400, "'n' must be an integer, was \\\"2\\\""),

@@ -100,6 +100,21 @@ class ReplicaProcessIT {
   }
 
   @Test
+  void heartbeatAnswersFromReadiness() throws Exception {
+    // where the replica's readiness looks: its server's output directory
+    java.nio.file.Path unready = java.nio.file.Path.of(System.getProperty("replica.work.dir"), "S2", "replica", "unready");
+    java.nio.file.Files.createFile(unready);
+    try {
+      assertThat(get(s2, "/heartbeat").statusCode()).isEqualTo(503);
+      assertThat(get(s2, "/health/ready").statusCode()).isEqualTo(503);
+      assertThat(get(s2, "/home").statusCode()).as("it still serves what it is asked").isEqualTo(200);
+    } finally {
+      java.nio.file.Files.delete(unready);
+    }
+    assertThat(get(s2, "/heartbeat").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aLauncherStartedLaterAdoptsTheRunningReplicasAndCanStopThem() {
     ReplicaLauncher restarted = newLauncher();
 

@@ -7,5 +7,5 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface HealthProbe {
 
-  CompletableFuture<Outcome> check(Replica replica);
+  CompletableFuture<Heartbeat> check(Replica replica);
 }

@@ -4,23 +4,26 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How replicas are watched, as HAProxy's {@code inter}, {@code timeout check}, {@code fall} and
- * {@code rise}.
+ * How replicas are watched, as HAProxy's {@code inter}, {@code timeout check}, {@code fall},
+ * {@code rise} and {@code option httpchk}'s path.
  *
- * @param interval time between two heartbeats to one replica
+ * @param interval time between two heartbeats to a replica in the ring
  * @param timeout how long a heartbeat may take before it counts as missed
  * @param fall consecutive misses that take a replica out of the ring
  * @param rise consecutive passes that put a (re)started replica into the ring
+ * @param path what a heartbeat asks for: {@code /heartbeat}, or {@code /health/ready} of any
+ *     MicroProfile server
  */
-public record HeartbeatSettings(Duration interval, Duration timeout, int fall, int rise) {
+public record HeartbeatSettings(Duration interval, Duration timeout, int fall, int rise, String path) {
 
-  /** Every 500 ms, 250 ms to answer, out after 2 misses, in after 1 pass. */
+  /** Every 500 ms, 250 ms to answer, out after 2 misses, in after 1 pass, at {@code /heartbeat}. */
   public static final HeartbeatSettings DEFAULT =
-      new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1);
+      new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1, HttpHeartbeat.DEFAULT_PATH);
 
   public HeartbeatSettings {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(path, "path");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("heartbeat interval must be positive, was " + interval);
     }

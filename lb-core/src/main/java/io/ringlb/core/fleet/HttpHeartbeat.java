@@ -2,17 +2,22 @@ package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The exercise's heartbeat: {@code GET /heartbeat} answered with 200 within the timeout.
+ * A heartbeat over HTTP: {@code GET <path>} answered with 200 within the timeout passes. A 503
+ * is a replica saying it is not ready, as MicroProfile Health's readiness answers: alive, out
+ * of the ring for now. The path is the exercise's {@code /heartbeat} by default, which a ringlb
+ * replica answers from its own readiness; {@code /health/ready} probes any MicroProfile server.
  *
  * <p>Each heartbeat is a blocking send on a virtual thread rather than {@code sendAsync}: the
  * JDK client completes asynchronous sends through {@code ForkJoinPool.commonPool()}, so any code
@@ -21,35 +26,53 @@ import java.util.concurrent.Executor;
  */
 public final class HttpHeartbeat implements HealthProbe {
 
+  /** The exercise's heartbeat path. */
+  public static final String DEFAULT_PATH = "/heartbeat";
+
   private final HttpClient client;
   private final Duration timeout;
+  private final String path;
   private final Executor virtualThreads;
 
-  /** @param virtualThreads an executor that runs each task on a virtual thread of its own */
-  public HttpHeartbeat(HttpClient client, Duration timeout, Executor virtualThreads) {
+  /**
+   * @param path what to {@code GET}, starting with {@code /}
+   * @param virtualThreads an executor that runs each task on a virtual thread of its own
+   */
+  public HttpHeartbeat(HttpClient client, Duration timeout, String path, Executor virtualThreads) {
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("a heartbeat path starts with '/', was " + path);
+    }
     this.client = client;
     this.timeout = timeout;
+    this.path = path;
     this.virtualThreads = virtualThreads;
   }
 
   @Override
-  public CompletableFuture<Outcome> check(Replica replica) {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + replica.host() + ":" + replica.port() + "/heartbeat"))
-            .timeout(timeout)
-            .GET()
-            .build();
+  public CompletableFuture<Heartbeat> check(Replica replica) {
+    URI uri = URI.create("http://" + replica.host() + ":" + replica.port() + path);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    String tried = "GET " + uri + ": ";
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200 ? Outcome.PASSED : Outcome.FAILED;
+            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return switch (status) {
+              case 200 -> new Heartbeat(Outcome.PASSED, tried + "200");
+              case 503 -> new Heartbeat(Outcome.UNREADY, tried + "503, not ready");
+              default -> new Heartbeat(Outcome.FAILED, tried + status);
+            };
           } catch (HttpTimeoutException e) {
-            return Outcome.TIMED_OUT;
+            return new Heartbeat(Outcome.TIMED_OUT, tried + "no answer within " + timeout.toMillis() + " ms");
+          } catch (ConnectException e) {
+            return new Heartbeat(Outcome.FAILED, tried + (e.getCause() instanceof UnresolvedAddressException ? "unknown host " + replica.host() : "connection refused"));
           } catch (IOException e) {
-            return Outcome.FAILED;
+            return new Heartbeat(Outcome.FAILED, tried + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+          } catch (IllegalArgumentException e) {
+            return new Heartbeat(Outcome.FAILED, tried + e.getMessage());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.FAILED;
+            return new Heartbeat(Outcome.FAILED, tried + "interrupted");
           }
         },
         virtualThreads);

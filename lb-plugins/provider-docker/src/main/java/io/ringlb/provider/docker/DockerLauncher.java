@@ -15,12 +15,16 @@ import io.ringlb.api.ReplicaSpec;
 import io.ringlb.spi.ReplicaLaunchException;
 import io.ringlb.spi.ReplicaLauncher;
 import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs each replica as a container named by the replica's hostname, on the configured
@@ -40,11 +44,57 @@ final class DockerLauncher implements ReplicaLauncher {
 
   private final DockerSettings settings;
   private final DockerClient docker;
+  /** How replicas are reached: never {@code AUTO}. */
+  private final DockerSettings.Address address;
+  private final String reachability;
 
   DockerLauncher(DockerSettings settings) {
     this.settings = settings;
     this.docker = DockerClients.connect(settings.host(), Duration.ofSeconds(60));
     ensureNetwork();
+    if (settings.address() != DockerSettings.Address.AUTO) {
+      this.address = settings.address();
+      this.reachability = describe(address, "as configured");
+    } else {
+      // a fact, not a guess from /.dockerenv: a dev container or CI runner has that file and is not on the network
+      boolean attached = attachedToNetwork();
+      this.address = attached ? DockerSettings.Address.NETWORK : DockerSettings.Address.PUBLISHED;
+      this.reachability = describe(address, attached ? "chosen because this balancer is attached to " + settings.network()
+          : "chosen because this balancer is not attached to " + settings.network());
+    }
+    LOG.log(Level.INFO, reachability);
+  }
+
+  @Override
+  public String reachability() {
+    return reachability;
+  }
+
+  private String describe(DockerSettings.Address how, String why) {
+    return how == DockerSettings.Address.NETWORK
+        ? "The balancer reaches replicas by container name on network " + settings.network() + " (lb.provider.docker.address=network, "
+            + why + "); set lb.provider.docker.address=published if it cannot resolve those names."
+        : "The balancer reaches replicas through ports published on 127.0.0.1 (lb.provider.docker.address=published, "
+            + why + "); set lb.provider.docker.address=network if it runs in a container on " + settings.network() + ".";
+  }
+
+  /** Whether one of this machine's own addresses is an endpoint of the replicas' network. */
+  private boolean attachedToNetwork() {
+    Set<String> own = new HashSet<>();
+    try {
+      NetworkInterface.networkInterfaces()
+          .flatMap(NetworkInterface::inetAddresses)
+          .forEach(address -> own.add(address.getHostAddress().replaceAll("%.*", "")));
+    } catch (SocketException e) {
+      LOG.log(Level.WARNING, "Cannot list this machine's addresses; taking it as not attached to " + settings.network(), e);
+      return false;
+    }
+    Network network = docker.inspectNetworkCmd().withNetworkId(settings.network()).exec();
+    return network.getContainers() != null && network.getContainers().values().stream()
+        .flatMap(endpoint -> java.util.stream.Stream.of(endpoint.getIpv4Address(), endpoint.getIpv6Address()))
+        .filter(address -> address != null && !address.isEmpty())
+        .map(address -> address.replaceAll("/.*", ""))
+        .anyMatch(own::contains);
   }
 
   @Override
@@ -54,7 +104,7 @@ final class DockerLauncher implements ReplicaLauncher {
       HostConfig host = HostConfig.newHostConfig()
           .withNetworkMode(settings.network())
           .withMemory(settings.memoryMiB() * 1024L * 1024L);
-      if (settings.address() == DockerSettings.Address.PUBLISHED) {
+      if (address == DockerSettings.Address.PUBLISHED) {
         host.withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), REPLICA_PORT));
       }
       String id = docker.createContainerCmd(settings.image())
@@ -107,7 +157,8 @@ final class DockerLauncher implements ReplicaLauncher {
         } catch (NotFoundException | NumberFormatException | IllegalStateException unusable) {
           LOG.log(Level.WARNING, "Ignoring container {0}: {1}", name, unusable.getMessage());
         }
-      } else if (!"paused".equals(container.getState())) {
+      } else if ("exited".equals(container.getState()) || "dead".equals(container.getState())) {
+        // not "created": a start for another replica may be between creating its container and starting it
         removeQuietly(container.getId());
       }
     }
@@ -136,7 +187,7 @@ final class DockerLauncher implements ReplicaLauncher {
   }
 
   private Replica replicaOf(InspectContainerResponse container, String name, int id) {
-    if (settings.address() == DockerSettings.Address.NETWORK) {
+    if (address == DockerSettings.Address.NETWORK) {
       return new Replica(name, id, name, DockerSettings.REPLICA_PORT);
     }
     Ports.Binding[] bindings = container.getNetworkSettings().getPorts().getBindings().get(REPLICA_PORT);

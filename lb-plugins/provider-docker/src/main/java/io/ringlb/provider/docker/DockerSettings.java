@@ -1,8 +1,6 @@
 package io.ringlb.provider.docker;
 
 import io.ringlb.spi.PluginConfig;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * How replicas run as containers, from {@code lb.provider.docker.*}.
@@ -14,7 +12,8 @@ import java.nio.file.Path;
  *     one engine never take each other's replicas
  * @param address how the balancer reaches a replica: {@code network}, by container name on the
  *     network (a balancer in a container on it), or {@code published}, through a port
- *     published on 127.0.0.1 (a balancer on the host)
+ *     published on 127.0.0.1 (a balancer on the host); {@code auto} decides when the launcher
+ *     starts, by whether the balancer is attached to the network
  * @param memoryMiB each replica's memory limit
  */
 record DockerSettings(String host, String image, String network, String balancer, Address address, int memoryMiB) {
@@ -32,9 +31,6 @@ record DockerSettings(String host, String image, String network, String balancer
     String network = config.string("network", "net1");
     String balancer = config.string("balancer", "ringlb");
     Address address = config.option("address", Address.class, Address.AUTO);
-    if (address == Address.AUTO) {
-      address = Files.exists(Path.of("/.dockerenv")) ? Address.NETWORK : Address.PUBLISHED;
-    }
     return new DockerSettings(defaultHost(config), image, network, balancer, address, config.integer("memory-mib", 512, 64, 65_536));
   }
 

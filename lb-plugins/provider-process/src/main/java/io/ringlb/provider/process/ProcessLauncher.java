@@ -38,7 +38,7 @@ final class ProcessLauncher implements ReplicaLauncher {
   static final String MARKER = "-Dringlb.replica=";
   private static final java.util.Set<String> INHERITED_LIBERTY_VARIABLES =
       java.util.Set.of("LOG_DIR", "LOG_FILE", "PID_DIR", "PID_FILE", "SERVER_WORKING_DIR", "JVM_ARGS", "WLP_DEBUG_ADDRESS", "INVOKED");
-  private static final long STOP_GRACE_SECONDS = 15;
+  private static final long STOP_GRACE_SECONDS = 10;
 
   private final ProcessSettings settings;
   private final Map<String, Running> running = new ConcurrentHashMap<>();

@@ -171,6 +171,11 @@ final class ClassicRing implements HashRing {
   }
 
   @Override
+  public int capacity() {
+    return settings.capacity();
+  }
+
+  @Override
   public String toString() {
     return "classic" + replicas;
   }

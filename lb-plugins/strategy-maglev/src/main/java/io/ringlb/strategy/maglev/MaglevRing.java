@@ -139,6 +139,11 @@ final class MaglevRing implements HashRing {
   }
 
   @Override
+  public int capacity() {
+    return tableSize;
+  }
+
+  @Override
   public String toString() {
     return "maglev(" + tableSize + ")" + replicas;
   }

@@ -32,6 +32,11 @@ final class VirtualNodeRing implements HashRing {
   private static final int INDEX_BITS = 16;
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
   static final int MAX_REPLICAS = 1 << INDEX_BITS;
+  /**
+   * The most nodes a ring holds: 4 Mi nodes take about 50 MB with their index, and a change
+   * builds the next ring beside the current one, within the balancer's 256 MB heap.
+   */
+  static final int MAX_NODES = 1 << 22;
 
   private final int points;
   private final ReplicaSet replicas;
@@ -44,8 +49,8 @@ final class VirtualNodeRing implements HashRing {
   private final int[] bucketStart;
 
   private VirtualNodeRing(int points, ReplicaSet replicas) {
-    if (replicas.size() > MAX_REPLICAS) {
-      throw new IllegalStateException("a ring holds at most " + MAX_REPLICAS + " replicas");
+    if (replicas.size() > capacity(points)) {
+      throw new IllegalStateException("a ring of " + points + " points a replica holds at most " + capacity(points) + " replicas");
     }
     this.points = points;
     this.replicas = replicas;
@@ -144,6 +149,15 @@ final class VirtualNodeRing implements HashRing {
     }
     starts[buckets] = nodes.length;
     return starts;
+  }
+
+  @Override
+  public int capacity() {
+    return capacity(points);
+  }
+
+  private static int capacity(int points) {
+    return Math.min(MAX_REPLICAS, MAX_NODES / points);
   }
 
   @Override

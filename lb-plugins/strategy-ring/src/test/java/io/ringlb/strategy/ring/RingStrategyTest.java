@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.InvalidConfigException;
 import io.ringlb.api.Replica;
+import io.ringlb.core.BalancerConfig;
 import io.ringlb.core.stats.LoadDistribution;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
+import io.ringlb.spi.PluginRegistry;
 import io.ringlb.strategy.testkit.EvenSpreadContract;
 import io.ringlb.strategy.testkit.MinimalMovementContract;
 import io.ringlb.strategy.testkit.Replicas;
@@ -97,5 +99,17 @@ class RingStrategyTest implements EvenSpreadContract, MinimalMovementContract {
     assertThatThrownBy(() -> ring(0, 1))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage("lb.strategy.ring.points: 0 is out of range (accepted: 1..65536)");
+  }
+
+  @Test
+  void aConfigurationWhoseRingWouldNotFitInMemoryIsRefusedNamingItsProperties() {
+    PluginRegistry<HashStrategyProvider> strategies = PluginRegistry.of(HashStrategyProvider.class, List.of(provider()));
+
+    assertThatThrownBy(() -> BalancerConfig.from(Map.of("lb.max-replicas", "10000", "lb.strategy.ring.points", "65536"), strategies))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.max-replicas: 10000 replicas do not fit the ring strategy as configured, which holds at most 64:"
+            + " lower lb.max-replicas or change lb.strategy.ring.*");
+    assertThat(BalancerConfig.from(Map.of("lb.max-replicas", "4096"), strategies).emptyRing().capacity())
+        .as("the default points leave room for 4,096 replicas").isEqualTo(4096);
   }
 }

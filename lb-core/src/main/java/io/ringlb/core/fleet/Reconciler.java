@@ -1,0 +1,274 @@
+package io.ringlb.core.fleet;
+
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSpec;
+import io.ringlb.spi.ReplicaLauncher;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Converges what runs on what is wanted: starts members that have no replica, replaces dead
+ * ones, backs off after failed starts, stops replicas no member owns. Confined to the control
+ * loop; every launcher call runs on {@code launches}, and its result comes back to the loop as
+ * an event, so a start that takes seconds holds up nothing else, a stop included.
+ *
+ * <p>A member has at most one launcher call out at a time, so calls for one replica never
+ * overlap; calls for different replicas may.
+ */
+final class Reconciler {
+
+  private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
+
+  static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** What the fleet hears of launcher calls, on the loop. */
+  interface Results {
+    /** A replica for {@code member} runs now; the member may have been dropped meanwhile. */
+    void started(Member member, Replica replica);
+
+    /** A start failed; {@code problem} is for the log and readiness, never for a client. */
+    void startFailed(Member member, String problem);
+  }
+
+  private final ReplicaLauncher launcher;
+  private final Executor launches;
+  private final Executor loop;
+  private final Results results;
+  /** Desired state: by {@link Names#key}, in the order members were added. */
+  private final Map<String, Member> members = new LinkedHashMap<>();
+  /** Replicas with a stop out: a sweep that lists one meanwhile must not stop it twice. */
+  private final Set<Replica> stopping = new HashSet<>();
+  private boolean listing;
+  private boolean closed;
+
+  Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, Results results) {
+    this.launcher = launcher;
+    this.launches = launches;
+    this.loop = loop;
+    this.results = results;
+  }
+
+  // --- desired state --------------------------------------------------------------------------
+
+  Collection<Member> members() {
+    return members.values();
+  }
+
+  /** The member of that name, whatever its case, or null. */
+  Member get(String name) {
+    return members.get(Names.key(name));
+  }
+
+  int size() {
+    return members.size();
+  }
+
+  /** A new member under the lowest free id; started by the next {@link #reconcile}. */
+  Member want(String name) {
+    Member member = new Member(name, lowestFreeId());
+    members.put(Names.key(name), member);
+    return member;
+  }
+
+  /** A member for a replica found running, under its own id. */
+  Member adopt(Replica replica) {
+    Member member = new Member(replica.name(), replica.id());
+    member.replica = replica;
+    members.put(Names.key(replica.name()), member);
+    return member;
+  }
+
+  boolean idFree(int id) {
+    return members.values().stream().noneMatch(member -> member.id == id);
+  }
+
+  /** {@code prefix} and the lowest number that makes a name no member and none of {@code alsoTaken} has. */
+  String generatedName(String prefix, Set<String> alsoTaken) {
+    for (int k = 1; ; k++) {
+      String name = prefix + k;
+      if (get(name) == null && alsoTaken.add(Names.key(name))) {
+        return name;
+      }
+    }
+  }
+
+  /**
+   * No longer wanted: its replica, if one runs, is stopped; a start still out for it finds it
+   * gone and stops what it started. Completes once stopped.
+   */
+  CompletableFuture<Void> drop(Member member) {
+    members.remove(Names.key(member.name));
+    Replica running = member.replica;
+    member.replica = null;
+    return running == null ? CompletableFuture.completedFuture(null) : stop(running);
+  }
+
+  // --- converging -----------------------------------------------------------------------------
+
+  /** Starts every member that has no replica, is not waiting on the launcher and whose backoff is over. */
+  void reconcile(long now) {
+    if (closed) {
+      return;
+    }
+    for (Member member : members.values()) {
+      if (member.replica == null && !member.launching && now - member.nextStartNanos >= 0) {
+        launch(member, null);
+      }
+    }
+  }
+
+  /**
+   * The member's replica is dead, or never became ready: stop it and start another under the
+   * same name. A replica that never became ready counts as a failed start, so the next waits
+   * out the backoff; one that ran and died is replaced at once.
+   */
+  void replace(Member member, boolean failedStart, String problem, long now) {
+    Replica old = member.replica;
+    member.replica = null;
+    if (failedStart) {
+      backOff(member, problem, now);
+    }
+    if (closed || member.launching) {
+      return;
+    }
+    if (now - member.nextStartNanos >= 0) {
+      launch(member, old); // the stop and the start in one call: a Docker name is free only once the old container is gone
+    } else if (old != null) {
+      stop(old);
+    }
+  }
+
+  /** Lists what the launcher runs and stops what no member owns: left from a removal, a failed stop, a rollback. */
+  void sweep() {
+    if (closed || listing) {
+      return;
+    }
+    listing = true;
+    launches.execute(() -> {
+      List<Replica> running;
+      try {
+        running = launcher.list();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Could not list replicas", e);
+        running = List.of();
+      }
+      List<Replica> found = running;
+      loop.execute(() -> {
+        listing = false;
+        for (Replica replica : found) {
+          Member member = get(replica.name());
+          boolean owned = member != null && (member.launching || replica.equals(member.replica));
+          if (!owned && !stopping.contains(replica) && !closed) {
+            LOG.log(Level.INFO, "Stopping replica {0}, which no member owns", replica.name());
+            stop(replica);
+          }
+        }
+      });
+    });
+  }
+
+  /**
+   * From now on nothing starts; a start still out stops what it started. Completes once every
+   * replica has stopped, or at once when replicas are kept for the next balancer to adopt.
+   */
+  CompletableFuture<Void> close(boolean stopReplicas) {
+    closed = true;
+    List<Replica> running = new ArrayList<>();
+    for (Member member : members.values()) {
+      if (member.replica != null) {
+        running.add(member.replica);
+      }
+    }
+    if (!stopReplicas) {
+      LOG.log(Level.INFO, "Leaving {0} replicas running for the next balancer to adopt", running.size());
+      return CompletableFuture.completedFuture(null);
+    }
+    LOG.log(Level.INFO, "Stopping {0} replicas", running.size());
+    return CompletableFuture.allOf(running.stream().map(this::stop).toArray(CompletableFuture[]::new));
+  }
+
+  // --- launcher calls -------------------------------------------------------------------------
+
+  private void launch(Member member, Replica old) {
+    member.launching = true;
+    if (old != null) {
+      stopping.add(old);
+    }
+    ReplicaSpec spec = new ReplicaSpec(member.name, member.id);
+    launches.execute(() -> {
+      if (old != null) {
+        stopQuietly(old);
+      }
+      Replica started;
+      try {
+        started = launcher.start(spec);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Could not start replica " + member.name, e);
+        loop.execute(() -> {
+          stopping.remove(old);
+          member.launching = false;
+          results.startFailed(member, "the provider could not start it: " + e.getMessage());
+        });
+        return;
+      }
+      loop.execute(() -> {
+        stopping.remove(old);
+        member.launching = false;
+        if (closed || get(member.name) != member) {
+          stop(started);
+          return;
+        }
+        member.replica = started;
+        LOG.log(Level.INFO, "Started replica {0} at {1}:{2,number,#}", started.name(), started.host(), started.port());
+        results.started(member, started);
+      });
+    });
+  }
+
+  /** Records a failed start and when the next may come: 0.5 s, doubling, at most 30 s. */
+  void backOff(Member member, String problem, long now) {
+    member.failedStarts++;
+    member.problem = problem;
+    long backoff = Math.min(MAX_BACKOFF.toNanos(), FIRST_BACKOFF.toNanos() << Math.min(member.failedStarts - 1, 10));
+    member.nextStartNanos = now + backoff;
+  }
+
+  private CompletableFuture<Void> stop(Replica replica) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    stopping.add(replica);
+    launches.execute(() -> {
+      stopQuietly(replica);
+      loop.execute(() -> {
+        stopping.remove(replica);
+        stopped.complete(null);
+      });
+    });
+    return stopped;
+  }
+
+  private void stopQuietly(Replica replica) {
+    try {
+      launcher.stop(replica);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Could not stop replica " + replica.name() + "; the next sweep tries again", e);
+    }
+  }
+
+  private int lowestFreeId() {
+    int id = 1;
+    while (!idFree(id)) {
+      id++;
+    }
+    return id;
+  }
+}

@@ -1,0 +1,419 @@
+package io.ringlb.core.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSet;
+import io.ringlb.core.ModuloRing;
+import io.ringlb.core.routing.Router;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fleet's control loop, driven by hand: events run on the test's thread, time moves only
+ * by {@link FakeClock#forward}, launcher calls run when the test lets them. Nothing sleeps and
+ * nothing races, so each test states exactly what happens after exactly how long.
+ */
+class FleetLoopTest {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final HeartbeatSettings BEATS = new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1, "/heartbeat");
+
+  private final FakeClock clock = new FakeClock();
+  private final FakeLauncher launcher = new FakeLauncher();
+  private final FakeProbe probe = new FakeProbe(launcher);
+  private final Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3);
+  /** Launcher calls wait here until {@link #runLaunches} when {@link #holdLaunches} is set; otherwise they run at once. */
+  private final Queue<Runnable> launches = new ArrayDeque<>();
+  private boolean holdLaunches;
+  private final List<LogRecord> log = new ArrayList<>();
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      log.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  private Fleet fleet;
+
+  private Fleet start(int n, int max) {
+    Logger.getLogger(Fleet.class.getName()).addHandler(capture);
+    Executor launchThreads = call -> {
+      if (holdLaunches) {
+        launches.add(call);
+      } else {
+        call.run();
+      }
+    };
+    fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true), launcher, router, probe, new SplittableRandom(7),
+        clock, Runnable::run, launchThreads);
+    fleet.start();
+    return fleet;
+  }
+
+  private void runLaunches() {
+    while (!launches.isEmpty()) {
+      launches.poll().run();
+    }
+  }
+
+  private Set<String> inRing() {
+    return Set.copyOf(router.ring().replicas().asList().stream().map(Replica::name).toList());
+  }
+
+  private Replica inRing(String name) {
+    return router.ring().replicas().get(name).orElseThrow();
+  }
+
+  private static FleetException failure(CompletableFuture<FleetView> call) {
+    assertThat(call).isCompletedExceptionally();
+    try {
+      call.join();
+      throw new AssertionError("completed normally");
+    } catch (CompletionException e) {
+      return (FleetException) e.getCause();
+    }
+  }
+
+  @AfterEach
+  void removeCapture() {
+    Logger.getLogger(Fleet.class.getName()).removeHandler(capture);
+  }
+
+  @Test
+  void startedReplicasJoinTheRingAtTheirFirstPassingHeartbeat() {
+    start(3, 10);
+
+    assertThat(fleet.view().replicas()).containsExactly("S1", "S2", "S3");
+    assertThat(inRing()).containsExactlyInAnyOrder("S1", "S2", "S3");
+    assertThat(launcher.starts).containsExactly("S1", "S2", "S3");
+  }
+
+  @Test
+  void aReplicaStillStartingIsProbedEveryTickUntilItPasses() {
+    start(1, 10);
+    probe.answers.put("S2", Outcome.FAILED); // listening, not yet answering
+
+    CompletableFuture<FleetView> add = fleet.add(1, List.of());
+    assertThat(add).isNotDone();
+    int sent = probe.sent;
+    clock.forward(Duration.ofSeconds(1));
+    assertThat(probe.sent - sent).as("heartbeats to a starting replica in 1 s").isGreaterThanOrEqualTo(10);
+    assertThat(add).isNotDone();
+
+    probe.answers.remove("S2");
+    clock.forward(Fleet.TICK);
+
+    assertThat(add).isCompletedWithValue(new FleetView(List.of("S1", "S2")));
+    assertThat(inRing()).contains("S2");
+  }
+
+  @Test
+  void aDeadReplicaIsReplacedAtOnceAndTheReplacementJoinsOnItsFirstPass() {
+    start(3, 10);
+    Replica before = inRing("S2");
+
+    launcher.running.remove("S2"); // SIGKILL: connections refused from now on
+    fleet.reportFailure(before, Outcome.FAILED);
+    fleet.reportFailure(before, Outcome.FAILED);
+
+    assertThat(launcher.stops).containsExactly(before);
+    assertThat(launcher.starts).containsExactly("S1", "S2", "S3", "S2");
+    assertThat(inRing()).doesNotContain("S2");
+    clock.forward(Fleet.TICK);
+    Replica after = inRing("S2");
+    assertThat(after.port()).isNotEqualTo(before.port());
+    assertThat(after.id()).isEqualTo(before.id());
+    assertThat(fleet.view().replicas()).containsExactly("S1", "S2", "S3");
+  }
+
+  @Test
+  void aRequestFailureCountsAsAMissedHeartbeat() {
+    start(2, 10);
+    Replica s1 = inRing("S1");
+
+    fleet.reportFailure(s1, Outcome.FAILED);
+    assertThat(inRing()).contains("S1");
+    fleet.reportFailure(s1, Outcome.FAILED);
+
+    assertThat(launcher.stops).containsExactly(s1);
+  }
+
+  @Test
+  void slownessEjectsReplicasOnlyWhileHalfTheRingStays() {
+    start(4, 10);
+    launcher.failing.addAll(List.of("S1", "S2", "S3", "S4")); // an ejected replica stays out: its replacement cannot start
+    List<Replica> four = router.ring().replicas().asList();
+
+    // everyone times out at once, as when the machine is saturated
+    for (int round = 0; round < 2; round++) {
+      four.forEach(replica -> fleet.reportFailure(replica, Outcome.TIMED_OUT));
+    }
+    assertThat(inRing()).as("slow replicas ejected, no further than half").hasSize(2);
+
+    // a replica that refuses connections is gone, however few are left
+    Replica refusing = router.ring().replicas().get(0);
+    fleet.reportFailure(refusing, Outcome.FAILED);
+    fleet.reportFailure(refusing, Outcome.FAILED);
+    assertThat(inRing()).hasSize(1).doesNotContain(refusing.name());
+  }
+
+  @Test
+  void aReplicaThatSaysItIsNotReadyLeavesTheRingAliveAndComesBack() {
+    start(2, 10);
+    Replica s1 = inRing("S1");
+
+    probe.answers.put("S1", Outcome.UNREADY);
+    clock.forward(Duration.ofSeconds(1)); // two heartbeats: fall
+
+    assertThat(inRing()).containsExactly("S2");
+    assertThat(launcher.stops).as("a replica that answers is not replaced").isEmpty();
+
+    probe.answers.remove("S1");
+    clock.forward(Fleet.TICK);
+    assertThat(inRing("S1")).isEqualTo(s1);
+  }
+
+  @Test
+  void aReplicaNotReadyForAWholeStartTimeoutIsReplaced() {
+    start(2, 10);
+    Replica s1 = inRing("S1");
+    probe.answers.put("S1", Outcome.UNREADY);
+    clock.forward(Duration.ofSeconds(1));
+
+    clock.forward(START_TIMEOUT.plusSeconds(1));
+
+    assertThat(launcher.stops).containsExactly(s1);
+    assertThat(launcher.starts).containsExactly("S1", "S2", "S1");
+  }
+
+  @Test
+  void aReplicaThatNeverPassesIsLoggedWithTheAddressTriedAndTheSettingToChange() {
+    probe.answers.put("S1", Outcome.FAILED);
+    start(1, 10);
+
+    clock.forward(START_TIMEOUT.plus(Fleet.TICK));
+
+    assertThat(log).anySatisfy(record -> {
+      assertThat(record.getLevel()).isEqualTo(java.util.logging.Level.SEVERE);
+      String message = java.text.MessageFormat.format(record.getMessage(), record.getParameters());
+      assertThat(message).contains("S1 at 127.0.0.1:20000", "GET http://127.0.0.1:20000/heartbeat", "lb.provider.fake.address");
+    });
+  }
+
+  @Test
+  void repeatedFailedStartsBackOffAndSayWhy() {
+    launcher.failing.add("S1");
+    start(1, 10);
+    assertThat(launcher.starts).containsExactly("S1");
+
+    clock.forward(Duration.ofMillis(400));
+    assertThat(launcher.starts).as("within the first backoff, 0.5 s").hasSize(1);
+    clock.forward(Duration.ofMillis(200));
+    assertThat(launcher.starts).hasSize(2);
+    clock.forward(Duration.ofMillis(800));
+    assertThat(launcher.starts).as("the second backoff is 1 s").hasSize(2);
+    clock.forward(Duration.ofMillis(200));
+    assertThat(launcher.starts).hasSize(3);
+
+    assertThat(fleet.problems()).singleElement().asString()
+        .startsWith("S1: 3 starts failed; last: the provider could not start it");
+    assertThat(fleet.serving()).isFalse();
+
+    launcher.failing.clear();
+    clock.forward(Duration.ofSeconds(3));
+    assertThat(inRing()).containsExactly("S1");
+    assertThat(fleet.problems()).isEmpty();
+  }
+
+  @Test
+  void addAnswersOnceEveryNewReplicaIsInTheRing() {
+    start(3, 10);
+    holdLaunches = true;
+
+    CompletableFuture<FleetView> add = fleet.add(3, List.of("S5", "web-1"));
+    assertThat(fleet.view().replicas()).as("wanted at once").containsExactly("S1", "S2", "S3", "S5", "web-1", "S4");
+    runLaunches();
+    assertThat(add).isNotDone();
+    clock.forward(Fleet.TICK);
+
+    assertThat(add).isCompletedWithValue(new FleetView(List.of("S1", "S2", "S3", "S5", "web-1", "S4")));
+    assertThat(inRing()).containsExactlyInAnyOrder("S1", "S2", "S3", "S5", "web-1", "S4");
+  }
+
+  @Test
+  void anAddWhoseReplicaCannotStartIsRolledBackAndSaysNothingOfTheProvider() {
+    start(2, 10);
+    launcher.failing.add("S9");
+
+    FleetException refused = failure(fleet.add(2, List.of("S9")));
+
+    assertThat(refused.reason()).isEqualTo(FleetException.Reason.UNAVAILABLE);
+    assertThat(refused).hasMessage("Could not start [S9, S3]: a replica could not be started (the balancer's log says why); nothing was added")
+        .message().doesNotContain("10.0.0.7");
+    assertThat(fleet.view().replicas()).containsExactly("S1", "S2");
+    assertThat(launcher.names()).containsExactlyInAnyOrder("S1", "S2");
+  }
+
+  @Test
+  void anAddWhoseReplicasDoNotPassInTimeIsRolledBack() {
+    start(1, 10);
+    probe.answers.put("S2", Outcome.FAILED);
+
+    CompletableFuture<FleetView> add = fleet.add(1, List.of());
+    clock.forward(START_TIMEOUT.plus(Fleet.TICK));
+
+    assertThat(failure(add)).hasMessage("Could not start [S2]: they did not pass a heartbeat within 20 s; nothing was added");
+    assertThat(fleet.view().replicas()).containsExactly("S1");
+    assertThat(launcher.names()).containsExactly("S1");
+  }
+
+  @Test
+  void removeTakesNamesInAnyCaseAsAddDoes() {
+    start(3, 10);
+    assertThat(failure(fleet.add(1, List.of("s1")))).hasMessage("Hostname 's1' is already in use");
+
+    FleetView view = fleet.remove(1, List.of("s2")).join();
+
+    assertThat(view.replicas()).containsExactly("S1", "S3");
+    assertThat(inRing()).containsExactlyInAnyOrder("S1", "S3");
+    assertThat(launcher.names()).containsExactlyInAnyOrder("S1", "S3");
+  }
+
+  @Test
+  void aRemovalWaitsForItsStopsHoweverLongTheyTake() {
+    start(3, 10);
+    holdLaunches = true;
+
+    CompletableFuture<FleetView> remove = fleet.remove(2, List.of());
+    clock.forward(START_TIMEOUT.multipliedBy(2)); // a slow engine: the stops are still out
+    assertThat(remove).isNotDone();
+    assertThat(inRing()).hasSize(1);
+    runLaunches();
+
+    assertThat(remove.join().n()).isEqualTo(1);
+    assertThat(launcher.names()).hasSize(1);
+  }
+
+  @Test
+  void aLongNameIsCutInTheMessage() {
+    start(1, 10);
+    String huge = "x".repeat(2_000);
+
+    FleetException refused = failure(fleet.remove(1, List.of(huge)));
+
+    assertThat(refused.getMessage()).hasSizeLessThan(200).contains("'" + "x".repeat(64) + "...' (2000 characters)");
+  }
+
+  @Test
+  void refusedCallsSayWhyAndChangeNothing() {
+    start(3, 5);
+
+    assertThat(failure(fleet.add(1, List.of("S4", "S5")))).hasMessage("Length of hostname list is more than newly added instances");
+    assertThat(failure(fleet.add(0, List.of()))).hasMessage("'n' must be a positive integer, was 0");
+    assertThat(failure(fleet.add(2, List.of("S9", "s9")))).hasMessage("Hostname 's9' appears more than once");
+    assertThat(failure(fleet.add(1, List.of("bad_name")))).hasMessageStartingWith("'bad_name' is not a valid hostname");
+    assertThat(failure(fleet.add(3, List.of()))).hasMessage("Adding 3 would make 6 replicas, more than the maximum of 5");
+    assertThat(failure(fleet.remove(1, List.of("S9")))).hasMessage("Hostname 'S9' is not among the replicas [S1, S2, S3]");
+    assertThat(failure(fleet.remove(4, List.of()))).hasMessage("Cannot remove 4 replicas: there are 3");
+
+    assertThat(fleet.view().replicas()).containsExactly("S1", "S2", "S3");
+    assertThat(launcher.starts).containsExactly("S1", "S2", "S3");
+  }
+
+  @Test
+  void adminCallsAreCarriedOutOneAfterAnother() {
+    start(1, 10);
+    holdLaunches = true;
+
+    CompletableFuture<FleetView> add = fleet.add(1, List.of("a1"));
+    CompletableFuture<FleetView> remove = fleet.remove(1, List.of("a1"));
+    runLaunches();
+    assertThat(remove).as("waits for the add before it").isNotDone();
+    clock.forward(Fleet.TICK);
+    assertThat(add).isCompletedWithValue(new FleetView(List.of("S1", "a1")));
+    runLaunches(); // the remove's stop
+    assertThat(remove).isCompletedWithValue(new FleetView(List.of("S1")));
+  }
+
+  @Test
+  void aReplacementDoesNotWaitBehindAnotherReplicasStart() {
+    start(2, 10);
+    holdLaunches = true;
+    CompletableFuture<FleetView> add = fleet.add(1, List.of("slow"));
+    Runnable slowStart = launches.poll(); // the provider takes its time over this one
+    Replica s1 = inRing("S1");
+    launcher.running.remove("S1");
+    fleet.reportFailure(s1, Outcome.FAILED);
+    fleet.reportFailure(s1, Outcome.FAILED);
+
+    runLaunches(); // S1's stop and start, while the slow start is still out
+    clock.forward(Fleet.TICK);
+
+    assertThat(inRing()).containsExactlyInAnyOrder("S1", "S2");
+    assertThat(add).isNotDone();
+    slowStart.run();
+    clock.forward(Fleet.TICK);
+    assertThat(add).isCompletedWithValue(new FleetView(List.of("S1", "S2", "slow")));
+  }
+
+  @Test
+  void adoptsTheReplicasAlreadyRunningInsteadOfStartingDuplicates() {
+    launcher.start(new io.ringlb.api.ReplicaSpec("S7", 7));
+    launcher.start(new io.ringlb.api.ReplicaSpec("S1", 1));
+    launcher.starts.clear();
+
+    start(3, 10);
+
+    assertThat(fleet.view().replicas()).containsExactly("S1", "S7", "S2");
+    assertThat(launcher.starts).containsExactly("S2");
+    assertThat(inRing()).containsExactlyInAnyOrder("S1", "S7", "S2");
+  }
+
+  @Test
+  void shuttingDownStopsEveryReplicaAndWhatAStartStillOutStarted() {
+    start(2, 10);
+    holdLaunches = true;
+    Replica s1 = inRing("S1");
+    launcher.running.remove("S1");
+    fleet.reportFailure(s1, Outcome.FAILED);
+    fleet.reportFailure(s1, Outcome.FAILED); // its replacement is now with the launcher
+    CompletableFuture<FleetView> waiting = fleet.add(1, List.of());
+
+    CompletableFuture<Void> stopped = fleet.shutdown();
+    runLaunches();
+
+    assertThat(stopped).isDone();
+    assertThat(launcher.names()).isEmpty();
+    assertThat(failure(waiting)).hasMessage("The balancer is shutting down; nothing was changed");
+  }
+
+  @Test
+  void aStrayReplicaNoMemberOwnsIsStopped() {
+    start(1, 10);
+    launcher.start(new io.ringlb.api.ReplicaSpec("S9", 9)); // left by a failed stop
+
+    clock.forward(Duration.ofSeconds(1));
+
+    assertThat(launcher.names()).containsExactly("S1");
+  }
+}
