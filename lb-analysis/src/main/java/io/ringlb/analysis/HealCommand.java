@@ -90,6 +90,8 @@ final class HealCommand implements Callable<Integer> {
           long failedBefore = failed.sum();
           long killedAt = System.nanoTime();
           String how = Kill.replica(victim);
+          // an answer to a request sent before the kill took effect may still come from the victim itself
+          long deadAt = System.nanoTime();
           long out = 0;
           long in = 0;
           long serving = 0;
@@ -104,7 +106,7 @@ final class HealCommand implements Callable<Integer> {
             } else if (out != 0 && in == 0 && inRing == 3) {
               in = now;
             }
-            if (lastAnswerAt.getOrDefault(victim, 0L) > killedAt) {
+            if (lastAnswerAt.getOrDefault(victim, 0L) > deadAt) {
               serving = lastAnswerAt.get(victim);
             }
             LiveBalancer.sleep(10);

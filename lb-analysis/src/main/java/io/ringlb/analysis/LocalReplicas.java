@@ -36,7 +36,11 @@ final class LocalReplicas implements AutoCloseable {
     LocalReplicas started = new LocalReplicas(provider.create(PluginConfig.of("lb.provider.process", Map.of(
         "lb.provider.process.wlp-dir", wlp.toString(),
         "lb.provider.process.user-dir", wlp.resolve("usr/servers/lb/replica-usr").toString(),
-        "lb.provider.process.work-dir", workDir.toString()))));
+        "lb.provider.process.work-dir", workDir.toString(),
+        // the server compiler's full speed and no AOT training: the replicas are the fixed backend every contender is
+        // measured on, and must not become the bottleneck that makes all contenders look alike
+        "lb.provider.process.jvm-options", "-Xmx192m -XX:+UseSerialGC",
+        "lb.provider.process.aot-cache", "false"))));
     try {
       for (int id = 1; id <= n; id++) {
         started.replicas.add(started.launcher.start(new ReplicaSpec("replica-" + id, id)));

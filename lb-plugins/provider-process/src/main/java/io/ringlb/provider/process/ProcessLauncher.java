@@ -42,6 +42,7 @@ final class ProcessLauncher implements ReplicaLauncher {
 
   private final ProcessSettings settings;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final AotCache aotCache;
 
   private record Running(Replica replica, ProcessHandle process) {}
 
@@ -53,34 +54,15 @@ final class ProcessLauncher implements ReplicaLauncher {
       throw new UncheckedIOException("cannot create " + settings.workDir(), e);
     }
     adoptSurvivors();
+    this.aotCache = new AotCache(settings, this);
+    aotCache.trainIfMissing();
   }
 
   @Override
   public Replica start(ReplicaSpec spec) {
-    Path outputDir = settings.workDir().resolve(spec.name());
     int port = freePort();
-    List<String> command = new ArrayList<>();
-    command.add(settings.java().toString());
-    command.addAll(settings.jvmOptions());
-    command.addAll(launchOptions());
-    command.add(MARKER + spec.name());
-    command.add("-jar");
-    command.add(settings.wlpDir().resolve("bin/tools/ws-server.jar").toString());
-    command.add(settings.server());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
-    // a balancer started by bin/server exports where its own logs and pid go; a replica must not follow
-    env.keySet().removeIf(name -> INHERITED_LIBERTY_VARIABLES.contains(name) || name.startsWith("X_"));
-    env.put("WLP_USER_DIR", settings.userDir().toString());
-    env.put("WLP_OUTPUT_DIR", outputDir.toString());
-    env.put("SERVER_ID", spec.name());
-    env.put(PORT_VARIABLE, Integer.toString(port));
-    env.put(HOST_VARIABLE, settings.host());
     try {
-      Files.createDirectories(outputDir);
-      Path log = outputDir.resolve("console.log");
-      builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      Process process = builder.start();
+      Process process = spawn(spec.name(), port, aotCache.use());
       Replica replica = new Replica(spec.name(), spec.id(), settings.host(), port);
       ReplicaState.write(stateFile(spec.name()), new ReplicaState(process.pid(), spec.id(), port));
       running.put(spec.name(), new Running(replica, process.toHandle()));
@@ -88,6 +70,36 @@ final class ProcessLauncher implements ReplicaLauncher {
     } catch (IOException e) {
       throw new ReplicaLaunchException("cannot start replica " + spec.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Starts the replica server as {@code name} on {@code port}, its output in a directory of its
+   * own under the work directory.
+   */
+  Process spawn(String name, int port, List<String> extraOptions) throws IOException {
+    Path outputDir = settings.workDir().resolve(name);
+    List<String> command = new ArrayList<>();
+    command.add(settings.java().toString());
+    command.addAll(settings.jvmOptions());
+    command.addAll(extraOptions);
+    command.addAll(launchOptions());
+    command.add(MARKER + name);
+    command.add("-jar");
+    command.add(settings.wlpDir().resolve("bin/tools/ws-server.jar").toString());
+    command.add(settings.server());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    // a balancer started by bin/server exports where its own logs and pid go; a replica must not follow
+    env.keySet().removeIf(variable -> INHERITED_LIBERTY_VARIABLES.contains(variable) || variable.startsWith("X_"));
+    env.put("WLP_USER_DIR", settings.userDir().toString());
+    env.put("WLP_OUTPUT_DIR", outputDir.toString());
+    env.put("SERVER_ID", name);
+    env.put(PORT_VARIABLE, Integer.toString(port));
+    env.put(HOST_VARIABLE, settings.host());
+    Files.createDirectories(outputDir);
+    Path log = outputDir.resolve("console.log");
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return builder.start();
   }
 
   @Override
@@ -138,9 +150,11 @@ final class ProcessLauncher implements ReplicaLauncher {
     return options;
   }
 
-  /** Replicas outlive the launcher only if the fleet chose not to stop them. */
+  /** Replicas outlive the launcher only if the fleet chose not to stop them; a training run does not. */
   @Override
-  public void close() {}
+  public void close() {
+    aotCache.close();
+  }
 
   private void adoptSurvivors() {
     try (Stream<Path> files = Files.list(settings.workDir())) {
@@ -174,7 +188,7 @@ final class ProcessLauncher implements ReplicaLauncher {
    * A port no one listens on now. Another process may take it before the replica binds it;
    * the replica then never passes a heartbeat and the fleet starts it again elsewhere.
    */
-  private int freePort() {
+  int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(settings.host()))) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where the replica server lives and how to run it, from {@code lb.provider.process.*}.
@@ -17,11 +18,18 @@ import java.util.List;
  * @param host the loopback address replicas listen on
  * @param java the java launcher
  * @param jvmOptions options for each replica's JVM
+ * @param aotCache whether replicas start from an AOT cache made once (JDK 25 and later)
  */
-public record ProcessSettings(Path wlpDir, Path userDir, String server, Path workDir, String host, Path java, List<String> jvmOptions) {
+public record ProcessSettings(Path wlpDir, Path userDir, String server, Path workDir, String host, Path java, List<String> jvmOptions,
+    boolean aotCache) {
 
-  /** A small heap and the serial collector: a replica answers tiny requests, and several share the machine. */
-  static final String DEFAULT_JVM_OPTIONS = "-Xmx192m -XX:+UseSerialGC";
+  /**
+   * A small heap and the serial collector: a replica answers tiny requests, and several share
+   * the machine. The client compiler alone: on a few busy cores the server compiler's threads
+   * delay a starting replica by a second or more, and a replica's small requests gain little
+   * from what it compiles later.
+   */
+  static final String DEFAULT_JVM_OPTIONS = "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
   static ProcessSettings from(PluginConfig config) {
     Path wlpDir = existingDirectory(config, "wlp-dir", System.getProperty("wlp.install.dir"));
@@ -36,7 +44,12 @@ public record ProcessSettings(Path wlpDir, Path userDir, String server, Path wor
       throw new InvalidConfigException(config.key("java"), java + " is not an executable java launcher");
     }
     List<String> options = Arrays.stream(config.string("jvm-options", DEFAULT_JVM_OPTIONS).split("\\s+")).filter(o -> !o.isEmpty()).toList();
-    return new ProcessSettings(wlpDir, userDir, server, workDir, config.string("host", "127.0.0.1"), java, options);
+    boolean aotCache = switch (config.string("aot-cache", "true").toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidConfigException(config.key("aot-cache"), "'" + config.string("aot-cache", "") + "' is not accepted (accepted: true, false)");
+    };
+    return new ProcessSettings(wlpDir, userDir, server, workDir, config.string("host", "127.0.0.1"), java, options, aotCache);
   }
 
   /** The balancer's build puts the replica server beside its own configuration. */
