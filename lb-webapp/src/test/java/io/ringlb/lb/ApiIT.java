@@ -195,6 +195,20 @@ class ApiIT {
   }
 
   /** A test that removed replicas at random puts S1..S3 back, so the next starts from the same place. */
+  @Test
+  void anErrorCutsALongNameAndRmTakesNamesInAnyCaseAsAddDoes() {
+    HttpResponse<String> refused = lb.send("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"" + "x".repeat(2_000) + "\"]}");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).hasSizeLessThan(300).contains("...' (2000 characters) is not a valid hostname");
+
+    HttpResponse<String> removed = lb.send("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"s3\"]}");
+
+    assertThat(removed.statusCode()).isEqualTo(200);
+    assertThat(removed.body()).isEqualTo("{\"message\":{\"N\":2,\"replicas\":[\"S1\",\"S2\"]},\"status\":\"successful\"}");
+    restoreS1ToS3();
+  }
+
   private void restoreS1ToS3() {
     if (!lb.rep().equals(THREE)) {
       List<String> names = List.of(lb.rep().replaceAll(".*\"replicas\":\\[(.*)].*", "$1").replace("\"", "").split(","));
