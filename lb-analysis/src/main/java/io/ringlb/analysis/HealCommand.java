@@ -1,7 +1,5 @@
 package io.ringlb.analysis;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,20 +65,14 @@ final class HealCommand implements Callable<Integer> {
       progress.step("3 replicas in the ring; %d requests a second from now on", rate);
       Map<String, Long> lastAnswerAt = new ConcurrentHashMap<>(); // per replica: when the latest request it answered was sent
       LongAdder failed = new LongAdder();
-      HttpRequest home = HttpRequest.newBuilder(balancer.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
-      ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-      load.scheduleAtFixedRate(() -> {
-        long sentAt = System.nanoTime();
-        balancer.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-          Matcher server = error == null && response.statusCode() == 200 ? SERVER.matcher(response.body()) : null;
-          if (server != null && server.find()) {
-            lastAnswerAt.merge(server.group(1), sentAt, Math::max);
-          } else {
-            failed.increment();
-          }
-        });
-      }, 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
-      try {
+      try (SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), rate, (sentAt, response, error) -> {
+        Matcher server = error == null && response.statusCode() == 200 ? SERVER.matcher(response.body()) : null;
+        if (server != null && server.find()) {
+          lastAnswerAt.merge(server.group(1), sentAt, Math::max);
+        } else {
+          failed.increment();
+        }
+      })) {
         for (int k = 0; k < kills; k++) {
           String victim = "S" + (k % 3 + 1);
           LiveBalancer.sleep(3_000); // the last replacement warms up, the machine settles
@@ -116,8 +105,6 @@ final class HealCommand implements Callable<Integer> {
           progress.step("%s (%s): out of the ring after %.2f s, back in after %.2f s, serving again after %.2f s; %d requests failed",
               victim, how, heal.outOfRing(), heal.inRing(), heal.serving(), heal.failed());
         }
-      } finally {
-        load.shutdown();
       }
     }
     Spread serving = Spread.of(heals.stream().map(Heal::serving).toList());

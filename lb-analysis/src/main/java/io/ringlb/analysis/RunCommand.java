@@ -13,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
@@ -211,20 +208,14 @@ final class RunCommand implements Callable<Integer> {
     LongAdder sent = new LongAdder();
     LongAdder failed = new LongAdder();
     LongAdder done = new LongAdder();
-    HttpRequest home = HttpRequest.newBuilder(balancer.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
-    ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-    load.scheduleAtFixedRate(() -> {
-      long sentAt = System.nanoTime();
-      sent.increment();
-      balancer.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-        boolean ok = error == null && response.statusCode() == 200;
-        timeline.record(sentAt, System.nanoTime() - sentAt, ok);
-        if (!ok) {
-          failed.increment();
-        }
-        done.increment();
-      });
-    }, 0, 5, TimeUnit.MILLISECONDS);
+    SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), 200, (sentAt, response, error) -> {
+      boolean ok = error == null && response.statusCode() == 200;
+      timeline.record(sentAt, System.nanoTime() - sentAt, ok);
+      if (!ok) {
+        failed.increment();
+      }
+      done.increment();
+    });
     AtomicLong killed = new AtomicLong();
     AtomicLong detected = new AtomicLong();
     AtomicLong replaced = new AtomicLong();
@@ -245,7 +236,7 @@ final class RunCommand implements Callable<Integer> {
         LiveBalancer.sleep(20);
       }
     } finally {
-      load.shutdown();
+      load.close();
     }
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (done.sum() < sent.sum() && System.nanoTime() < deadline) {
