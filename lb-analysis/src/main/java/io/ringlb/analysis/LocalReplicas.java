@@ -37,8 +37,8 @@ final class LocalReplicas implements AutoCloseable {
         "lb.provider.process.wlp-dir", wlp.toString(),
         "lb.provider.process.user-dir", wlp.resolve("usr/servers/lb/replica-usr").toString(),
         "lb.provider.process.work-dir", workDir.toString(),
-        // the options the benchmark's figures were taken with, and no AOT training beside the measurement: the
-        // replicas are the fixed backend every contender is measured on
+        // the server compiler's full speed and no AOT training: the replicas are the fixed backend every contender is
+        // measured on, and must not become the bottleneck that makes all contenders look alike
         "lb.provider.process.jvm-options", "-Xmx192m -XX:+UseSerialGC",
         "lb.provider.process.aot-cache", "false"))));
     try {

@@ -23,17 +23,13 @@ import java.util.Locale;
 public record ProcessSettings(Path wlpDir, Path userDir, String server, Path workDir, String host, Path java, List<String> jvmOptions,
     boolean aotCache) {
 
-  /** The server compiler's tier 4 thresholds, raised: see {@link #DEFAULT_JVM_OPTIONS}. */
-  static final String DELAYED_C2 = "-XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=100000 -XX:Tier4BackEdgeThreshold=400000";
-
   /**
    * A small heap and the serial collector: a replica answers tiny requests, and several share
-   * the machine. The server compiler starts late (its thresholds raised about sevenfold): its
-   * threads no longer compete with a starting replica on a few busy cores, which starts it
-   * nearly as fast as the client compiler alone, while the replica reaches full throughput
-   * after some 20 s under load instead of staying at less than a third of it.
+   * the machine. The client compiler alone: on a few busy cores the server compiler's threads
+   * delay a starting replica by a second or more, and a replica's small requests gain little
+   * from what it compiles later.
    */
-  static final String DEFAULT_JVM_OPTIONS = "-Xmx192m -XX:+UseSerialGC " + DELAYED_C2;
+  static final String DEFAULT_JVM_OPTIONS = "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
   static ProcessSettings from(PluginConfig config) {
     Path wlpDir = existingDirectory(config, "wlp-dir", System.getProperty("wlp.install.dir"));
