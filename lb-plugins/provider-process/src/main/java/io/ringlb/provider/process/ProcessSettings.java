@@ -26,8 +26,9 @@ public record ProcessSettings(Path wlpDir, Path userDir, String server, Path wor
   /**
    * A small heap and the serial collector: a replica answers tiny requests, and several share
    * the machine. The client compiler alone: on a few busy cores the server compiler's threads
-   * delay a starting replica by a second or more, and a replica's small requests gain little
-   * from what it compiles later.
+   * delay a starting replica, which heals slower. The price is throughput: a replica answers
+   * about 10-12k requests/s instead of about 40k (README, "Healing"); set these options
+   * without {@code -XX:TieredStopAtLevel=1} where that matters more than healing time.
    */
   static final String DEFAULT_JVM_OPTIONS = "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
