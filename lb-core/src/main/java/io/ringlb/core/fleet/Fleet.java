@@ -297,8 +297,7 @@ public final class Fleet implements AutoCloseable {
       return;
     }
     String problem = "did not pass a heartbeat within " + settings.startTimeout().toSeconds() + " s (" + lapse.lastDetail() + ")";
-    LOG.log(Level.ERROR, "Replica {0} at {1}:{2,number,#} {3}. {4}", replica.name(), replica.host(), replica.port(), problem,
-        reachability.isEmpty() ? "" : reachability);
+    LOG.log(Level.ERROR, "Replica {0} at {1}:{2,number,#} {3}. {4}", replica.name(), replica.host(), replica.port(), problem, reachability);
     reconciler.replace(member, true, problem, now);
     failAdd(member);
     publishView();

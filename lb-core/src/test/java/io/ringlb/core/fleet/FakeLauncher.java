@@ -24,7 +24,6 @@ final class FakeLauncher implements ReplicaLauncher {
   /** Names whose starts throw, as a provider that cannot reach its engine. */
   final Set<String> failing = new HashSet<>();
   private int nextPort = 20_000;
-  boolean closed;
 
   @Override
   public synchronized Replica start(ReplicaSpec spec) {
@@ -54,9 +53,7 @@ final class FakeLauncher implements ReplicaLauncher {
   }
 
   @Override
-  public void close() {
-    closed = true;
-  }
+  public void close() {}
 
   synchronized Set<String> names() {
     return Set.copyOf(running.keySet());
