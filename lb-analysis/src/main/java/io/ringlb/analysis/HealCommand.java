@@ -65,12 +65,16 @@ final class HealCommand implements Callable<Integer> {
       progress.step("3 replicas in the ring; %d requests a second from now on", rate);
       Map<String, Long> lastAnswerAt = new ConcurrentHashMap<>(); // per replica: when the latest request it answered was sent
       LongAdder failed = new LongAdder();
+      long loadStarted = System.nanoTime();
       try (SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), rate, (sentAt, response, error) -> {
         Matcher server = error == null && response.statusCode() == 200 ? SERVER.matcher(response.body()) : null;
         if (server != null && server.find()) {
           lastAnswerAt.merge(server.group(1), sentAt, Math::max);
         } else {
           failed.increment();
+          // what a failure was, and when, is what finds its cause in the balancer's log
+          progress.step("a request sent %.2f s into the load failed after %.2f s: %s", (sentAt - loadStarted) / 1e9,
+              (System.nanoTime() - sentAt) / 1e9, error != null ? error : response.statusCode() + " " + response.body());
         }
       })) {
         for (int k = 0; k < kills; k++) {
@@ -79,6 +83,7 @@ final class HealCommand implements Callable<Integer> {
           long failedBefore = failed.sum();
           long killedAt = System.nanoTime();
           String how = Kill.replica(victim);
+          progress.step("%s killed %.2f s into the load", victim, (killedAt - loadStarted) / 1e9);
           // an answer to a request sent before the kill took effect may still come from the victim itself
           long deadAt = System.nanoTime();
           long out = 0;

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -33,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * or a pipelining client is ahead of its answers.
  *
  * <p>Its limits: a request's headers must be complete within {@code headerTimeout} of its first
- * byte (of the connection's start, for the first request), an idle connection is closed after
- * {@code idleTimeout}, and a request line or headers over {@code maxHeaderBytes} or a body over
+ * byte (of the connection's start, for the first request), an idle connection, or one whose
+ * client takes nothing of its answer, is closed after {@code idleTimeout}, and a request line or headers over {@code maxHeaderBytes} or a body over
  * {@code maxBodyBytes} are refused. Each refusal is an answer in the API's JSON shape.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
@@ -280,6 +282,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext context, Object event) {
+    if (event instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
+      ChannelOutboundBuffer unsent = context.channel().unsafe().outboundBuffer();
+      if (unsent != null && unsent.totalPendingWriteBytes() > 0) {
+        context.close(); // the client took nothing of its answer for the idle timeout, as HAProxy's timeout client: the replica is freed
+      }
+      return;
+    }
     if (!(event instanceof IdleStateEvent) || closing) {
       context.fireUserEventTriggered(event);
       return;

@@ -82,7 +82,8 @@ public final class DataPlane implements AutoCloseable {
             channel.pipeline().addLast(
                 connection.headWatch(),
                 new HttpServerCodec(decoding),
-                new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                // writes count as progress only as the client takes them
+                new IdleStateHandler(true, settings.idleTimeout().toMillis(), settings.idleTimeout().toMillis(), 0, TimeUnit.MILLISECONDS),
                 connection);
           }
         });

@@ -166,6 +166,9 @@ final class Exchange {
   void onClientWritable() {
     if (channel != null && !done) {
       channel.config().setAutoRead(true);
+      if (requestComplete) {
+        connection.awaitAnswer(); // the replica was held back, not silent: its silence counts from now
+      }
     }
   }
 

@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param retryBodyBytes how much of an idempotent request's body is kept so the request can go to
  *     the next replica when one fails before answering; a larger body is not retried
  * @param headerTimeout how long a client has to finish sending a request's headers (408 past it)
- * @param idleTimeout how long a client connection may sit idle between requests, or stall while
- *     sending a body, before it is closed
+ * @param idleTimeout how long a client connection may sit idle between requests, stall while
+ *     sending a body, or take nothing of an answer sent to it, before it is closed
  * @param connectTimeout how long connecting to a replica may take
  * @param responseTimeout how long a replica may stay silent once it has the whole request
  * @param connectionsPerReplica the most connections each event loop opens to one replica; a

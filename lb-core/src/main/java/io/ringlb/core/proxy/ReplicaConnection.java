@@ -4,10 +4,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.core.fleet.Outcome;
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * The last handler of a pooled connection to a replica: hands what the replica sends to the
@@ -16,13 +16,12 @@ import java.time.Duration;
  */
 final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
-  private final long timeoutNanos;
+  private final IdleStateHandler silence;
   private Exchange exchange;
-  private long awaitingSince;
 
-  /** @param timeout how long the replica may stay silent once it has a whole request */
-  ReplicaConnection(Duration timeout) {
-    this.timeoutNanos = timeout.toNanos();
+  /** @param silence the connection's idle handler, whose reader timeout is the response timeout */
+  ReplicaConnection(IdleStateHandler silence) {
+    this.silence = silence;
   }
 
   void attach(Exchange serving) {
@@ -35,10 +34,11 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   /**
    * The replica has the whole request: its silence counts from now. The idle handler measures
-   * from the last read, which on a connection that sat in the pool can be long ago.
+   * from the last read, which on a connection that sat in the pool can be long ago: counted from
+   * there, its tick would come too early to count and the next one up to a whole timeout late.
    */
   void awaitAnswer() {
-    this.awaitingSince = System.nanoTime();
+    silence.resetReadTimeout();
   }
 
   @Override
@@ -68,8 +68,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     // silence counts only while the replica is read, not while it is held back for a slow client
-    if (event instanceof IdleStateEvent && exchange != null && ctx.channel().config().isAutoRead() && exchange.awaitingReplica()
-        && System.nanoTime() - awaitingSince >= timeoutNanos) {
+    if (event instanceof IdleStateEvent && exchange != null && ctx.channel().config().isAutoRead() && exchange.awaitingReplica()) {
       exchange.onReplicaFailed(Outcome.TIMED_OUT, new IOException("the replica sent nothing for the response timeout"));
     }
   }

@@ -78,10 +78,11 @@ final class ReplicaPools {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
+            IdleStateHandler silence = new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
             channel.pipeline().addLast(
                 new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES),
-                new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                new ReplicaConnection(settings.responseTimeout()));
+                silence,
+                new ReplicaConnection(silence));
           }
         });
     return new ReplicaPool(connecting, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());

@@ -221,4 +221,30 @@ class ForwardingRulesTest {
       assertThat(proxy.reports).isEmpty();
     }
   }
+
+  @Test
+  void aPooledConnectionsResponseTimeoutCountsFromTheRequestNotFromALaterTick() throws Exception {
+    AtomicInteger taken = new AtomicInteger();
+    // answers the connection's first request, then never answers again and never closes
+    InetSocketAddress goesSilent = backends.raw(taken, (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(30_000);
+    });
+    proxy = new ProxyFixture(List.of(goesSilent, echo("R1")), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(),
+        s.headerTimeout(), s.idleTimeout(), s.connectionsPerReplica(), java.time.Duration.ofMillis(1_500))));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("first");
+      Thread.sleep(200); // the pooled connection's last read lies a little in the past when the next request takes it
+
+      long asked = System.nanoTime();
+      RawClient.Response again = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      java.time.Duration waited = java.time.Duration.ofNanos(System.nanoTime() - asked);
+
+      assertThat(again.body()).isEqualTo("Hello from R1");
+      assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.TIMED_OUT));
+      // an idle tick counted from the last read would fire first after 1.3 s, too early to count, then after 2.8 s
+      assertThat(waited).as("given up on the silent replica once its response timeout passed").isLessThan(java.time.Duration.ofMillis(2_500));
+    }
+  }
 }

@@ -189,4 +189,29 @@ class LimitsTest {
       assertThat(taken).as("only one connection reached the replica").hasValue(1);
     }
   }
+
+  @Test
+  void aClientThatStopsTakingItsAnswerIsClosedAfterTheIdleTimeoutAndFreesTheReplica() throws Exception {
+    CountDownLatch replicaFreed = new CountDownLatch(1);
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress big = backends.raw(taken, (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] block = new byte[65_536];
+      try {
+        for (int i = 0; i < 16_384; i++) {
+          out.write(block);
+        }
+      } catch (IOException closed) {
+        replicaFreed.countDown();
+      }
+    });
+    proxy = new ProxyFixture(List.of(big), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        Duration.ofMillis(500), s.connectionsPerReplica(), s.responseTimeout()));
+    try (RawClient client = new RawClient(proxy.port())) {
+      client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"); // and never reads: the answer backs up to the replica
+
+      assertThat(replicaFreed.await(10, TimeUnit.SECONDS)).as("the replica's connection closed once the client took nothing for the idle timeout")
+          .isTrue();
+    }
+  }
 }
