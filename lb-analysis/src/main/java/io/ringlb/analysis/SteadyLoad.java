@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code GET} requests at a fixed rate, whatever the answers take: an open-loop load, as real
@@ -24,6 +25,8 @@ final class SteadyLoad implements AutoCloseable {
   }
 
   private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong answered = new AtomicLong();
 
   private SteadyLoad() {}
 
@@ -32,9 +35,23 @@ final class SteadyLoad implements AutoCloseable {
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
     load.sender.scheduleAtFixedRate(() -> {
       long sentAt = System.nanoTime();
-      http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> listener.answered(sentAt, response, error));
+      load.sent.incrementAndGet();
+      http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+        listener.answered(sentAt, response, error);
+        load.answered.incrementAndGet();
+      });
     }, 0, 1_000_000_000L / perSecond, TimeUnit.NANOSECONDS);
     return load;
+  }
+
+  /** Waits, after {@link #close()}, until every request sent has its answer or failure handed over; false if some have not in time. */
+  boolean awaitAnswers(Duration atMost) throws InterruptedException {
+    sender.awaitTermination(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (answered.get() < sent.get() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return answered.get() == sent.get();
   }
 
   /** Sends no more; answers still on their way are still handed to the listener. */

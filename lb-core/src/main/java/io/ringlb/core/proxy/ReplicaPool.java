@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -102,8 +103,10 @@ final class ReplicaPool {
   /** Closes the idle connections and fails the waiting requests; connections in use close as they come back. */
   void close() {
     closed = true;
-    idle.forEach(Channel::close);
+    // closing on the pool's own loop runs each connection's close listener at once, which takes it out of idle
+    List<Channel> closing = List.copyOf(idle);
     idle.clear();
+    closing.forEach(Channel::close);
     for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
       waiter.timeout()[0].cancel(false);
       waiter.failed().accept(new IllegalStateException("the replica has left the ring"));

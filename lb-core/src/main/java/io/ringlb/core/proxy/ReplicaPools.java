@@ -11,8 +11,10 @@ import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.routing.Router;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -61,15 +63,18 @@ final class ReplicaPools {
   }
 
   private void closeLeavers(HashRing ring) {
+    List<ReplicaPool> leavers = new ArrayList<>();
     for (Iterator<Map.Entry<Replica, ReplicaPool>> it = pools.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Replica, ReplicaPool> entry = it.next();
       Replica replica = entry.getKey();
       boolean admin = settings.admin().filter(replica::equals).isPresent();
       if (!admin && !ring.replicas().get(replica.name()).filter(replica::equals).isPresent()) {
-        entry.getValue().close();
+        leavers.add(entry.getValue());
         it.remove();
       }
     }
+    // closed only once the map is settled: a closing pool fails its waiting requests, which go on to other pools at once
+    leavers.forEach(ReplicaPool::close);
   }
 
   private ReplicaPool create(Replica replica) {

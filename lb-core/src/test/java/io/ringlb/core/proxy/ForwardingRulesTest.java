@@ -247,4 +247,41 @@ class ForwardingRulesTest {
       assertThat(waited).as("given up on the silent replica once its response timeout passed").isLessThan(java.time.Duration.ofMillis(2_500));
     }
   }
+
+  @Test
+  void aReplicaThatLeavesTheRingWithConnectionsInThePoolDoesNotStopTheNextRequest() throws Exception {
+    proxy = new ProxyFixture(List.of(echo("R0"), echo("R1")), ProxyFixture::oneLoop);
+    try (RawClient first = new RawClient(proxy.port()); RawClient second = new RawClient(proxy.port())) {
+      // two requests at once leave two kept-alive connections to R0 in the pool
+      first.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n");
+      second.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n");
+      assertThat(first.read().body()).isEqualTo("Hello from R0");
+      assertThat(second.read().body()).isEqualTo("Hello from R0");
+
+      proxy.router.update(ring -> ring.without("R0")); // as the fleet does when R0 dies
+
+      RawClient.Response next = first.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n").read();
+      assertThat(next.body()).as("the request that finds R0 gone closes its pool and goes on").isEqualTo("Hello from R1");
+    }
+  }
+
+  @Test
+  void aRequestWaitingForAConnectionToAReplicaThatLeftTheRingGoesToTheNext() throws Exception {
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress busy = backends.raw(taken, (head, out) -> Thread.sleep(3_000));
+    proxy = new ProxyFixture(List.of(busy, echo("R1")), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(),
+        s.headerTimeout(), s.idleTimeout(), 1, s.responseTimeout())));
+    try (RawClient holding = new RawClient(proxy.port()); RawClient waiting = new RawClient(proxy.port()); RawClient later = new RawClient(proxy.port())) {
+      holding.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n"); // R0's only connection
+      Thread.sleep(200);
+      waiting.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n"); // waits for it
+      Thread.sleep(200);
+
+      proxy.router.update(ring -> ring.without("R0"));
+      RawClient.Response afterwards = later.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n").read();
+
+      assertThat(afterwards.body()).isEqualTo("Hello from R1");
+      assertThat(waiting.read().body()).as("the waiting request, failed by R0's closing pool, went on to R1").isEqualTo("Hello from R1");
+    }
+  }
 }

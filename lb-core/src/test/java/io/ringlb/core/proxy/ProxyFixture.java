@@ -22,6 +22,7 @@ final class ProxyFixture implements AutoCloseable {
   record Report(String replica, Outcome outcome) {}
 
   final DataPlane plane;
+  final Router router;
   final List<Report> reports = new CopyOnWriteArrayList<>();
   final URI base;
 
@@ -36,7 +37,8 @@ final class ProxyFixture implements AutoCloseable {
     }
     HashRing ring = new ModuloRing(set);
     ProxySettings settings = tune.apply(ProxySettings.defaults(0));
-    plane = DataPlane.start(settings, new Router(ring, 3), request -> Long.parseLong(request.header("X-Key").orElse("0")),
+    router = new Router(ring, 3);
+    plane = DataPlane.start(settings, router, request -> Long.parseLong(request.header("X-Key").orElse("0")),
         (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), new DefaultThreadFactory("test-data-plane", true));
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
