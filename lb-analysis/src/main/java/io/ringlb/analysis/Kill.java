@@ -1,18 +1,24 @@
 package io.ringlb.analysis;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 
 /** Kills a replica the way its provider runs it: a local process, or a container. */
 final class Kill {
 
   private Kill() {}
 
-  /** SIGKILL to the replica's process, or {@code docker kill} of its container; says which. */
-  static String replica(String name) {
-    var process = ProcessHandle.allProcesses()
-        .filter(p -> p.info().arguments().map(args -> List.of(args).contains("-Dringlb.replica=" + name)).orElse(false))
-        .findFirst();
+  /**
+   * SIGKILL to the replica's process, found by the state file the process provider keeps for it
+   * in {@code replicasDir}, or {@code docker kill} of its container; says which.
+   */
+  static String replica(String name, Path replicasDir) {
+    Optional<ProcessHandle> process = processOf(name, replicasDir);
     if (process.isPresent()) {
       process.get().destroyForcibly();
       return "SIGKILL to process " + process.get().pid();
@@ -21,14 +27,30 @@ final class Kill {
       Process kill = new ProcessBuilder("docker", "kill", name).redirectErrorStream(true).start();
       String output = new String(kill.getInputStream().readAllBytes()).strip();
       if (kill.waitFor() != 0) {
-        throw new IllegalStateException("no process of replica " + name + ", and docker kill failed: " + output);
+        throw new IllegalStateException("no process of replica " + name + " in " + replicasDir + ", and docker kill failed: " + output);
       }
       return "docker kill";
     } catch (IOException e) {
-      throw new IllegalStateException("no process of replica " + name + ", and no docker command", e);
+      throw new IllegalStateException("no process of replica " + name + " in " + replicasDir + ", and no docker command", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The live process {@code <name>.replica} names, if it still carries the marker of the slot the
+   * file gives: a pid may have been reused since.
+   */
+  static Optional<ProcessHandle> processOf(String name, Path replicasDir) {
+    Properties state = new Properties();
+    try (Reader in = Files.newBufferedReader(replicasDir.resolve(name + ".replica"))) {
+      state.load(in);
+    } catch (IOException none) {
+      return Optional.empty();
+    }
+    String marker = "-Dringlb.replica=" + state.getProperty("slot");
+    return ProcessHandle.of(Long.parseLong(state.getProperty("pid")))
+        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(marker)).orElse(false));
   }
 }

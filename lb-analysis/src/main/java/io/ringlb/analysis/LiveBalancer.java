@@ -91,6 +91,11 @@ final class LiveBalancer implements AutoCloseable {
     }
   }
 
+  /** Where the process provider of the balancer server in {@code wlp} keeps its replicas' state files, unless told otherwise. */
+  static Path replicasDir(Path wlp) {
+    return wlp.resolve("usr/servers/lb/ringlb-replicas");
+  }
+
   /** The balancer's process, when it was started here: {@code bin/server}, which runs the JVM in its place. */
   Optional<ProcessHandle> process() {
     return Optional.ofNullable(process).map(Process::toHandle);

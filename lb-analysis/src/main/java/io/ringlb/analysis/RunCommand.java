@@ -222,7 +222,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       LiveBalancer.sleep(failureSeconds * 200L);
       killed.set(System.nanoTime());
-      String how = Kill.replica(victim);
+      String how = Kill.replica(victim, LiveBalancer.replicasDir(wlp));
       progress.step("A-3: killed %s (%s) under 200 requests/s", victim, how);
       int ringBefore = names.size();
       while (System.nanoTime() - start < failureSeconds * 1_000_000_000L) {

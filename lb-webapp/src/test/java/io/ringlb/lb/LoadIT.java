@@ -3,10 +3,15 @@ package io.ringlb.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -63,10 +68,7 @@ class LoadIT {
 
   @Test
   void aReplicaKilledUnderLoadIsReplacedWithoutAFailedRequest() throws Exception {
-    ProcessHandle victim = ProcessHandle.allProcesses()
-        .filter(p -> p.info().arguments().map(args -> List.of(args).contains("-Dringlb.replica=S2")).orElse(false))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no process of replica S2"));
+    ProcessHandle victim = processOf("S2");
     Tally tally = new Tally();
     LongAdder sent = new LongAdder();
     HttpRequest home = HttpRequest.newBuilder(lb.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
@@ -98,5 +100,17 @@ class LoadIT {
     assertThat(lb.rep()).isEqualTo("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}");
     assertThat(tally.perReplica).as("the new S2 serves").containsKey("S2");
     assertThat(victim.isAlive()).isFalse();
+  }
+
+  /** The process the provider's state file names for {@code name}, if it still carries the marker of the file's slot. */
+  private static ProcessHandle processOf(String name) throws IOException {
+    Properties state = new Properties();
+    try (Reader in = Files.newBufferedReader(Path.of(System.getProperty("lb.replicas.dir"), name + ".replica"))) {
+      state.load(in);
+    }
+    String marker = "-Dringlb.replica=" + state.getProperty("slot");
+    return ProcessHandle.of(Long.parseLong(state.getProperty("pid")))
+        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(marker)).orElse(false))
+        .orElseThrow(() -> new AssertionError("no process of replica " + name));
   }
 }

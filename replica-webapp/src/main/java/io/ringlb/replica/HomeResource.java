@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 /** Says which replica answered: what the exercise's analysis counts. */
 @Path("/home")
@@ -16,7 +17,10 @@ public class HomeResource {
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public Greeting home() {
-    return Greeting.from(identity.id());
+  public Response home() {
+    return identity.id()
+        .map(id -> Response.ok(Greeting.from(id)))
+        .orElseGet(() -> Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(Greeting.unnamed()))
+        .build();
   }
 }

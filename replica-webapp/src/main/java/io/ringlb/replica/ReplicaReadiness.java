@@ -11,10 +11,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once it knows who it is, and while no one has put a file at {@code replica.unready-file}
- * ({@code unready} in the server's output directory unless set): an operator or a test takes a
- * replica out of its balancer's ring without stopping it by creating that file, as a
- * Kubernetes readiness probe is often failed on purpose. The balancer's heartbeat asks this.
+ * Ready once it knows who it is (a spare, once named), and while no one has put a file at
+ * {@code replica.unready-file} ({@code unready} in the server's output directory unless set): an
+ * operator or a test takes a replica out of its balancer's ring without stopping it by creating
+ * that file, as a Kubernetes readiness probe is often failed on purpose. The balancer's heartbeat asks this.
  */
 @Readiness
 @ApplicationScoped
@@ -39,8 +39,8 @@ public class ReplicaReadiness implements HealthCheck {
   public HealthCheckResponse call() {
     boolean unready = Files.exists(unreadyFile);
     return HealthCheckResponse.named("replica")
-        .status(identity.id() != null && !unready)
-        .withData("id", String.valueOf(identity.id()))
+        .status(identity.id().isPresent() && !unready)
+        .withData("id", identity.id().orElse("none yet"))
         .withData("unreadyFile", unready ? "present" : "absent")
         .build();
   }

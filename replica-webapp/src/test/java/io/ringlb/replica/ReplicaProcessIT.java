@@ -10,14 +10,20 @@ import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,6 +38,7 @@ import org.junit.jupiter.api.TestInstance;
 class ReplicaProcessIT {
 
   private static final Duration START = Duration.ofSeconds(120);
+  private static final Path WORK_DIR = Path.of(System.getProperty("replica.work.dir"));
 
   private final HttpClient client = HttpClient.newHttpClient();
   private final List<ReplicaLauncher> launchers = new ArrayList<>();
@@ -40,11 +47,17 @@ class ReplicaProcessIT {
   private Replica s2;
 
   private ReplicaLauncher newLauncher() {
+    // no spare: the replicas these tests start run in slots of their own names
+    return newLauncher(WORK_DIR, Map.of("lb.provider.process.spares", "0"));
+  }
+
+  private ReplicaLauncher newLauncher(Path workDir, Map<String, String> settings) {
     ReplicaProvider provider = PluginRegistry.load(ReplicaProvider.class).select("process");
-    ReplicaLauncher created = provider.create(PluginConfig.of("lb.provider.process", Map.of(
-        "lb.provider.process.wlp-dir", System.getProperty("replica.wlp.dir"),
-        "lb.provider.process.user-dir", System.getProperty("replica.user.dir"),
-        "lb.provider.process.work-dir", System.getProperty("replica.work.dir"))));
+    Map<String, String> all = new HashMap<>(settings);
+    all.put("lb.provider.process.wlp-dir", System.getProperty("replica.wlp.dir"));
+    all.put("lb.provider.process.user-dir", System.getProperty("replica.user.dir"));
+    all.put("lb.provider.process.work-dir", workDir.toString());
+    ReplicaLauncher created = provider.create(PluginConfig.of("lb.provider.process", all));
     launchers.add(created);
     return created;
   }
@@ -102,14 +115,14 @@ class ReplicaProcessIT {
   @Test
   void heartbeatAnswersFromReadiness() throws Exception {
     // where the replica's readiness looks: its server's output directory
-    java.nio.file.Path unready = java.nio.file.Path.of(System.getProperty("replica.work.dir"), "S2", "replica", "unready");
-    java.nio.file.Files.createFile(unready);
+    Path unready = WORK_DIR.resolve("S2").resolve("replica").resolve("unready");
+    Files.createFile(unready);
     try {
       assertThat(get(s2, "/heartbeat").statusCode()).isEqualTo(503);
       assertThat(get(s2, "/health/ready").statusCode()).isEqualTo(503);
       assertThat(get(s2, "/home").statusCode()).as("it still serves what it is asked").isEqualTo(200);
     } finally {
-      java.nio.file.Files.delete(unready);
+      Files.delete(unready);
     }
     assertThat(get(s2, "/heartbeat").statusCode()).isEqualTo(200);
   }
@@ -125,6 +138,62 @@ class ReplicaProcessIT {
     launcher.stop(s3);
     assertThat(status(s3, "/heartbeat")).isEqualTo(-1);
     assertThat(launcher.list()).doesNotContain(s3);
+  }
+
+  @Test
+  void aStartNamesASpareStartedAheadAndAnotherSpareIsStarted() throws Exception {
+    Path workDir = Path.of(WORK_DIR + "-spares");
+    ReplicaLauncher spared = newLauncher(workDir, Map.of("lb.provider.process.aot-cache", "false"));
+    Properties spare = awaitSpare(workDir, null);
+    Replica unnamed = new Replica("spare", 0, "127.0.0.1", Integer.parseInt(spare.getProperty("port")));
+    assertThat(status(unnamed, "/heartbeat")).as("a spare is not ready before it has a name").isEqualTo(503);
+    HttpResponse<String> home = get(unnamed, "/home");
+    assertThat(home.statusCode()).isEqualTo(503);
+    assertThat(home.body()).isEqualTo("{\"message\":\"<Error> This replica is a spare and has no name yet\",\"status\":\"failure\"}");
+
+    Replica s4 = spared.start(new ReplicaSpec("S4", 4));
+
+    assertThat(s4.port()).as("S4 is the spare, named").isEqualTo(unnamed.port());
+    await().atMost(Duration.ofSeconds(10)).until(() -> status(s4, "/heartbeat") == 200);
+    assertThat(get(s4, "/home").body()).isEqualTo("{\"message\":\"Hello from Server: S4\",\"status\":\"successful\"}");
+    Properties next = awaitSpare(workDir, spare);
+    assertThat(next.getProperty("slot")).as("the next spare runs in a slot of its own").isNotEqualTo(spare.getProperty("slot"));
+
+    ReplicaLauncher restarted = newLauncher(workDir, Map.of("lb.provider.process.aot-cache", "false"));
+    assertThat(restarted.list()).as("a restarted launcher adopts the named spare as S4").containsExactly(s4);
+    assertThat(spareStates(workDir)).as("and takes the spare over rather than start another").containsExactly(next);
+
+    spared.stop(s4);
+    assertThat(spared.list()).isEmpty();
+  }
+
+  /** Waits for a spare other than {@code other} to run and answer; its state file. */
+  private Properties awaitSpare(Path workDir, Properties other) {
+    Properties[] found = new Properties[1];
+    await().atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
+      List<Properties> spares = spareStates(workDir);
+      spares.remove(other);
+      if (spares.size() != 1) {
+        return false;
+      }
+      found[0] = spares.get(0);
+      return status(new Replica("spare", 0, "127.0.0.1", Integer.parseInt(found[0].getProperty("port"))), "/health/live") == 200;
+    });
+    return found[0];
+  }
+
+  private static List<Properties> spareStates(Path workDir) throws IOException {
+    List<Properties> states = new ArrayList<>();
+    try (Stream<Path> files = Files.list(workDir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".spare")).toList()) {
+        Properties state = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+          state.load(in);
+        }
+        states.add(state);
+      }
+    }
+    return states;
   }
 
   private HttpResponse<String> get(Replica replica, String path) throws IOException, InterruptedException {

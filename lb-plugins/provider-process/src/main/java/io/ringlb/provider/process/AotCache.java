@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,10 +56,15 @@ final class AotCache implements AutoCloseable {
     return possible() && Files.isRegularFile(file) ? List.of("-XX:AOTCache=" + file) : List.of();
   }
 
-  /** Starts making the cache in the background unless it exists. */
-  void trainIfMissing() {
+  /** Starts making the cache in the background unless it exists; {@code then} runs once there is a cache or none will be made. */
+  void trainIfMissing(Runnable then) {
     if (possible() && !Files.isRegularFile(file)) {
-      Thread.ofVirtual().name("ringlb-aot-training").start(this::train);
+      Thread.ofVirtual().name("ringlb-aot-training").start(() -> {
+        train();
+        then.run();
+      });
+    } else {
+      then.run();
     }
   }
 
@@ -68,7 +74,7 @@ final class AotCache implements AutoCloseable {
     try (HttpClient http = HttpClient.newHttpClient()) {
       Files.deleteIfExists(partial);
       int port = launcher.freePort();
-      training = launcher.spawn(TRAINING, port, List.of("-XX:AOTCacheOutput=" + partial));
+      training = launcher.spawn(TRAINING, port, List.of("-XX:AOTCacheOutput=" + partial), Map.of("SERVER_ID", TRAINING));
       URI base = URI.create("http://" + settings.host() + ":" + port);
       if (!answers(http, base.resolve("/heartbeat"))) {
         LOG.log(Level.WARNING, "The replica started to make the AOT cache did not answer; replicas start without one");

@@ -16,16 +16,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Runs each replica as {@code java -jar <wlp>/bin/tools/ws-server.jar <server>}: one Liberty
  * install and one server configuration shared by all, each replica with its own output
- * directory ({@code WLP_OUTPUT_DIR}), port and {@code SERVER_ID}.
+ * directory ({@code WLP_OUTPUT_DIR}), port and {@code SERVER_ID}. A start names a
+ * {@link Spares spare} started ahead when there is one, and starts a server otherwise.
  *
- * <p>Each replica leaves a state file in the work directory, and its command line carries
- * {@code -Dringlb.replica=<name>}; a balancer restarted after a crash reads the files, checks the
+ * <p>Each replica leaves a state file in the work directory, {@code <name>.replica}, with its
+ * process and its slot: the output directory it runs in ({@code <name>} for a replica started as
+ * itself, {@code spare_<k>} for a named spare), which its command line also carries as {@code
+ * -Dringlb.replica=<slot>}. A balancer restarted after a crash reads the files, checks the
  * processes are still those replicas, and adopts them instead of starting duplicates.
  */
 final class ProcessLauncher implements ReplicaLauncher {
@@ -43,8 +48,9 @@ final class ProcessLauncher implements ReplicaLauncher {
   private final ProcessSettings settings;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final AotCache aotCache;
+  private final Spares spares;
 
-  private record Running(Replica replica, ProcessHandle process) {}
+  private record Running(Replica replica, ProcessHandle process, String slot) {}
 
   ProcessLauncher(ProcessSettings settings) {
     this.settings = settings;
@@ -55,35 +61,59 @@ final class ProcessLauncher implements ReplicaLauncher {
     }
     adoptSurvivors();
     this.aotCache = new AotCache(settings, this);
-    aotCache.trainIfMissing();
+    this.spares = new Spares(settings, this);
+    spares.adoptSurvivors(running.values().stream().map(r -> r.process().pid()).collect(Collectors.toSet()));
+    // spares wait for the cache, so they start from it and do not slow its training
+    aotCache.trainIfMissing(spares::refillLater);
   }
 
   @Override
   public Replica start(ReplicaSpec spec) {
-    int port = freePort();
     try {
-      Process process = spawn(spec.name(), port, aotCache.use());
-      Replica replica = new Replica(spec.name(), spec.id(), settings.host(), port);
-      ReplicaState.write(stateFile(spec.name()), new ReplicaState(process.pid(), spec.id(), port));
-      running.put(spec.name(), new Running(replica, process.toHandle()));
-      return replica;
-    } catch (IOException e) {
+      Optional<Spares.Spare> spare = spares.take(spec, taken -> register(spec, taken.slot(), taken.port(), taken.process()));
+      if (spare.isPresent()) {
+        LOG.log(Level.INFO, "Replica {0} is spare {1}, started ahead (process {2,number,#})", spec.name(), spare.get().slot(), spare.get().process().pid());
+        spares.refillLater();
+        return running.get(spec.name()).replica();
+      }
+      int port = freePort();
+      Process process = spawn(spec.name(), port, Map.of("SERVER_ID", spec.name()));
+      return register(spec, spec.name(), port, process.toHandle());
+    } catch (IOException | UncheckedIOException e) {
       throw new ReplicaLaunchException("cannot start replica " + spec.name() + ": " + e.getMessage(), e);
     }
   }
 
+  /** Records a started process as the replica {@code spec}, in memory and in its state file. */
+  private Replica register(ReplicaSpec spec, String slot, int port, ProcessHandle process) {
+    Replica replica = new Replica(spec.name(), spec.id(), settings.host(), port);
+    try {
+      ReplicaState.write(stateFile(spec.name()), new ReplicaState(process.pid(), spec.id(), port, slot));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    running.put(spec.name(), new Running(replica, process, slot));
+    return replica;
+  }
+
+  /** A replica server in {@code slot}, from the AOT cache when there is one. */
+  Process spawn(String slot, int port, Map<String, String> identity) throws IOException {
+    return spawn(slot, port, aotCache.use(), identity);
+  }
+
   /**
-   * Starts the replica server as {@code name} on {@code port}, its output in a directory of its
-   * own under the work directory.
+   * Starts the replica server on {@code port}, in {@code slot}: its output directory under the
+   * work directory, also its command line's marker. {@code identity} is the environment that
+   * tells it who it is: {@code SERVER_ID}, or for a spare where its name will be written.
    */
-  Process spawn(String name, int port, List<String> extraOptions) throws IOException {
-    Path outputDir = settings.workDir().resolve(name);
+  Process spawn(String slot, int port, List<String> extraOptions, Map<String, String> identity) throws IOException {
+    Path outputDir = settings.workDir().resolve(slot);
     List<String> command = new ArrayList<>();
     command.add(settings.java().toString());
     command.addAll(settings.jvmOptions());
     command.addAll(extraOptions);
     command.addAll(launchOptions());
-    command.add(MARKER + name);
+    command.add(MARKER + slot);
     command.add("-jar");
     command.add(settings.wlpDir().resolve("bin/tools/ws-server.jar").toString());
     command.add(settings.server());
@@ -91,11 +121,12 @@ final class ProcessLauncher implements ReplicaLauncher {
     Map<String, String> env = builder.environment();
     // a balancer started by bin/server exports where its own logs and pid go; a replica must not follow
     env.keySet().removeIf(variable -> INHERITED_LIBERTY_VARIABLES.contains(variable) || variable.startsWith("X_"));
+    env.remove("SERVER_ID");
     env.put("WLP_USER_DIR", settings.userDir().toString());
     env.put("WLP_OUTPUT_DIR", outputDir.toString());
-    env.put("SERVER_ID", name);
     env.put(PORT_VARIABLE, Integer.toString(port));
     env.put(HOST_VARIABLE, settings.host());
+    env.putAll(identity);
     Files.createDirectories(outputDir);
     Path log = outputDir.resolve("console.log");
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -150,10 +181,16 @@ final class ProcessLauncher implements ReplicaLauncher {
     return options;
   }
 
-  /** Replicas outlive the launcher only if the fleet chose not to stop them; a training run does not. */
+  /** The slots replicas run in now. */
+  Set<String> slots() {
+    return running.values().stream().map(Running::slot).collect(Collectors.toSet());
+  }
+
+  /** Replicas outlive the launcher only if the fleet chose not to stop them; a training run and spares do not. */
   @Override
   public void close() {
     aotCache.close();
+    spares.close();
   }
 
   private void adoptSurvivors() {
@@ -161,9 +198,9 @@ final class ProcessLauncher implements ReplicaLauncher {
       for (Path file : files.filter(f -> f.getFileName().toString().endsWith(ReplicaState.SUFFIX)).toList()) {
         String name = file.getFileName().toString().replace(ReplicaState.SUFFIX, "");
         Optional<ReplicaState> state = ReplicaState.read(file);
-        Optional<ProcessHandle> process = state.flatMap(s -> ProcessHandle.of(s.pid())).filter(p -> isReplica(p, name));
+        Optional<ProcessHandle> process = state.flatMap(s -> ProcessHandle.of(s.pid())).filter(p -> isReplica(p, state.get().slot()));
         if (state.isPresent() && process.isPresent()) {
-          running.put(name, new Running(new Replica(name, state.get().id(), settings.host(), state.get().port()), process.get()));
+          running.put(name, new Running(new Replica(name, state.get().id(), settings.host(), state.get().port()), process.get(), state.get().slot()));
           LOG.log(Level.INFO, "Found replica {0} still running as process {1,number,#}", name, state.get().pid());
         } else {
           Files.deleteIfExists(file);
@@ -174,10 +211,10 @@ final class ProcessLauncher implements ReplicaLauncher {
     }
   }
 
-  /** A pid may have been reused since: only a process carrying the replica's marker is it. */
-  private static boolean isReplica(ProcessHandle process, String name) {
+  /** A pid may have been reused since: only a process carrying the slot's marker is it. */
+  static boolean isReplica(ProcessHandle process, String slot) {
     return process.isAlive()
-        && process.info().arguments().map(args -> List.of(args).contains(MARKER + name)).orElse(false);
+        && process.info().arguments().map(args -> List.of(args).contains(MARKER + slot)).orElse(false);
   }
 
   private Path stateFile(String name) {

@@ -19,18 +19,18 @@ import java.util.Locale;
  * @param java the java launcher
  * @param jvmOptions options for each replica's JVM
  * @param aotCache whether replicas start from an AOT cache made once (JDK 25 and later)
+ * @param spares how many replica processes are kept started ahead, each named by the start that takes it
  */
 public record ProcessSettings(Path wlpDir, Path userDir, String server, Path workDir, String host, Path java, List<String> jvmOptions,
-    boolean aotCache) {
+    boolean aotCache, int spares) {
 
   /**
    * A small heap and the serial collector: a replica answers tiny requests, and several share
-   * the machine. The client compiler alone: on a few busy cores the server compiler's threads
-   * delay a starting replica, which heals slower. The price is throughput: a replica answers
-   * about 10-12k requests/s instead of about 40k (README, "Healing"); set these options
-   * without {@code -XX:TieredStopAtLevel=1} where that matters more than healing time.
+   * the machine. Both compilers: a replica that dies is replaced by a spare already started, so
+   * start-up speed matters less than throughput, which the client compiler alone cuts to about a
+   * third (README, "Healing").
    */
-  static final String DEFAULT_JVM_OPTIONS = "-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+  static final String DEFAULT_JVM_OPTIONS = "-Xmx192m -XX:+UseSerialGC";
 
   static ProcessSettings from(PluginConfig config) {
     Path wlpDir = existingDirectory(config, "wlp-dir", System.getProperty("wlp.install.dir"));
@@ -50,7 +50,8 @@ public record ProcessSettings(Path wlpDir, Path userDir, String server, Path wor
       case "false" -> false;
       default -> throw new InvalidConfigException(config.key("aot-cache"), "'" + config.string("aot-cache", "") + "' is not accepted (accepted: true, false)");
     };
-    return new ProcessSettings(wlpDir, userDir, server, workDir, config.string("host", "127.0.0.1"), java, options, aotCache);
+    int spares = config.integer("spares", 1, 0, 16);
+    return new ProcessSettings(wlpDir, userDir, server, workDir, config.string("host", "127.0.0.1"), java, options, aotCache, spares);
   }
 
   /** The balancer's build puts the replica server beside its own configuration. */

@@ -6,11 +6,15 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 
-/** What a restarted balancer needs to adopt a replica process: its pid, id and port. */
-record ReplicaState(long pid, int id, int port) {
+/**
+ * What a restarted balancer needs to adopt a replica process: its pid, id and port, and its slot:
+ * the directory under the work directory it runs in, also the marker on its command line.
+ */
+record ReplicaState(long pid, int id, int port, String slot) {
 
   static final String SUFFIX = ".replica";
 
@@ -20,6 +24,7 @@ record ReplicaState(long pid, int id, int port) {
     properties.setProperty("pid", Long.toString(state.pid()));
     properties.setProperty("id", Integer.toString(state.id()));
     properties.setProperty("port", Integer.toString(state.port()));
+    properties.setProperty("slot", state.slot());
     Path partial = file.resolveSibling(file.getFileName() + ".tmp");
     try (Writer out = Files.newBufferedWriter(partial)) {
       properties.store(out, "ringlb replica process");
@@ -34,7 +39,8 @@ record ReplicaState(long pid, int id, int port) {
       return Optional.of(new ReplicaState(
           Long.parseLong(properties.getProperty("pid")),
           Integer.parseInt(properties.getProperty("id")),
-          Integer.parseInt(properties.getProperty("port"))));
+          Integer.parseInt(properties.getProperty("port")),
+          Objects.requireNonNull(properties.getProperty("slot"))));
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty();
     }
