@@ -54,6 +54,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean headStarted;
   private boolean closing;
   private ScheduledFuture<?> headerTimer;
+  /** The write the client was taking at the last writer-idle event, and how far it had got. */
+  private int lookedAtWrite;
+  private long lookedAtProgress = -1;
 
   ClientConnection(Plane plane, ReplicaPools pools) {
     this.plane = plane;
@@ -283,9 +286,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext context, Object event) {
     if (event instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
-      ChannelOutboundBuffer unsent = context.channel().unsafe().outboundBuffer();
-      if (unsent != null && unsent.totalPendingWriteBytes() > 0) {
-        context.close(); // the client took nothing of its answer for the idle timeout, as HAProxy's timeout client: the replica is freed
+      if (tookNothingSinceLastLook()) {
+        context.close(); // the client took nothing of its answer for an idle timeout, as HAProxy's timeout client: the replica is freed
       }
       return;
     }
@@ -298,6 +300,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     } else if (exchange != null && !exchange.requestComplete() && context.channel().config().isAutoRead()) {
       exchange.onClientStalled();
     }
+  }
+
+  /**
+   * Whether bytes wait for the client and it has taken none of them since the last writer-idle
+   * event, an idle timeout ago. Progress is looked at here, byte by byte, since the idle handler
+   * counts only whole writes: a client taking a large chunk slowly finishes none for a while.
+   */
+  private boolean tookNothingSinceLastLook() {
+    ChannelOutboundBuffer unsent = ctx.channel().unsafe().outboundBuffer();
+    if (unsent == null || unsent.totalPendingWriteBytes() == 0) {
+      lookedAtWrite = 0;
+      lookedAtProgress = -1;
+      return false;
+    }
+    int write = System.identityHashCode(unsent.current());
+    long progress = unsent.currentProgress();
+    boolean stalled = write == lookedAtWrite && progress == lookedAtProgress;
+    lookedAtWrite = write;
+    lookedAtProgress = progress;
+    return stalled;
   }
 
   @Override

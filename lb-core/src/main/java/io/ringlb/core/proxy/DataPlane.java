@@ -82,8 +82,8 @@ public final class DataPlane implements AutoCloseable {
             channel.pipeline().addLast(
                 connection.headWatch(),
                 new HttpServerCodec(decoding),
-                // writes count as progress only as the client takes them
-                new IdleStateHandler(true, settings.idleTimeout().toMillis(), settings.idleTimeout().toMillis(), 0, TimeUnit.MILLISECONDS),
+                // writer idle: the connection looks at what the client took since the last event
+                new IdleStateHandler(settings.idleTimeout().toMillis(), settings.idleTimeout().toMillis(), 0, TimeUnit.MILLISECONDS),
                 connection);
           }
         });

@@ -110,9 +110,13 @@ final class Exchange {
     return requestComplete;
   }
 
-  /** Waiting on the replica alone: the whole request went out and the answer has not ended. */
+  /**
+   * Waiting on a replica alone, which the response timeout bounds: the whole request went out and
+   * the answer has not ended. Not the admin endpoint, which bounds its own calls: an {@code /add}
+   * rightly waits up to {@code lb.start-timeout-ms} for its replicas.
+   */
   boolean awaitingReplica() {
-    return requestComplete && !done;
+    return requestComplete && !done && !toAdmin;
   }
 
   // ---- the request, from the client ----

@@ -95,7 +95,8 @@ final class ReplicaPools {
 
   /** Closes every pool; connections in use close as they are released. */
   void close() {
-    pools.values().forEach(ReplicaPool::close);
+    List<ReplicaPool> closing = List.copyOf(pools.values());
     pools.clear();
+    closing.forEach(ReplicaPool::close); // as in closeLeavers: a failed waiting request may ask for a pool again
   }
 }

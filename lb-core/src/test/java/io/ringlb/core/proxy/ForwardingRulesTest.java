@@ -284,4 +284,23 @@ class ForwardingRulesTest {
       assertThat(waiting.read().body()).as("the waiting request, failed by R0's closing pool, went on to R1").isEqualTo("Hello from R1");
     }
   }
+
+  @Test
+  void anAdminCallSlowerThanTheResponseTimeoutIsStillAnswered() throws Exception {
+    AtomicInteger taken = new AtomicInteger();
+    // an /add waits for its replicas to start: longer than a replica may stay silent
+    InetSocketAddress admin = backends.raw(taken, (head, out) -> {
+      Thread.sleep(1_200);
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nadded".getBytes(StandardCharsets.US_ASCII));
+    });
+    proxy = new ProxyFixture(List.of(echo("R0")), s -> new ProxySettings(s.host(), s.port(), s.eventLoops(), s.maxHeaderBytes(), s.maxBodyBytes(),
+        s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), s.connectTimeout(), java.time.Duration.ofMillis(300), s.connectionsPerReplica(),
+        java.util.Optional.of(new io.ringlb.api.Replica("admin", 0, admin.getHostString(), admin.getPort()))));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response added = client.send("POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"n\": 1}").read();
+
+      assertThat(added.status()).isEqualTo(200);
+      assertThat(added.body()).isEqualTo("added");
+    }
+  }
 }

@@ -214,4 +214,33 @@ class LimitsTest {
           .isTrue();
     }
   }
+
+  @Test
+  void aClientThatTakesItsAnswerSlowlyButSteadilyGetsAllOfIt() throws Exception {
+    int size = 2 * 1024 * 1024;
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress big = backends.raw(taken, (head, out) -> {
+      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[size]);
+      out.flush();
+    });
+    // each 64 KiB write to the client takes longer to drain than the idle timeout
+    proxy = new ProxyFixture(List.of(big), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        Duration.ofMillis(150), s.connectionsPerReplica(), s.responseTimeout()));
+    try (java.net.Socket client = new java.net.Socket()) {
+      client.setReceiveBufferSize(8_192);
+      client.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
+      client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      java.io.InputStream in = client.getInputStream();
+      String head = Backends.readHead(in);
+      assertThat(head).startsWith("HTTP/1.1 200");
+      byte[] buffer = new byte[16_384];
+      long received = 0;
+      for (int read; received < size && (read = in.read(buffer)) > 0; ) {
+        received += read;
+        Thread.sleep(40); // at most 400 KiB/s: a 64 KiB write takes over 160 ms
+      }
+      assertThat(received).as("the whole body arrived").isEqualTo(size);
+    }
+  }
 }

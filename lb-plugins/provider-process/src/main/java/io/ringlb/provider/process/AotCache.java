@@ -1,18 +1,24 @@
 package io.ringlb.provider.process;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
  * The replicas' AOT cache (JDK 25, JEP 483 and 514): the classes a replica's JVM loads and links
@@ -20,9 +26,9 @@ import java.util.concurrent.TimeUnit;
  * maps instead of doing that work again. It is what lets a replaced replica serve again in a
  * few seconds.
  *
- * <p>The cache is made once per work directory, JDK and Liberty install, by a replica started
- * for that alone in the background as the launcher starts: it answers a few requests and stops,
- * and its JVM writes the cache as it exits. Replicas started before the cache exists start
+ * <p>The cache is made once per work directory, JDK, Liberty install, replica server and JVM
+ * options, by a replica started for that alone in the background as the launcher starts: it
+ * answers a few requests and stops, and its JVM writes the cache as it exits. Replicas started before the cache exists start
  * without it. A cache the JVM finds stale is ignored with a warning, and the replica starts as
  * it would have anyway.
  */
@@ -41,7 +47,28 @@ final class AotCache implements AutoCloseable {
     this.settings = settings;
     this.launcher = launcher;
     this.file = settings.workDir().resolve("replica-" + Runtime.version().toString().replaceAll("[^A-Za-z0-9.]", "_") + "-"
-        + settings.wlpDir().resolve("bin/tools/ws-server.jar").toFile().lastModified() + ".aot");
+        + Long.toHexString(fingerprint(settings)) + ".aot");
+  }
+
+  /**
+   * What a cache was made from besides the JDK: Liberty's launcher, the replica server's
+   * configuration and applications, and the JVM options. A cache made from anything else would
+   * be refused by the JVM with a warning, or worse, describe classes the replica no longer has.
+   */
+  private static long fingerprint(ProcessSettings settings) {
+    CRC32 crc = new CRC32();
+    crc.update(String.join(" ", settings.jvmOptions()).getBytes(StandardCharsets.UTF_8));
+    List<Path> inputs = new ArrayList<>(List.of(settings.wlpDir().resolve("bin/tools/ws-server.jar")));
+    try (Stream<Path> server = Files.walk(settings.userDir().resolve("servers").resolve(settings.server()))) {
+      server.filter(Files::isRegularFile).sorted().forEach(inputs::add);
+    } catch (IOException | UncheckedIOException unreadable) {
+      // the cache is then keyed by what could be read; a replica started from a stale one is only slower
+    }
+    for (Path input : inputs) {
+      File each = input.toFile();
+      crc.update((input + ":" + each.lastModified() + ":" + each.length() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return crc.getValue();
   }
 
   /** Whether replicas can use a cache: asked for, and run by this JVM's own JDK, one that makes caches in a single run. */
@@ -86,6 +113,7 @@ final class AotCache implements AutoCloseable {
       training.destroy(); // SIGTERM: Liberty stops, and the JVM writes the cache as it exits
       if (!training.onExit().get(2, TimeUnit.MINUTES).isAlive() && Files.isRegularFile(partial)) {
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        deleteOutdated();
         LOG.log(Level.INFO, "Made the replicas'' AOT cache {0} in {1,number,#} ms; replicas start from it from now on",
             file, (System.nanoTime() - started) / 1_000_000);
       }
@@ -95,6 +123,15 @@ final class AotCache implements AutoCloseable {
       Process left = training;
       if (left != null) {
         left.destroyForcibly();
+      }
+    }
+  }
+
+  /** Caches made from what replicas no longer run are of no more use. */
+  private void deleteOutdated() throws IOException {
+    try (Stream<Path> files = Files.list(settings.workDir())) {
+      for (Path old : files.filter(f -> f.getFileName().toString().matches("replica-.*\\.aot") && !f.equals(file)).toList()) {
+        Files.deleteIfExists(old);
       }
     }
   }

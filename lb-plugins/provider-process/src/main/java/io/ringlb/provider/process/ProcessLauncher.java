@@ -64,17 +64,16 @@ final class ProcessLauncher implements ReplicaLauncher {
     this.spares = new Spares(settings, this);
     spares.adoptSurvivors(running.values().stream().map(r -> r.process().pid()).collect(Collectors.toSet()));
     // spares wait for the cache, so they start from it and do not slow its training
-    aotCache.trainIfMissing(spares::refillLater);
+    aotCache.trainIfMissing(spares::open);
   }
 
   @Override
   public Replica start(ReplicaSpec spec) {
     try {
-      Optional<Spares.Spare> spare = spares.take(spec, taken -> register(spec, taken.slot(), taken.port(), taken.process()));
+      Optional<Replica> spare = spares.take(spec, taken -> register(spec, taken.slot(), taken.port(), taken.process()));
+      spares.refillLater(); // behind the one taken, or in place of one lost
       if (spare.isPresent()) {
-        LOG.log(Level.INFO, "Replica {0} is spare {1}, started ahead (process {2,number,#})", spec.name(), spare.get().slot(), spare.get().process().pid());
-        spares.refillLater();
-        return running.get(spec.name()).replica();
+        return spare.get();
       }
       int port = freePort();
       Process process = spawn(spec.name(), port, Map.of("SERVER_ID", spec.name()));

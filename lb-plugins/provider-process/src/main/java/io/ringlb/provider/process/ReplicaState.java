@@ -6,7 +6,6 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -32,7 +31,10 @@ record ReplicaState(long pid, int id, int port, String slot) {
     Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** The file's state; a file from before slots were recorded names a replica run in a directory of its own name. */
   static Optional<ReplicaState> read(Path file) {
+    String name = file.getFileName().toString();
+    String ownSlot = name.substring(0, name.lastIndexOf('.'));
     Properties properties = new Properties();
     try (Reader in = Files.newBufferedReader(file)) {
       properties.load(in);
@@ -40,7 +42,7 @@ record ReplicaState(long pid, int id, int port, String slot) {
           Long.parseLong(properties.getProperty("pid")),
           Integer.parseInt(properties.getProperty("id")),
           Integer.parseInt(properties.getProperty("port")),
-          Objects.requireNonNull(properties.getProperty("slot"))));
+          properties.getProperty("slot", ownSlot)));
     } catch (IOException | RuntimeException unreadable) {
       return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package io.ringlb.provider.process;
 
+import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSpec;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +41,7 @@ final class Spares implements AutoCloseable {
   private final ProcessSettings settings;
   private final ProcessLauncher launcher;
   private final ArrayDeque<Spare> ready = new ArrayDeque<>();
+  private boolean open;
   private boolean closed;
 
   Spares(ProcessSettings settings, ProcessLauncher launcher) {
@@ -54,23 +56,42 @@ final class Spares implements AutoCloseable {
 
   /**
    * Names the oldest live spare {@code spec.name()} and has {@code register} record it as that
-   * replica, before its slot could be handed out again.
+   * replica, before its slot could be handed out again; the replica, or empty without a spare.
    */
-  synchronized Optional<Spare> take(ReplicaSpec spec, Consumer<Spare> register) throws IOException {
+  synchronized Optional<Replica> take(ReplicaSpec spec, Function<Spare, Replica> register) throws IOException {
     for (Spare spare; (spare = ready.pollFirst()) != null; ) {
       if (!spare.process().isAlive()) {
         Files.deleteIfExists(stateFile(spare.slot()));
         continue;
       }
-      writeName(spare.slot(), spec.name());
-      register.accept(spare);
-      Files.deleteIfExists(stateFile(spare.slot()));
-      return Optional.of(spare);
+      Replica replica;
+      try {
+        writeName(spare.slot(), spec.name());
+        replica = register.apply(spare);
+      } catch (IOException | RuntimeException e) {
+        spare.process().destroy(); // named perhaps, recorded nowhere: it must not run on as nobody's
+        Files.deleteIfExists(stateFile(spare.slot()));
+        throw e;
+      }
+      try {
+        Files.deleteIfExists(stateFile(spare.slot()));
+      } catch (IOException e) {
+        // the spare is the replica now; a restarted balancer sees its pid among the replicas' and drops this file
+        LOG.log(Level.WARNING, "Cannot delete the state file of " + spare.slot(), e);
+      }
+      LOG.log(Level.INFO, "Replica {0} is spare {1}, started ahead (process {2,number,#})", spec.name(), spare.slot(), spare.process().pid());
+      return Optional.of(replica);
     }
     return Optional.empty();
   }
 
-  /** Starts spares until there are as many as wanted; in the background, as it may wait on a JVM. */
+  /** Starts spares until there are as many as wanted, from now on: once the AOT cache exists, so they start from it. */
+  synchronized void open() {
+    open = true;
+    refill();
+  }
+
+  /** {@link #open()}'s refill, off the caller's thread. */
   void refillLater() {
     if (settings.spares() > 0) {
       Thread.ofVirtual().name("ringlb-spares").start(this::refill);
@@ -79,17 +100,24 @@ final class Spares implements AutoCloseable {
 
   private synchronized void refill() {
     ready.removeIf(spare -> !spare.process().isAlive());
-    while (!closed && ready.size() < settings.spares()) {
+    while (open && !closed && ready.size() < settings.spares()) {
       String slot = freeSlot();
       int port = launcher.freePort();
+      Process process = null;
       try {
         Files.deleteIfExists(nameFile(slot)); // a name left from the slot's last spare is not this one's
-        Process process = launcher.spawn(slot, port, Map.of(NAME_FILE_VARIABLE, nameFile(slot).toString()));
+        process = launcher.spawn(slot, port, Map.of(NAME_FILE_VARIABLE, nameFile(slot).toString()));
         ReplicaState.write(stateFile(slot), new ReplicaState(process.pid(), 0, port, slot));
-        ready.addLast(new Spare(slot, port, process.toHandle()));
+        Spare spare = new Spare(slot, port, process.toHandle());
+        ready.addLast(spare);
+        // a spare that dies unused (the OOM killer, say) is replaced, or healing would quietly take seconds again
+        spare.process().onExit().thenRun(this::refillLater);
         LOG.log(Level.DEBUG, "Started spare {0} on port {1,number,#}", slot, port);
       } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "Cannot start a spare replica; replicas start from scratch", e);
+        if (process != null) {
+          process.destroy(); // recorded nowhere, it would run on as nobody's
+        }
+        LOG.log(Level.WARNING, "Cannot start a spare replica; replicas start from scratch until the next start tries again", e);
         return;
       }
     }
