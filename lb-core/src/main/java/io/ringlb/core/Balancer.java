@@ -1,12 +1,16 @@
 package io.ringlb.core;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringlb.api.HashRing;
 import io.ringlb.core.fleet.Fleet;
 import io.ringlb.core.fleet.HttpHeartbeat;
 import io.ringlb.core.proxy.DataPlane;
+import io.ringlb.core.routing.BoundedLoadRing;
+import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +26,17 @@ public final class Balancer implements AutoCloseable {
   private final HttpClient client;
   private final Router router;
   private final Fleet fleet;
+  private final Duration drainTimeout;
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private DataPlane dataPlane;
 
   private Balancer(BalancerConfig config, ReplicaLauncher launcher) {
     // heartbeats only: HTTP/1.1, no h2c upgrade dance
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
-    this.router = new Router(config.emptyRing(), config.attempts());
+    this.drainTimeout = config.fleet().drainTimeout();
+    Loads loads = new Loads();
+    HashRing ring = config.balanceFactor() == 0 ? config.emptyRing() : new BoundedLoadRing(config.emptyRing(), loads, config.balanceFactor());
+    this.router = new Router(ring, config.attempts(), loads);
     this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom());
   }
 
@@ -65,10 +73,13 @@ public final class Balancer implements AutoCloseable {
     return dataPlane;
   }
 
-  /** Stops serving clients, stops watching and, unless configured to keep them, stops the replicas. */
+  /**
+   * Stops taking clients, lets the requests in flight finish (for at most {@code
+   * lb.drain-timeout-ms}), stops watching and, unless configured to keep them, stops the replicas.
+   */
   @Override
   public void close() {
-    dataPlane.close();
+    dataPlane.close(drainTimeout);
     fleet.close();
     virtualThreads.shutdownNow();
     client.close();

@@ -27,9 +27,11 @@ import java.util.function.Function;
  * @param keys what requests are hashed by
  * @param fleet how many replicas and how they are watched
  * @param attempts how many distinct replicas a request may try
+ * @param balanceFactor bounded loads: how far above the average, in percent, a replica's requests
+ *     in flight may go before its keys spill to the next replica of the ring; 0 for no bound
  * @param proxy the data plane: where it listens, how it talks to replicas, its limits
  */
-public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, ProxySettings proxy) {
+public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, int balanceFactor, ProxySettings proxy) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -61,10 +63,17 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
       default -> throw new InvalidConfigException(lb.key("keep-replicas"), "'" + lb.string("keep-replicas", "") + "' is not accepted (accepted: true, false)");
     };
     FleetSettings fleet =
-        new FleetSettings(replicas, maxReplicas, prefix, Duration.ofMillis(lb.integer("start-timeout-ms", 90_000, 100, HOUR_MS)), heartbeat, !keep);
+        new FleetSettings(replicas, maxReplicas, prefix, Duration.ofMillis(lb.integer("start-timeout-ms", 90_000, 100, HOUR_MS)), heartbeat, !keep,
+            Duration.ofMillis(lb.integer("drain-timeout-ms", 10_000, 0, HOUR_MS)));
     HashRing ring = HashStrategies.emptyRing(strategies, properties);
     checkCapacity(ring, maxReplicas, lb);
-    return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), proxy(lb));
+    int balanceFactor = lb.integer("balance-factor", 0, 0, 100_000);
+    if (balanceFactor > 0 && balanceFactor < 100) {
+      throw new InvalidConfigException(lb.key("balance-factor"),
+          balanceFactor + " would bound every replica below the average load: 0 turns bounded loads off, otherwise at least 100 (percent)");
+    }
+    return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), balanceFactor,
+        proxy(lb));
   }
 
   /** The data plane's settings; {@code lb.admin.port=-1} (Liberty's word for a port that is off) passes no path to an admin endpoint. */

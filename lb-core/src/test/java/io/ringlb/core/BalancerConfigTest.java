@@ -69,6 +69,8 @@ class BalancerConfigTest {
     assertThat(config.fleet().heartbeat().fall()).isEqualTo(2);
     assertThat(config.fleet().stopReplicasOnClose()).isTrue();
     assertThat(config.attempts()).isEqualTo(3);
+    assertThat(config.balanceFactor()).as("bounded loads off").isZero();
+    assertThat(config.fleet().drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.emptyRing()).isInstanceOf(Capped.class);
     ProxySettings proxy = config.proxy();
     assertThat(proxy.port()).isEqualTo(5000);
@@ -124,6 +126,9 @@ class BalancerConfigTest {
         "lb.forward.max-body-bytes | 1GiB | lb.forward.max-body-bytes: '1GiB' is not an integer (accepted: 0..9223372036854775807)",
         "lb.event-loops           | 0     | lb.event-loops: 0 is out of range (accepted: 1..256)",
         "lb.client.max-header-bytes | 10  | lb.client.max-header-bytes: 10 is out of range (accepted: 1024..1048576)",
+        "lb.balance-factor        | 50    | lb.balance-factor: 50 would bound every replica below the average load: 0 turns bounded loads off, otherwise at least 100 (percent)",
+        "lb.balance-factor        | -1    | lb.balance-factor: -1 is out of range (accepted: 0..100000)",
+        "lb.drain-timeout-ms      | -5    | lb.drain-timeout-ms: -5 is out of range (accepted: 0..3600000)",
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);

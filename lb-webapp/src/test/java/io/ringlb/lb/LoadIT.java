@@ -71,13 +71,7 @@ class LoadIT {
     ProcessHandle victim = processOf("S2");
     Tally tally = new Tally();
     LongAdder sent = new LongAdder();
-    HttpRequest home = HttpRequest.newBuilder(lb.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
-    ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-    // 200 requests a second, one every 5 ms, whatever the answers do
-    load.scheduleAtFixedRate(() -> {
-      sent.increment();
-      lb.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete(tally::record);
-    }, 0, 5, TimeUnit.MILLISECONDS);
+    ScheduledExecutorService load = steadyLoad(tally, sent);
     try {
       Thread.sleep(2_000); // load before the kill
       long killedAt = System.nanoTime();
@@ -100,6 +94,41 @@ class LoadIT {
     assertThat(lb.rep()).isEqualTo("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}");
     assertThat(tally.perReplica).as("the new S2 serves").containsKey("S2");
     assertThat(victim.isAlive()).isFalse();
+  }
+
+  @Test
+  void rmUnderLoadDrainsTheReplicaAndFailsNoRequest() throws Exception {
+    Tally tally = new Tally();
+    LongAdder sent = new LongAdder();
+    ScheduledExecutorService load = steadyLoad(tally, sent);
+    try {
+      Thread.sleep(1_000);
+      HttpResponse<String> removed = lb.send("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S2\"]}");
+      assertThat(removed.statusCode()).isEqualTo(200);
+      tally.perReplica.clear();
+      Thread.sleep(1_000);
+      assertThat(tally.perReplica).as("no request reaches a removed replica").doesNotContainKey("S2");
+      HttpResponse<String> added = lb.send("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S2\"]}");
+      assertThat(added.statusCode()).isEqualTo(200);
+      Thread.sleep(1_000);
+    } finally {
+      load.shutdown();
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> tally.answered.sum() == sent.sum());
+
+    System.out.printf("[drain] /rm and /add of S2 under 200 requests/s: %d requests sent, %d failed%n", sent.sum(), tally.failures.size());
+    assertThat(tally.failures).as("requests a client saw fail").isEmpty();
+  }
+
+  /** 200 requests a second, one every 5 ms, whatever the answers do, until the executor is shut down. */
+  private ScheduledExecutorService steadyLoad(Tally tally, LongAdder sent) {
+    HttpRequest home = HttpRequest.newBuilder(lb.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+    load.scheduleAtFixedRate(() -> {
+      sent.increment();
+      lb.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete(tally::record);
+    }, 0, 5, TimeUnit.MILLISECONDS);
+    return load;
   }
 
   /** The process the provider's state file names for {@code name}, if it still carries the marker of the file's slot. */

@@ -99,7 +99,7 @@ public final class Fleet implements AutoCloseable {
         failAdd(member);
         publishView();
       }
-    });
+    }, name -> router.loads().of(name), settings.drainTimeout());
     this.reachability = launcher.reachability();
   }
 
@@ -247,6 +247,7 @@ public final class Fleet implements AutoCloseable {
       neverReady(lapse, now);
     }
     reconciler.reconcile(now);
+    reconciler.finishDrains(now);
     if (++ticks % SWEEP_TICKS == 0) {
       reconciler.sweep();
     }
@@ -362,8 +363,9 @@ public final class Fleet implements AutoCloseable {
     for (Member member : removed) {
       router.update(ring -> ring.without(member.name));
       health.forget(member.name);
-      stops.add(reconciler.drop(member));
+      stops.add(reconciler.drain(member, clock.nanoTime())); // out of the ring at once; stopped once its requests have ended
     }
+    reconciler.finishDrains(clock.nanoTime()); // a replica with nothing in flight stops at once
     publishView();
     current = call;
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).thenRun(() -> loop.execute(() -> finish(call)));

@@ -13,14 +13,18 @@ import java.util.Objects;
  * @param heartbeat how replicas are watched
  * @param stopReplicasOnClose whether closing the fleet stops its replicas; when not, a
  *     restarted balancer adopts them
+ * @param drainTimeout how long a removed replica may take to finish the requests it has before
+ *     it is stopped
  */
 public record FleetSettings(
-    int replicas, int maxReplicas, String namePrefix, Duration startTimeout, HeartbeatSettings heartbeat, boolean stopReplicasOnClose) {
+    int replicas, int maxReplicas, String namePrefix, Duration startTimeout, HeartbeatSettings heartbeat, boolean stopReplicasOnClose,
+    Duration drainTimeout) {
 
   public FleetSettings {
     Objects.requireNonNull(namePrefix, "namePrefix");
     Objects.requireNonNull(startTimeout, "startTimeout");
     Objects.requireNonNull(heartbeat, "heartbeat");
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
     if (replicas < 0 || maxReplicas < 1 || replicas > maxReplicas) {
       throw new IllegalArgumentException("need 0 <= replicas <= maxReplicas and maxReplicas >= 1, were " + replicas + " and " + maxReplicas);
     }

@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.ToIntFunction;
 
 /**
  * Converges what runs on what is wanted: starts members that have no replica, replaces dead
@@ -40,10 +42,16 @@ final class Reconciler {
     void startFailed(Member member, String problem);
   }
 
+  /** A replica out of the ring that finishes its requests before it stops. */
+  private record Draining(Replica replica, long deadlineNanos, CompletableFuture<Void> stopped) {}
+
   private final ReplicaLauncher launcher;
   private final Executor launches;
   private final Executor loop;
   private final Results results;
+  private final ToIntFunction<String> inFlight;
+  private final Duration drainTimeout;
+  private final List<Draining> draining = new ArrayList<>();
   /** Desired state: by {@link Names#key}, in the order members were added. */
   private final Map<String, Member> members = new LinkedHashMap<>();
   /** Replicas with a stop out: a sweep that lists one meanwhile must not stop it twice. */
@@ -51,11 +59,17 @@ final class Reconciler {
   private boolean listing;
   private boolean closed;
 
-  Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, Results results) {
+  /**
+   * @param inFlight requests in flight to the replica of a name, as the data plane counts them
+   * @param drainTimeout how long a removed replica may take to finish its requests before it is stopped anyway
+   */
+  Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, Results results, ToIntFunction<String> inFlight, Duration drainTimeout) {
     this.launcher = launcher;
     this.launches = launches;
     this.loop = loop;
     this.results = results;
+    this.inFlight = inFlight;
+    this.drainTimeout = drainTimeout;
   }
 
   // --- desired state --------------------------------------------------------------------------
@@ -111,6 +125,39 @@ final class Reconciler {
     Replica running = member.replica;
     member.replica = null;
     return running == null ? CompletableFuture.completedFuture(null) : stop(running);
+  }
+
+  /**
+   * No longer wanted, and already out of the ring: its replica finishes the requests it has, for
+   * at most the drain timeout, then stops, as HAProxy drains a server. Completes once stopped;
+   * {@link #finishDrains} moves it on.
+   */
+  CompletableFuture<Void> drain(Member member, long now) {
+    members.remove(Names.key(member.name));
+    Replica running = member.replica;
+    member.replica = null;
+    if (running == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    stopping.add(running); // a sweep meanwhile finds it owned by no member, and must leave it be
+    Draining drain = new Draining(running, now + drainTimeout.toNanos(), new CompletableFuture<>());
+    draining.add(drain);
+    return drain.stopped();
+  }
+
+  /** Stops each draining replica whose requests have ended, or whose drain timeout has passed. */
+  void finishDrains(long now) {
+    for (Iterator<Draining> it = draining.iterator(); it.hasNext(); ) {
+      Draining drain = it.next();
+      int left = inFlight.applyAsInt(drain.replica().name());
+      if (left == 0 || now - drain.deadlineNanos() >= 0) {
+        it.remove();
+        if (left > 0) {
+          LOG.log(Level.WARNING, "Replica {0} still had {1} requests in flight after the drain timeout; stopping it", drain.replica().name(), left);
+        }
+        stop(drain.replica()).thenRun(() -> drain.stopped().complete(null));
+      }
+    }
   }
 
   // --- converging -----------------------------------------------------------------------------
@@ -183,6 +230,11 @@ final class Reconciler {
    */
   CompletableFuture<Void> close(boolean stopReplicas) {
     closed = true;
+    List<CompletableFuture<Void>> drained = new ArrayList<>();
+    for (Draining drain : draining) { // removed, so stopped whether or not the others are kept
+      drained.add(stop(drain.replica()).thenRun(() -> drain.stopped().complete(null)));
+    }
+    draining.clear();
     List<Replica> running = new ArrayList<>();
     for (Member member : members.values()) {
       if (member.replica != null) {
@@ -191,10 +243,11 @@ final class Reconciler {
     }
     if (!stopReplicas) {
       LOG.log(Level.INFO, "Leaving {0} replicas running for the next balancer to adopt", running.size());
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new));
     }
     LOG.log(Level.INFO, "Stopping {0} replicas", running.size());
-    return CompletableFuture.allOf(running.stream().map(this::stop).toArray(CompletableFuture[]::new));
+    running.forEach(replica -> drained.add(stop(replica)));
+    return CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new));
   }
 
   // --- launcher calls -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.core.fleet.Outcome;
 import io.ringlb.core.routing.Router;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,12 +39,14 @@ public final class DataPlane implements AutoCloseable {
   private final ChannelFuture bound;
   private final Transport transport;
   private final Map<EventLoop, ReplicaPools> pools;
+  private final Router router;
 
-  private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools) {
+  private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router) {
     this.loops = loops;
     this.bound = bound;
     this.transport = transport;
     this.pools = pools;
+    this.router = router;
   }
 
   /**
@@ -97,7 +100,7 @@ public final class DataPlane implements AutoCloseable {
             result.cause());
       }
     });
-    return new DataPlane(loops, bound, transport, pools);
+    return new DataPlane(loops, bound, transport, pools, router);
   }
 
   /**
@@ -123,10 +126,31 @@ public final class DataPlane implements AutoCloseable {
     return transport.name().toLowerCase(Locale.ROOT);
   }
 
-  /** Stops listening, closes every connection and stops the event loops. */
+  /** Stops listening, closes every connection and stops the event loops, cutting requests in flight. */
   @Override
   public void close() {
+    close(Duration.ZERO);
+  }
+
+  /**
+   * Stops listening, lets the requests in flight finish for at most {@code drain}, as HAProxy's
+   * soft stop does, then closes every connection and stops the event loops.
+   */
+  public void close(Duration drain) {
     bound.channel().close().awaitUninterruptibly();
+    long deadline = System.nanoTime() + drain.toNanos();
+    while (router.loads().total() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (router.loads().total() > 0) {
+      LOG.log(System.Logger.Level.WARNING, "{0} requests were still in flight after the drain timeout; closing their connections",
+          router.loads().total());
+    }
     pools.forEach((loop, loopPools) -> loop.execute(loopPools::close));
     loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
   }

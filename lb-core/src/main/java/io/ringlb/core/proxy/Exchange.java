@@ -64,6 +64,8 @@ final class Exchange {
   private boolean requestComplete;
 
   private int tried;
+  /** The replica the current attempt counts against in the router's loads, if any. */
+  private Replica counted;
   private Replica replica;
   private ReplicaPool pool;
   private Channel channel;
@@ -201,6 +203,9 @@ final class Exchange {
       return;
     }
     Replica next = candidates.get(tried++);
+    if (!toAdmin) {
+      count(next);
+    }
     ReplicaPool nextPool = pools.pool(next);
     nextPool.acquire(acquired -> onAcquired(next, nextPool, acquired), cause -> onConnectFailed(next, cause));
   }
@@ -209,6 +214,7 @@ final class Exchange {
     if (done) {
       return;
     }
+    uncount();
     if (cause instanceof TimeoutException) {
       // the bound on connections is ours, not the replica's failure: queueing longer would not help
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, target.name() + " has no free connection (lb.forward.connections-per-replica)");
@@ -377,6 +383,7 @@ final class Exchange {
   /** The client's connection and the replica's become one byte stream, each side read as the other writes. */
   private void becomeTunnel() {
     done = true;
+    uncount(); // a tunnel is a connection, no longer a request in flight
     releaseBody();
     Channel replicaChannel = channel;
     connection.detach();
@@ -410,6 +417,7 @@ final class Exchange {
   /** The answer has begun and cannot be finished: the client's connection closes, so it cannot take part of one for all of it. */
   private void breakOff() {
     done = true;
+    uncount();
     releaseBody();
     client.abort();
   }
@@ -425,6 +433,7 @@ final class Exchange {
   }
 
   private void releaseReplica(boolean reusable) {
+    uncount();
     if (channel == null) {
       return;
     }
@@ -436,6 +445,19 @@ final class Exchange {
     channel = null;
     connection = null;
     written = 0; // the next replica, if any, gets every kept part again
+  }
+
+  private void count(Replica target) {
+    uncount();
+    counted = target;
+    plane.router().loads().begin(target);
+  }
+
+  private void uncount() {
+    if (counted != null) {
+      plane.router().loads().end(counted);
+      counted = null;
+    }
   }
 
   private void releaseBody() {

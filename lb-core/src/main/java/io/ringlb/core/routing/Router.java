@@ -18,17 +18,32 @@ public final class Router {
 
   private final AtomicReference<HashRing> current;
   private final int attempts;
+  private final Loads loads;
 
   /**
    * @param ring the ring to start with, usually empty
    * @param attempts how many distinct replicas a request may try, at least 1
    */
   public Router(HashRing ring, int attempts) {
+    this(ring, attempts, new Loads());
+  }
+
+  /**
+   * @param loads where the data plane counts requests in flight per replica: the same the ring
+   *     reads when it bounds loads ({@link BoundedLoadRing})
+   */
+  public Router(HashRing ring, int attempts, Loads loads) {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be >= 1, was " + attempts);
     }
     this.current = new AtomicReference<>(Objects.requireNonNull(ring, "ring"));
     this.attempts = attempts;
+    this.loads = Objects.requireNonNull(loads, "loads");
+  }
+
+  /** Requests in flight per replica, as the data plane counts them. */
+  public Loads loads() {
+    return loads;
   }
 
   /** The ring requests are routed on now. */

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class FleetLoopTest {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
   private static final HeartbeatSettings BEATS = new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1, "/heartbeat");
 
   private final FakeClock clock = new FakeClock();
@@ -64,7 +65,7 @@ class FleetLoopTest {
         call.run();
       }
     };
-    fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true), launcher, router, probe, new SplittableRandom(7),
+    fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true, DRAIN_TIMEOUT), launcher, router, probe, new SplittableRandom(7),
         clock, Runnable::run, launchThreads);
     fleet.start();
     return fleet;
@@ -285,6 +286,55 @@ class FleetLoopTest {
     assertThat(failure(add)).hasMessage("Could not start [S2]: they did not pass a heartbeat within 20 s; nothing was added");
     assertThat(fleet.view().replicas()).containsExactly("S1");
     assertThat(launcher.names()).containsExactly("S1");
+  }
+
+  @Test
+  void aRemovedReplicaLeavesTheRingAtOnceAndStopsOnceItsRequestsHaveEnded() {
+    start(3, 10);
+    Replica s2 = inRing("S2");
+    router.loads().begin(s2);
+    router.loads().begin(s2);
+
+    CompletableFuture<FleetView> remove = fleet.remove(1, List.of("S2"));
+
+    assertThat(inRing()).as("no new request goes to it").containsExactlyInAnyOrder("S1", "S3");
+    assertThat(launcher.stops).as("its two requests still run").isEmpty();
+    router.loads().end(s2);
+    clock.forward(Fleet.TICK);
+    assertThat(launcher.stops).isEmpty();
+    assertThat(remove).isNotDone();
+
+    router.loads().end(s2);
+    clock.forward(Fleet.TICK);
+
+    assertThat(launcher.stops).containsExactly(s2);
+    assertThat(remove).isCompletedWithValue(new FleetView(List.of("S1", "S3")));
+  }
+
+  @Test
+  void aReplicaThatDoesNotFinishItsRequestsWithinTheDrainTimeoutIsStoppedAnyway() {
+    start(3, 10);
+    Replica s2 = inRing("S2");
+    router.loads().begin(s2); // a request that never ends
+
+    CompletableFuture<FleetView> remove = fleet.remove(1, List.of("S2"));
+    clock.forward(DRAIN_TIMEOUT.minus(Fleet.TICK));
+    assertThat(launcher.stops).isEmpty();
+    clock.forward(Fleet.TICK.multipliedBy(2));
+
+    assertThat(launcher.stops).containsExactly(s2);
+    assertThat(remove).isCompletedWithValue(new FleetView(List.of("S1", "S3")));
+  }
+
+  @Test
+  void aRemovedReplicaWithNothingInFlightStopsAtOnce() {
+    start(3, 10);
+    Replica s2 = inRing("S2");
+
+    CompletableFuture<FleetView> remove = fleet.remove(1, List.of("S2"));
+
+    assertThat(launcher.stops).containsExactly(s2);
+    assertThat(remove).isCompletedWithValue(new FleetView(List.of("S1", "S3")));
   }
 
   @Test

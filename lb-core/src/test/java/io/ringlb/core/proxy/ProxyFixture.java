@@ -6,6 +6,8 @@ import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.routing.BoundedLoadRing;
+import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -31,13 +33,19 @@ final class ProxyFixture implements AutoCloseable {
   }
 
   ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune) {
+    this(replicas, tune, 0);
+  }
+
+  /** @param balanceFactor bounded loads over the ring, as {@code lb.balance-factor}; 0 for none */
+  ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor) {
     ReplicaSet set = ReplicaSet.empty();
     for (int i = 0; i < replicas.size(); i++) {
       set = set.with(new Replica("R" + i, i, replicas.get(i).getHostString(), replicas.get(i).getPort()));
     }
-    HashRing ring = new ModuloRing(set);
+    Loads loads = new Loads();
+    HashRing ring = balanceFactor == 0 ? new ModuloRing(set) : new BoundedLoadRing(new ModuloRing(set), loads, balanceFactor);
     ProxySettings settings = tune.apply(ProxySettings.defaults(0));
-    router = new Router(ring, 3);
+    router = new Router(ring, 3, loads);
     plane = DataPlane.start(settings, router, request -> Long.parseLong(request.header("X-Key").orElse("0")),
         (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), new DefaultThreadFactory("test-data-plane", true));
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());

@@ -1,0 +1,69 @@
+package io.ringlb.core.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import io.ringlb.core.ModuloRing;
+import org.junit.jupiter.api.Test;
+
+class BoundedLoadRingTest {
+
+  private final Loads loads = new Loads();
+  private final HashRing modulo = ModuloRing.of("S1", "S2", "S3");
+
+  private void inFlight(String name, int requests) {
+    Replica replica = new Replica(name, 0, "127.0.0.1", 1);
+    for (int i = 0; i < requests; i++) {
+      loads.begin(replica);
+    }
+  }
+
+  @Test
+  void belowTheBoundTheRingsOwnOrderStands() {
+    HashRing bounded = new BoundedLoadRing(modulo, loads, 125);
+    inFlight("S1", 1);
+    inFlight("S2", 1);
+    inFlight("S3", 1); // with the next request: bound ceil(1.25 x 4 / 3) = 2, and S1 would have 2
+
+    assertThat(bounded.candidates(0, 3)).isEqualTo(modulo.candidates(0, 3));
+    assertThat(bounded.route(4)).isEqualTo(modulo.route(4));
+  }
+
+  @Test
+  void aReplicaAtTheBoundIsSkippedForTheNextInRingOrder() {
+    HashRing bounded = new BoundedLoadRing(modulo, loads, 125);
+    inFlight("S1", 2); // with the next request: 3 in flight over 3 replicas, bound ceil(1.25 x 1) = 2, and S1 would have 3
+
+    assertThat(bounded.candidates(0, 3)).extracting(Replica::name).containsExactly("S2", "S1", "S3");
+    assertThat(bounded.candidates(0, 2)).extracting(Replica::name).containsExactly("S2", "S1");
+    assertThat(bounded.route(0)).map(Replica::name).hasValue("S2");
+    assertThat(bounded.route(1)).as("a key whose replica is under the bound stays").map(Replica::name).hasValue("S2");
+  }
+
+  @Test
+  void theBoundIsTheFactorTimesTheAverageWithTheNextRequestRoundedUp() {
+    BoundedLoadRing bounded = new BoundedLoadRing(modulo, loads, 125);
+
+    assertThat(bounded.bound(0, 3)).isEqualTo(1);
+    assertThat(bounded.bound(29, 3)).isEqualTo(13); // 1.25 x 30 / 3 = 12.5
+    assertThat(new BoundedLoadRing(modulo, loads, 100).bound(5, 3)).isEqualTo(2);
+  }
+
+  @Test
+  void addingAndRemovingReplicasKeepsTheBound() {
+    HashRing bounded = new BoundedLoadRing(ModuloRing.of("S1"), loads, 125).with(new Replica("S2", 2, "127.0.0.1", 2));
+    inFlight("S1", 2); // with the next request: bound ceil(1.25 x 3 / 2) = 2, and S1 would have 3
+
+    assertThat(bounded).isInstanceOf(BoundedLoadRing.class);
+    assertThat(bounded.candidates(0, 2)).extracting(Replica::name).containsExactly("S2", "S1");
+    assertThat(bounded.without("S2")).isInstanceOf(BoundedLoadRing.class);
+    assertThat(bounded.without("S9").replicas()).isEqualTo(bounded.replicas());
+  }
+
+  @Test
+  void aFactorBelowOneHundredPercentIsRefused() {
+    assertThatThrownBy(() -> new BoundedLoadRing(modulo, loads, 99)).hasMessageContaining("at least 100");
+  }
+}
