@@ -8,6 +8,7 @@ import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.routing.SlowStartRing;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -35,7 +36,9 @@ public final class Balancer implements AutoCloseable {
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
     this.drainTimeout = config.fleet().drainTimeout();
     Loads loads = new Loads();
-    HashRing ring = config.balanceFactor() == 0 ? config.emptyRing() : new BoundedLoadRing(config.emptyRing(), loads, config.balanceFactor());
+    // slow start reorders a key's replicas, then the bound skips the loaded ones among them
+    HashRing ring = config.slowStart().isZero() ? config.emptyRing() : new SlowStartRing(config.emptyRing(), config.slowStart(), System::nanoTime);
+    ring = config.balanceFactor() == 0 ? ring : new BoundedLoadRing(ring, loads, config.balanceFactor());
     this.router = new Router(ring, config.attempts(), loads);
     this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom());
   }

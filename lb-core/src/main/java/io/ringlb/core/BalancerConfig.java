@@ -29,9 +29,11 @@ import java.util.function.Function;
  * @param attempts how many distinct replicas a request may try
  * @param balanceFactor bounded loads: how far above the average, in percent, a replica's requests
  *     in flight may go before its keys spill to the next replica of the ring; 0 for no bound
+ * @param slowStart how long a replica that joins the ring takes to reach its whole share of keys; zero for at once
  * @param proxy the data plane: where it listens, how it talks to replicas, its limits
  */
-public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, int balanceFactor, ProxySettings proxy) {
+public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, int balanceFactor, Duration slowStart,
+    ProxySettings proxy) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -73,7 +75,7 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
           balanceFactor + " would bound every replica below the average load: 0 turns bounded loads off, otherwise at least 100 (percent)");
     }
     return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), balanceFactor,
-        proxy(lb));
+        Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy(lb));
   }
 
   /** The data plane's settings; {@code lb.admin.port=-1} (Liberty's word for a port that is off) passes no path to an admin endpoint. */

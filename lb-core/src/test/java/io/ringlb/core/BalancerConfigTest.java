@@ -70,6 +70,7 @@ class BalancerConfigTest {
     assertThat(config.fleet().stopReplicasOnClose()).isTrue();
     assertThat(config.attempts()).isEqualTo(3);
     assertThat(config.balanceFactor()).as("bounded loads off").isZero();
+    assertThat(config.slowStart()).as("slow start off").isZero();
     assertThat(config.fleet().drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.emptyRing()).isInstanceOf(Capped.class);
     ProxySettings proxy = config.proxy();
@@ -129,6 +130,7 @@ class BalancerConfigTest {
         "lb.balance-factor        | 50    | lb.balance-factor: 50 would bound every replica below the average load: 0 turns bounded loads off, otherwise at least 100 (percent)",
         "lb.balance-factor        | -1    | lb.balance-factor: -1 is out of range (accepted: 0..100000)",
         "lb.drain-timeout-ms      | -5    | lb.drain-timeout-ms: -5 is out of range (accepted: 0..3600000)",
+        "lb.slow-start-ms         | -1    | lb.slow-start-ms: -1 is out of range (accepted: 0..3600000)",
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);
