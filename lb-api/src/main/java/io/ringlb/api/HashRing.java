@@ -36,6 +36,29 @@ public interface HashRing {
   HashRing with(Replica replica);
 
   /**
+   * A ring that also holds {@code replica} with {@code weight}: its share of keys proportional to
+   * its weight among all the ring's weights, a replica added without one weighing 1. Strategies
+   * that weigh replicas override this; the others take a weight of 1 only.
+   *
+   * @throws IllegalArgumentException if {@code weight} is below 1, or a replica of that name is already in the ring
+   * @throws UnsupportedOperationException if the strategy does not weigh replicas and {@code weight} is not 1
+   */
+  default HashRing with(Replica replica, int weight) {
+    if (weight < 1) {
+      throw new IllegalArgumentException("replica " + replica.name() + ": a weight is at least 1, was " + weight);
+    }
+    if (weight != 1) {
+      throw new UnsupportedOperationException("this strategy does not weigh replicas");
+    }
+    return with(replica);
+  }
+
+  /** The weight the named replica has in this ring: 1 unless it was added with another, 0 when it is not in the ring. */
+  default int weight(String name) {
+    return replicas().contains(name) ? 1 : 0;
+  }
+
+  /**
    * A ring that also holds all of {@code replicas}. Strategies override this when building in
    * bulk is cheaper than adding one replica at a time.
    */

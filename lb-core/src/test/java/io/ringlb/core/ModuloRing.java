@@ -3,12 +3,20 @@ package io.ringlb.core;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
+import io.ringlb.api.Weights;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The simplest ring there is, key mod N in name order: enough to test what holds rings. */
-public record ModuloRing(ReplicaSet replicas) implements HashRing {
+/**
+ * The simplest ring there is, key mod N in name order: enough to test what holds rings. It keeps
+ * the weights it is given, for tests of what passes them on, and routes as if they were all 1.
+ */
+public record ModuloRing(ReplicaSet replicas, Weights weights) implements HashRing {
+
+  public ModuloRing(ReplicaSet replicas) {
+    this(replicas, Weights.none());
+  }
 
   public static ModuloRing of(String... names) {
     HashRing ring = new ModuloRing(ReplicaSet.empty());
@@ -36,11 +44,21 @@ public record ModuloRing(ReplicaSet replicas) implements HashRing {
 
   @Override
   public HashRing with(Replica replica) {
-    return new ModuloRing(replicas.with(replica));
+    return new ModuloRing(replicas.with(replica), weights);
+  }
+
+  @Override
+  public HashRing with(Replica replica, int weight) {
+    return new ModuloRing(replicas.with(replica), weights.with(replica.name(), weight));
+  }
+
+  @Override
+  public int weight(String name) {
+    return replicas.contains(name) ? weights.of(name) : 0;
   }
 
   @Override
   public HashRing without(String name) {
-    return new ModuloRing(replicas.without(name));
+    return new ModuloRing(replicas.without(name), weights.without(name));
   }
 }

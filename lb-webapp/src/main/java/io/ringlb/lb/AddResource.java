@@ -25,6 +25,6 @@ public class AddResource {
   public CompletionStage<Success<ReplicaList>> add(String body) {
     AdminRequest request = AdminRequest.parse(body);
     // answered when the fleet's loop completes the call: no request thread waits on the replicas
-    return lifecycle.balancer().fleet().add(request.n(), request.hostnames()).thenApply(view -> Success.of(ReplicaList.of(view)));
+    return lifecycle.balancer().fleet().add(request.n(), request.hostnames(), request.weights()).thenApply(view -> Success.of(ReplicaList.of(view)));
   }
 }

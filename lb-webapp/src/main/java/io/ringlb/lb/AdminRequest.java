@@ -12,14 +12,17 @@ import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The body of {@code /add} and {@code /rm}: {@code {"n": 4, "hostnames": ["S5", "S4"]}}, with
- * {@code hostnames} optional. Parsed by hand with JSON-P rather than bound with JSON-B, so that
- * each way a body can be wrong gets its own message instead of a generic binding error.
+ * {@code hostnames} optional, and for {@code /add} an optional {@code "weights": {"S5": 3}}.
+ * Parsed by hand with JSON-P rather than bound with JSON-B, so that each way a body can be wrong
+ * gets its own message instead of a generic binding error.
  */
-public record AdminRequest(int n, List<String> hostnames) {
+public record AdminRequest(int n, List<String> hostnames, Map<String, Integer> weights) {
 
   static AdminRequest parse(String body) {
     if (body == null || body.isBlank()) {
@@ -36,7 +39,29 @@ public record AdminRequest(int n, List<String> hostnames) {
     if (!(value instanceof JsonObject object)) {
       throw invalid("The request body must be a JSON object such as {\"n\": 2, \"hostnames\": [\"S5\"]}");
     }
-    return new AdminRequest(count(object), hostnames(object));
+    return new AdminRequest(count(object), hostnames(object), weights(object));
+  }
+
+  private static Map<String, Integer> weights(JsonObject object) {
+    JsonValue weights = object.get("weights");
+    if (weights == null || weights.getValueType() == JsonValue.ValueType.NULL) {
+      return Map.of();
+    }
+    if (weights.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw invalid("'weights' must be an object of hostnames to integers, was " + Names.cut(weights.toString()));
+    }
+    Map<String, Integer> byName = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonValue> weight : weights.asJsonObject().entrySet()) {
+      if (!(weight.getValue() instanceof JsonNumber number && number.isIntegral())) {
+        throw invalid("The weight of " + Names.shown(weight.getKey()) + " must be an integer, was " + Names.cut(weight.getValue().toString()));
+      }
+      try {
+        byName.put(weight.getKey(), number.intValueExact());
+      } catch (ArithmeticException tooLarge) {
+        throw invalid("The weight of " + Names.shown(weight.getKey()) + " must be an integer from 1 to 1000, was " + Names.cut(number.toString()));
+      }
+    }
+    return Map.copyOf(byName);
   }
 
   private static int count(JsonObject object) {

@@ -84,7 +84,7 @@ class ApiIT {
 
   @Test
   void addStartsReplicasAndRmStopsThem() {
-    HttpResponse<String> added = lb.send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S5\"]}");
+    HttpResponse<String> added = lb.send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S5\"], \"weights\": {\"S5\": 2}}");
 
     assertThat(added.statusCode()).isEqualTo(200);
     assertThat(added.body()).isEqualTo("{\"message\":{\"N\":5,\"replicas\":[\"S1\",\"S2\",\"S3\",\"S5\",\"S4\"]},\"status\":\"successful\"}");
@@ -128,6 +128,11 @@ class ApiIT {
         Arguments.of("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S9\", \"S9\"]}", 400, "Hostname 'S9' appears more than once"),
         Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [\"bad_name\"]}", 400, "'bad_name' is not a valid hostname"),
         Arguments.of("POST", "/add", "{\"n\": 6}", 400, "Adding 6 would make 9 replicas, more than the maximum of 8"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S9\"], \"weights\": {\"S9\": 0}}", 400, "The weight of 'S9' must be an integer from 1 to 1000, was 0"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S9\"], \"weights\": {\"S8\": 2}}", 400, "A weight is given for 'S8', which is not among the hostnames added"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"weights\": [2]}", 400, "'weights' must be an object of hostnames to integers, was [2]"),
+        Arguments.of("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S9\"], \"weights\": {\"S9\": \"2\"}}", 400, "The weight of 'S9' must be an integer, was \\\"2\\\""),
+        Arguments.of("DELETE", "/rm", "{\"n\": 1, \"weights\": {\"S1\": 2}}", 400, "'weights' are given when adding replicas, not when removing them"),
         Arguments.of("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S1\", \"S2\"]}", 400, "Length of hostname list is more than removable instances"),
         Arguments.of("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S9\"]}", 400, "Hostname 'S9' is not among the replicas [S1, S2, S3]"),
         Arguments.of("DELETE", "/rm", "{\"n\": 4}", 400, "Cannot remove 4 replicas: there are 3"),

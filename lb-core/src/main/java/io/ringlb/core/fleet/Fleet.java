@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -115,14 +117,15 @@ public final class Fleet implements AutoCloseable {
       long now = clock.nanoTime();
       for (Replica replica : found) {
         if (reconciler.size() < settings.maxReplicas() && reconciler.get(replica.name()) == null && reconciler.idFree(replica.id())) {
-          reconciler.adopt(replica);
+          reconciler.adopt(replica, settings.weightOf(replica.name()));
           health.watch(replica, now);
           LOG.log(Level.INFO, "Adopted replica {0} at {1}:{2,number,#}", replica.name(), replica.host(), replica.port());
         }
       }
       Set<String> taken = new HashSet<>();
       while (reconciler.size() < settings.replicas()) {
-        reconciler.want(reconciler.generatedName(settings.namePrefix(), taken));
+        String name = reconciler.generatedName(settings.namePrefix(), taken);
+        reconciler.want(name, settings.weightOf(name));
       }
       publishView();
       reconciler.reconcile(now);
@@ -160,7 +163,16 @@ public final class Fleet implements AutoCloseable {
    *     changed either way
    */
   public CompletableFuture<FleetView> add(int n, List<String> names) {
-    return submit(new AdminCall(true, n, List.copyOf(names)));
+    return add(n, names, Map.of());
+  }
+
+  /**
+   * As {@link #add(int, List)}, giving the named replicas weights other than {@code lb.weights}
+   * gives them; a weight for a name not among {@code names}, or out of 1 to {@link
+   * FleetSettings#MAX_WEIGHT}, is refused, as is any weight when the strategy weighs none.
+   */
+  public CompletableFuture<FleetView> add(int n, List<String> names, Map<String, Integer> weights) {
+    return submit(new AdminCall(true, n, List.copyOf(names), weights));
   }
 
   /**
@@ -266,7 +278,8 @@ public final class Fleet implements AutoCloseable {
     switch (verdict) {
       case NONE -> {}
       case JOINED -> {
-        router.update(ring -> ring.without(replica.name()).with(replica));
+        int weight = member != null ? member.weight : settings.weightOf(replica.name());
+        router.update(ring -> ring.without(replica.name()).with(replica, weight));
         LOG.log(Level.INFO, "Replica {0} is in the ring", replica.name());
         if (member != null) {
           member.failedStarts = 0;
@@ -335,12 +348,14 @@ public final class Fleet implements AutoCloseable {
   }
 
   private void beginAdd(AdminCall call) {
-    checkAdd(call.n, call.names);
+    checkAdd(call.n, call.names, call.weights);
     Set<String> taken = new HashSet<>();
     call.names.forEach(name -> taken.add(Names.key(name)));
+    Map<String, Integer> weights = new HashMap<>();
+    call.weights.forEach((name, weight) -> weights.put(Names.key(name), weight));
     for (int k = 0; k < call.n; k++) {
       String name = k < call.names.size() ? call.names.get(k) : reconciler.generatedName(settings.namePrefix(), taken);
-      call.members.add(reconciler.want(name));
+      call.members.add(reconciler.want(name, weights.getOrDefault(Names.key(name), settings.weightOf(name))));
     }
     call.deadlineNanos = clock.nanoTime() + settings.startTimeout().toNanos();
     current = call;
@@ -407,7 +422,7 @@ public final class Fleet implements AutoCloseable {
     next();
   }
 
-  private void checkAdd(int n, List<String> names) {
+  private void checkAdd(int n, List<String> names, Map<String, Integer> weights) {
     if (n < 1) {
       throw FleetException.invalid("'n' must be a positive integer, was " + n);
     }
@@ -423,6 +438,27 @@ public final class Fleet implements AutoCloseable {
     if ((long) reconciler.size() + n > settings.maxReplicas()) {
       throw FleetException.invalid("Adding " + n + " would make " + ((long) reconciler.size() + n)
           + " replicas, more than the maximum of " + settings.maxReplicas());
+    }
+    checkWeights(names, weights);
+  }
+
+  private void checkWeights(List<String> names, Map<String, Integer> weights) {
+    if (weights.isEmpty()) {
+      return;
+    }
+    if (!settings.weighsReplicas()) {
+      throw FleetException.invalid("The hash strategy weighs no replica: weights need lb.strategy ring, maglev or rendezvous");
+    }
+    Set<String> named = new HashSet<>();
+    names.forEach(name -> named.add(Names.key(name)));
+    for (Map.Entry<String, Integer> weight : weights.entrySet()) {
+      if (!named.contains(Names.key(weight.getKey()))) {
+        throw FleetException.invalid("A weight is given for " + Names.shown(weight.getKey()) + ", which is not among the hostnames added");
+      }
+      if (weight.getValue() < 1 || weight.getValue() > FleetSettings.MAX_WEIGHT) {
+        throw FleetException.invalid("The weight of " + Names.shown(weight.getKey()) + " must be an integer from 1 to " + FleetSettings.MAX_WEIGHT
+            + ", was " + weight.getValue());
+      }
     }
   }
 
@@ -462,6 +498,8 @@ public final class Fleet implements AutoCloseable {
     final boolean add;
     final int n;
     final List<String> names;
+    /** For an add, the weights it gives, by name as given. */
+    final Map<String, Integer> weights;
     final CompletableFuture<FleetView> answer = new CompletableFuture<>();
     /** For an add, the members it made. */
     final List<Member> members = new ArrayList<>();
@@ -469,9 +507,14 @@ public final class Fleet implements AutoCloseable {
     long deadlineNanos;
 
     AdminCall(boolean add, int n, List<String> names) {
+      this(add, n, names, Map.of());
+    }
+
+    AdminCall(boolean add, int n, List<String> names, Map<String, Integer> weights) {
       this.add = add;
       this.n = n;
       this.names = names;
+      this.weights = Map.copyOf(weights);
     }
 
     List<String> names() {

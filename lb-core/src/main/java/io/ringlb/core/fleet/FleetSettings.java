@@ -1,6 +1,7 @@
 package io.ringlb.core.fleet;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,18 +16,29 @@ import java.util.Objects;
  *     restarted balancer adopts them
  * @param drainTimeout how long a removed replica may take to finish the requests it has before
  *     it is stopped
+ * @param weights replicas' weights by {@link Names#key}, for those that do not weigh 1
+ * @param weighsReplicas whether the ring's strategy weighs replicas; {@code /add} refuses weights otherwise
  */
 public record FleetSettings(
     int replicas, int maxReplicas, String namePrefix, Duration startTimeout, HeartbeatSettings heartbeat, boolean stopReplicasOnClose,
-    Duration drainTimeout) {
+    Duration drainTimeout, Map<String, Integer> weights, boolean weighsReplicas) {
+
+  /** The most a replica may weigh: a ring of 1,000 points a replica then holds 1,000,000 for it. */
+  public static final int MAX_WEIGHT = 1_000;
 
   public FleetSettings {
     Objects.requireNonNull(namePrefix, "namePrefix");
     Objects.requireNonNull(startTimeout, "startTimeout");
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
+    weights = Map.copyOf(weights);
     if (replicas < 0 || maxReplicas < 1 || replicas > maxReplicas) {
       throw new IllegalArgumentException("need 0 <= replicas <= maxReplicas and maxReplicas >= 1, were " + replicas + " and " + maxReplicas);
     }
+  }
+
+  /** As {@code lb.weights} says, 1 unless it names the replica. */
+  public int weightOf(String name) {
+    return weights.getOrDefault(Names.key(name), 1);
   }
 }

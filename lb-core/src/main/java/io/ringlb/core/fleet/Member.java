@@ -10,6 +10,8 @@ final class Member {
 
   final String name;
   final int id;
+  /** Its share of keys against the others', for strategies that weigh replicas. */
+  final int weight;
 
   /** The running instance, or null while none runs. */
   Replica replica;
@@ -22,8 +24,9 @@ final class Member {
   /** What went wrong last, for readiness and the log; null once the replica is in the ring. */
   String problem;
 
-  Member(String name, int id) {
+  Member(String name, int id, int weight) {
     this.name = name;
     this.id = id;
+    this.weight = weight;
   }
 }

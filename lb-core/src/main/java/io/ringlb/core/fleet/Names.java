@@ -22,7 +22,7 @@ public final class Names {
   private Names() {}
 
   /** The form two names are compared in. */
-  static String key(String name) {
+  public static String key(String name) {
     return name.toLowerCase(Locale.ROOT);
   }
 
@@ -31,7 +31,7 @@ public final class Names {
    *
    * @throws FleetException {@code INVALID_REQUEST} naming the first bad one
    */
-  static void check(List<String> names) {
+  public static void check(List<String> names) {
     Set<String> seen = new HashSet<>();
     for (String name : names) {
       if (name == null || !HOSTNAME.matcher(name).matches()) {

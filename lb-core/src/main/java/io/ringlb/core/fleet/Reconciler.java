@@ -88,15 +88,15 @@ final class Reconciler {
   }
 
   /** A new member under the lowest free id; started by the next {@link #reconcile}. */
-  Member want(String name) {
-    Member member = new Member(name, lowestFreeId());
+  Member want(String name, int weight) {
+    Member member = new Member(name, lowestFreeId(), weight);
     members.put(Names.key(name), member);
     return member;
   }
 
   /** A member for a replica found running, under its own id. */
-  Member adopt(Replica replica) {
-    Member member = new Member(replica.name(), replica.id());
+  Member adopt(Replica replica, int weight) {
+    Member member = new Member(replica.name(), replica.id(), weight);
     member.replica = replica;
     members.put(Names.key(replica.name()), member);
     return member;

@@ -101,7 +101,17 @@ public final class BoundedLoadRing implements HashRing {
 
   @Override
   public HashRing with(Replica replica) {
-    return new BoundedLoadRing(ring.with(replica), loads, factorPercent);
+    return with(replica, 1);
+  }
+
+  @Override
+  public HashRing with(Replica replica, int weight) {
+    return new BoundedLoadRing(ring.with(replica, weight), loads, factorPercent);
+  }
+
+  @Override
+  public int weight(String name) {
+    return ring.weight(name);
   }
 
   @Override

@@ -115,10 +115,20 @@ public final class SlowStartRing implements HashRing {
 
   @Override
   public HashRing with(Replica replica) {
+    return with(replica, 1);
+  }
+
+  @Override
+  public HashRing with(Replica replica, int weight) {
     long now = nanoTime.getAsLong();
     Map<String, Long> next = warming(now);
     next.put(replica.name(), now);
-    return new SlowStartRing(ring.with(replica), periodNanos, nanoTime, Map.copyOf(next));
+    return new SlowStartRing(ring.with(replica, weight), periodNanos, nanoTime, Map.copyOf(next));
+  }
+
+  @Override
+  public int weight(String name) {
+    return ring.weight(name);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -65,7 +66,7 @@ class FleetLoopTest {
         call.run();
       }
     };
-    fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true, DRAIN_TIMEOUT), launcher, router, probe, new SplittableRandom(7),
+    fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true, DRAIN_TIMEOUT, Map.of(), true), launcher, router, probe, new SplittableRandom(7),
         clock, Runnable::run, launchThreads);
     fleet.start();
     return fleet;
@@ -335,6 +336,30 @@ class FleetLoopTest {
 
     assertThat(launcher.stops).containsExactly(s2);
     assertThat(remove).isCompletedWithValue(new FleetView(List.of("S1", "S3")));
+  }
+
+  @Test
+  void anAddsWeightsGoIntoTheRingWithItsReplicas() {
+    start(3, 10);
+
+    CompletableFuture<FleetView> add = fleet.add(2, List.of("S5", "S4"), Map.of("s5", 3));
+    clock.forward(Fleet.TICK);
+
+    assertThat(add).isCompleted();
+    assertThat(add.join().replicas()).contains("S4", "S5");
+    assertThat(router.ring().weight("S5")).isEqualTo(3);
+    assertThat(router.ring().weight("S4")).isEqualTo(1);
+  }
+
+  @Test
+  void badWeightsAreRefusedAndChangeNothing() {
+    start(3, 10);
+
+    assertThat(failure(fleet.add(1, List.of("S5"), Map.of("S6", 2)))).hasMessage("A weight is given for 'S6', which is not among the hostnames added");
+    assertThat(failure(fleet.add(1, List.of("S5"), Map.of("S5", 0)))).hasMessage("The weight of 'S5' must be an integer from 1 to 1000, was 0");
+    assertThat(failure(fleet.add(1, List.of(), Map.of("S4", 2)))).hasMessage("A weight is given for 'S4', which is not among the hostnames added");
+    assertThat(fleet.view().replicas()).containsExactly("S1", "S2", "S3");
+    assertThat(launcher.starts).containsExactly("S1", "S2", "S3");
   }
 
   @Test

@@ -81,6 +81,16 @@ final class ClassicRing implements HashRing {
     return withAll(List.of(replica));
   }
 
+  /** The exercise's map gives every replica its K virtual servers: there is no weight to honour but 1. */
+  @Override
+  public HashRing with(Replica replica, int weight) {
+    if (weight != 1) {
+      throw new UnsupportedOperationException(
+          "the classic strategy gives every replica the exercise's K slots and weighs none; weights need lb.strategy ring, maglev or rendezvous");
+    }
+    return with(replica);
+  }
+
   /**
    * Places the newcomers one after another in the order given, exactly as adding them one at a
    * time would, but copies the slots and rebuilds the lookup table once.

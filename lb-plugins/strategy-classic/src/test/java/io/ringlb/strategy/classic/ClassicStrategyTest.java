@@ -37,6 +37,15 @@ class ClassicStrategyTest implements HashRingContract, MinimalMovementContract {
    * S3 (i = 3) wants 34 37 42 49 58 69 82 97 114; 34 is S1's and goes to 35, 37 is S2's and goes to 38.
    */
   @Test
+  void saysItWeighsNoReplica() {
+    HashRing ring = provider().create(config());
+
+    assertThatThrownBy(() -> ring.with(Replicas.numbered(1), 2)).isInstanceOf(UnsupportedOperationException.class)
+        .hasMessage("the classic strategy gives every replica the exercise's K slots and weighs none; weights need lb.strategy ring, maglev or rendezvous");
+    assertThat(ring.with(Replicas.numbered(1), 1).weight("S1")).isEqualTo(1);
+  }
+
+  @Test
   void placesTheExercisesVirtualServersExactlyAsWorkedOutByHand() {
     ClassicRing ring = (ClassicRing) provider().create(config()).withAll(Replicas.numbered(1, 3));
 

@@ -5,6 +5,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
+import io.ringlb.api.Weights;
 import io.ringlb.spi.DistinctReplicas;
 import java.util.Arrays;
 import java.util.Collection;
@@ -21,6 +22,9 @@ import java.util.Optional;
  * same replicas make the same table in any order. Disruption is minimal only approximately:
  * the turns interleave differently when a replica joins, so a few entries change hands between
  * replicas that stay.
+ *
+ * <p>Weighted, a replica takes as many turns a round as its weight, so it owns about its weight
+ * over the sum of weights of the table; with every weight 1 the table is the paper's.
  */
 final class MaglevRing implements HashRing {
 
@@ -30,21 +34,23 @@ final class MaglevRing implements HashRing {
 
   private final int tableSize;
   private final ReplicaSet replicas;
+  private final Weights weights;
   /** Entry e serves the keys whose hash reduces to e; empty when there is no replica. */
   private final Replica[] table;
 
-  private MaglevRing(int tableSize, ReplicaSet replicas) {
+  private MaglevRing(int tableSize, ReplicaSet replicas, Weights weights) {
     if (replicas.size() > tableSize) {
       throw new IllegalStateException(
           "a maglev table of " + tableSize + " entries holds at most " + tableSize + " replicas");
     }
     this.tableSize = tableSize;
     this.replicas = replicas;
-    this.table = populate(replicas.toArray(), tableSize);
+    this.weights = weights;
+    this.table = populate(replicas.toArray(), tableSize, weights);
   }
 
   static MaglevRing empty(int tableSize) {
-    return new MaglevRing(tableSize, ReplicaSet.empty());
+    return new MaglevRing(tableSize, ReplicaSet.empty(), Weights.none());
   }
 
   @Override
@@ -81,28 +87,40 @@ final class MaglevRing implements HashRing {
 
   @Override
   public HashRing with(Replica replica) {
-    return new MaglevRing(tableSize, replicas.with(replica));
+    return new MaglevRing(tableSize, replicas.with(replica), weights);
+  }
+
+  @Override
+  public HashRing with(Replica replica, int weight) {
+    return new MaglevRing(tableSize, replicas.with(replica), weights.with(replica.name(), weight));
+  }
+
+  @Override
+  public int weight(String name) {
+    return replicas.contains(name) ? weights.of(name) : 0;
   }
 
   @Override
   public HashRing withAll(Collection<? extends Replica> more) {
-    return new MaglevRing(tableSize, replicas.withAll(more));
+    return new MaglevRing(tableSize, replicas.withAll(more), weights);
   }
 
   @Override
   public HashRing without(String name) {
-    return replicas.contains(name) ? new MaglevRing(tableSize, replicas.without(name)) : this;
+    return replicas.contains(name) ? new MaglevRing(tableSize, replicas.without(name), weights.without(name)) : this;
   }
 
-  /** The paper's population loop (its pseudocode 1), with each walk advanced incrementally. */
-  private static Replica[] populate(Replica[] replicas, int size) {
+  /** The paper's population loop (its pseudocode 1), with each walk advanced incrementally and a turn per unit of weight. */
+  private static Replica[] populate(Replica[] replicas, int size, Weights weights) {
     if (replicas.length == 0) {
       return new Replica[0];
     }
     int[] next = new int[replicas.length];
     int[] skip = new int[replicas.length];
+    int[] turns = new int[replicas.length];
     for (int r = 0; r < replicas.length; r++) {
       String name = replicas[r].name();
+      turns[r] = weights.of(name);
       next[r] = (int) Long.remainderUnsigned(OFFSET_HASH.hashCharsToLong(name), size);
       skip[r] = (int) Long.remainderUnsigned(SKIP_HASH.hashCharsToLong(name), size - 1) + 1;
     }
@@ -111,18 +129,20 @@ final class MaglevRing implements HashRing {
     int filled = 0;
     while (true) {
       for (int r = 0; r < replicas.length; r++) {
-        int c = next[r];
-        while (owner[c] >= 0) {
-          c = advance(c, skip[r], size);
-        }
-        owner[c] = r;
-        next[r] = advance(c, skip[r], size);
-        if (++filled == size) {
-          Replica[] table = new Replica[size];
-          for (int e = 0; e < size; e++) {
-            table[e] = replicas[owner[e]];
+        for (int turn = 0; turn < turns[r]; turn++) {
+          int c = next[r];
+          while (owner[c] >= 0) {
+            c = advance(c, skip[r], size);
           }
-          return table;
+          owner[c] = r;
+          next[r] = advance(c, skip[r], size);
+          if (++filled == size) {
+            Replica[] table = new Replica[size];
+            for (int e = 0; e < size; e++) {
+              table[e] = replicas[owner[e]];
+            }
+            return table;
+          }
         }
       }
     }

@@ -10,10 +10,11 @@ import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.strategy.testkit.EvenSpreadContract;
 import io.ringlb.strategy.testkit.Replicas;
+import io.ringlb.strategy.testkit.WeightedContract;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class MaglevStrategyTest implements EvenSpreadContract {
+class MaglevStrategyTest implements EvenSpreadContract, WeightedContract {
 
   @Override
   public HashStrategyProvider provider() {

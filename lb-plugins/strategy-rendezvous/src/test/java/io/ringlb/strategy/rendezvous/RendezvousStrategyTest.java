@@ -8,10 +8,11 @@ import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.strategy.testkit.EvenSpreadContract;
 import io.ringlb.strategy.testkit.MinimalMovementContract;
 import io.ringlb.strategy.testkit.Replicas;
+import io.ringlb.strategy.testkit.WeightedContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RendezvousStrategyTest implements EvenSpreadContract, MinimalMovementContract {
+class RendezvousStrategyTest implements EvenSpreadContract, MinimalMovementContract, WeightedContract {
 
   @Override
   public HashStrategyProvider provider() {

@@ -5,6 +5,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
+import io.ringlb.api.Weights;
 import io.ringlb.spi.DistinctReplicas;
 import java.util.Arrays;
 import java.util.Collection;
@@ -20,6 +21,10 @@ import java.util.Optional;
  * in the low 16, sorted. 48 bits still place a million nodes with a chance of two sharing a
  * position below one in five hundred, and a tie only decides which of two adjacent nodes comes
  * first.
+ *
+ * <p>A replica of weight {@code w} has {@code w x points} nodes, the first {@code points} the
+ * ones it has unweighted, so its share of keys is its weight over the sum of weights and a change
+ * of weight moves keys only onto or off it.
  *
  * <p>A binary search over a million nodes misses the cache at nearly every step, so lookups go
  * through a bucket index instead: the top bits of a position name a bucket, the index holds the
@@ -40,6 +45,7 @@ final class VirtualNodeRing implements HashRing {
 
   private final int points;
   private final ReplicaSet replicas;
+  private final Weights weights;
   private final Replica[] byIndex;
   /** Sorted by position in unsigned order, with the sign bit flipped to sort as signed longs. */
   private final long[] nodes;
@@ -48,14 +54,15 @@ final class VirtualNodeRing implements HashRing {
   /** bucketStart[b] is the first node in bucket b or after it; one extra entry closes the last. */
   private final int[] bucketStart;
 
-  private VirtualNodeRing(int points, ReplicaSet replicas) {
+  private VirtualNodeRing(int points, ReplicaSet replicas, Weights weights) {
     if (replicas.size() > capacity(points)) {
       throw new IllegalStateException("a ring of " + points + " points a replica holds at most " + capacity(points) + " replicas");
     }
     this.points = points;
     this.replicas = replicas;
+    this.weights = weights;
     this.byIndex = replicas.toArray();
-    this.nodes = nodes(byIndex, points);
+    this.nodes = nodes(byIndex, points, weights);
     // about two nodes a bucket
     int bucketBits = Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(nodes.length, 1)));
     this.shift = 64 - bucketBits;
@@ -63,7 +70,7 @@ final class VirtualNodeRing implements HashRing {
   }
 
   static VirtualNodeRing empty(int points) {
-    return new VirtualNodeRing(points, ReplicaSet.empty());
+    return new VirtualNodeRing(points, ReplicaSet.empty(), Weights.none());
   }
 
   @Override
@@ -111,26 +118,45 @@ final class VirtualNodeRing implements HashRing {
 
   @Override
   public HashRing with(Replica replica) {
-    return new VirtualNodeRing(points, replicas.with(replica));
+    return new VirtualNodeRing(points, replicas.with(replica), weights);
+  }
+
+  @Override
+  public HashRing with(Replica replica, int weight) {
+    return new VirtualNodeRing(points, replicas.with(replica), weights.with(replica.name(), weight));
+  }
+
+  @Override
+  public int weight(String name) {
+    return replicas.contains(name) ? weights.of(name) : 0;
   }
 
   @Override
   public HashRing withAll(Collection<? extends Replica> more) {
-    return new VirtualNodeRing(points, replicas.withAll(more));
+    return new VirtualNodeRing(points, replicas.withAll(more), weights);
   }
 
   @Override
   public HashRing without(String name) {
-    return replicas.contains(name) ? new VirtualNodeRing(points, replicas.without(name)) : this;
+    return replicas.contains(name) ? new VirtualNodeRing(points, replicas.without(name), weights.without(name)) : this;
   }
 
-  private static long[] nodes(Replica[] replicas, int points) {
-    long[] nodes = new long[replicas.length * points];
+  private static long[] nodes(Replica[] replicas, int points, Weights weights) {
+    long total = 0;
+    for (Replica replica : replicas) {
+      total += (long) points * weights.of(replica.name());
+    }
+    if (total > MAX_NODES) {
+      throw new IllegalStateException("the weighted replicas would need " + total + " nodes, more than a ring holds (" + MAX_NODES + ")");
+    }
+    long[] nodes = new long[(int) total];
+    int at = 0;
     for (int index = 0; index < replicas.length; index++) {
       long seed = XXH3.hashCharsToLong(replicas[index].name());
-      for (int p = 0; p < points; p++) {
+      int count = points * weights.of(replicas[index].name());
+      for (int p = 0; p < count; p++) {
         long position = XXH3.hashLongLongToLong(seed, p) & ~INDEX_MASK;
-        nodes[index * points + p] = (position ^ Long.MIN_VALUE) | index;
+        nodes[at++] = (position ^ Long.MIN_VALUE) | index;
       }
     }
     Arrays.sort(nodes);

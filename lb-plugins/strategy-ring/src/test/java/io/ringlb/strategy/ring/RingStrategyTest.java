@@ -14,11 +14,12 @@ import io.ringlb.spi.PluginRegistry;
 import io.ringlb.strategy.testkit.EvenSpreadContract;
 import io.ringlb.strategy.testkit.MinimalMovementContract;
 import io.ringlb.strategy.testkit.Replicas;
+import io.ringlb.strategy.testkit.WeightedContract;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class RingStrategyTest implements EvenSpreadContract, MinimalMovementContract {
+class RingStrategyTest implements EvenSpreadContract, MinimalMovementContract, WeightedContract {
 
   @Override
   public HashStrategyProvider provider() {
@@ -111,5 +112,24 @@ class RingStrategyTest implements EvenSpreadContract, MinimalMovementContract {
             + " lower lb.max-replicas or change lb.strategy.ring.*");
     assertThat(BalancerConfig.from(Map.of("lb.max-replicas", "4096"), strategies).emptyRing().capacity())
         .as("the default points leave room for 4,096 replicas").isEqualTo(4096);
+  }
+
+  @Test
+  void lbWeightsAreReadByNameInAnyCaseAndBadOnesAreRefusedNamingTheProperty() {
+    PluginRegistry<HashStrategyProvider> strategies = PluginRegistry.of(HashStrategyProvider.class, List.of(provider()));
+
+    BalancerConfig config = BalancerConfig.from(Map.of("lb.weights", "S1=2, s2 = 3"), strategies);
+
+    assertThat(config.fleet().weighsReplicas()).isTrue();
+    assertThat(config.fleet().weightOf("s1")).isEqualTo(2);
+    assertThat(config.fleet().weightOf("S2")).isEqualTo(3);
+    assertThat(config.fleet().weightOf("S3")).isEqualTo(1);
+    assertThatThrownBy(() -> BalancerConfig.from(Map.of("lb.weights", "S1=0"), strategies))
+        .hasMessage("lb.weights: the weight of 'S1' must be an integer from 1 to 1000, was '0'");
+    assertThatThrownBy(() -> BalancerConfig.from(Map.of("lb.weights", "S1"), strategies))
+        .hasMessage("lb.weights: 'S1' is not <name>=<weight>, as in S1=2,S2=1");
+    assertThatThrownBy(() -> BalancerConfig.from(Map.of("lb.weights", "S1=2,s1=3"), strategies)).hasMessage("lb.weights: 's1' is weighed twice");
+    assertThatThrownBy(() -> BalancerConfig.from(Map.of("lb.weights", "bad_name=2"), strategies))
+        .hasMessageStartingWith("lb.weights: 'bad_name' is not a valid hostname");
   }
 }
