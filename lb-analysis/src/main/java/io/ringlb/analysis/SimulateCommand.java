@@ -45,6 +45,7 @@ final class SimulateCommand implements Callable<Integer> {
     a1(progress, report, scenarios, ids);
     a2AndA4(progress, report, scenarios, ids);
     scaling(progress, report, ids);
+    skewed(progress, report);
 
     progress.step("report written to %s", report.write().toAbsolutePath());
     return 0;
@@ -156,6 +157,56 @@ final class SimulateCommand implements Callable<Integer> {
                 + "replicas every replica holds few keys, so max/mean grows with N for any strategy.")
         .chart("scaling-max-over-mean", "max over mean load with many replicas")
         .table("scaling", List.of("strategy", "N", "max/mean", "moved when one is added", "fair share 1/(N+1)", "moved between staying", "build ms"), rows);
+  }
+
+  /**
+   * A hot key and Zipf-distributed keys over three replicas, in flight: what bounded loads do to
+   * the busiest replica, and what they cost in keys moved when a fourth joins.
+   */
+  private void skewed(Progress progress, Report report) {
+    int requests = Math.min(keys, 200_000);
+    long[] skewedKeys = new SkewedKeys(0.25, 100_000, 1.0, seed).next(requests);
+    double inFlight = 30;
+    List<String> replicas = List.of("S1", "S2", "S3");
+    Map<String, List<? extends Number>> shares = new LinkedHashMap<>();
+    List<List<String>> rows = new ArrayList<>();
+    for (String strategy : List.of("ring", "maglev")) {
+      Scenario scenario = Scenario.strategy(strategy);
+      for (int factor : new int[] {0, 150, 125}) {
+        InFlightSimulation.Result three = InFlightSimulation.run(loads -> bounded(Rings.of(scenario, 3), loads, factor), skewedKeys, inFlight, seed);
+        InFlightSimulation.Result four = InFlightSimulation.run(loads -> bounded(Rings.of(scenario, 4), loads, factor), skewedKeys, inFlight, seed);
+        double moved = InFlightSimulation.moved(three, four);
+        String label = strategy + (factor == 0 ? ", no bound" : ", factor " + factor);
+        long busiest = three.served().values().stream().mapToLong(Long::longValue).max().orElse(0);
+        rows.add(List.of(strategy, factor == 0 ? "off" : Integer.toString(factor), String.format("%.1f", three.meanPerReplica()),
+            String.format("%.1f", three.busiestMean()), String.format("%.2f", three.busiestOverMean()), Integer.toString(three.maxInFlight()),
+            pct(100.0 * busiest / requests), pct(100.0 * moved)));
+        progress.step("skewed %s: a replica holds %.1f in flight on average, the busiest %.1f (%.2f x the mean, %d at most); the busiest "
+            + "serves %.1f%% of requests; a fourth replica moves %.1f%%", label, three.meanPerReplica(), three.busiestMean(),
+            three.busiestOverMean(), three.maxInFlight(), 100.0 * busiest / requests, 100.0 * moved);
+        if (strategy.equals("ring")) {
+          shares.put(label, replicas.stream().map(name -> 100.0 * three.served().getOrDefault(name, 0L) / requests).toList());
+        }
+      }
+    }
+    Charts.save(Charts.bars("A hot key over three replicas: share of requests", "replica", "% of requests", replicas, shares), report.folder(),
+        "skewed-share-per-replica");
+    report.section("A hot key, and bounded loads",
+            String.format("%,d requests whose keys are skewed as real traffic is: one hot key asked for by 25%% of them, the rest "
+                + "Zipf-distributed (exponent 1) over 100,000 keys. Requests arrive one at a time and each is held for an exponentially "
+                + "distributed time, 30 in flight on average over the three replicas (10 each), so a replica's in-flight count is what "
+                + "the balancer's bound reads. \"Busiest\" is whichever replica holds most at each moment, averaged "
+                + "over the run. Without a bound the hot key's replica holds far more than the others; with lb.balance-factor a "
+                + "replica takes a request only while it holds at most the factor times the mean of that moment (rounded up), and "
+                + "the hot key's excess spills to the next replicas of its ring order. The price is affinity: requests move between replicas as loads change, so more of "
+                + "them change replica when a fourth joins (\"moved\", the same requests routed on four replicas).", requests))
+        .chart("skewed-share-per-replica", "share of requests per replica with a hot key, with and without bounded loads")
+        .table("skewed-in-flight", List.of("strategy", "balance factor", "mean in flight a replica", "busiest replica in flight",
+            "busiest/mean", "most on one replica", "busiest replica's requests", "moved when a fourth joins"), rows);
+  }
+
+  private static HashRing bounded(HashRing ring, io.ringlb.core.routing.Loads loads, int factor) {
+    return factor == 0 ? ring : new io.ringlb.core.routing.BoundedLoadRing(ring, loads, factor);
   }
 
   /** "1.20 to 1.60": the smallest and largest value of the named series. */
