@@ -19,7 +19,8 @@ import java.util.Optional;
  * wins. The others follow in ring order, for retries.
  *
  * <p>One decorator rather than code in each strategy: the strategy keeps deciding the order, the
- * bound only skips. Below the bound nothing changes, so a key stays on its replica as long as
+ * bound only skips. A weighted replica's bound is the factor times its share by weight of the
+ * requests in flight, so bounded loads keep the weights. Below the bound nothing changes, so a key stays on its replica as long as
  * that replica is not overloaded, and keys move back when the load falls.
  */
 public final class BoundedLoadRing implements HashRing {
@@ -27,6 +28,9 @@ public final class BoundedLoadRing implements HashRing {
   private final HashRing ring;
   private final Loads loads;
   private final int factorPercent;
+  /** The sum of the replicas' weights, their count when none weighs other than 1. */
+  private final long totalWeight;
+  private final boolean weighted;
 
   /** @param factorPercent at least 100: how far above the average a replica's load may go */
   public BoundedLoadRing(HashRing ring, Loads loads, int factorPercent) {
@@ -36,6 +40,8 @@ public final class BoundedLoadRing implements HashRing {
     this.ring = Objects.requireNonNull(ring, "ring");
     this.loads = Objects.requireNonNull(loads, "loads");
     this.factorPercent = factorPercent;
+    this.totalWeight = ring.replicas().asList().stream().mapToLong(replica -> ring.weight(replica.name())).sum();
+    this.weighted = totalWeight != ring.replicas().size();
   }
 
   /** The ring whose order the bound applies to. */
@@ -56,18 +62,20 @@ public final class BoundedLoadRing implements HashRing {
       return ring.candidates(key, limit);
     }
     List<Replica> order = ring.candidates(key, replicas);
-    long bound = bound(loads.total(), order.size());
+    int inFlight = loads.total();
     int chosen = -1;
     int leastLoaded = 0;
-    int leastLoad = Integer.MAX_VALUE;
+    double leastLoad = Double.MAX_VALUE;
     for (int i = 0; i < order.size(); i++) {
-      int load = loads.of(order.get(i).name());
-      if (load + 1 <= bound) {
+      String name = order.get(i).name();
+      int weight = weighted ? ring.weight(name) : 1;
+      int load = loads.of(name);
+      if (load + 1 <= bound(inFlight, weight, totalWeight)) {
         chosen = i;
         break;
       }
-      if (load < leastLoad) {
-        leastLoad = load;
+      if ((double) load / weight < leastLoad) {
+        leastLoad = (double) load / weight;
         leastLoaded = i;
       }
     }
@@ -87,10 +95,13 @@ public final class BoundedLoadRing implements HashRing {
     return List.copyOf(result);
   }
 
-  /** The most in flight one replica may have with the next request: factor x the average, rounded up. */
-  long bound(int inFlight, int replicas) {
-    long scaled = (long) factorPercent * (inFlight + 1L);
-    long divisor = 100L * replicas;
+  /**
+   * The most in flight a replica of {@code weight} may have with the next request: factor x its
+   * share of them by weight, rounded up; unweighted, factor x the average.
+   */
+  long bound(int inFlight, int weight, long totalWeight) {
+    long scaled = (long) factorPercent * (inFlight + 1L) * weight;
+    long divisor = 100L * totalWeight;
     return (scaled + divisor - 1) / divisor;
   }
 

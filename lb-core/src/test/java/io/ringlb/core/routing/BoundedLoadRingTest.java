@@ -46,9 +46,10 @@ class BoundedLoadRingTest {
   void theBoundIsTheFactorTimesTheAverageWithTheNextRequestRoundedUp() {
     BoundedLoadRing bounded = new BoundedLoadRing(modulo, loads, 125);
 
-    assertThat(bounded.bound(0, 3)).isEqualTo(1);
-    assertThat(bounded.bound(29, 3)).isEqualTo(13); // 1.25 x 30 / 3 = 12.5
-    assertThat(new BoundedLoadRing(modulo, loads, 100).bound(5, 3)).isEqualTo(2);
+    assertThat(bounded.bound(0, 1, 3)).isEqualTo(1);
+    assertThat(bounded.bound(29, 1, 3)).isEqualTo(13); // 1.25 x 30 / 3 = 12.5
+    assertThat(bounded.bound(29, 2, 4)).as("weight 2 of 4").isEqualTo(19); // 1.25 x 30 x 2 / 4 = 18.75
+    assertThat(new BoundedLoadRing(modulo, loads, 100).bound(5, 1, 3)).isEqualTo(2);
   }
 
   @Test
@@ -65,5 +66,17 @@ class BoundedLoadRingTest {
   @Test
   void aFactorBelowOneHundredPercentIsRefused() {
     assertThatThrownBy(() -> new BoundedLoadRing(modulo, loads, 99)).hasMessageContaining("at least 100");
+  }
+
+  @Test
+  void aHeavierReplicaMayHoldMoreInProportionToItsWeight() {
+    HashRing weighted = new ModuloRing(io.ringlb.api.ReplicaSet.empty())
+        .with(new Replica("S1", 1, "127.0.0.1", 1), 2).with(new Replica("S2", 2, "127.0.0.1", 2)).with(new Replica("S3", 3, "127.0.0.1", 3));
+    inFlight("S1", 3);
+    inFlight("S2", 1);
+    inFlight("S3", 1); // with the next: 6 in flight; S1's bound ceil(1.25 x 6 x 2 / 4) = 4, where unweighted it would be 3
+
+    assertThat(new BoundedLoadRing(weighted, loads, 125).route(0)).map(Replica::name).hasValue("S1");
+    assertThat(new BoundedLoadRing(modulo, loads, 125).route(0)).map(Replica::name).hasValue("S2");
   }
 }
