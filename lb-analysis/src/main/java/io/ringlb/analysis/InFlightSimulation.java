@@ -50,7 +50,6 @@ final class InFlightSimulation {
     int replicas = ring.replicas().size();
     SplittableRandom random = new SplittableRandom(seed);
     PriorityQueue<Departure> departures = new PriorityQueue<>((a, b) -> Double.compare(a.at(), b.at()));
-    Map<String, Integer> now = new HashMap<>();
     Map<String, Integer> most = new HashMap<>();
     Map<String, Long> served = new HashMap<>();
     String[] routedTo = new String[keys.length];
@@ -60,18 +59,15 @@ final class InFlightSimulation {
     for (int r = 0; r < keys.length; r++) {
       double at = r;
       while (!departures.isEmpty() && departures.peek().at() <= at) {
-        Replica done = departures.poll().replica();
-        loads.end(done);
-        now.merge(done.name(), -1, Integer::sum);
+        loads.end(departures.poll().replica());
       }
       Replica replica = ring.route(keys[r]).orElseThrow();
       loads.begin(replica);
-      int holding = now.merge(replica.name(), 1, Integer::sum);
-      most.merge(replica.name(), holding, Math::max);
+      most.merge(replica.name(), loads.of(replica.name()), Math::max);
       served.merge(replica.name(), 1L, Long::sum);
       routedTo[r] = replica.name();
       held += loads.total();
-      busiest += now.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+      busiest += ring.replicas().asList().stream().mapToInt(each -> loads.of(each.name())).max().orElse(0);
       departures.add(new Departure(at - inFlight * Math.log(1 - random.nextDouble()), replica));
     }
     return new Result(most, served, (double) held / keys.length / replicas, (double) busiest / keys.length, routedTo);

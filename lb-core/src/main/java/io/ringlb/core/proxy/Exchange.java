@@ -417,7 +417,6 @@ final class Exchange {
   /** The answer has begun and cannot be finished: the client's connection closes, so it cannot take part of one for all of it. */
   private void breakOff() {
     done = true;
-    uncount();
     releaseBody();
     client.abort();
   }

@@ -3,7 +3,6 @@ package io.ringlb.core.routing;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -79,20 +78,7 @@ public final class BoundedLoadRing implements HashRing {
         leastLoaded = i;
       }
     }
-    if (chosen < 0) {
-      chosen = leastLoaded;
-    }
-    if (chosen == 0) {
-      return order.size() <= limit ? order : order.subList(0, limit);
-    }
-    List<Replica> result = new ArrayList<>(Math.min(limit, order.size()));
-    result.add(order.get(chosen));
-    for (int i = 0; i < order.size() && result.size() < limit; i++) {
-      if (i != chosen) {
-        result.add(order.get(i));
-      }
-    }
-    return List.copyOf(result);
+    return Promoted.first(order, chosen < 0 ? leastLoaded : chosen, limit);
   }
 
   /**

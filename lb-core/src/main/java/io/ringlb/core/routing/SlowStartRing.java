@@ -4,7 +4,6 @@ import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -60,8 +59,11 @@ public final class SlowStartRing implements HashRing {
 
   @Override
   public List<Replica> candidates(long key, int limit) {
-    long now = joinedAt.isEmpty() ? 0 : nanoTime.getAsLong();
-    if (joinedAt.isEmpty() || now - warmAt >= 0) {
+    if (joinedAt.isEmpty()) {
+      return ring.candidates(key, limit);
+    }
+    long now = nanoTime.getAsLong();
+    if (now - warmAt >= 0) {
       return ring.candidates(key, limit);
     }
     double point = point(key);
@@ -70,17 +72,8 @@ public final class SlowStartRing implements HashRing {
     while (first < order.size() && !admits(order.get(first), point, now)) {
       first++;
     }
-    if (first == 0 || first == order.size()) {
-      return order.size() <= limit ? order : order.subList(0, limit);
-    }
-    List<Replica> result = new ArrayList<>(limit);
-    result.add(order.get(first));
-    for (int i = 0; i < order.size() && result.size() < limit; i++) {
-      if (i != first) {
-        result.add(order.get(i)); // the warming ones keep their places behind it, for retries
-      }
-    }
-    return List.copyOf(result);
+    // the warming ones keep their places behind the first admitted, for retries; none admitted, the order stands
+    return Promoted.first(order, first == order.size() ? 0 : first, limit);
   }
 
   private boolean admits(Replica replica, double point, long now) {
