@@ -32,7 +32,9 @@ class ComposeIT {
 
   private static final String OURS = "io.ringlb.balancer=ringlb";
   private static final Map<String, String> ENV = Map.of(
-      "RINGLB_PORT", "5066", "RINGLB_ADMIN_PORT", "5067", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3");
+      "RINGLB_PORT", "5066", "RINGLB_ADMIN_PORT", "5067", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3",
+      // how it balances comes from the caller's environment, as README's LB_BALANCE_FACTOR=125 ./run.sh does
+      "LB_KEY", "query:key", "LB_WEIGHTS", "S1=3");
   private static final String THREE = "{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}";
   private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
 
@@ -80,6 +82,21 @@ class ComposeIT {
     assertThat(get("/home").body()).matches("\\{\"message\":\"Hello from Server: S[123]\",\"status\":\"successful\"}");
     assertThat(Docker.docker("ps", "--filter", "label=" + OURS, "--format", "{{.Names}} {{.Networks}}").lines().sorted().toList())
         .containsExactly("S1 net1", "S2 net1", "S3 net1");
+  }
+
+  @Test
+  void theCallersBalancingSettingsReachTheBalancer() {
+    Map<String, Integer> perReplica = new ConcurrentHashMap<>();
+    for (int key = 0; key < 2_000; key++) {
+      String body = get("/home?key=" + key).body();
+      perReplica.merge(body.replaceAll(".*Server: ([^\"]+)\".*", "$1"), 1, Integer::sum);
+    }
+    String first = get("/home?key=42").body();
+    for (int again = 0; again < 20; again++) {
+      assertThat(get("/home?key=42").body()).as("LB_KEY=query:key: one key, one replica").isEqualTo(first);
+    }
+    System.out.printf("[compose] 2,000 keys over S1=3, S2=1, S3=1: %s%n", perReplica);
+    assertThat(perReplica.get("S1")).as("LB_WEIGHTS=S1=3: three fifths of the keys, within 5 points of 1,200").isBetween(1_100, 1_300);
   }
 
   @Test

@@ -113,6 +113,19 @@ final class LiveBalancer implements AutoCloseable {
       }
       sleep(100);
     }
+    // replicas join seconds after the data plane has bound its port, or found it taken
+    if (notListening()) {
+      throw new IllegalStateException("the balancer's data plane is not listening on " + base + ": see its log");
+    }
+  }
+
+  /** Whether readiness says the data plane is not listening: it could not bind its port. */
+  private boolean notListening() {
+    try {
+      return send(admin.resolve("/health/ready"), "GET", null).body().contains("\"listening\":false");
+    } catch (UncheckedIOException notYet) {
+      return false;
+    }
   }
 
   /** How many replicas are in the ring, from the readiness check's data. */
@@ -125,9 +138,60 @@ final class LiveBalancer implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds replicas with generated names, or removes the newest by name, so S1..S3 stay for the
+   * parts that follow; then warms the newcomers and waits for the ring to hold still, so the
+   * measurement sees the strategy rather than a cold JVM's first seconds.
+   */
+  void resize(int n) {
+    List<String> names = replicas();
+    if (names.size() < n) {
+      send("POST", "/add", "{\"n\": " + (n - names.size()) + "}");
+    } else if (names.size() > n) {
+      List<String> newest = names.subList(n, names.size());
+      send("DELETE", "/rm", "{\"n\": " + newest.size() + ", \"hostnames\": [\"" + String.join("\", \"", newest) + "\"]}");
+    }
+    awaitInRing(n, Duration.ofMinutes(4));
+    if (names.size() < n) {
+      warmUp();
+    }
+  }
+
+  /** 2,000 requests, one at a time, for the replicas' JIT; then waits until the ring has held still for 2 s. */
+  void warmUp() {
+    HttpRequest home = HttpRequest.newBuilder(base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    for (int i = 0; i < 2_000; i++) {
+      http.sendAsync(home, HttpResponse.BodyHandlers.discarding()).join();
+    }
+    int n = replicas().size();
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() - stableSince < 2_000_000_000L) {
+      if (inRing().orElse(-1) != n) {
+        awaitInRing(n, Duration.ofMinutes(4));
+        stableSince = System.nanoTime();
+      }
+      sleep(100);
+    }
+  }
+
+  /** The replicas in {@code /rep}, in the order they were added. */
+  List<String> replicas() {
+    return parseReplicas(send("GET", "/rep", null).body());
+  }
+
+  static List<String> parseReplicas(String rep) {
+    String list = rep.replaceAll(".*\"replicas\":\\[([^]]*)].*", "$1").replace("\"", "").strip();
+    return list.isEmpty() ? List.of() : List.of(list.split(","));
+  }
+
   /** A request to the data port: the API and the replicas behind it. */
   HttpResponse<String> send(String method, String path, String body) {
     return send(base.resolve(path), method, body);
+  }
+
+  /** A request to the admin port: the balancer's own health. */
+  HttpResponse<String> sendAdmin(String method, String path) {
+    return send(admin.resolve(path), method, null);
   }
 
   private HttpResponse<String> send(URI uri, String method, String body) {
@@ -188,12 +252,22 @@ final class LiveBalancer implements AutoCloseable {
     }
   }
 
-  /** A loopback port nothing listens on now. */
+  /**
+   * A loopback port nothing listens on now, below the kernel's ephemeral range (32768 and up on
+   * Linux). A port the kernel hands out for {@code bind(0)} is free again once closed, and the
+   * balancer's replicas, started before the balancer binds its own ports, take theirs that way:
+   * one of them could take a port picked from that range before the balancer binds it.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int tries = 0; tries < 100; tries++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // another one
+      }
     }
+    throw new IllegalStateException("no free loopback port between 20000 and 32000");
   }
 }

@@ -50,8 +50,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--failure-seconds", defaultValue = "25", description = "length of the A-3 failure run (default: ${DEFAULT-VALUE})")
   int failureSeconds;
 
-  @Option(names = "--only", split = ",", defaultValue = "a1,a2,a3,a4", description = "the parts to run (default: ${DEFAULT-VALUE})")
+  @Option(names = "--only", split = ",", defaultValue = "a1,a2,a3,a4,hot,weights,slow-start",
+      description = "the parts to run (default: ${DEFAULT-VALUE}); hot, weights and slow-start send each request's key as ?key=, so a "
+          + "balancer at --url must run with lb.key=" + KeyedLoad.KEY_SETTING)
   Set<String> parts;
+
+  @Option(names = "--seed", defaultValue = "42", description = "seed of the keys of hot, weights and slow-start (default: ${DEFAULT-VALUE})")
+  long seed;
 
   @Option(names = "--out", defaultValue = "target/analysis/run", description = "the folder for charts, CSV and report.md (default: ${DEFAULT-VALUE})")
   Path out;
@@ -78,19 +83,32 @@ final class RunCommand implements Callable<Integer> {
             url != null ? url : "the project's own, started by this command with replicas as local Liberty processes and a 1 s "
                 + "heartbeat timeout", requests, concurrency)
             + " Replicas added for a measurement get 2,000 requests to warm up, and the ring must hold still for 2 s, before it starts.");
-    try (LiveBalancer balancer = url != null ? LiveBalancer.at(url, adminUrl) : started(settings)) {
-      if (parts.contains("a1")) {
-        a1(balancer);
-      }
-      if (parts.contains("a2")) {
-        a2(balancer);
-      }
-      if (parts.contains("a3")) {
-        a3(balancer);
+    if (parts.contains("a1") || parts.contains("a2") || parts.contains("a3")) {
+      try (LiveBalancer balancer = url != null ? LiveBalancer.at(url, adminUrl) : started(settings)) {
+        if (parts.contains("a1")) {
+          a1(balancer);
+        }
+        if (parts.contains("a2")) {
+          a2(balancer);
+        }
+        if (parts.contains("a3")) {
+          a3(balancer);
+        }
       }
     }
     if (parts.contains("a4") && url == null) {
       a4();
+    }
+    LiveBalancing balancing = new LiveBalancing(progress, report, url != null ? ignored -> LiveBalancer.at(url, adminUrl) : this::started,
+        url == null, requests, seed);
+    if (parts.contains("hot")) {
+      balancing.hotKey();
+    }
+    if (parts.contains("weights")) {
+      balancing.weights();
+    }
+    if (parts.contains("slow-start")) {
+      balancing.slowStart();
     }
     progress.step("report written to %s", report.write().toAbsolutePath());
     return 0;
@@ -103,7 +121,12 @@ final class RunCommand implements Callable<Integer> {
     all.putAll(this.settings);
     all.putAll(properties);
     LiveBalancer balancer = LiveBalancer.start(wlp, war, all, out.resolve("balancer.log"));
-    balancer.awaitInRing(3, Duration.ofMinutes(4));
+    try {
+      balancer.awaitInRing(3, Duration.ofMinutes(4));
+    } catch (RuntimeException notReady) {
+      balancer.close(); // with its replicas: a failed start leaves nothing running
+      throw notReady;
+    }
     progress.step("3 replicas in the ring at %s", balancer.base);
     return balancer;
   }
@@ -136,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
       rows.add(List.of(Integer.toString(n), String.format("%.0f", load.mean()), Integer.toString(load.min()), Integer.toString(load.max()),
           String.format("%.3f", load.maxOverMean())));
     }
-    resize(balancer, 3);
+    balancer.resize(3);
     Map<String, List<? extends Number>> series = new LinkedHashMap<>();
     series.put("least loaded", min);
     series.put("average", ns.stream().map(n -> (double) requests / n).toList());
@@ -157,8 +180,11 @@ final class RunCommand implements Callable<Integer> {
         {"POST", "/add", "{\"n\": 1, \"hostnames\": [\"S8\", \"S9\"]}", "400"}, {"POST", "/add", "{\"n\": \"x\"}", "400"},
         {"POST", "/add", "{", "400"}, {"POST", "/add", "{\"n\": 1, \"hostnames\": [\"S1\"]}", "400"},
         {"DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S1\", \"S2\"]}", "400"}, {"DELETE", "/rm", "{\"n\": 99}", "400"},
-        {"POST", "/rep", null, "405"}, {"GET", "/health/ready", null, "200"}}) {
-      HttpResponse<String> response = balancer.send(call[0], call[1], call[2]);
+        {"POST", "/rep", null, "405"}, {"GET", "admin /health/ready", null, "200"}}) {
+      // the balancer's own health answers on the admin port; the data port passes /health to a replica
+      boolean admin = call[1].startsWith("admin ");
+      String path = call[1].replace("admin ", "");
+      HttpResponse<String> response = admin ? balancer.sendAdmin(call[0], path) : balancer.send(call[0], path, call[2]);
       calls.add(List.of(call[0] + " " + call[1], call[2] == null ? "" : call[2], Integer.toString(response.statusCode()), call[3],
           response.body().length() > 90 ? response.body().substring(0, 90) + "..." : response.body()));
     }
@@ -201,11 +227,10 @@ final class RunCommand implements Callable<Integer> {
   private record Failure(String victim, Timeline timeline, double killedAt, double detectedAt, double replacedAt, long sent, long failed) {}
 
   private Failure killUnderLoad(LiveBalancer balancer) {
-    List<String> names = replicas(balancer);
+    List<String> names = balancer.replicas();
     String victim = names.size() > 1 ? names.get(1) : names.get(0);
     long start = System.nanoTime();
     Timeline timeline = new Timeline(start, failureSeconds * 10);
-    LongAdder sent = new LongAdder();
     LongAdder failed = new LongAdder();
     LongAdder done = new LongAdder();
     SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), 200, (sentAt, response, error) -> {
@@ -238,16 +263,20 @@ final class RunCommand implements Callable<Integer> {
     } finally {
       load.close();
     }
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (done.sum() < sent.sum() && System.nanoTime() < deadline) {
-      LiveBalancer.sleep(50);
+    try {
+      if (!load.awaitAnswers(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("A-3: requests still unanswered 60 s after the load stopped");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
     if (replaced.get() == 0) {
       balancer.awaitInRing(names.size(), Duration.ofMinutes(3));
       replaced.set(System.nanoTime());
     }
     Failure failure = new Failure(victim, timeline, seconds(killed.get(), start), seconds(detected.get(), start), seconds(replaced.get(), start),
-        sent.sum(), failed.sum());
+        done.sum(), failed.sum());
     progress.step("A-3: out of the ring %.0f ms after the kill, replaced after %.1f s; %d of %d requests failed",
         (failure.detectedAt - failure.killedAt) * 1000, failure.replacedAt - failure.killedAt, failure.failed, failure.sent);
     return failure;
@@ -289,53 +318,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private LoadDistribution burstAt(LiveBalancer balancer, int n, String part) {
-    resize(balancer, n);
+    balancer.resize(n);
     return burst(balancer, part + " N=" + n);
-  }
-
-  /**
-   * Adds replicas with generated names, or removes the newest by name, so S1..S3 stay for the
-   * parts that follow; then warms the newcomers and waits for the ring to hold still, so the
-   * measurement sees the strategy rather than a cold JVM's first seconds.
-   */
-  private void resize(LiveBalancer balancer, int n) {
-    List<String> names = replicas(balancer);
-    if (names.size() < n) {
-      balancer.send("POST", "/add", "{\"n\": " + (n - names.size()) + "}");
-    } else if (names.size() > n) {
-      List<String> newest = names.subList(n, names.size());
-      balancer.send("DELETE", "/rm", "{\"n\": " + newest.size() + ", \"hostnames\": [\"" + String.join("\", \"", newest) + "\"]}");
-    }
-    balancer.awaitInRing(n, Duration.ofMinutes(4));
-    if (names.size() < n) {
-      warmUp(balancer);
-    }
-  }
-
-  private void warmUp(LiveBalancer balancer) {
-    HttpRequest home = HttpRequest.newBuilder(balancer.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
-    for (int i = 0; i < 2_000; i++) {
-      balancer.http.sendAsync(home, HttpResponse.BodyHandlers.discarding()).join();
-    }
-    int n = replicas(balancer).size();
-    long stableSince = System.nanoTime();
-    while (System.nanoTime() - stableSince < 2_000_000_000L) {
-      if (balancer.inRing().orElse(-1) != n) {
-        balancer.awaitInRing(n, Duration.ofMinutes(4));
-        stableSince = System.nanoTime();
-      }
-      LiveBalancer.sleep(100);
-    }
-  }
-
-  /** The replicas in {@code /rep}, in the order they were added. */
-  static List<String> replicas(LiveBalancer balancer) {
-    return parseReplicas(balancer.send("GET", "/rep", null).body());
-  }
-
-  static List<String> parseReplicas(String rep) {
-    String list = rep.replaceAll(".*\"replicas\":\\[([^]]*)].*", "$1").replace("\"", "").strip();
-    return list.isEmpty() ? List.of() : List.of(list.split(","));
   }
 
   /** {@link #requests} requests, {@link #concurrency} at a time, counted per replica. */

@@ -2,6 +2,7 @@ package io.ringlb.analysis;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,13 +21,19 @@ final class Tally {
 
   /** A 200 whose body names a replica counts for it; anything else is a failure. */
   void record(int status, String body) {
-    Matcher server = status == 200 ? SERVER.matcher(body) : null;
-    if (server != null && server.find()) {
-      perReplica.computeIfAbsent(server.group(1), name -> new LongAdder()).increment();
+    Optional<String> replica = status == 200 ? replicaOf(body) : Optional.empty();
+    if (replica.isPresent()) {
+      perReplica.computeIfAbsent(replica.get(), name -> new LongAdder()).increment();
     } else {
       failures.add(status + " " + body);
     }
     answered.increment();
+  }
+
+  /** The replica a {@code /home} answer names. */
+  static Optional<String> replicaOf(String body) {
+    Matcher server = SERVER.matcher(body);
+    return server.find() ? Optional.of(server.group(1)) : Optional.empty();
   }
 
   void failed(Throwable failure) {

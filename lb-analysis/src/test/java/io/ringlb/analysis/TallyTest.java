@@ -25,8 +25,8 @@ class TallyTest {
 
   @Test
   void readsTheReplicasOfRepInTheirOrder() {
-    assertThat(RunCommand.parseReplicas("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S10\",\"S2\"]},\"status\":\"successful\"}"))
+    assertThat(LiveBalancer.parseReplicas("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S10\",\"S2\"]},\"status\":\"successful\"}"))
         .containsExactly("S1", "S10", "S2");
-    assertThat(RunCommand.parseReplicas("{\"message\":{\"N\":0,\"replicas\":[]},\"status\":\"successful\"}")).isEmpty();
+    assertThat(LiveBalancer.parseReplicas("{\"message\":{\"N\":0,\"replicas\":[]},\"status\":\"successful\"}")).isEmpty();
   }
 }

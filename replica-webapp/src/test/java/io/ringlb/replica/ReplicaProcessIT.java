@@ -23,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +90,32 @@ class ReplicaProcessIT {
     assertThat(home.statusCode()).isEqualTo(200);
     assertThat(home.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
     assertThat(home.body()).isEqualTo("{\"message\":\"Hello from Server: S2\",\"status\":\"successful\"}");
+  }
+
+  @Test
+  void homeAnswersLaterWhenAskedToAndManySlowAnswersOverlap() throws Exception {
+    HttpRequest slow = HttpRequest.newBuilder(URI.create("http://" + s1.host() + ":" + s1.port() + "/home?delay-ms=400")).build();
+    // HTTP/1.1, a connection per request, as the balancer sends them (not one HTTP/2 connection upgraded to)
+    HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long started = System.nanoTime();
+    List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, 20)
+        .mapToObj(i -> http1.sendAsync(slow, HttpResponse.BodyHandlers.ofString())).toList();
+
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      assertThat(answer.get(30, TimeUnit.SECONDS).body()).isEqualTo("{\"message\":\"Hello from Server: S1\",\"status\":\"successful\"}");
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(took).as("no answer comes before its delay").isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    assertThat(took).as("the delays overlap rather than queue one after another (20 x 400 ms)").isLessThan(Duration.ofMillis(4_000));
+  }
+
+  @Test
+  void aBadDelayIsA400() throws Exception {
+    for (String bad : List.of("-1", "x", "60001")) {
+      HttpResponse<String> home = get(s1, "/home?delay-ms=" + bad);
+      assertThat(home.statusCode()).as(bad).isEqualTo(400);
+      assertThat(home.body()).as(bad).contains("delay-ms").contains("\"status\":\"failure\"");
+    }
   }
 
   @Test

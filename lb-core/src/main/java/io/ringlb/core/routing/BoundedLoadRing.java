@@ -26,6 +26,9 @@ public final class BoundedLoadRing implements HashRing {
 
   private final HashRing ring;
   private final Loads loads;
+  /** How many of a key's ring order are read before the rest: enough for a hot key's spill-over. */
+  static final int FIRST_LOOK = 8;
+
   private final int factorPercent;
   /** The sum of the replicas' weights, their count when none weighs other than 1. */
   private final long totalWeight;
@@ -60,25 +63,41 @@ public final class BoundedLoadRing implements HashRing {
     if (replicas <= 1) {
       return ring.candidates(key, limit);
     }
-    List<Replica> order = ring.candidates(key, replicas);
     int inFlight = loads.total();
-    int chosen = -1;
-    int leastLoaded = 0;
+    // a replica under the bound is nearly always among a key's first few: look further only when none is
+    List<Replica> order = ring.candidates(key, Math.min(replicas, Math.max(limit, FIRST_LOOK)));
+    int chosen = firstUnderBound(order, inFlight);
+    if (chosen < 0 && order.size() < replicas) {
+      order = ring.candidates(key, replicas);
+      chosen = firstUnderBound(order, inFlight);
+    }
+    return Promoted.first(order, chosen >= 0 ? chosen : leastLoaded(order), limit);
+  }
+
+  /** The first of {@code order} that may take one more request, or -1. */
+  private int firstUnderBound(List<Replica> order, int inFlight) {
+    for (int i = 0; i < order.size(); i++) {
+      String name = order.get(i).name();
+      if (loads.of(name) + 1 <= bound(inFlight, weight(name), totalWeight)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The one of {@code order} with the fewest requests in flight for its weight; the first of them on a tie. */
+  private int leastLoaded(List<Replica> order) {
+    int least = 0;
     double leastLoad = Double.MAX_VALUE;
     for (int i = 0; i < order.size(); i++) {
       String name = order.get(i).name();
-      int weight = weighted ? ring.weight(name) : 1;
-      int load = loads.of(name);
-      if (load + 1 <= bound(inFlight, weight, totalWeight)) {
-        chosen = i;
-        break;
-      }
-      if ((double) load / weight < leastLoad) {
-        leastLoad = (double) load / weight;
-        leastLoaded = i;
+      double load = (double) loads.of(name) / weight(name);
+      if (load < leastLoad) {
+        leastLoad = load;
+        least = i;
       }
     }
-    return Promoted.first(order, chosen < 0 ? leastLoaded : chosen, limit);
+    return least;
   }
 
   /**
@@ -108,7 +127,7 @@ public final class BoundedLoadRing implements HashRing {
 
   @Override
   public int weight(String name) {
-    return ring.weight(name);
+    return weighted ? ring.weight(name) : 1;
   }
 
   @Override

@@ -64,6 +64,20 @@ class BoundedLoadRingTest {
   }
 
   @Test
+  void aKeyWhoseFirstReplicasAreAllAtTheBoundGoesAsFarDownItsOrderAsItMust() {
+    // names that sort as they count, so key 0's order is S01, S02, ..., S12
+    HashRing twelve = ModuloRing.of("S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "S10", "S11", "S12");
+    for (int i = 1; i <= 9; i++) {
+      inFlight("S0" + i, 1); // with the next request: 10 in flight over 12, bound ceil(1.00 x 10 / 12) = 1, which S01..S09 would pass
+    }
+    HashRing bounded = new BoundedLoadRing(twelve, loads, 100);
+
+    assertThat(bounded.route(0)).as("the tenth of key 0's order, past the first " + BoundedLoadRing.FIRST_LOOK + " looked at")
+        .map(Replica::name).hasValue("S10");
+    assertThat(bounded.candidates(0, 3)).extracting(Replica::name).containsExactly("S10", "S01", "S02");
+  }
+
+  @Test
   void aFactorBelowOneHundredPercentIsRefused() {
     assertThatThrownBy(() -> new BoundedLoadRing(modulo, loads, 99)).hasMessageContaining("at least 100");
   }
