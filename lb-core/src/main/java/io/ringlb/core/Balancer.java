@@ -1,9 +1,12 @@
 package io.ringlb.core;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringlb.api.HashRing;
 import io.ringlb.core.fleet.Fleet;
 import io.ringlb.core.fleet.HttpHeartbeat;
+import io.ringlb.core.metrics.BalancerMetrics;
 import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
@@ -27,11 +30,12 @@ public final class Balancer implements AutoCloseable {
   private final HttpClient client;
   private final Router router;
   private final Fleet fleet;
+  private final BalancerMetrics metrics;
   private final Duration drainTimeout;
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private DataPlane dataPlane;
 
-  private Balancer(BalancerConfig config, ReplicaLauncher launcher) {
+  private Balancer(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry) {
     // heartbeats only: HTTP/1.1, no h2c upgrade dance
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
     this.drainTimeout = config.fleet().drainTimeout();
@@ -40,12 +44,14 @@ public final class Balancer implements AutoCloseable {
     HashRing ring = config.slowStart().isZero() ? config.emptyRing() : new SlowStartRing(config.emptyRing(), config.slowStart(), System::nanoTime);
     ring = config.balanceFactor() == 0 ? ring : new BoundedLoadRing(ring, loads, config.balanceFactor());
     this.router = new Router(ring, config.attempts(), loads);
-    this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom());
+    this.metrics = new BalancerMetrics(registry, router);
+    this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom(),
+        metrics);
   }
 
-  /** As {@link #start(BalancerConfig, ReplicaLauncher, ThreadFactory)}, on event loop threads of its own. */
+  /** As {@link #start(BalancerConfig, ReplicaLauncher, ThreadFactory, MeterRegistry)}, on event loop threads of its own, its meters kept nowhere. */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher) {
-    return start(config, launcher, new DefaultThreadFactory("ringlb-data-plane", true));
+    return start(config, launcher, new DefaultThreadFactory("ringlb-data-plane", true), new CompositeMeterRegistry());
   }
 
   /**
@@ -55,11 +61,13 @@ public final class Balancer implements AutoCloseable {
    * calls right after this.
    *
    * @param threads makes the data plane's event loop threads
+   * @param registry where the balancer's meters go ({@link BalancerMetrics}): a Prometheus registry to scrape, or any other
    */
-  public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, ThreadFactory threads) {
-    Balancer balancer = new Balancer(config, launcher);
+  public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, ThreadFactory threads, MeterRegistry registry) {
+    Balancer balancer = new Balancer(config, launcher, registry);
     // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
-    balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, threads);
+    balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
+        threads);
     balancer.fleet.start();
     return balancer;
   }

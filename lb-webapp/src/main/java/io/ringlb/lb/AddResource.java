@@ -20,6 +20,7 @@ public class AddResource {
   @Inject BalancerLifecycle lifecycle;
 
   @POST
+  @ChangesFleet
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public CompletionStage<Success<ReplicaList>> add(String body) {

@@ -1,5 +1,11 @@
 package io.ringlb.lb;
 
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ringlb.core.Balancer;
 import io.ringlb.core.BalancerConfig;
 import io.ringlb.core.routing.PluginJars;
@@ -50,6 +56,9 @@ public class BalancerLifecycle {
   ManagedThreadFactory threads;
 
   private volatile Balancer balancer;
+  /** Where the balancer's meters and the JVM's go; {@code /metrics} scrapes it. */
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
     Function<String, Optional<String>> properties = name -> config.getOptionalValue(name, String.class);
@@ -57,7 +66,11 @@ public class BalancerLifecycle {
     BalancerConfig settings = BalancerConfig.from(properties, PluginRegistry.load(HashStrategyProvider.class, plugins));
     ReplicaLauncher provided = ReplicaProviders.launcher(PluginRegistry.load(ReplicaProvider.class, plugins), properties);
     launcher.use(provided);
-    balancer = Balancer.start(settings, launcher, threads);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    balancer = Balancer.start(settings, launcher, threads, registry);
     LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2}; clients on {3}, the API also on {4}",
         settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing(),
         "http://" + settings.proxy().host() + ":" + settings.proxy().port() + "/",
@@ -75,6 +88,13 @@ public class BalancerLifecycle {
     if (balancer != null) {
       balancer.close();
     }
+    gc.close();
+    registry.close();
+  }
+
+  /** The balancer's meters and the JVM's, for {@code /metrics}. */
+  PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /** The running engine. */

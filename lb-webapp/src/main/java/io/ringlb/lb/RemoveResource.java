@@ -18,6 +18,7 @@ public class RemoveResource {
   @Inject BalancerLifecycle lifecycle;
 
   @DELETE
+  @ChangesFleet
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public CompletionStage<Success<ReplicaList>> remove(String body) {

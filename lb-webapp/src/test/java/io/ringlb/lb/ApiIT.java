@@ -2,6 +2,7 @@ package io.ringlb.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.List;
@@ -109,6 +110,40 @@ class ApiIT {
     assertThat(added.body()).contains("\"N\":3");
     assertThat(lb.rep()).isEqualTo(added.body());
     restoreS1ToS3();
+  }
+
+  static Stream<Arguments> callsWithoutTheAdminToken() {
+    return Stream.of(
+        Arguments.of("POST", "/add", null, "needs 'Authorization: Bearer <token>' with the balancer's lb.admin.token; nothing was changed"),
+        Arguments.of("DELETE", "/rm", null, "needs 'Authorization: Bearer <token>'"),
+        Arguments.of("POST", "/add", "Bearer wrong-" + BalancerClient.ADMIN_TOKEN, "The bearer token is not the admin token; nothing was changed"),
+        Arguments.of("DELETE", "/rm", "Bearer " + BalancerClient.ADMIN_TOKEN.substring(1), "The bearer token is not the admin token"),
+        Arguments.of("DELETE", "/rm", "Basic " + BalancerClient.ADMIN_TOKEN, "needs 'Authorization: Bearer <token>'"),
+        Arguments.of("POST", "/add", "Bearer", "needs 'Authorization: Bearer <token>'"));
+  }
+
+  @ParameterizedTest(name = "{0} {1} with {2}")
+  @MethodSource("callsWithoutTheAdminToken")
+  void changingTheFleetWithoutTheAdminTokenIsA401OnEitherPortThatChangesNothing(String method, String path, String authorization,
+      String problem) {
+    assertThat(BalancerClient.ADMIN_TOKEN).as("the suite runs the balancer with lb.admin.token set").isNotEmpty();
+    for (URI port : List.of(lb.base, lb.admin)) {
+      HttpResponse<String> refused = lb.send(port, method, path, "{\"n\": 1}", authorization);
+
+      assertThat(refused.statusCode()).as("%s %s on %s", method, path, port).isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"ringlb\"");
+      assertThat(refused.body()).startsWith("{\"message\":\"<Error> ").contains(problem).endsWith("\"status\":\"failure\"}");
+      assertThat(lb.rep()).isEqualTo(THREE);
+      assertThat(lb.inRing()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void readingNeedsNoToken() {
+    for (URI port : List.of(lb.base, lb.admin)) {
+      assertThat(lb.send(port, "GET", "/rep", null, null).body()).isEqualTo(THREE);
+    }
+    assertThat(lb.send(lb.base, "GET", "/home", null, null).statusCode()).isEqualTo(200);
   }
 
   static Stream<Arguments> badRequests() {

@@ -23,17 +23,28 @@ final class BalancerClient {
   /** Liberty's own endpoint: the API again, and the balancer's health. */
   final URI admin = URI.create("http://127.0.0.1:" + System.getProperty("lb.it.admin.port", "5056"));
 
+  /** The {@code lb.admin.token} the balancer under test runs with: every call here carries it, unless told otherwise. */
+  static final String ADMIN_TOKEN = System.getProperty("lb.it.admin.token", "");
+
   HttpResponse<String> send(String method, String path, String body) {
     return send(base, method, path, body);
   }
 
   HttpResponse<String> send(URI at, String method, String path, String body) {
-    HttpRequest request =
+    return send(at, method, path, body, ADMIN_TOKEN.isEmpty() ? null : "Bearer " + ADMIN_TOKEN);
+  }
+
+  /** @param authorization the {@code Authorization} header, or null for none */
+  HttpResponse<String> send(URI at, String method, String path, String body, String authorization) {
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(at.resolve(path))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(180))
-            .build();
+            .timeout(Duration.ofSeconds(180));
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -58,6 +58,7 @@ public final class Fleet implements AutoCloseable {
   private final HealthMachine health;
   private final Reconciler reconciler;
   private final String reachability;
+  private final FleetListener listener;
 
   // --- confined to the loop ---
   private final Queue<AdminCall> adminCalls = new ArrayDeque<>();
@@ -68,9 +69,14 @@ public final class Fleet implements AutoCloseable {
   private volatile FleetView view = new FleetView(List.of());
   private volatile List<String> problems = List.of();
 
-  /** A fleet on real time, with its events on one virtual thread at a time and launcher calls each on a virtual thread. */
-  public Fleet(FleetSettings settings, ReplicaLauncher launcher, Router router, HealthProbe probe, RandomGenerator random) {
-    this(settings, launcher, router, probe, random, FleetClock.system(),
+  /**
+   * A fleet on real time, with its events on one virtual thread at a time and launcher calls each on a virtual thread.
+   *
+   * @param listener told what happens to the replicas, on the fleet's loop
+   */
+  public Fleet(FleetSettings settings, ReplicaLauncher launcher, Router router, HealthProbe probe, RandomGenerator random,
+      FleetListener listener) {
+    this(settings, launcher, router, probe, random, listener, FleetClock.system(),
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ringlb-fleet").factory()),
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ringlb-launcher-", 1).factory()));
   }
@@ -80,8 +86,9 @@ public final class Fleet implements AutoCloseable {
    * @param launches runs launcher calls, which may block
    */
   Fleet(FleetSettings settings, ReplicaLauncher launcher, Router router, HealthProbe probe, RandomGenerator random,
-      FleetClock clock, Executor events, Executor launches) {
+      FleetListener listener, FleetClock clock, Executor events, Executor launches) {
     this.settings = settings;
+    this.listener = listener;
     this.launcher = launcher;
     this.router = router;
     this.probe = probe;
@@ -93,6 +100,7 @@ public final class Fleet implements AutoCloseable {
       @Override
       public void started(Member member, Replica replica) {
         health.watch(replica, clock.nanoTime());
+        listener.started(replica.name());
       }
 
       @Override
@@ -195,7 +203,8 @@ public final class Fleet implements AutoCloseable {
    * @param outcome {@link Outcome#TIMED_OUT} or {@link Outcome#FAILED}
    */
   public void reportFailure(Replica replica, Outcome outcome) {
-    loop.execute(() -> apply(replica, health.requestFailed(replica, outcome), outcome == Outcome.TIMED_OUT ? "requests timed out" : "requests failed"));
+    loop.execute(() -> apply(replica, health.requestFailed(replica, outcome), outcome == Outcome.TIMED_OUT ? "requests timed out" : "requests failed",
+        true));
   }
 
   /**
@@ -266,11 +275,18 @@ public final class Fleet implements AutoCloseable {
   }
 
   private void heard(Replica replica, Heartbeat heartbeat) {
-    apply(replica, health.heard(replica, heartbeat, clock.nanoTime()), heartbeat.detail());
+    if (heartbeat.outcome() != Outcome.PASSED) {
+      listener.heartbeatFailed(replica.name(), heartbeat.detail());
+    }
+    apply(replica, health.heard(replica, heartbeat, clock.nanoTime()), heartbeat.detail(), false);
   }
 
-  /** Carries out what the health machine decided: the ring changes here, and only here. */
-  private void apply(Replica replica, Verdict verdict, String why) {
+  /**
+   * Carries out what the health machine decided: the ring changes here, and only here.
+   *
+   * @param byRequests whether failed requests brought the verdict, rather than a heartbeat
+   */
+  private void apply(Replica replica, Verdict verdict, String why, boolean byRequests) {
     if (closed) {
       return;
     }
@@ -281,6 +297,7 @@ public final class Fleet implements AutoCloseable {
         int weight = member != null ? member.weight : settings.weightOf(replica.name());
         router.update(ring -> ring.without(replica.name()).with(replica, weight));
         LOG.log(Level.INFO, "Replica {0} is in the ring", replica.name());
+        listener.joined(replica.name());
         if (member != null) {
           member.failedStarts = 0;
           member.problem = null;
@@ -291,10 +308,12 @@ public final class Fleet implements AutoCloseable {
       case LEFT -> {
         router.update(ring -> ring.without(replica.name()));
         LOG.log(Level.WARNING, "Replica {0} left the ring: it says it is not ready ({1})", replica.name(), why);
+        listener.left(replica.name(), why);
       }
       case DEAD -> {
         router.update(ring -> ring.without(replica.name()));
         LOG.log(Level.WARNING, "Replica {0} is down ({1}); replacing it", replica.name(), why);
+        listener.died(replica.name(), why, byRequests);
         if (member != null && replica.equals(member.replica)) {
           reconciler.replace(member, false, null, clock.nanoTime());
         }
@@ -312,6 +331,7 @@ public final class Fleet implements AutoCloseable {
     }
     String problem = "did not pass a heartbeat within " + settings.startTimeout().toSeconds() + " s (" + lapse.lastDetail() + ")";
     LOG.log(Level.ERROR, "Replica {0} at {1}:{2,number,#} {3}. {4}", replica.name(), replica.host(), replica.port(), problem, reachability);
+    listener.died(replica.name(), problem, false);
     reconciler.replace(member, true, problem, now);
     failAdd(member);
     publishView();
@@ -378,7 +398,10 @@ public final class Fleet implements AutoCloseable {
     for (Member member : removed) {
       router.update(ring -> ring.without(member.name));
       health.forget(member.name);
-      stops.add(reconciler.drain(member, clock.nanoTime())); // out of the ring at once; stopped once its requests have ended
+      CompletableFuture<Void> stopped = reconciler.drain(member, clock.nanoTime()); // out of the ring at once; stopped once its requests have ended
+      stops.add(stopped);
+      String name = member.name;
+      stopped.thenRun(() -> loop.execute(() -> listener.removed(name)));
     }
     reconciler.finishDrains(clock.nanoTime()); // a replica with nothing in flight stops at once
     publishView();

@@ -56,10 +56,11 @@ public final class DataPlane implements AutoCloseable {
    * bound.
    *
    * @param onFailure told of each replica a request could not reach, on an event loop: it must not block
+   * @param events told of every request forwarded, on an event loop: it must not block
    * @param threads makes the event loops' threads (on Liberty, a {@code ManagedThreadFactory})
    */
   public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
-      ThreadFactory threads) {
+      RequestEvents events, ThreadFactory threads) {
     Transport transport = Transport.best();
     EventLoopGroup loops = transport.group(settings.eventLoops(), threads);
     Map<EventLoop, ReplicaPools> pools = new IdentityHashMap<>();
@@ -67,7 +68,7 @@ public final class DataPlane implements AutoCloseable {
       EventLoop loop = (EventLoop) executor;
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
-    Plane plane = new Plane(settings, router, keys, onFailure);
+    Plane plane = new Plane(settings, router, keys, onFailure, events, System::nanoTime);
     HttpDecoderConfig decoding = new HttpDecoderConfig()
         .setMaxInitialLineLength(settings.maxHeaderBytes())
         .setMaxHeaderSize(settings.maxHeaderBytes())

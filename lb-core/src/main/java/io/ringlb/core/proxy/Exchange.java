@@ -66,6 +66,10 @@ final class Exchange {
   private int tried;
   /** The replica the current attempt counts against in the router's loads, if any. */
   private Replica counted;
+  /** When the current attempt went to its replica, by the plane's clock. */
+  private long attemptStartedNanos;
+  /** The replica's final status, once its answer has begun. */
+  private int status;
   private Replica replica;
   private ReplicaPool pool;
   private Channel channel;
@@ -205,6 +209,7 @@ final class Exchange {
     Replica next = candidates.get(tried++);
     if (!toAdmin) {
       count(next);
+      attemptStartedNanos = plane.nanoTime().getAsLong();
     }
     ReplicaPool nextPool = pools.pool(next);
     nextPool.acquire(acquired -> onAcquired(next, nextPool, acquired), cause -> onConnectFailed(next, cause));
@@ -222,6 +227,12 @@ final class Exchange {
     }
     if (!(cause instanceof IllegalStateException)) { // a pool closed as its replica left the ring is no failure of the replica
       report(target, cause instanceof ConnectTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
+      if (!toAdmin) {
+        plane.events().connectFailed(target);
+      }
+    }
+    if (!toAdmin && tried < candidates.size()) {
+      plane.events().retried(target);
     }
     tryNext(); // nothing was sent, so the next candidate is always safe
   }
@@ -321,7 +332,7 @@ final class Exchange {
 
   private void head(HttpResponse response) {
     stopKeeping(); // the replica answered: its answer is the answer, whatever it is
-    int status = response.status().code();
+    status = response.status().code();
     if (status == 101 && upgrade) {
       switching = true;
       responseStarted = true;
@@ -360,10 +371,14 @@ final class Exchange {
       return;
     }
     report(replica, outcome);
+    Replica failed = replica;
     releaseReplica(false);
     if (!responseStarted && retryable && tried < candidates.size()) {
       if (!requestComplete) {
         client.reading(false); // until the next replica takes the body
+      }
+      if (!toAdmin) {
+        plane.events().retried(failed);
       }
       tryNext();
     } else if (!responseStarted) {
@@ -374,6 +389,9 @@ final class Exchange {
   }
 
   private void complete() {
+    if (!toAdmin) {
+      plane.events().answered(replica, status, plane.nanoTime().getAsLong() - attemptStartedNanos);
+    }
     done = true;
     releaseReplica(replicaKeepAlive && requestComplete);
     releaseBody();

@@ -5,11 +5,15 @@ import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.core.fleet.Outcome;
 import io.ringlb.core.routing.Router;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * What every connection of the data plane shares, all of it safe to read from any event loop.
  *
  * @param onFailure told, on an event loop, of each replica a request could not reach; it must hand
  *     the news on rather than block
+ * @param events told of every request forwarded to a replica
+ * @param nanoTime the clock requests are timed by
  */
-record Plane(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure) {}
+record Plane(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure, RequestEvents events,
+    LongSupplier nanoTime) {}

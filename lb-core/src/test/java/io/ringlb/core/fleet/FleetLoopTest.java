@@ -57,6 +57,40 @@ class FleetLoopTest {
   };
   private Fleet fleet;
 
+  /** What the fleet told its listener, one line each: "joined S1", "died S2 by requests: requests failed". */
+  private final List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final FleetListener events = new FleetListener() {
+    @Override
+    public void heartbeatFailed(String replica, String why) {
+      told.add("heartbeat failed " + replica);
+    }
+
+    @Override
+    public void joined(String replica) {
+      told.add("joined " + replica);
+    }
+
+    @Override
+    public void left(String replica, String why) {
+      told.add("left " + replica);
+    }
+
+    @Override
+    public void died(String replica, String why, boolean byRequests) {
+      told.add("died " + replica + (byRequests ? " by requests: " : " by heartbeats: ") + why);
+    }
+
+    @Override
+    public void started(String replica) {
+      told.add("started " + replica);
+    }
+
+    @Override
+    public void removed(String replica) {
+      told.add("removed " + replica);
+    }
+  };
+
   private Fleet start(int n, int max) {
     Logger.getLogger(Fleet.class.getName()).addHandler(capture);
     Executor launchThreads = call -> {
@@ -67,7 +101,7 @@ class FleetLoopTest {
       }
     };
     fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true, DRAIN_TIMEOUT, Map.of(), true), launcher, router, probe, new SplittableRandom(7),
-        clock, Runnable::run, launchThreads);
+        events, clock, Runnable::run, launchThreads);
     fleet.start();
     return fleet;
   }
@@ -146,6 +180,7 @@ class FleetLoopTest {
     assertThat(after.port()).isNotEqualTo(before.port());
     assertThat(after.id()).isEqualTo(before.id());
     assertThat(fleet.view().replicas()).containsExactly("S1", "S2", "S3");
+    assertThat(told).containsSubsequence("joined S2", "died S2 by requests: requests failed", "started S2", "joined S2");
   }
 
   @Test
@@ -193,6 +228,7 @@ class FleetLoopTest {
     probe.answers.remove("S1");
     clock.forward(Fleet.TICK);
     assertThat(inRing("S1")).isEqualTo(s1);
+    assertThat(told).containsSubsequence("heartbeat failed S1", "heartbeat failed S1", "left S1", "joined S1").doesNotContain("died S1");
   }
 
   @Test
@@ -310,6 +346,7 @@ class FleetLoopTest {
 
     assertThat(launcher.stops).containsExactly(s2);
     assertThat(remove).isCompletedWithValue(new FleetView(List.of("S1", "S3")));
+    assertThat(told).containsOnlyOnce("removed S2");
   }
 
   @Test

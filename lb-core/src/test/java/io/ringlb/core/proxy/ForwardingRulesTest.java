@@ -87,6 +87,7 @@ class ForwardingRulesTest {
       assertThat(response.status()).isEqualTo(201);
       assertThat(response.headers()).containsEntry("x-served-by", "R1");
       assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
+      assertThat(proxy.events).containsExactly("connect-failed R0", "retried R0", "answered R1 201");
     }
   }
 
@@ -102,6 +103,8 @@ class ForwardingRulesTest {
       assertThat(response.body()).endsWith("body=kept");
       assertThat(taken).hasValue(1);
       assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
+      assertThat(proxy.events).as("a failure after the request went out is no connect failure")
+          .containsExactly("retried R0", "answered R1 201");
     }
   }
 

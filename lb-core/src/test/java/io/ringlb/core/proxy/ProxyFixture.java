@@ -26,6 +26,8 @@ final class ProxyFixture implements AutoCloseable {
   final DataPlane plane;
   final Router router;
   final List<Report> reports = new CopyOnWriteArrayList<>();
+  /** What the data plane told of its requests, one line each: "answered R1 201", "retried R0", "connect-failed R0". */
+  final List<String> events = new CopyOnWriteArrayList<>();
   final URI base;
 
   ProxyFixture(List<InetSocketAddress> replicas) {
@@ -47,7 +49,22 @@ final class ProxyFixture implements AutoCloseable {
     ProxySettings settings = tune.apply(ProxySettings.defaults(0));
     router = new Router(ring, 3, loads);
     plane = DataPlane.start(settings, router, request -> Long.parseLong(request.header("X-Key").orElse("0")),
-        (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), new DefaultThreadFactory("test-data-plane", true));
+        (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), new RequestEvents() {
+          @Override
+          public void answered(Replica replica, int status, long nanos) {
+            events.add("answered " + replica.name() + " " + status);
+          }
+
+          @Override
+          public void retried(Replica failed) {
+            events.add("retried " + failed.name());
+          }
+
+          @Override
+          public void connectFailed(Replica replica) {
+            events.add("connect-failed " + replica.name());
+          }
+        }, new DefaultThreadFactory("test-data-plane", true));
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 

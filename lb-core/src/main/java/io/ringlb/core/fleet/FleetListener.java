@@ -1,0 +1,34 @@
+package io.ringlb.core.fleet;
+
+/**
+ * What happens to the fleet's replicas, told as it happens on the fleet's loop: for metrics and
+ * for the operator's view of recent events. An implementation records and returns at once; the
+ * fleet does not wait for anything else. Every method does nothing unless overridden.
+ */
+public interface FleetListener {
+
+  /** Listens to nothing. */
+  FleetListener NONE = new FleetListener() {};
+
+  /** A heartbeat to {@code replica} failed or said it was not ready. */
+  default void heartbeatFailed(String replica, String why) {}
+
+  /** {@code replica} passed its heartbeat and is in the ring. */
+  default void joined(String replica) {}
+
+  /** {@code replica} left the ring: it says it is not ready. */
+  default void left(String replica, String why) {}
+
+  /**
+   * {@code replica} is down and is being replaced.
+   *
+   * @param byRequests whether failed requests found it (passive health), rather than heartbeats
+   */
+  default void died(String replica, String why, boolean byRequests) {}
+
+  /** A replica named {@code replica} was started: added, or in place of one that died. */
+  default void started(String replica) {}
+
+  /** {@code replica} was removed from the fleet ({@code /rm}) and stopped. */
+  default void removed(String replica) {}
+}

@@ -1,0 +1,196 @@
+package io.ringlb.core.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import io.ringlb.core.fleet.FleetListener;
+import io.ringlb.core.proxy.RequestEvents;
+import io.ringlb.core.routing.Router;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The balancer's meters, per replica, in a Micrometer registry: what the data plane and the
+ * fleet tell ({@link RequestEvents}, {@link FleetListener}) counted as it happens, and what the
+ * router knows (requests in flight, who is in the ring, each one's share of the keys) read when
+ * the registry is scraped. In Prometheus terms:
+ *
+ * <ul>
+ *   <li>{@code ringlb_replica_responses_total{replica,code}}: answers by status class ({@code 2xx}, ...);
+ *   <li>{@code ringlb_replica_response_seconds}: a histogram of the time from sending a request to the
+ *       end of its answer;
+ *   <li>{@code ringlb_replica_in_flight}, {@code ringlb_replica_up} (1 while in the ring);
+ *   <li>{@code ringlb_replica_retries_total}: requests it failed that went on to the next replica;
+ *       {@code ringlb_replica_connect_failures_total};
+ *   <li>{@code ringlb_replica_ejections_total}: taken out of the ring because requests failed
+ *       (passive health); {@code ringlb_replica_heartbeat_failures_total};
+ *       {@code ringlb_replica_replacements_total}: found dead and started again;
+ *   <li>{@code ringlb_ring_key_share{replica}}: the share of the key space it holds.
+ * </ul>
+ *
+ * <p>A replica's meters are made the first time anything is told of it, and removed when it is
+ * removed from the fleet. On the request path, recording reads a {@link ConcurrentHashMap} and
+ * adds to Micrometer's counters and histogram buckets, which are atomic adders: no lock.
+ */
+public final class BalancerMetrics implements RequestEvents, FleetListener {
+
+  /** The histogram's buckets: Prometheus's own defaults, from 5 ms to 10 s. */
+  static final List<Duration> BUCKETS = List.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000).stream()
+      .map(Duration::ofMillis).toList();
+
+  private static final String[] CODE_CLASSES = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+  private final MeterRegistry registry;
+  private final Router router;
+  private final RingShares shares;
+  private final ConcurrentHashMap<String, ReplicaMeters> byName = new ConcurrentHashMap<>();
+
+  public BalancerMetrics(MeterRegistry registry, Router router) {
+    this.registry = registry;
+    this.router = router;
+    this.shares = new RingShares();
+  }
+
+  /** The meters of one replica, made together and removed together. */
+  private final class ReplicaMeters {
+    final Counter[] responses = new Counter[CODE_CLASSES.length];
+    final Timer response;
+    final Counter retries;
+    final Counter connectFailures;
+    final Counter ejections;
+    final Counter heartbeatFailures;
+    final Counter replacements;
+    final List<Meter> all;
+
+    ReplicaMeters(String name) {
+      Tags replica = Tags.of("replica", name);
+      for (int c = 0; c < CODE_CLASSES.length; c++) {
+        responses[c] = Counter.builder("ringlb.replica.responses").description("Answers from the replica, by status class")
+            .tags(replica).tag("code", CODE_CLASSES[c]).register(registry);
+      }
+      response = Timer.builder("ringlb.replica.response").description("From sending a request to the replica to the end of its answer")
+          .tags(replica).serviceLevelObjectives(BUCKETS.toArray(Duration[]::new))
+          // the maximum's window rotates under a lock: a long window rotates about never, on any thread
+          .distributionStatisticExpiry(Duration.ofDays(3650)).distributionStatisticBufferLength(1)
+          .register(registry);
+      retries = counter("ringlb.replica.retries", "Requests the replica failed that went on to the next replica", replica);
+      connectFailures = counter("ringlb.replica.connect.failures", "Connections to the replica refused or timed out", replica);
+      ejections = counter("ringlb.replica.ejections", "Times failed requests took the replica out of the ring", replica);
+      heartbeatFailures = counter("ringlb.replica.heartbeat.failures", "Heartbeats the replica failed or answered not ready", replica);
+      replacements = counter("ringlb.replica.replacements", "Times the replica was found dead and started again", replica);
+      Gauge inFlight = Gauge.builder("ringlb.replica.in.flight", () -> router.loads().of(name))
+          .description("Requests the data plane has at the replica now").tags(replica).register(registry);
+      Gauge up = Gauge.builder("ringlb.replica.up", () -> router.ring().replicas().contains(name) ? 1 : 0)
+          .description("1 while the replica is in the ring").tags(replica).register(registry);
+      Gauge share = Gauge.builder("ringlb.ring.key.share", () -> shares.of(router.ring()).getOrDefault(name, 0.0))
+          .description("The share of the key space the replica holds, 0 to 1").tags(replica).register(registry);
+      this.all = List.of(responses[0], responses[1], responses[2], responses[3], responses[4], responses[5], response, retries,
+          connectFailures, ejections, heartbeatFailures, replacements, inFlight, up, share);
+    }
+
+    private Counter counter(String name, String description, Tags replica) {
+      return Counter.builder(name).description(description).tags(replica).register(registry);
+    }
+  }
+
+  private ReplicaMeters of(String name) {
+    ReplicaMeters meters = byName.get(name); // the request path's read: no lock once a replica has its meters
+    return meters != null ? meters : byName.computeIfAbsent(name, ReplicaMeters::new);
+  }
+
+  // ---- the data plane ----
+
+  @Override
+  public void answered(Replica replica, int status, long nanos) {
+    ReplicaMeters meters = of(replica.name());
+    int codeClass = status / 100;
+    meters.responses[codeClass >= 1 && codeClass <= 5 ? codeClass : 0].increment();
+    meters.response.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void retried(Replica failed) {
+    of(failed.name()).retries.increment();
+  }
+
+  @Override
+  public void connectFailed(Replica replica) {
+    of(replica.name()).connectFailures.increment();
+  }
+
+  // ---- the fleet ----
+
+  @Override
+  public void heartbeatFailed(String replica, String why) {
+    of(replica).heartbeatFailures.increment();
+  }
+
+  @Override
+  public void joined(String replica) {
+    of(replica); // up, in flight and share from now on, before any request
+  }
+
+  @Override
+  public void died(String replica, String why, boolean byRequests) {
+    ReplicaMeters meters = of(replica);
+    meters.replacements.increment();
+    if (byRequests) {
+      meters.ejections.increment();
+    }
+  }
+
+  @Override
+  public void removed(String replica) {
+    ReplicaMeters meters = byName.remove(replica);
+    if (meters != null) {
+      meters.all.forEach(registry::remove);
+    }
+  }
+
+  /**
+   * The share of the key space each replica of a ring holds, worked out once per ring: when a
+   * replica joins or leaves. Routed through the ring as requests are, with bounded loads and
+   * slow start as they stood at that moment.
+   */
+  static final class RingShares {
+
+    /**
+     * Random keys, the same each time, 2^16 of them: a share to within a few thousandths. Not keys
+     * evenly spaced, whose low bits would all be 0 for a strategy that reads them ({@code classic}).
+     */
+    private static final int SAMPLES = 1 << 16;
+    private static final long SEED = 0x5EED_CAFEL;
+
+    private record Computed(HashRing ring, Map<String, Double> shares) {}
+
+    private volatile Computed last = new Computed(null, Map.of());
+
+    Map<String, Double> of(HashRing ring) {
+      Computed computed = last;
+      if (computed.ring() != ring) {
+        computed = new Computed(ring, compute(ring));
+        last = computed;
+      }
+      return computed.shares();
+    }
+
+    private static Map<String, Double> compute(HashRing ring) {
+      Map<String, Double> shares = new HashMap<>();
+      SplittableRandom keys = new SplittableRandom(SEED);
+      for (int i = 0; i < SAMPLES; i++) {
+        ring.route(keys.nextLong()).ifPresent(replica -> shares.merge(replica.name(), 1.0 / SAMPLES, Double::sum));
+      }
+      return shares;
+    }
+  }
+}
