@@ -43,7 +43,11 @@ final class LiveBalancer implements AutoCloseable {
   private final Process process;
   private final Path deployed;
 
-  private LiveBalancer(URI base, URI admin, Process process, Path deployed) {
+  /** {@code Authorization} for {@code /add} and {@code /rm}, for a balancer locked by {@code lb.admin.token}; null when open. */
+  private final String authorization;
+
+  private LiveBalancer(URI base, URI admin, Process process, Path deployed, String authorization) {
+    this.authorization = authorization;
     this.base = base;
     this.admin = admin;
     this.process = process;
@@ -51,9 +55,9 @@ final class LiveBalancer implements AutoCloseable {
   }
 
   /** A balancer someone else runs, its admin endpoint at {@code admin}, or when that is null on {@code base}'s host at port 5001. */
-  static LiveBalancer at(URI base, URI admin) {
+  static LiveBalancer at(URI base, URI admin, String adminToken) {
     URI adminOrDefault = admin != null ? admin : URI.create("http://" + base.getHost() + ":" + DEFAULT_ADMIN_PORT);
-    return new LiveBalancer(base, adminOrDefault, null, null);
+    return new LiveBalancer(base, adminOrDefault, null, null, adminToken == null ? null : "Bearer " + adminToken);
   }
 
   /**
@@ -78,6 +82,7 @@ final class LiveBalancer implements AutoCloseable {
       env.remove("WLP_USER_DIR");
       env.remove("WLP_OUTPUT_DIR");
       env.remove("JVM_ARGS");
+      env.remove("LB_ADMIN_TOKEN"); // the API of a balancer started here is open to this command
       env.put("JAVA_HOME", System.getProperty("java.home"));
       env.put("LB_HOST", "127.0.0.1");
       env.put("LB_PORT", Integer.toString(port));
@@ -85,7 +90,7 @@ final class LiveBalancer implements AutoCloseable {
       env.put("LB_ADMIN_PORT", Integer.toString(adminPort));
       env.put("LB_PROVIDER", "process");
       properties.forEach((name, value) -> env.put(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
-      return new LiveBalancer(URI.create("http://127.0.0.1:" + port), URI.create("http://127.0.0.1:" + adminPort), builder.start(), deployed);
+      return new LiveBalancer(URI.create("http://127.0.0.1:" + port), URI.create("http://127.0.0.1:" + adminPort), builder.start(), deployed, null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the balancer from " + wlp, e);
     }
@@ -145,11 +150,16 @@ final class LiveBalancer implements AutoCloseable {
    */
   void resize(int n) {
     List<String> names = replicas();
+    HttpResponse<String> changed = null;
     if (names.size() < n) {
-      send("POST", "/add", "{\"n\": " + (n - names.size()) + "}");
+      changed = send("POST", "/add", "{\"n\": " + (n - names.size()) + "}");
     } else if (names.size() > n) {
       List<String> newest = names.subList(n, names.size());
-      send("DELETE", "/rm", "{\"n\": " + newest.size() + ", \"hostnames\": [\"" + String.join("\", \"", newest) + "\"]}");
+      changed = send("DELETE", "/rm", "{\"n\": " + newest.size() + ", \"hostnames\": [\"" + String.join("\", \"", newest) + "\"]}");
+    }
+    if (changed != null && changed.statusCode() != 200) {
+      throw new IllegalStateException("the balancer at " + base + " refused to go to " + n + " replicas: " + changed.statusCode() + " "
+          + changed.body() + (changed.statusCode() == 401 ? " (its API is locked: pass --admin-token)" : ""));
     }
     awaitInRing(n, Duration.ofMinutes(4));
     if (names.size() < n) {
@@ -195,10 +205,13 @@ final class LiveBalancer implements AutoCloseable {
   }
 
   private HttpResponse<String> send(URI uri, String method, String body) {
-    HttpRequest request = HttpRequest.newBuilder(uri)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .timeout(Duration.ofSeconds(180))
-        .build();
+        .timeout(Duration.ofSeconds(180));
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -35,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
       + LiveBalancer.DEFAULT_ADMIN_PORT + ")")
   URI adminUrl;
 
+  @Option(names = "--admin-token", description = "the lb.admin.token of the balancer at --url, for the parts that call /add and /rm")
+  String adminToken;
+
   @Option(names = "--wlp", defaultValue = "lb-webapp/target/liberty/wlp", description = "the built balancer server (default: ${DEFAULT-VALUE})")
   Path wlp;
 
@@ -84,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
                 + "heartbeat timeout", requests, concurrency)
             + " Replicas added for a measurement get 2,000 requests to warm up, and the ring must hold still for 2 s, before it starts.");
     if (parts.contains("a1") || parts.contains("a2") || parts.contains("a3")) {
-      try (LiveBalancer balancer = url != null ? LiveBalancer.at(url, adminUrl) : started(settings)) {
+      try (LiveBalancer balancer = url != null ? LiveBalancer.at(url, adminUrl, adminToken) : started(settings)) {
         if (parts.contains("a1")) {
           a1(balancer);
         }
@@ -99,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
     if (parts.contains("a4") && url == null) {
       a4();
     }
-    LiveBalancing balancing = new LiveBalancing(progress, report, url != null ? ignored -> LiveBalancer.at(url, adminUrl) : this::started,
+    LiveBalancing balancing = new LiveBalancing(progress, report, url != null ? ignored -> LiveBalancer.at(url, adminUrl, adminToken) : this::started,
         url == null, requests, seed);
     if (parts.contains("hot")) {
       balancing.hotKey();

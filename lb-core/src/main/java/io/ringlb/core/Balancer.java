@@ -49,9 +49,14 @@ public final class Balancer implements AutoCloseable {
         metrics);
   }
 
-  /** As {@link #start(BalancerConfig, ReplicaLauncher, ThreadFactory, MeterRegistry)}, on event loop threads of its own, its meters kept nowhere. */
+  /** As {@link #start(BalancerConfig, ReplicaLauncher, MeterRegistry)}, its meters kept nowhere. */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher) {
-    return start(config, launcher, new DefaultThreadFactory("ringlb-data-plane", true), new CompositeMeterRegistry());
+    return start(config, launcher, new CompositeMeterRegistry());
+  }
+
+  /** As {@link #start(BalancerConfig, ReplicaLauncher, ThreadFactory, MeterRegistry)}, on event loop threads of its own. */
+  public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry) {
+    return start(config, launcher, new DefaultThreadFactory("ringlb-data-plane", true), registry);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ringlb.api.InvalidConfigException;
 import io.ringlb.core.Balancer;
 import io.ringlb.core.BalancerConfig;
 import io.ringlb.core.routing.PluginJars;
@@ -66,6 +67,7 @@ public class BalancerLifecycle {
     BalancerConfig settings = BalancerConfig.from(properties, PluginRegistry.load(HashStrategyProvider.class, plugins));
     ReplicaLauncher provided = ReplicaProviders.launcher(PluginRegistry.load(ReplicaProvider.class, plugins), properties);
     launcher.use(provided);
+    boolean locked = adminToken(properties);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -75,6 +77,20 @@ public class BalancerLifecycle {
         settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing(),
         "http://" + settings.proxy().host() + ":" + settings.proxy().port() + "/",
         settings.proxy().admin().map(admin -> "http://" + admin.host() + ":" + admin.port() + "/").orElse("(no admin endpoint)"));
+    LOG.log(Level.INFO, locked ? "/add and /rm need the lb.admin.token" : "/add and /rm are open to anyone who reaches a port: set lb.admin.token to lock them");
+  }
+
+  /**
+   * Whether {@code lb.admin.token} locks the calls that change the fleet ({@link AdminTokenFilter}).
+   *
+   * @throws InvalidConfigException for a token of blanks alone, which would look set and lock nothing
+   */
+  private static boolean adminToken(Function<String, Optional<String>> properties) {
+    Optional<String> token = properties.apply(AdminTokenFilter.TOKEN);
+    if (token.isPresent() && token.get().isBlank()) {
+      throw new InvalidConfigException(AdminTokenFilter.TOKEN, "is blank: set a token, or leave it unset to keep /add and /rm open");
+    }
+    return token.isPresent();
   }
 
   /** {@code lb.plugins.dir}, by default {@code plugins/} beside the server's configuration. */

@@ -139,6 +139,17 @@ class ApiIT {
   }
 
   @Test
+  void theSchemeIsCaseInsensitiveAsHttpSaysAndTheRightTokenPassesToTheCallItself() {
+    for (String scheme : List.of("Bearer ", "bearer ", "BEARER ")) {
+      HttpResponse<String> passed = lb.send(lb.base, "POST", "/add", "{\"n\": 0}", scheme + BalancerClient.ADMIN_TOKEN);
+
+      assertThat(passed.statusCode()).as(scheme).isEqualTo(400);
+      assertThat(passed.body()).as(scheme).contains("'n' must be a positive integer, was 0");
+    }
+    assertThat(lb.rep()).isEqualTo(THREE);
+  }
+
+  @Test
   void readingNeedsNoToken() {
     for (URI port : List.of(lb.base, lb.admin)) {
       assertThat(lb.send(port, "GET", "/rep", null, null).body()).isEqualTo(THREE);

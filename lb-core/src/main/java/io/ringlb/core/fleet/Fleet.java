@@ -275,7 +275,8 @@ public final class Fleet implements AutoCloseable {
   }
 
   private void heard(Replica replica, Heartbeat heartbeat) {
-    if (heartbeat.outcome() != Outcome.PASSED) {
+    // a booting replica's probes fail until it is up, and a late answer about a replaced instance says nothing: neither counts
+    if (heartbeat.outcome() != Outcome.PASSED && health.hasAnswered(replica)) {
       listener.heartbeatFailed(replica.name(), heartbeat.detail());
     }
     apply(replica, health.heard(replica, heartbeat, clock.nanoTime()), heartbeat.detail(), false);
@@ -313,8 +314,8 @@ public final class Fleet implements AutoCloseable {
       case DEAD -> {
         router.update(ring -> ring.without(replica.name()));
         LOG.log(Level.WARNING, "Replica {0} is down ({1}); replacing it", replica.name(), why);
-        listener.died(replica.name(), why, byRequests);
         if (member != null && replica.equals(member.replica)) {
+          listener.died(replica.name(), why, byRequests);
           reconciler.replace(member, false, null, clock.nanoTime());
         }
       }
@@ -549,7 +550,8 @@ public final class Fleet implements AutoCloseable {
       for (Member member : members) {
         router.update(ring -> ring.without(member.name));
         health.forget(member.name);
-        reconciler.drop(member);
+        String name = member.name;
+        reconciler.drop(member).thenRun(() -> loop.execute(() -> listener.removed(name)));
       }
       publishView();
     }

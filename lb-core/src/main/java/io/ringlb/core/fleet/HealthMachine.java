@@ -136,6 +136,12 @@ final class HealthMachine {
     return expired;
   }
 
+  /** Whether {@code replica} is the instance watched and has passed a heartbeat: one still booting has not. */
+  boolean hasAnswered(Replica replica) {
+    Watched w = current(replica);
+    return w != null && w.answered;
+  }
+
   boolean up(String name) {
     Watched w = watched.get(name);
     return w != null && w.up;

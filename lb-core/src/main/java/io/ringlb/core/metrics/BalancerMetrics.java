@@ -10,7 +10,9 @@ import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.fleet.FleetListener;
 import io.ringlb.core.proxy.RequestEvents;
+import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.routing.SlowStartRing;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * the registry is scraped. In Prometheus terms:
  *
  * <ul>
- *   <li>{@code ringlb_replica_responses_total{replica,code}}: answers by status class ({@code 2xx}, ...);
+ *   <li>{@code ringlb_replica_responses_total{replica,code}}: final answers by status class ({@code 2xx} to {@code 5xx});
  *   <li>{@code ringlb_replica_response_seconds}: a histogram of the time from sending a request to the
  *       end of its answer;
  *   <li>{@code ringlb_replica_in_flight}, {@code ringlb_replica_up} (1 while in the ring);
@@ -38,9 +40,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ringlb_ring_key_share{replica}}: the share of the key space it holds.
  * </ul>
  *
- * <p>A replica's meters are made the first time anything is told of it, and removed when it is
- * removed from the fleet. On the request path, recording reads a {@link ConcurrentHashMap} and
- * adds to Micrometer's counters and histogram buckets, which are atomic adders: no lock.
+ * <p>A replica's meters are made on the fleet's loop when it starts or joins, and removed there
+ * once it has been removed from the fleet and stopped; events about a replica without meters are
+ * dropped. On the request path, recording reads a {@link ConcurrentHashMap} and adds to
+ * Micrometer's counters and histogram buckets, which are atomic adders: no lock.
  */
 public final class BalancerMetrics implements RequestEvents, FleetListener {
 
@@ -48,7 +51,8 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
   static final List<Duration> BUCKETS = List.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000).stream()
       .map(Duration::ofMillis).toList();
 
-  private static final String[] CODE_CLASSES = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
+  /** A final answer's status classes: interim answers (1xx) are passed on, not counted; "other" is a status past 599. */
+  private static final String[] CODE_CLASSES = {"2xx", "3xx", "4xx", "5xx", "other"};
 
   private final MeterRegistry registry;
   private final Router router;
@@ -80,7 +84,8 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
       }
       response = Timer.builder("ringlb.replica.response").description("From sending a request to the replica to the end of its answer")
           .tags(replica).serviceLevelObjectives(BUCKETS.toArray(Duration[]::new))
-          // the maximum's window rotates under a lock: a long window rotates about never, on any thread
+          // the maximum's window rotates under a lock: a long window rotates about never, on any thread, and the
+          // exported _max is the longest answer since the balancer started
           .distributionStatisticExpiry(Duration.ofDays(3650)).distributionStatisticBufferLength(1)
           .register(registry);
       retries = counter("ringlb.replica.retries", "Requests the replica failed that went on to the next replica", replica);
@@ -92,10 +97,10 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
           .description("Requests the data plane has at the replica now").tags(replica).register(registry);
       Gauge up = Gauge.builder("ringlb.replica.up", () -> router.ring().replicas().contains(name) ? 1 : 0)
           .description("1 while the replica is in the ring").tags(replica).register(registry);
-      Gauge share = Gauge.builder("ringlb.ring.key.share", () -> shares.of(router.ring()).getOrDefault(name, 0.0))
+      Gauge share = Gauge.builder("ringlb.ring.key.share", () -> shares.of(strategyRing(router.ring())).getOrDefault(name, 0.0))
           .description("The share of the key space the replica holds, 0 to 1").tags(replica).register(registry);
-      this.all = List.of(responses[0], responses[1], responses[2], responses[3], responses[4], responses[5], response, retries,
-          connectFailures, ejections, heartbeatFailures, replacements, inFlight, up, share);
+      this.all = List.of(responses[0], responses[1], responses[2], responses[3], responses[4], response, retries, connectFailures,
+          ejections, heartbeatFailures, replacements, inFlight, up, share);
     }
 
     private Counter counter(String name, String description, Tags replica) {
@@ -103,9 +108,30 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
     }
   }
 
+  /**
+   * The replica's meters, made when it starts or joins; null for one the fleet has not told of or
+   * has removed, whose late events are dropped rather than bring its series back.
+   */
   private ReplicaMeters of(String name) {
-    ReplicaMeters meters = byName.get(name); // the request path's read: no lock once a replica has its meters
-    return meters != null ? meters : byName.computeIfAbsent(name, ReplicaMeters::new);
+    return byName.get(name); // the request path's read: no lock
+  }
+
+  private void made(String name) {
+    byName.computeIfAbsent(name, ReplicaMeters::new);
+  }
+
+  /** The strategy's own ring: the share of keys it gives, not one that bounded loads or slow start shift by the moment. */
+  static HashRing strategyRing(HashRing ring) {
+    HashRing inner = ring;
+    while (true) {
+      if (inner instanceof BoundedLoadRing bounded) {
+        inner = bounded.ring();
+      } else if (inner instanceof SlowStartRing slow) {
+        inner = slow.ring();
+      } else {
+        return inner;
+      }
+    }
   }
 
   // ---- the data plane ----
@@ -113,55 +139,70 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
   @Override
   public void answered(Replica replica, int status, long nanos) {
     ReplicaMeters meters = of(replica.name());
-    int codeClass = status / 100;
-    meters.responses[codeClass >= 1 && codeClass <= 5 ? codeClass : 0].increment();
-    meters.response.record(nanos, TimeUnit.NANOSECONDS);
+    if (meters != null) {
+      int codeClass = status / 100;
+      meters.responses[codeClass >= 2 && codeClass <= 5 ? codeClass - 2 : 4].increment();
+      meters.response.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
   public void retried(Replica failed) {
-    of(failed.name()).retries.increment();
+    ReplicaMeters meters = of(failed.name());
+    if (meters != null) {
+      meters.retries.increment();
+    }
   }
 
   @Override
   public void connectFailed(Replica replica) {
-    of(replica.name()).connectFailures.increment();
+    ReplicaMeters meters = of(replica.name());
+    if (meters != null) {
+      meters.connectFailures.increment();
+    }
   }
 
-  // ---- the fleet ----
+  // ---- the fleet, on its loop: the one thread that makes and removes meters ----
 
   @Override
-  public void heartbeatFailed(String replica, String why) {
-    of(replica).heartbeatFailures.increment();
+  public void started(String replica) {
+    made(replica);
   }
 
   @Override
   public void joined(String replica) {
-    of(replica); // up, in flight and share from now on, before any request
+    made(replica); // an adopted replica joins without having been started here
+  }
+
+  @Override
+  public void heartbeatFailed(String replica, String why) {
+    ReplicaMeters meters = of(replica);
+    if (meters != null) {
+      meters.heartbeatFailures.increment();
+    }
   }
 
   @Override
   public void died(String replica, String why, boolean byRequests) {
     ReplicaMeters meters = of(replica);
-    meters.replacements.increment();
-    if (byRequests) {
-      meters.ejections.increment();
+    if (meters != null) {
+      meters.replacements.increment();
+      if (byRequests) {
+        meters.ejections.increment();
+      }
     }
   }
 
   @Override
   public void removed(String replica) {
-    ReplicaMeters meters = byName.remove(replica);
-    if (meters != null) {
+    // unregistered inside the map's own step for the key, so no reader finds meters half removed
+    byName.computeIfPresent(replica, (name, meters) -> {
       meters.all.forEach(registry::remove);
-    }
+      return null;
+    });
   }
 
-  /**
-   * The share of the key space each replica of a ring holds, worked out once per ring: when a
-   * replica joins or leaves. Routed through the ring as requests are, with bounded loads and
-   * slow start as they stood at that moment.
-   */
+  /** The share of the key space each replica of a strategy's ring holds, worked out at the first scrape after the ring changed. */
   static final class RingShares {
 
     /**

@@ -229,10 +229,10 @@ final class Exchange {
       report(target, cause instanceof ConnectTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
       if (!toAdmin) {
         plane.events().connectFailed(target);
+        if (tried < candidates.size()) {
+          plane.events().retried(target);
+        }
       }
-    }
-    if (!toAdmin && tried < candidates.size()) {
-      plane.events().retried(target);
     }
     tryNext(); // nothing was sent, so the next candidate is always safe
   }

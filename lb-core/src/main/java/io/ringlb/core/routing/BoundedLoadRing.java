@@ -78,7 +78,7 @@ public final class BoundedLoadRing implements HashRing {
   private int firstUnderBound(List<Replica> order, int inFlight) {
     for (int i = 0; i < order.size(); i++) {
       String name = order.get(i).name();
-      if (loads.of(name) + 1 <= bound(inFlight, weight(name), totalWeight)) {
+      if (loads.of(name) + 1 <= bound(inFlight, weightOf(name), totalWeight)) {
         return i;
       }
     }
@@ -91,7 +91,7 @@ public final class BoundedLoadRing implements HashRing {
     double leastLoad = Double.MAX_VALUE;
     for (int i = 0; i < order.size(); i++) {
       String name = order.get(i).name();
-      double load = (double) loads.of(name) / weight(name);
+      double load = (double) loads.of(name) / weightOf(name);
       if (load < leastLoad) {
         leastLoad = load;
         least = i;
@@ -127,6 +127,11 @@ public final class BoundedLoadRing implements HashRing {
 
   @Override
   public int weight(String name) {
+    return ring.weight(name);
+  }
+
+  /** A replica's weight for its bound: 1 on an unweighted ring, without asking it. */
+  private int weightOf(String name) {
     return weighted ? ring.weight(name) : 1;
   }
 

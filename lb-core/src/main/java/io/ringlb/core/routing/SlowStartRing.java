@@ -51,6 +51,11 @@ public final class SlowStartRing implements HashRing {
     this.warmAt = joinedAt.values().stream().mapToLong(joined -> joined + periodNanos).max().orElse(Long.MIN_VALUE);
   }
 
+  /** The ring whose order slow start reorders. */
+  public HashRing ring() {
+    return ring;
+  }
+
   @Override
   public Optional<Replica> route(long key) {
     List<Replica> first = candidates(key, 1);

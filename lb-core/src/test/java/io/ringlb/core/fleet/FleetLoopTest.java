@@ -161,6 +161,8 @@ class FleetLoopTest {
 
     assertThat(add).isCompletedWithValue(new FleetView(List.of("S1", "S2")));
     assertThat(inRing()).contains("S2");
+    assertThat(told).as("a booting replica's probes are no heartbeat failures").doesNotContain("heartbeat failed S2")
+        .containsSubsequence("started S2", "joined S2");
   }
 
   @Test
@@ -323,6 +325,7 @@ class FleetLoopTest {
     assertThat(failure(add)).hasMessage("Could not start [S2]: they did not pass a heartbeat within 20 s; nothing was added");
     assertThat(fleet.view().replicas()).containsExactly("S1");
     assertThat(launcher.names()).containsExactly("S1");
+    assertThat(told).as("what was made for it goes with it").containsSubsequence("started S2", "removed S2");
   }
 
   @Test

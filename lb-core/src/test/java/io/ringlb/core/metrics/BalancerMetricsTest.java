@@ -21,24 +21,26 @@ class BalancerMetricsTest {
 
   @Test
   void answersAreCountedByStatusClassAndTimedInPrometheusBuckets() {
+    metrics.joined("S1");
     metrics.answered(s1, 200, TimeUnit.MILLISECONDS.toNanos(3));
     metrics.answered(s1, 204, TimeUnit.MILLISECONDS.toNanos(40));
     metrics.answered(s1, 503, TimeUnit.MILLISECONDS.toNanos(12_000));
 
     String scrape = registry.scrape();
 
-    assertThat(scrape).contains("ringlb_replica_responses_total{code=\"2xx\",replica=\"S1\"} 2")
-        .contains("ringlb_replica_responses_total{code=\"5xx\",replica=\"S1\"} 1")
-        .contains("ringlb_replica_responses_total{code=\"4xx\",replica=\"S1\"} 0")
-        .contains("ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"0.005\"} 1")
-        .contains("ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"0.05\"} 2")
-        .contains("ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"10.0\"} 2")
-        .contains("ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"+Inf\"} 3")
-        .contains("ringlb_replica_response_seconds_count{replica=\"S1\"} 3");
+    assertThat(value(scrape, "ringlb_replica_responses_total{code=\"2xx\",replica=\"S1\"}")).isEqualTo(2);
+    assertThat(value(scrape, "ringlb_replica_responses_total{code=\"5xx\",replica=\"S1\"}")).isEqualTo(1);
+    assertThat(value(scrape, "ringlb_replica_responses_total{code=\"4xx\",replica=\"S1\"}")).isZero();
+    assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"0.005\"}")).isEqualTo(1);
+    assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"0.05\"}")).isEqualTo(2);
+    assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"10.0\"}")).isEqualTo(2);
+    assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"+Inf\"}")).isEqualTo(3);
+    assertThat(value(scrape, "ringlb_replica_response_seconds_count{replica=\"S1\"}")).isEqualTo(3);
   }
 
   @Test
   void failuresOfRequestsAndHeartbeatsAreCountedPerReplica() {
+    metrics.started("S2");
     metrics.connectFailed(s2);
     metrics.retried(s2);
     metrics.heartbeatFailed("S2", "refused");
@@ -47,11 +49,11 @@ class BalancerMetricsTest {
 
     String scrape = registry.scrape();
 
-    assertThat(scrape).contains("ringlb_replica_connect_failures_total{replica=\"S2\"} 1")
-        .contains("ringlb_replica_retries_total{replica=\"S2\"} 1")
-        .contains("ringlb_replica_heartbeat_failures_total{replica=\"S2\"} 1")
-        .contains("ringlb_replica_replacements_total{replica=\"S2\"} 2")
-        .contains("ringlb_replica_ejections_total{replica=\"S2\"} 1");
+    assertThat(value(scrape, "ringlb_replica_connect_failures_total{replica=\"S2\"}")).isEqualTo(1);
+    assertThat(value(scrape, "ringlb_replica_retries_total{replica=\"S2\"}")).isEqualTo(1);
+    assertThat(value(scrape, "ringlb_replica_heartbeat_failures_total{replica=\"S2\"}")).isEqualTo(1);
+    assertThat(value(scrape, "ringlb_replica_replacements_total{replica=\"S2\"}")).isEqualTo(2);
+    assertThat(value(scrape, "ringlb_replica_ejections_total{replica=\"S2\"}")).isEqualTo(1);
   }
 
   @Test
@@ -62,17 +64,18 @@ class BalancerMetricsTest {
     router.loads().begin(s1);
 
     String scrape = registry.scrape();
-    assertThat(scrape).contains("ringlb_replica_in_flight{replica=\"S1\"} 2")
-        .contains("ringlb_replica_in_flight{replica=\"S2\"} 0")
-        .contains("ringlb_replica_up{replica=\"S1\"} 1");
+    assertThat(value(scrape, "ringlb_replica_in_flight{replica=\"S1\"}")).isEqualTo(2);
+    assertThat(value(scrape, "ringlb_replica_in_flight{replica=\"S2\"}")).isZero();
+    assertThat(value(scrape, "ringlb_replica_up{replica=\"S1\"}")).isEqualTo(1);
     assertThat(value(scrape, "ringlb_ring_key_share{replica=\"S1\"}")).isCloseTo(0.5, within(0.01));
     assertThat(value(scrape, "ringlb_ring_key_share{replica=\"S2\"}")).isCloseTo(0.5, within(0.01));
 
     router.update(ring -> ring.without("S2"));
 
-    assertThat(registry.scrape()).contains("ringlb_replica_up{replica=\"S2\"} 0")
-        .contains("ringlb_ring_key_share{replica=\"S1\"} 1")
-        .contains("ringlb_ring_key_share{replica=\"S2\"} 0");
+    String after = registry.scrape();
+    assertThat(value(after, "ringlb_replica_up{replica=\"S2\"}")).isZero();
+    assertThat(value(after, "ringlb_ring_key_share{replica=\"S1\"}")).isEqualTo(1);
+    assertThat(value(after, "ringlb_ring_key_share{replica=\"S2\"}")).isZero();
   }
 
   /** The value of the sample named {@code series} in a scrape. */
@@ -82,12 +85,27 @@ class BalancerMetricsTest {
   }
 
   @Test
-  void aRemovedReplicasMetersGoWithIt() {
-    metrics.answered(s2, 200, 1_000);
+  void aRemovedReplicasMetersGoWithItAndLateEventsDoNotBringThemBack() {
     metrics.joined("S1");
+    metrics.joined("S2");
+    metrics.answered(s2, 200, 1_000);
 
     metrics.removed("S2");
+    metrics.answered(s2, 200, 1_000); // a request that was still on its way
+    metrics.retried(s2);
+    metrics.heartbeatFailed("S2", "late");
 
     assertThat(registry.scrape()).doesNotContain("replica=\"S2\"").contains("replica=\"S1\"");
+
+    metrics.started("S2"); // added again under the same name
+    assertThat(value(registry.scrape(), "ringlb_replica_responses_total{code=\"2xx\",replica=\"S2\"}")).isZero();
+  }
+
+  @Test
+  void nothingIsMadeForAReplicaTheFleetHasNotToldOf() {
+    metrics.answered(s1, 200, 1_000);
+    metrics.heartbeatFailed("S1", "booting");
+
+    assertThat(registry.scrape()).doesNotContain("ringlb_replica");
   }
 }
