@@ -57,6 +57,7 @@ public class BalancerLifecycle {
   ManagedThreadFactory threads;
 
   private volatile Balancer balancer;
+  private volatile StoppableLauncher engineLauncher;
   /** Where the balancer's meters and the JVM's go; {@code /metrics} scrapes it. */
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -72,7 +73,8 @@ public class BalancerLifecycle {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     gc.bindTo(registry);
-    balancer = Balancer.start(settings, launcher, threads, registry);
+    engineLauncher = new StoppableLauncher(launcher, provided);
+    balancer = Balancer.start(settings, engineLauncher, threads, registry);
     LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2}; clients on {3}, the API also on {4}",
         settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing(),
         "http://" + settings.proxy().host() + ":" + settings.proxy().port() + "/",
@@ -102,6 +104,7 @@ public class BalancerLifecycle {
   @PreDestroy
   void stop() {
     if (balancer != null) {
+      engineLauncher.stopping();
       balancer.close();
     }
     gc.close();
