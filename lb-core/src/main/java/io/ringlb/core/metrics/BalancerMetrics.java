@@ -10,9 +10,8 @@ import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.fleet.FleetListener;
 import io.ringlb.core.proxy.RequestEvents;
-import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Router;
-import io.ringlb.core.routing.SlowStartRing;
+import io.ringlb.core.routing.RingDecorator;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -97,7 +96,7 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
           .description("Requests the data plane has at the replica now").tags(replica).register(registry);
       Gauge up = Gauge.builder("ringlb.replica.up", () -> router.ring().replicas().contains(name) ? 1 : 0)
           .description("1 while the replica is in the ring").tags(replica).register(registry);
-      Gauge share = Gauge.builder("ringlb.ring.key.share", () -> shares.of(strategyRing(router.ring())).getOrDefault(name, 0.0))
+      Gauge share = Gauge.builder("ringlb.ring.key.share", () -> shares.of(RingDecorator.undecorated(router.ring())).getOrDefault(name, 0.0))
           .description("The share of the key space the replica holds, 0 to 1").tags(replica).register(registry);
       this.all = List.of(responses[0], responses[1], responses[2], responses[3], responses[4], response, retries, connectFailures,
           ejections, heartbeatFailures, replacements, inFlight, up, share);
@@ -118,20 +117,6 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
 
   private void made(String name) {
     byName.computeIfAbsent(name, ReplicaMeters::new);
-  }
-
-  /** The strategy's own ring: the share of keys it gives, not one that bounded loads or slow start shift by the moment. */
-  static HashRing strategyRing(HashRing ring) {
-    HashRing inner = ring;
-    while (true) {
-      if (inner instanceof BoundedLoadRing bounded) {
-        inner = bounded.ring();
-      } else if (inner instanceof SlowStartRing slow) {
-        inner = slow.ring();
-      } else {
-        return inner;
-      }
-    }
   }
 
   // ---- the data plane ----

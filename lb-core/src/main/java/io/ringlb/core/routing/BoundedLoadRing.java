@@ -2,11 +2,9 @@ package io.ringlb.core.routing;
 
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
-import io.ringlb.api.ReplicaSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam, 2016), over any
@@ -22,9 +20,8 @@ import java.util.Optional;
  * requests in flight, so bounded loads keep the weights. Below the bound nothing changes, so a key stays on its replica as long as
  * that replica is not overloaded, and keys move back when the load falls.
  */
-public final class BoundedLoadRing implements HashRing {
+public final class BoundedLoadRing extends RingDecorator {
 
-  private final HashRing ring;
   private final Loads loads;
   /** How many of a key's ring order are read before the rest: enough for a hot key's spill-over. */
   static final int FIRST_LOOK = 8;
@@ -36,25 +33,14 @@ public final class BoundedLoadRing implements HashRing {
 
   /** @param factorPercent at least 100: how far above the average a replica's load may go */
   public BoundedLoadRing(HashRing ring, Loads loads, int factorPercent) {
+    super(ring);
     if (factorPercent < 100) {
       throw new IllegalArgumentException("a balance factor is at least 100 percent, was " + factorPercent);
     }
-    this.ring = Objects.requireNonNull(ring, "ring");
     this.loads = Objects.requireNonNull(loads, "loads");
     this.factorPercent = factorPercent;
     this.totalWeight = ring.replicas().asList().stream().mapToLong(replica -> ring.weight(replica.name())).sum();
     this.weighted = totalWeight != ring.replicas().size();
-  }
-
-  /** The ring whose order the bound applies to. */
-  public HashRing ring() {
-    return ring;
-  }
-
-  @Override
-  public Optional<Replica> route(long key) {
-    List<Replica> first = candidates(key, 1);
-    return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0));
   }
 
   @Override
@@ -111,23 +97,8 @@ public final class BoundedLoadRing implements HashRing {
   }
 
   @Override
-  public ReplicaSet replicas() {
-    return ring.replicas();
-  }
-
-  @Override
-  public HashRing with(Replica replica) {
-    return with(replica, 1);
-  }
-
-  @Override
   public HashRing with(Replica replica, int weight) {
     return new BoundedLoadRing(ring.with(replica, weight), loads, factorPercent);
-  }
-
-  @Override
-  public int weight(String name) {
-    return ring.weight(name);
   }
 
   /** A replica's weight for its bound: 1 on an unweighted ring, without asking it. */
@@ -138,11 +109,6 @@ public final class BoundedLoadRing implements HashRing {
   @Override
   public HashRing withAll(Collection<? extends Replica> replicas) {
     return new BoundedLoadRing(ring.withAll(replicas), loads, factorPercent);
-  }
-
-  @Override
-  public int capacity() {
-    return ring.capacity();
   }
 
   @Override

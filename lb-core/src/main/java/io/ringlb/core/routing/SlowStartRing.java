@@ -2,14 +2,12 @@ package io.ringlb.core.routing;
 
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
-import io.ringlb.api.ReplicaSet;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,9 +23,8 @@ import java.util.function.LongSupplier;
  * without bounded loads and keeps consistent hashing's affinity while it ramps. When every
  * candidate is warming (a balancer starting with all its replicas new), the ring's order stands.
  */
-public final class SlowStartRing implements HashRing {
+public final class SlowStartRing extends RingDecorator {
 
-  private final HashRing ring;
   private final long periodNanos;
   private final LongSupplier nanoTime;
   /** When each replica joined, by name: only those that may still be warming. */
@@ -44,22 +41,11 @@ public final class SlowStartRing implements HashRing {
   }
 
   private SlowStartRing(HashRing ring, long periodNanos, LongSupplier nanoTime, Map<String, Long> joinedAt) {
-    this.ring = Objects.requireNonNull(ring, "ring");
+    super(ring);
     this.periodNanos = periodNanos;
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.joinedAt = joinedAt;
     this.warmAt = joinedAt.values().stream().mapToLong(joined -> joined + periodNanos).max().orElse(Long.MIN_VALUE);
-  }
-
-  /** The ring whose order slow start reorders. */
-  public HashRing ring() {
-    return ring;
-  }
-
-  @Override
-  public Optional<Replica> route(long key) {
-    List<Replica> first = candidates(key, 1);
-    return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0));
   }
 
   @Override
@@ -107,16 +93,6 @@ public final class SlowStartRing implements HashRing {
   }
 
   @Override
-  public ReplicaSet replicas() {
-    return ring.replicas();
-  }
-
-  @Override
-  public HashRing with(Replica replica) {
-    return with(replica, 1);
-  }
-
-  @Override
   public HashRing with(Replica replica, int weight) {
     long now = nanoTime.getAsLong();
     Map<String, Long> next = warming(now);
@@ -125,21 +101,11 @@ public final class SlowStartRing implements HashRing {
   }
 
   @Override
-  public int weight(String name) {
-    return ring.weight(name);
-  }
-
-  @Override
   public HashRing withAll(Collection<? extends Replica> replicas) {
     long now = nanoTime.getAsLong();
     Map<String, Long> next = warming(now);
     replicas.forEach(replica -> next.put(replica.name(), now));
     return new SlowStartRing(ring.withAll(replicas), periodNanos, nanoTime, Map.copyOf(next));
-  }
-
-  @Override
-  public int capacity() {
-    return ring.capacity();
   }
 
   @Override
