@@ -80,6 +80,46 @@ public interface HashRing {
     return Integer.MAX_VALUE;
   }
 
+  /**
+   * The replica that owns a point of the strategy's circle, for drawing the ring: {@code turn}
+   * goes clockwise from 0 (inclusive) to 1 (exclusive). Strategies with a circle (virtual nodes,
+   * slots, a lookup table) map the turn onto theirs, so consecutive turns show each replica's
+   * arcs. A strategy without one keeps this default, which routes a key made from the turn: the
+   * drawing then shows how much each replica holds, scattered, rather than a geometry.
+   *
+   * @return empty only when the ring has no replica
+   * @throws IllegalArgumentException if {@code turn} is not in [0, 1)
+   */
+  default Optional<Replica> ownerAt(double turn) {
+    // mixed by MurmurHash3's finalizer: evenly spaced positions all end in zero bits, which a
+    // strategy that reads the low bits would see as one key
+    long key = keyAt(turn);
+    key = (key ^ (key >>> 33)) * 0xFF51AFD7ED558CCDL;
+    key = (key ^ (key >>> 33)) * 0xC4CEB9FE1A85EC53L;
+    return route(key ^ (key >>> 33));
+  }
+
+  /**
+   * How many points of the circle the named replica holds: its virtual nodes, slots or table
+   * entries. 0 when it is not in the ring, and for strategies that place no points.
+   */
+  default int points(String name) {
+    return 0;
+  }
+
+  /**
+   * {@code turn} as a position on a circle of 2^64, the unsigned range of a {@code long}.
+   *
+   * @throws IllegalArgumentException if {@code turn} is not in [0, 1)
+   */
+  static long keyAt(double turn) {
+    if (!(turn >= 0 && turn < 1)) {
+      throw new IllegalArgumentException("a turn is from 0 to 1, was " + turn);
+    }
+    // 2^64 overflows a long's cast: scale to 2^63 and shift, losing only the lowest bit
+    return ((long) (turn * 0x1p63)) << 1;
+  }
+
   /** A ring without the named replica; this ring itself when it holds no such replica. */
   HashRing without(String name);
 }

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringlb.api.HashRing;
 import io.ringlb.core.fleet.Fleet;
+import io.ringlb.core.fleet.FleetListener;
+import io.ringlb.core.fleet.RecentEvents;
 import io.ringlb.core.fleet.HttpHeartbeat;
 import io.ringlb.core.metrics.BalancerMetrics;
 import io.ringlb.core.proxy.DataPlane;
@@ -14,6 +16,7 @@ import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.SlowStartRing;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -27,10 +30,14 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class Balancer implements AutoCloseable {
 
+  /** How many of the fleet's events the operator's view keeps. */
+  private static final int RECENT_EVENTS = 50;
+
   private final HttpClient client;
   private final Router router;
   private final Fleet fleet;
   private final BalancerMetrics metrics;
+  private final RecentEvents recentEvents = new RecentEvents(RECENT_EVENTS, Clock.systemUTC());
   private final Duration drainTimeout;
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private DataPlane dataPlane;
@@ -46,7 +53,7 @@ public final class Balancer implements AutoCloseable {
     this.router = new Router(ring, config.attempts(), loads);
     this.metrics = new BalancerMetrics(registry, router);
     this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom(),
-        metrics);
+        FleetListener.all(metrics, recentEvents));
   }
 
   /** As {@link #start(BalancerConfig, ReplicaLauncher, MeterRegistry)}, its meters kept nowhere. */
@@ -87,6 +94,11 @@ public final class Balancer implements AutoCloseable {
 
   public DataPlane dataPlane() {
     return dataPlane;
+  }
+
+  /** The fleet's last events, newest first. */
+  public RecentEvents recentEvents() {
+    return recentEvents;
   }
 
   /**

@@ -61,4 +61,10 @@ public record ModuloRing(ReplicaSet replicas, Weights weights) implements HashRi
   public HashRing without(String name) {
     return new ModuloRing(replicas.without(name), weights.without(name));
   }
+
+  /** A point for each unit of weight, for tests of what reports points. */
+  @Override
+  public int points(String name) {
+    return replicas.contains(name) ? weights.of(name) : 0;
+  }
 }

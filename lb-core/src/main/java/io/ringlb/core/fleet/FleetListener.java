@@ -1,5 +1,7 @@
 package io.ringlb.core.fleet;
 
+import java.util.List;
+
 /**
  * What happens to the fleet's replicas, told as it happens on the fleet's loop: for metrics and
  * for the operator's view of recent events. An implementation records and returns at once; the
@@ -9,6 +11,42 @@ public interface FleetListener {
 
   /** Listens to nothing. */
   FleetListener NONE = new FleetListener() {};
+
+  /** Tells each of {@code listeners} in turn. */
+  static FleetListener all(FleetListener... listeners) {
+    List<FleetListener> each = List.of(listeners);
+    return new FleetListener() {
+      @Override
+      public void heartbeatFailed(String replica, String why) {
+        each.forEach(listener -> listener.heartbeatFailed(replica, why));
+      }
+
+      @Override
+      public void joined(String replica) {
+        each.forEach(listener -> listener.joined(replica));
+      }
+
+      @Override
+      public void left(String replica, String why) {
+        each.forEach(listener -> listener.left(replica, why));
+      }
+
+      @Override
+      public void died(String replica, String why, boolean byRequests) {
+        each.forEach(listener -> listener.died(replica, why, byRequests));
+      }
+
+      @Override
+      public void started(String replica) {
+        each.forEach(listener -> listener.started(replica));
+      }
+
+      @Override
+      public void removed(String replica) {
+        each.forEach(listener -> listener.removed(replica));
+      }
+    };
+  }
 
   /** A heartbeat to {@code replica} failed or said it was not ready. */
   default void heartbeatFailed(String replica, String why) {}

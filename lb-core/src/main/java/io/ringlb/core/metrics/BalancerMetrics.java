@@ -6,17 +6,14 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.fleet.FleetListener;
 import io.ringlb.core.proxy.RequestEvents;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.RingDecorator;
+import io.ringlb.core.stats.KeyShares;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ringlb_replica_ejections_total}: taken out of the ring because requests failed
  *       (passive health); {@code ringlb_replica_heartbeat_failures_total};
  *       {@code ringlb_replica_replacements_total}: found dead and started again;
- *   <li>{@code ringlb_ring_key_share{replica}}: the share of the key space it holds.
+ *   <li>{@code ringlb_ring_key_share{replica}}: the share of the key space it holds;
+ *       {@code ringlb_ring_points{replica}}: the points of the strategy's circle it holds (0 for a
+ *       strategy without points, such as {@code rendezvous}).
  * </ul>
  *
  * <p>A replica's meters are made on the fleet's loop when it starts or joins, and removed there
@@ -55,13 +54,12 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
 
   private final MeterRegistry registry;
   private final Router router;
-  private final RingShares shares;
+  private final KeyShares shares = new KeyShares();
   private final ConcurrentHashMap<String, ReplicaMeters> byName = new ConcurrentHashMap<>();
 
   public BalancerMetrics(MeterRegistry registry, Router router) {
     this.registry = registry;
     this.router = router;
-    this.shares = new RingShares();
   }
 
   /** The meters of one replica, made together and removed together. */
@@ -98,8 +96,11 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
           .description("1 while the replica is in the ring").tags(replica).register(registry);
       Gauge share = Gauge.builder("ringlb.ring.key.share", () -> shares.of(RingDecorator.undecorated(router.ring())).getOrDefault(name, 0.0))
           .description("The share of the key space the replica holds, 0 to 1").tags(replica).register(registry);
+      Gauge points = Gauge.builder("ringlb.ring.points", () -> RingDecorator.undecorated(router.ring()).points(name))
+          .description("The points of the strategy's circle the replica holds: virtual nodes, slots or table entries").tags(replica)
+          .register(registry);
       this.all = List.of(responses[0], responses[1], responses[2], responses[3], responses[4], response, retries, connectFailures,
-          ejections, heartbeatFailures, replacements, inFlight, up, share);
+          ejections, heartbeatFailures, replacements, inFlight, up, share, points);
     }
 
     private Counter counter(String name, String description, Tags replica) {
@@ -185,38 +186,5 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
       meters.all.forEach(registry::remove);
       return null;
     });
-  }
-
-  /** The share of the key space each replica of a strategy's ring holds, worked out at the first scrape after the ring changed. */
-  static final class RingShares {
-
-    /**
-     * Random keys, the same each time, 2^16 of them: a share to within a few thousandths. Not keys
-     * evenly spaced, whose low bits would all be 0 for a strategy that reads them ({@code classic}).
-     */
-    private static final int SAMPLES = 1 << 16;
-    private static final long SEED = 0x5EED_CAFEL;
-
-    private record Computed(HashRing ring, Map<String, Double> shares) {}
-
-    private volatile Computed last = new Computed(null, Map.of());
-
-    Map<String, Double> of(HashRing ring) {
-      Computed computed = last;
-      if (computed.ring() != ring) {
-        computed = new Computed(ring, compute(ring));
-        last = computed;
-      }
-      return computed.shares();
-    }
-
-    private static Map<String, Double> compute(HashRing ring) {
-      Map<String, Double> shares = new HashMap<>();
-      SplittableRandom keys = new SplittableRandom(SEED);
-      for (int i = 0; i < SAMPLES; i++) {
-        ring.route(keys.nextLong()).ifPresent(replica -> shares.merge(replica.name(), 1.0 / SAMPLES, Double::sum));
-      }
-      return shares;
-    }
   }
 }

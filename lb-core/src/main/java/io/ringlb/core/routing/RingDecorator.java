@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A ring that reorders another's candidates per request and otherwise is that ring: its
- * replicas, weights and capacity. What bounded loads and slow start have in common; each says how
+ * replicas, weights, capacity and circle. What bounded loads and slow start have in common; each says how
  * it reorders and how it carries its own state through a change of replicas.
  */
 public abstract class RingDecorator implements HashRing {
@@ -59,5 +59,15 @@ public abstract class RingDecorator implements HashRing {
   @Override
   public final int capacity() {
     return ring.capacity();
+  }
+
+  @Override
+  public final Optional<Replica> ownerAt(double turn) {
+    return ring.ownerAt(turn);
+  }
+
+  @Override
+  public final int points(String name) {
+    return ring.points(name);
   }
 }

@@ -69,6 +69,7 @@ class BalancerMetricsTest {
     assertThat(value(scrape, "ringlb_replica_up{replica=\"S1\"}")).isEqualTo(1);
     assertThat(value(scrape, "ringlb_ring_key_share{replica=\"S1\"}")).isCloseTo(0.5, within(0.01));
     assertThat(value(scrape, "ringlb_ring_key_share{replica=\"S2\"}")).isCloseTo(0.5, within(0.01));
+    assertThat(value(scrape, "ringlb_ring_points{replica=\"S1\"}")).isEqualTo(1);
 
     router.update(ring -> ring.without("S2"));
 
@@ -76,6 +77,7 @@ class BalancerMetricsTest {
     assertThat(value(after, "ringlb_replica_up{replica=\"S2\"}")).isZero();
     assertThat(value(after, "ringlb_ring_key_share{replica=\"S1\"}")).isEqualTo(1);
     assertThat(value(after, "ringlb_ring_key_share{replica=\"S2\"}")).isZero();
+    assertThat(value(after, "ringlb_ring_points{replica=\"S2\"}")).isZero();
   }
 
   /** The value of the sample named {@code series} in a scrape. */

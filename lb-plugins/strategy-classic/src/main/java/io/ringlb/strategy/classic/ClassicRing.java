@@ -185,6 +185,19 @@ final class ClassicRing implements HashRing {
     return settings.capacity();
   }
 
+  /** The slots are the circle: the turn's slot is served by the first virtual server at or clockwise after it. */
+  @Override
+  public Optional<Replica> ownerAt(double turn) {
+    HashRing.keyAt(turn); // checks the turn
+    return byIndex.length == 0 ? Optional.empty() : Optional.of(byIndex[owners[nextTaken[(int) (turn * owners.length)]]]);
+  }
+
+  /** Its K virtual servers, each on a slot of its own. */
+  @Override
+  public int points(String name) {
+    return replicas.contains(name) ? settings.virtualServers() : 0;
+  }
+
   @Override
   public String toString() {
     return "classic" + replicas;

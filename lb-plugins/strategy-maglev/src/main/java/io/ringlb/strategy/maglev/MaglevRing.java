@@ -37,6 +37,8 @@ final class MaglevRing implements HashRing {
   private final Weights weights;
   /** Entry e serves the keys whose hash reduces to e; empty when there is no replica. */
   private final Replica[] table;
+  /** How many entries each replica owns, by its index in {@link #replicas}. */
+  private final int[] entries;
 
   private MaglevRing(int tableSize, ReplicaSet replicas, Weights weights) {
     if (replicas.size() > tableSize) {
@@ -46,7 +48,14 @@ final class MaglevRing implements HashRing {
     this.tableSize = tableSize;
     this.replicas = replicas;
     this.weights = weights;
-    this.table = populate(replicas.toArray(), tableSize, weights);
+    Replica[] byIndex = replicas.toArray();
+    int[] owners = populate(byIndex, tableSize, weights);
+    this.table = new Replica[owners.length];
+    this.entries = new int[byIndex.length];
+    for (int e = 0; e < owners.length; e++) {
+      table[e] = byIndex[owners[e]];
+      entries[owners[e]]++;
+    }
   }
 
   static MaglevRing empty(int tableSize) {
@@ -110,10 +119,13 @@ final class MaglevRing implements HashRing {
     return replicas.contains(name) ? new MaglevRing(tableSize, replicas.without(name), weights.without(name)) : this;
   }
 
-  /** The paper's population loop (its pseudocode 1), with each walk advanced incrementally and a turn per unit of weight. */
-  private static Replica[] populate(Replica[] replicas, int size, Weights weights) {
+  /**
+   * The paper's population loop (its pseudocode 1), with each walk advanced incrementally and a
+   * turn per unit of weight: the index of each entry's replica, none when there is no replica.
+   */
+  private static int[] populate(Replica[] replicas, int size, Weights weights) {
     if (replicas.length == 0) {
-      return new Replica[0];
+      return new int[0];
     }
     int[] next = new int[replicas.length];
     int[] skip = new int[replicas.length];
@@ -137,11 +149,7 @@ final class MaglevRing implements HashRing {
           owner[c] = r;
           next[r] = advance(c, skip[r], size);
           if (++filled == size) {
-            Replica[] table = new Replica[size];
-            for (int e = 0; e < size; e++) {
-              table[e] = replicas[owner[e]];
-            }
-            return table;
+            return owner;
           }
         }
       }
@@ -153,9 +161,18 @@ final class MaglevRing implements HashRing {
     return next >= size ? next - size : next;
   }
 
-  /** How many table entries the named replica owns, for tests of the population. */
-  int entriesOf(String name) {
-    return (int) Arrays.stream(table).filter(replica -> replica.name().equals(name)).count();
+  /** The table is the circle: the turn's entry serves it. */
+  @Override
+  public Optional<Replica> ownerAt(double turn) {
+    HashRing.keyAt(turn); // checks the turn
+    return table.length == 0 ? Optional.empty() : Optional.of(table[(int) (turn * tableSize)]);
+  }
+
+  /** The table entries it owns. */
+  @Override
+  public int points(String name) {
+    int index = replicas.indexOf(name);
+    return index < 0 ? 0 : entries[index];
   }
 
   @Override

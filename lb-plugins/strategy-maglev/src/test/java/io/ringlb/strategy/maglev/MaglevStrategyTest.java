@@ -48,7 +48,7 @@ class MaglevStrategyTest implements EvenSpreadContract, WeightedContract {
     MaglevRing ring = (MaglevRing) ring("13", 3);
 
     // 13 entries, three replicas claiming one each per turn: 5, 4 and 4
-    assertThat(java.util.List.of(ring.entriesOf("S1"), ring.entriesOf("S2"), ring.entriesOf("S3")))
+    assertThat(java.util.List.of(ring.points("S1"), ring.points("S2"), ring.points("S3")))
         .containsExactlyInAnyOrder(5, 4, 4);
   }
 

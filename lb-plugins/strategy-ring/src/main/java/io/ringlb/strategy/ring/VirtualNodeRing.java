@@ -182,6 +182,19 @@ final class VirtualNodeRing implements HashRing {
     return capacity(points);
   }
 
+  /** The 64-bit circle itself: the turn's position is served by the first node at or clockwise after it. */
+  @Override
+  public Optional<Replica> ownerAt(double turn) {
+    long position = HashRing.keyAt(turn);
+    return nodes.length == 0 ? Optional.empty() : Optional.of(byIndex[owner(firstNodeFrom(position))]);
+  }
+
+  /** Its virtual nodes: {@code points} for each unit of its weight. */
+  @Override
+  public int points(String name) {
+    return replicas.contains(name) ? points * weights.of(name) : 0;
+  }
+
   private static int capacity(int points) {
     return Math.min(MAX_REPLICAS, MAX_NODES / points);
   }

@@ -143,6 +143,41 @@ public interface HashRingContract {
   }
 
   @Test
+  default void theCircleIsSharedOutAmongTheReplicasInTheRing() {
+    HashRing empty = provider().create(config());
+    assertThat(empty.ownerAt(0.5)).isEmpty();
+
+    for (int n = 3; n <= 6; n++) {
+      HashRing ring = ring(Replicas.numbered(1, n));
+      Set<String> owners = new HashSet<>();
+      for (int i = 0; i < 1_024; i++) {
+        Replica owner = ring.ownerAt(i / 1_024.0).orElseThrow();
+        assertThat(ring.replicas().get(owner.name())).hasValue(owner);
+        owners.add(owner.name());
+      }
+      assertThat(owners).as("replicas owning part of the circle at N=%d", n).hasSize(n);
+    }
+    HashRing ring = ring(Replicas.numbered(1, 3));
+    assertThat(ring.ownerAt(Math.nextDown(1.0))).isPresent();
+    assertThatThrownBy(() -> ring.ownerAt(1.0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ring.ownerAt(-0.25)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ring.ownerAt(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  default void pointsAreCountedOnlyForReplicasInTheRing() {
+    HashRing ring = ring(Replicas.numbered(1, 4));
+    int first = ring.points("S1");
+
+    assertThat(ring.points("S9")).isZero();
+    assertThat(ring.without("S1").points("S1")).isZero();
+    for (String name : List.of("S1", "S2", "S3", "S4")) {
+      // a strategy places points for every replica or for none
+      assertThat(ring.points(name)).as(name).isNotNegative().matches(points -> (points > 0) == (first > 0));
+    }
+  }
+
+  @Test
   default void movementOnAddingAndRemovingIsReported() {
     for (int n = 3; n <= 6; n++) {
       HashRing before = ring(Replicas.numbered(1, n));
