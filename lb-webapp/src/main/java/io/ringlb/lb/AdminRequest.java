@@ -3,18 +3,19 @@ package io.ringlb.lb;
 import io.ringlb.core.fleet.Names;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
-import jakarta.json.stream.JsonParsingException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code /add} and {@code /rm}: {@code {"n": 4, "hostnames": ["S5", "S4"]}}, with
@@ -22,7 +23,13 @@ import java.util.Map;
  * Parsed by hand with JSON-P rather than bound with JSON-B, so that each way a body can be wrong
  * gets its own message instead of a generic binding error.
  */
-public record AdminRequest(int n, List<String> hostnames, Map<String, Integer> weights) {
+@Schema(description = "How many replicas to add or remove, and which")
+public record AdminRequest(
+    @Schema(required = true, minimum = "1", description = "How many replicas", examples = "2") int n,
+    @Schema(description = "Hostnames for some or all of them: at most n, each a valid hostname, none twice. The rest are generated (/add) or"
+        + " picked at random (/rm).") List<String> hostnames,
+    @Schema(description = "/add only: a weight from 1 to 1000 for some of the new replicas, by hostname; 1 for the others")
+        Map<String, Integer> weights) {
 
   static AdminRequest parse(String body) {
     if (body == null || body.isBlank()) {
