@@ -9,6 +9,8 @@ import io.ringlb.core.fleet.FleetListener;
 import io.ringlb.core.fleet.RecentEvents;
 import io.ringlb.core.fleet.HttpHeartbeat;
 import io.ringlb.core.metrics.BalancerMetrics;
+import io.ringlb.core.proxy.AccessLog;
+import io.ringlb.core.proxy.AccessLogWriter;
 import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
@@ -77,9 +79,11 @@ public final class Balancer implements AutoCloseable {
    */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, ThreadFactory threads, MeterRegistry registry) {
     Balancer balancer = new Balancer(config, launcher, registry);
+    // the data plane closes the access log once its event loops have stopped
+    AccessLog accessLog = config.accessLog().<AccessLog>map(AccessLogWriter::start).orElse(AccessLog.NONE);
     // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
     balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
-        threads);
+        accessLog, threads);
     balancer.fleet.start();
     return balancer;
   }

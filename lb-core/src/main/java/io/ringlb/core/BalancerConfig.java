@@ -9,11 +9,15 @@ import io.ringlb.core.fleet.FleetSettings;
 import io.ringlb.core.fleet.HeartbeatSettings;
 import io.ringlb.core.fleet.Names;
 import io.ringlb.core.key.KeyExtractors;
+import io.ringlb.core.proxy.AccessLogTarget;
 import io.ringlb.core.proxy.ProxySettings;
 import io.ringlb.core.routing.HashStrategies;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +37,10 @@ import java.util.function.Function;
  *     in flight may go before its keys spill to the next replica of the ring; 0 for no bound
  * @param slowStart how long a replica that joins the ring takes to reach its whole share of keys; zero for at once
  * @param proxy the data plane: where it listens, how it talks to replicas, its limits
+ * @param accessLog where the data plane logs a line per request ({@code lb.access-log}); empty for no access log
  */
 public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, int balanceFactor, Duration slowStart,
-    ProxySettings proxy) {
+    ProxySettings proxy, Optional<AccessLogTarget> accessLog) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -78,7 +83,7 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
           balanceFactor + " would bound every replica below the average load: 0 turns bounded loads off, otherwise at least 100 (percent)");
     }
     return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), balanceFactor,
-        Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy(lb));
+        Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy(lb), accessLog(lb));
   }
 
   /** Whether the strategy weighs replicas: asked of its empty ring, which it costs nothing to add one replica to. */
@@ -157,6 +162,41 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
         Duration.ofMillis(forward.integer("timeout-ms", (int) defaults.responseTimeout().toMillis(), 1, HOUR_MS)),
         forward.integer("connections-per-replica", defaults.connectionsPerReplica(), 1, 65_536),
         adminPort < 1 ? Optional.empty() : Optional.of(new Replica("admin", 0, adminAddress, adminPort)));
+  }
+
+  /**
+   * {@code lb.access-log}: unset or empty for none, {@code stdout}, or a file appended to, whose
+   * directory must exist and take files, so a typo stops the start rather than the first line.
+   */
+  private static Optional<AccessLogTarget> accessLog(PluginConfig lb) {
+    String key = lb.key("access-log");
+    Optional<String> value = lb.string("access-log");
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (value.get().equalsIgnoreCase("stdout")) {
+      return Optional.of(new AccessLogTarget.Stdout());
+    }
+    Path file;
+    try {
+      file = Path.of(value.get()).toAbsolutePath().normalize();
+    } catch (InvalidPathException invalid) {
+      throw new InvalidConfigException(key, "'" + value.get() + "' is not a file path (" + invalid.getReason() + "); or 'stdout'");
+    }
+    Path directory = file.getParent();
+    if (Files.isDirectory(file) || directory == null) {
+      throw new InvalidConfigException(key, file + " is a directory: name a file in it to append the access log to");
+    }
+    if (!Files.exists(directory)) {
+      throw new InvalidConfigException(key, "the directory " + directory + " does not exist: create it, or name a file in one that does");
+    }
+    if (!Files.isDirectory(directory)) {
+      throw new InvalidConfigException(key, directory + " is not a directory: name a file in one");
+    }
+    if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(directory)) {
+      throw new InvalidConfigException(key, (Files.exists(file) ? file : "the directory " + directory) + " is not writable by this process");
+    }
+    return Optional.of(new AccessLogTarget.File(file));
   }
 
   private static String heartbeatPath(PluginConfig beat) {

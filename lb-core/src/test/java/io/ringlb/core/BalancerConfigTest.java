@@ -6,16 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.InvalidConfigException;
 import io.ringlb.api.Replica;
+import io.ringlb.core.proxy.AccessLogTarget;
 import io.ringlb.core.proxy.ProxySettings;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -80,6 +85,7 @@ class BalancerConfigTest {
     assertThat(proxy.maxBodyBytes()).isEqualTo(ProxySettings.NO_LIMIT);
     assertThat(proxy.retryBodyBytes()).isEqualTo(65_536);
     assertThat(proxy.admin()).hasValue(new Replica("admin", 0, "127.0.0.1", 5001));
+    assertThat(config.accessLog()).as("no access log").isEmpty();
   }
 
   @Test
@@ -135,6 +141,37 @@ class BalancerConfigTest {
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void theAccessLogIsOffUnlessNamedAndGoesToStdoutOrAFileAppendedTo(@TempDir Path directory) {
+    Path file = directory.resolve("access.log");
+
+    assertThat(config(Map.of("lb.access-log", " ")).accessLog()).as("empty is off").isEmpty();
+    assertThat(config(Map.of("lb.access-log", "stdout")).accessLog()).hasValue(new AccessLogTarget.Stdout());
+    assertThat(config(Map.of("lb.access-log", file.toString())).accessLog()).hasValue(new AccessLogTarget.File(file));
+    assertThat(Files.exists(file)).as("reading the configuration creates nothing").isFalse();
+  }
+
+  @Test
+  void anAccessLogThatCannotBeWrittenFailsTheStartNamingTheProperty(@TempDir Path directory) {
+    Path missing = directory.resolve("no-such-directory").resolve("access.log");
+
+    assertThatThrownBy(() -> config(Map.of("lb.access-log", missing.toString())))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.access-log: the directory " + missing.getParent() + " does not exist: create it, or name a file in one that does");
+    assertThatThrownBy(() -> config(Map.of("lb.access-log", directory.toString())))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.access-log: " + directory + " is a directory: name a file in it to append the access log to");
+  }
+
+  @Test
+  void anAccessLogUnderAFileThatIsNoDirectoryFailsTheStart(@TempDir Path directory) throws IOException {
+    Path file = Files.createFile(directory.resolve("not-a-directory"));
+
+    assertThatThrownBy(() -> config(Map.of("lb.access-log", file.resolve("access.log").toString())))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.access-log: " + file + " is not a directory: name a file in one");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -37,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Its limits: a request's headers must be complete within {@code headerTimeout} of its first
  * byte (of the connection's start, for the first request), an idle connection, or one whose
  * client takes nothing of its answer, is closed after {@code idleTimeout}, and a request line or headers over {@code maxHeaderBytes} or a body over
- * {@code maxBodyBytes} are refused. Each refusal is an answer in the API's JSON shape.
+ * {@code maxBodyBytes} are refused. Each refusal is an answer in the API's JSON shape, and a line
+ * of the access log.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -136,20 +138,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (decoded.isFailure()) {
       ReferenceCountUtil.release(request); // the decoder's stand-in for what it could not read
       Throwable cause = decoded.cause();
+      long now = accessLogTime();
       if (cause instanceof TooLongHttpHeaderException) {
         refuseAndClose(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "The request headers are larger than " + plane.settings().maxHeaderBytes() + " bytes");
+            "The request headers are larger than " + plane.settings().maxHeaderBytes() + " bytes", null, now);
       } else if (cause instanceof TooLongHttpLineException) {
-        refuseAndClose(HttpResponseStatus.REQUEST_URI_TOO_LONG, "The request line is longer than " + plane.settings().maxHeaderBytes() + " bytes");
+        refuseAndClose(HttpResponseStatus.REQUEST_URI_TOO_LONG, "The request line is longer than " + plane.settings().maxHeaderBytes() + " bytes",
+            null, now);
       } else {
-        refuseAndClose(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request: " + cause.getMessage());
+        refuseAndClose(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request: " + cause.getMessage(), null, now);
       }
       return;
     }
     long length = HttpUtil.getContentLength(request, -1L);
     if (length > plane.settings().maxBodyBytes()) {
       refuseAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-          "The request body of " + length + " bytes is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
+          "The request body of " + length + " bytes is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)",
+          request, accessLogTime());
       return;
     }
     String target = originForm(request.uri());
@@ -254,9 +259,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   // ---- limits ----
 
-  private void refuseAndClose(HttpResponseStatus status, String problem) {
-    ctx.write(Answers.failure(status, problem, true));
+  /**
+   * Answers with an error of the data plane's own and closes.
+   *
+   * @param request the request refused, {@code null} when it could not be read
+   * @param startedNanos since when the request was waited for, for the access log
+   */
+  private void refuseAndClose(HttpResponseStatus status, String problem, HttpRequest request, long startedNanos) {
+    FullHttpResponse answer = Answers.failure(status, problem, true);
+    if (plane.logsAccess()) {
+      int bytes = answer.content().readableBytes();
+      long now = plane.nanoTime().getAsLong();
+      plane.accessLog().log(request == null
+          ? AccessLogEntry.unread(address, status.code(), bytes, startedNanos, now)
+          : new AccessLogEntry(address, request.method().name(), request.uri(), request.protocolVersion().text(), status.code(), bytes,
+              AccessLogEntry.NO_REPLICA, startedNanos, now));
+    }
+    ctx.write(answer);
     closeAfterWrites();
+  }
+
+  /** The plane's clock for the access log; not read without one. */
+  private long accessLogTime() {
+    return plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L;
   }
 
   private void closeAfterWrites() {
@@ -271,7 +296,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     headerTimer = ctx.executor().schedule(() -> {
       if (awaitingHead && !closing) {
         refuseAndClose(HttpResponseStatus.REQUEST_TIMEOUT,
-            "The request headers took longer than " + plane.settings().headerTimeout().toMillis() + " ms (lb.client.header-timeout-ms)");
+            "The request headers took longer than " + plane.settings().headerTimeout().toMillis() + " ms (lb.client.header-timeout-ms)", null,
+            accessLogTime() - plane.settings().headerTimeout().toNanos());
       }
     }, plane.settings().headerTimeout().toNanos(), TimeUnit.NANOSECONDS);
   }

@@ -40,13 +40,22 @@ public final class DataPlane implements AutoCloseable {
   private final Transport transport;
   private final Map<EventLoop, ReplicaPools> pools;
   private final Router router;
+  private final AccessLog accessLog;
 
-  private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router) {
+  private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router,
+      AccessLog accessLog) {
     this.loops = loops;
     this.bound = bound;
     this.transport = transport;
     this.pools = pools;
     this.router = router;
+    this.accessLog = accessLog;
+  }
+
+  /** As {@link #start(ProxySettings, Router, RequestKeyExtractor, BiConsumer, RequestEvents, AccessLog, ThreadFactory)}, with no access log. */
+  public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
+      RequestEvents events, ThreadFactory threads) {
+    return start(settings, router, keys, onFailure, events, AccessLog.NONE, threads);
   }
 
   /**
@@ -57,10 +66,14 @@ public final class DataPlane implements AutoCloseable {
    *
    * @param onFailure told of each replica a request could not reach, on an event loop: it must not block
    * @param events told of every request forwarded, on an event loop: it must not block
+   * @param accessLog handed an entry for every request answered, on an event loop: it must not
+   *     block. The entries are timed by {@link System#nanoTime()}. The data plane takes the log
+   *     over: {@link #close(Duration)} closes it once the event loops have stopped, so it holds
+   *     every line
    * @param threads makes the event loops' threads (on Liberty, a {@code ManagedThreadFactory})
    */
   public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
-      RequestEvents events, ThreadFactory threads) {
+      RequestEvents events, AccessLog accessLog, ThreadFactory threads) {
     Transport transport = Transport.best();
     EventLoopGroup loops = transport.group(settings.eventLoops(), threads);
     Map<EventLoop, ReplicaPools> pools = new IdentityHashMap<>();
@@ -68,7 +81,7 @@ public final class DataPlane implements AutoCloseable {
       EventLoop loop = (EventLoop) executor;
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
-    Plane plane = new Plane(settings, router, keys, onFailure, events, System::nanoTime);
+    Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, System::nanoTime);
     HttpDecoderConfig decoding = new HttpDecoderConfig()
         .setMaxInitialLineLength(settings.maxHeaderBytes())
         .setMaxHeaderSize(settings.maxHeaderBytes())
@@ -101,7 +114,7 @@ public final class DataPlane implements AutoCloseable {
             result.cause());
       }
     });
-    return new DataPlane(loops, bound, transport, pools, router);
+    return new DataPlane(loops, bound, transport, pools, router, accessLog);
   }
 
   /**
@@ -127,7 +140,7 @@ public final class DataPlane implements AutoCloseable {
     return transport.name().toLowerCase(Locale.ROOT);
   }
 
-  /** Stops listening, closes every connection and stops the event loops, cutting requests in flight. */
+  /** Stops listening, closes every connection and stops the event loops, cutting requests in flight; then writes out the access log. */
   @Override
   public void close() {
     close(Duration.ZERO);
@@ -135,7 +148,8 @@ public final class DataPlane implements AutoCloseable {
 
   /**
    * Stops listening, lets the requests in flight finish for at most {@code drain}, as HAProxy's
-   * soft stop does, then closes every connection and stops the event loops.
+   * soft stop does, then closes every connection and stops the event loops. The access log is
+   * closed last, with a line for every request, those cut included.
    */
   public void close(Duration drain) {
     bound.channel().close().awaitUninterruptibly();
@@ -154,5 +168,6 @@ public final class DataPlane implements AutoCloseable {
     }
     pools.forEach((loop, loopPools) -> loop.execute(loopPools::close));
     loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    accessLog.close(); // no event loop logs any more
   }
 }

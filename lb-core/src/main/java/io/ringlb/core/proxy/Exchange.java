@@ -3,6 +3,7 @@ package io.ringlb.core.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -36,6 +37,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Bytes stream both ways without being held: reading from the client pauses while the
  * replica's connection takes no more, and reading from the replica while the client's does not.
  * Both read freely otherwise, which spares a system call per read.
+ *
+ * <p>Each exchange hands the access log one entry as it ends: answered, refused, broken off, or
+ * left by its client.
  */
 final class Exchange {
 
@@ -54,6 +58,11 @@ final class Exchange {
   private final boolean clientKeepAlive;
   private final boolean upgrade;
   private final boolean expectsBody;
+  /** The request line as the client sent it, for the access log. */
+  private final String method;
+  private final String uri;
+  /** When the request's head was read, by the plane's clock; read only for the access log. */
+  private final long receivedNanos;
 
   /** The body received so far: all of it while a retry may replay it, else only what is not yet sent. */
   private final List<HttpContent> body = new ArrayList<>();
@@ -70,6 +79,8 @@ final class Exchange {
   private long attemptStartedNanos;
   /** The replica's final status, once its answer has begun. */
   private int status;
+  /** The answer's body bytes handed to the client so far. */
+  private long sentBytes;
   private Replica replica;
   private ReplicaPool pool;
   private Channel channel;
@@ -97,6 +108,9 @@ final class Exchange {
     this.upgrade = ProxyHeaders.asksUpgrade(request);
     this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     this.retryable = IDEMPOTENT.contains(request.method().name());
+    this.method = request.method().name();
+    this.uri = request.uri();
+    this.receivedNanos = plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L;
     this.outbound = ProxyHeaders.toReplica(request, target, client.address(), upgrade); // last: it edits the request
   }
 
@@ -190,6 +204,7 @@ final class Exchange {
   void onClientGone() {
     if (!done) {
       done = true;
+      logAccess(responseStarted ? clientStatus() : 499, responseStarted ? replica : null);
       releaseReplica(false);
       releaseBody();
     }
@@ -323,6 +338,7 @@ final class Exchange {
         }
         return;
       }
+      sentBytes += content.content().readableBytes();
       client.write(content);
       if (last) {
         complete();
@@ -348,8 +364,10 @@ final class Exchange {
       responseStarted = true;
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
       clientKeepAliveAfter = clientKeepAlive;
-      client.write(Answers.failure(HttpResponseStatus.BAD_REQUEST, "'" + path + "' endpoint does not exist in server replicas",
-          clientVersion, clientKeepAlive));
+      FullHttpResponse rewritten = Answers.failure(HttpResponseStatus.BAD_REQUEST, "'" + path + "' endpoint does not exist in server replicas",
+          clientVersion, clientKeepAlive);
+      sentBytes = rewritten.content().readableBytes();
+      client.write(rewritten);
     } else {
       responseStarted = true;
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
@@ -393,6 +411,7 @@ final class Exchange {
       plane.events().answered(replica, status, plane.nanoTime().getAsLong() - attemptStartedNanos);
     }
     done = true;
+    logAccess(clientStatus(), replica);
     releaseReplica(replicaKeepAlive && requestComplete);
     releaseBody();
     client.exchangeDone(clientKeepAliveAfter && requestComplete);
@@ -401,6 +420,7 @@ final class Exchange {
   /** The client's connection and the replica's become one byte stream, each side read as the other writes. */
   private void becomeTunnel() {
     done = true;
+    logAccess(status, replica);
     uncount(); // a tunnel is a connection, no longer a request in flight
     releaseBody();
     Channel replicaChannel = channel;
@@ -435,6 +455,7 @@ final class Exchange {
   /** The answer has begun and cannot be finished: the client's connection closes, so it cannot take part of one for all of it. */
   private void breakOff() {
     done = true;
+    logAccess(clientStatus(), replica);
     releaseBody();
     client.abort();
   }
@@ -445,8 +466,24 @@ final class Exchange {
     releaseBody();
     // a request without a body is as good as complete: its end follows the head and is let go
     boolean keepAlive = clientKeepAlive && (requestComplete || !expectsBody);
-    client.write(Answers.failure(status, problem, clientVersion, keepAlive));
+    FullHttpResponse failure = Answers.failure(status, problem, clientVersion, keepAlive);
+    sentBytes = failure.content().readableBytes();
+    logAccess(status.code(), null);
+    client.write(failure);
     client.exchangeDone(keepAlive);
+  }
+
+  /** The status the client got the head of: the replica's, or the 400 its 404 became. */
+  private int clientStatus() {
+    return rewriting ? HttpResponseStatus.BAD_REQUEST.code() : status;
+  }
+
+  /** Hands the access log this request's entry, {@code by} the replica that answered, if any. */
+  private void logAccess(int answered, Replica by) {
+    if (plane.logsAccess()) {
+      plane.accessLog().log(new AccessLogEntry(client.address(), method, uri, clientVersion.text(), answered, sentBytes,
+          by == null ? AccessLogEntry.NO_REPLICA : by.name(), receivedNanos, plane.nanoTime().getAsLong()));
+    }
   }
 
   private void releaseReplica(boolean reusable) {

@@ -13,7 +13,14 @@ import java.util.function.LongSupplier;
  * @param onFailure told, on an event loop, of each replica a request could not reach; it must hand
  *     the news on rather than block
  * @param events told of every request forwarded to a replica
+ * @param accessLog handed a line for every request answered, on an event loop
  * @param nanoTime the clock requests are timed by
  */
 record Plane(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure, RequestEvents events,
-    LongSupplier nanoTime) {}
+    AccessLog accessLog, LongSupplier nanoTime) {
+
+  /** Whether requests are logged: when not, no clock is read and no entry made for the access log. */
+  boolean logsAccess() {
+    return accessLog != AccessLog.NONE;
+  }
+}

@@ -40,6 +40,11 @@ final class ProxyFixture implements AutoCloseable {
 
   /** @param balanceFactor bounded loads over the ring, as {@code lb.balance-factor}; 0 for none */
   ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor) {
+    this(replicas, tune, balanceFactor, AccessLog.NONE);
+  }
+
+  /** @param accessLog handed a line per request; closed with the data plane */
+  ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog) {
     ReplicaSet set = ReplicaSet.empty();
     for (int i = 0; i < replicas.size(); i++) {
       set = set.with(new Replica("R" + i, i, replicas.get(i).getHostString(), replicas.get(i).getPort()));
@@ -64,7 +69,7 @@ final class ProxyFixture implements AutoCloseable {
           public void connectFailed(Replica replica) {
             events.add("connect-failed " + replica.name());
           }
-        }, new DefaultThreadFactory("test-data-plane", true));
+        }, accessLog, new DefaultThreadFactory("test-data-plane", true));
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 

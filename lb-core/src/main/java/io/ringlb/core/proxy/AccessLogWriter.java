@@ -1,0 +1,332 @@
+package io.ringlb.core.proxy;
+
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * The access log, written by one thread of its own so the request path never formats, writes or
+ * waits. An event loop's {@link #log} is a compare-and-set on a counter and one on a lock-free
+ * queue; the thread takes what has queued every {@link #FLUSH_INTERVAL} (sooner when the queue
+ * is half full), formats it, writes it through one buffer and flushes, as Envoy's access log
+ * flush interval does.
+ *
+ * <p>Bounded: past {@code capacity} lines waiting, a line is dropped and counted rather than
+ * queued, and after each batch that saw the count grow the writer logs a warning with it. Once
+ * {@link #close()} has returned every line taken before it is written.
+ *
+ * <p>One line per request, Common Log Format extended with the replica and the time taken:
+ *
+ * <pre>{@code 127.0.0.1 - - [25/Nov/2026:10:00:00.123 +0000] "GET /home?x=1 HTTP/1.1" 200 13 S2 1.234ms}</pre>
+ *
+ * The date is the request's arrival, in the clock's zone, to the millisecond (HAProxy's accept
+ * date). The request line is the client's, its quotes, backslashes, spaces and bytes outside
+ * printable ASCII escaped {@code \xHH} as nginx escapes them, {@code "-"} for a request that
+ * could not be read. Then the status the client got, the answer's body bytes, the replica ({@code -} for
+ * none) and the milliseconds from the request's head to the end of the answer.
+ */
+public final class AccessLogWriter implements AccessLog {
+
+  /** How many lines may wait for the writer before new ones are dropped. */
+  public static final int CAPACITY = 65_536;
+
+  /** The most time a line waits in memory before it is written out, the writer keeping up. */
+  public static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
+
+  /** How long {@link #close()} waits for the last lines to be written. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final int BUFFER_CHARS = 64 * 1024;
+  private static final System.Logger LOG = System.getLogger(AccessLogWriter.class.getName());
+  private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss", Locale.US);
+  private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern(" Z", Locale.US);
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private final Writer out;
+  private final boolean closeOut;
+  private final String name;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final int capacity;
+  /** How many lines waiting wake the writer before its interval is out. */
+  private final int burst;
+  private final long flushNanos;
+  private final ConcurrentLinkedQueue<AccessLogEntry> queue = new ConcurrentLinkedQueue<>();
+  /** Lines queued or about to be: a line takes its place here before it goes into the queue. */
+  private final AtomicInteger queued = new AtomicInteger();
+  private final LongAdder dropped = new LongAdder();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  // the writer's thread alone
+  private final StringBuilder line = new StringBuilder(256);
+  private long droppedReported;
+  private boolean failing;
+  /** The second last formatted, and its date and zone offset: lines of one second share them. */
+  private long cachedSecond = Long.MIN_VALUE;
+  private String cachedDate = "";
+  private String cachedOffset = "";
+
+  private AccessLogWriter(Writer out, boolean closeOut, String name, Clock clock, LongSupplier nanoTime, int capacity, Duration flushInterval) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be positive, was " + capacity);
+    }
+    this.out = Objects.requireNonNull(out, "out");
+    this.closeOut = closeOut;
+    this.name = Objects.requireNonNull(name, "name");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.capacity = capacity;
+    this.burst = Math.max(1, capacity / 2);
+    this.flushNanos = flushInterval.toNanos();
+    this.thread = Thread.ofPlatform().name("ringlb-access-log").daemon(true).unstarted(this::run);
+  }
+
+  /**
+   * Opens {@code target} (a file is created if missing and appended to) and starts the writer's
+   * thread, for entries timed by {@link System#nanoTime()} as {@link DataPlane}'s are, dated by
+   * the wall clock in the system's zone (nginx's {@code $time_local}).
+   *
+   * @throws UncheckedIOException when the file cannot be opened
+   */
+  public static AccessLogWriter start(AccessLogTarget target) {
+    return start(target, Clock.systemDefaultZone(), System::nanoTime);
+  }
+
+  /**
+   * As {@link #start(AccessLogTarget)}, dates read from {@code clock} and shown in its zone.
+   *
+   * @param nanoTime the clock the entries' times were read from
+   */
+  public static AccessLogWriter start(AccessLogTarget target, Clock clock, LongSupplier nanoTime) {
+    return switch (target) {
+      case AccessLogTarget.Stdout stdout ->
+          start(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), false, stdout.toString(), clock, nanoTime,
+              CAPACITY, FLUSH_INTERVAL);
+      case AccessLogTarget.File file -> {
+        try {
+          Writer opened = new OutputStreamWriter(Files.newOutputStream(file.path(), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+              StandardOpenOption.WRITE), StandardCharsets.UTF_8);
+          yield start(opened, true, file.toString(), clock, nanoTime, CAPACITY, FLUSH_INTERVAL);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot open the access log " + file + " (lb.access-log)", e);
+        }
+      }
+    };
+  }
+
+  /** A writer to {@code out} that holds at most {@code capacity} lines waiting and writes them every {@code flushInterval}. */
+  static AccessLogWriter start(Writer out, boolean closeOut, String name, Clock clock, LongSupplier nanoTime, int capacity, Duration flushInterval) {
+    AccessLogWriter writer = new AccessLogWriter(new BufferedWriter(out, BUFFER_CHARS), closeOut, name, clock, nanoTime, capacity, flushInterval);
+    writer.thread.start();
+    return writer;
+  }
+
+  @Override
+  public void log(AccessLogEntry entry) {
+    int ahead = queued.getAndIncrement();
+    if (ahead >= capacity) {
+      queued.getAndDecrement();
+      dropped.increment();
+      return;
+    }
+    queue.offer(entry);
+    if (ahead + 1 == burst) {
+      LockSupport.unpark(thread); // a burst: the writer need not wait out its interval
+    }
+  }
+
+  /** The lines dropped so far because the writer had {@code capacity} waiting. */
+  public long dropped() {
+    return dropped.sum();
+  }
+
+  /**
+   * Writes every line taken so far, flushes, closes a file (never standard output) and stops the
+   * thread, waiting for it at most 10 s. Lines offered after this begins may be lost.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LockSupport.unpark(thread);
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    while (thread.isAlive() && System.nanoTime() - deadline < 0) {
+      try {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        interrupted = true; // the lines come first; the interruption is kept for the caller
+      }
+    }
+    if (thread.isAlive()) {
+      LOG.log(System.Logger.Level.WARNING, "the access log {0} was still being written {1} s after the balancer stopped; its last lines may be lost",
+          name, CLOSE_TIMEOUT.toSeconds());
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "access log to " + name;
+  }
+
+  // ---- the writer's thread ----
+
+  private void run() {
+    while (!closed) {
+      writeBatch();
+      if (queued.get() < burst) {
+        LockSupport.parkNanos(this, flushNanos);
+      }
+    }
+    while (writeBatch() > 0) {
+      // everything logged before close
+    }
+    try {
+      if (closeOut) {
+        out.close();
+      } else {
+        out.flush();
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot close the access log " + name, e);
+    }
+  }
+
+  /** Writes the lines queued now, at most as many as were queued when it began, flushes, and reports new drops; answers how many it took. */
+  private int writeBatch() {
+    int batch = queued.get();
+    // the entries' times are on the data plane's monotonic clock: one reading of the wall clock per batch places them
+    Instant wallNow = clock.instant();
+    long monoNow = nanoTime.getAsLong();
+    int taken = 0;
+    IOException failure = null;
+    AccessLogEntry entry;
+    while (taken < batch && (entry = queue.poll()) != null) {
+      taken++;
+      if (failure == null) {
+        line.setLength(0);
+        format(entry, wallNow.minusNanos(monoNow - entry.startedNanos()), line);
+        try {
+          out.append(line);
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+    }
+    if (taken > 0) {
+      queued.addAndGet(-taken);
+      try {
+        if (failure == null) {
+          out.flush();
+        }
+      } catch (IOException e) {
+        failure = e;
+      }
+      reportFailure(failure, taken);
+    }
+    reportDrops();
+    return taken;
+  }
+
+  private void reportFailure(IOException failure, int lines) {
+    if (failure != null && !failing) {
+      LOG.log(System.Logger.Level.WARNING, "cannot write the access log " + name + "; up to " + lines + " lines lost, and more until it can", failure);
+    } else if (failure == null && failing) {
+      LOG.log(System.Logger.Level.INFO, "the access log {0} is written again", name);
+    }
+    failing = failure != null;
+  }
+
+  private void reportDrops() {
+    long total = dropped.sum();
+    if (total > droppedReported) {
+      LOG.log(System.Logger.Level.WARNING, "the access log {0} fell behind, {3} lines waiting: dropped {1} more ({2} since the start)", name,
+          total - droppedReported, total, capacity);
+      droppedReported = total;
+    }
+  }
+
+  /** One line, with its newline, for a request that arrived at {@code arrived}. */
+  private void format(AccessLogEntry entry, Instant arrived, StringBuilder to) {
+    to.append(entry.client()).append(" - - [");
+    if (arrived.getEpochSecond() != cachedSecond) {
+      ZonedDateTime zoned = arrived.atZone(clock.getZone());
+      cachedSecond = arrived.getEpochSecond();
+      cachedDate = SECOND.format(zoned);
+      cachedOffset = OFFSET.format(zoned);
+    }
+    int millis = arrived.getNano() / 1_000_000;
+    to.append(cachedDate).append('.').append(millis < 100 ? (millis < 10 ? "00" : "0") : "").append(millis).append(cachedOffset).append("] \"");
+    if (entry.method().isEmpty()) {
+      to.append('-');
+    } else {
+      escape(entry.method(), to);
+      to.append(' ');
+      escape(entry.target(), to);
+      to.append(' ');
+      escape(entry.protocol(), to);
+    }
+    to.append("\" ").append(entry.status()).append(' ').append(entry.bodyBytes()).append(' ');
+    escape(entry.replica(), to);
+    to.append(' ');
+    long micros = Math.max(0, entry.endedNanos() - entry.startedNanos()) / 1_000;
+    to.append(micros / 1_000).append('.');
+    long fraction = micros % 1_000;
+    if (fraction < 100) {
+      to.append(fraction < 10 ? "00" : "0");
+    }
+    to.append(fraction).append("ms\n");
+  }
+
+  /**
+   * Printable ASCII but spaces as it is; every other character as {@code \xHH}. Netty reads a
+   * request line byte by byte, one character each (ISO 8859-1), so that is the byte the client
+   * sent; a character past {@code \xFF}, which it never makes, as its bytes in UTF-8.
+   */
+  private static void escape(String text, StringBuilder to) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        to.append(c);
+      } else if (c <= 0xff) {
+        hex(c, to);
+      } else {
+        int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
+        for (byte b : text.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+          hex(b & 0xff, to);
+        }
+        i = end - 1;
+      }
+    }
+  }
+
+  private static void hex(int b, StringBuilder to) {
+    to.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xf]);
+  }
+}
