@@ -13,7 +13,7 @@ announce_when_ready() {
   for _ in $(seq 1 600); do
     if curl -fs -m 1 "http://127.0.0.1:$admin_port/health/ready" >/dev/null 2>&1; then
       echo "[run] ringlb is ready: clients on http://127.0.0.1:$port/ (the API and every replica path),"
-      echo "[run]   admin on http://127.0.0.1:$admin_port/ (the API, /health/ready, /health/live)"
+      echo "[run]   admin on http://127.0.0.1:$admin_port/ (the API, /dashboard, /metrics, /openapi/ui, /health/ready)"
       return
     fi
     sleep 1

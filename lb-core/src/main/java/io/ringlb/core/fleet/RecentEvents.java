@@ -57,7 +57,7 @@ public final class RecentEvents implements FleetListener {
   @Override
   public void died(String replica, String why, boolean byRequests) {
     down.add(replica);
-    record("down", replica, byRequests ? "requests failed: " + why : why);
+    record("down", replica, why);
   }
 
   @Override

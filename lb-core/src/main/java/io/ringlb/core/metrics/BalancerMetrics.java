@@ -13,6 +13,7 @@ import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.RingDecorator;
 import io.ringlb.core.stats.KeyShares;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +46,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BalancerMetrics implements RequestEvents, FleetListener {
 
-  /** The histogram's buckets: Prometheus's own defaults, from 5 ms to 10 s. */
-  static final List<Duration> BUCKETS = List.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000).stream()
-      .map(Duration::ofMillis).toList();
+  /**
+   * The histogram's buckets: Prometheus's own defaults, 5 ms to 10 s, with 0.5, 1 and 2.5 ms
+   * below them, since a replica on the same network answers in well under 5 ms and a p99 worked
+   * out from one bucket of 0 to 5 ms would read as about 5 ms whatever it was.
+   */
+  static final List<Duration> BUCKETS = List.of(500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000,
+      2_500_000, 5_000_000, 10_000_000).stream().map(micros -> Duration.of(micros, ChronoUnit.MICROS)).toList();
 
   /** A final answer's status classes: interim answers (1xx) are passed on, not counted; "other" is a status past 599. */
   private static final String[] CODE_CLASSES = {"2xx", "3xx", "4xx", "5xx", "other"};

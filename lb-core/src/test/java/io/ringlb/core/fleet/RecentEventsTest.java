@@ -21,7 +21,7 @@ class RecentEventsTest {
     recent.started("S1");
 
     assertThat(recent.events()).extracting(FleetEvent::kind).containsExactly("replaced", "down", "joined");
-    assertThat(recent.events().get(1)).isEqualTo(new FleetEvent(NOON, "down", "S1", "requests failed: connection refused"));
+    assertThat(recent.events().get(1)).isEqualTo(new FleetEvent(NOON, "down", "S1", "connection refused"));
   }
 
   @Test

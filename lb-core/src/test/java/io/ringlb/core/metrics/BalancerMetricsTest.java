@@ -31,6 +31,7 @@ class BalancerMetricsTest {
     assertThat(value(scrape, "ringlb_replica_responses_total{code=\"2xx\",replica=\"S1\"}")).isEqualTo(2);
     assertThat(value(scrape, "ringlb_replica_responses_total{code=\"5xx\",replica=\"S1\"}")).isEqualTo(1);
     assertThat(value(scrape, "ringlb_replica_responses_total{code=\"4xx\",replica=\"S1\"}")).isZero();
+    assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"0.0025\"}")).as("finer than Prometheus's defaults").isZero();
     assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"0.005\"}")).isEqualTo(1);
     assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"0.05\"}")).isEqualTo(2);
     assertThat(value(scrape, "ringlb_replica_response_seconds_bucket{replica=\"S1\",le=\"10.0\"}")).isEqualTo(2);
