@@ -1,6 +1,7 @@
 // The dashboard: polls GET /fleet (the ring, the replicas, recent events) and GET /metrics
 // (Prometheus text) once a second, and draws what changed. Rates and latencies are worked out
-// here from the difference between two scrapes, as Prometheus's rate() and histogram_quantile() do.
+// here from the difference between two scrapes, in the manner of Prometheus's rate() and
+// histogram_quantile(), over the last second as the browser timed it.
 "use strict";
 
 const POLL_MS = 1000;
@@ -133,10 +134,9 @@ function drawRing(fleet) {
   const svg = document.getElementById("ring");
   svg.replaceChildren();
   const groups = new Map();
-  const up = new Map(fleet.replicas.map((r) => [r.name, r.up]));
   for (const arc of fleet.arcs) {
     if (!groups.has(arc.replica)) {
-      const g = element("g", { class: "arcs" + (up.get(arc.replica) === false ? " down" : ""), "data-replica": arc.replica, fill: colorOf(arc.replica) });
+      const g = element("g", { class: "arcs", "data-replica": arc.replica, fill: colorOf(arc.replica) });
       g.appendChild(element("title", {}, `${arc.replica}: ${(100 * share(fleet, arc.replica)).toFixed(1)}% of the keys`));
       groups.set(arc.replica, g);
     }
@@ -281,7 +281,7 @@ function summarize(fleet, rates) {
 // ---- polling ----------------------------------------------------------------------------------
 
 async function getJson(path) {
-  const response = await fetch(path, { cache: "no-store" });
+  const response = await fetch(path, { cache: "no-store", signal: AbortSignal.timeout(5 * POLL_MS) });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return response.json();
 }
@@ -291,7 +291,7 @@ async function poll() {
   try {
     const [fleetAnswer, metricsText] = await Promise.all([
       getJson("/fleet"),
-      fetch("/metrics", { cache: "no-store" }).then((r) => (r.ok ? r.text() : "")),
+      fetch("/metrics", { cache: "no-store", signal: AbortSignal.timeout(5 * POLL_MS) }).then((r) => (r.ok ? r.text() : "")),
     ]);
     const fleet = fleetAnswer.message;
     const scrape = { at: Date.now(), replicas: byReplica(parseMetrics(metricsText)) };

@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadFactory;
 public final class Balancer implements AutoCloseable {
 
   /** How many of the fleet's events the operator's view keeps. */
-  private static final int RECENT_EVENTS = 50;
+  public static final int RECENT_EVENTS = 50;
 
   private final HttpClient client;
   private final Router router;
@@ -81,9 +81,14 @@ public final class Balancer implements AutoCloseable {
     Balancer balancer = new Balancer(config, launcher, registry);
     // the data plane closes the access log once its event loops have stopped
     AccessLog accessLog = config.accessLog().<AccessLog>map(AccessLogWriter::start).orElse(AccessLog.NONE);
-    // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
-    balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
-        accessLog, threads);
+    try {
+      // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
+      balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
+          accessLog, threads);
+    } catch (RuntimeException failed) {
+      accessLog.close(); // its thread and file, which no data plane will close
+      throw failed;
+    }
     balancer.fleet.start();
     return balancer;
   }

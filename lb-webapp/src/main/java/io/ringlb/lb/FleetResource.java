@@ -61,9 +61,10 @@ public class FleetResource {
    */
   public record FleetStatus(
       @Schema(description = "The replicas the fleet keeps, in the order they were added") List<ReplicaStatus> replicas,
-      @Schema(description = "The strategy's circle read at 1,024 points, clockwise from the top: who owns each part, in turns from 0 to 1")
+      @Schema(description = "The strategy's circle read at " + ARC_RESOLUTION + " points, clockwise from the top: who owns each part, in turns from 0 to 1")
           List<RingArcs.Arc> arcs,
-      @Schema(description = "The fleet's last 50 events, newest first: added, replaced, joined, left, down, removed") List<FleetEvent> events) {}
+      @Schema(description = "The fleet's last " + Balancer.RECENT_EVENTS + " events, newest first: added, replaced, joined, left, down, removed")
+          List<FleetEvent> events) {}
 
   /**
    * One replica the fleet keeps.

@@ -3,6 +3,7 @@ package io.ringlb.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.List;
@@ -147,6 +148,36 @@ class ApiIT {
       assertThat(passed.body()).as(scheme).contains("'n' must be a positive integer, was 0");
     }
     assertThat(lb.rep()).isEqualTo(THREE);
+  }
+
+  @Test
+  void aCallFromAnotherSitesPageIsA403ThatChangesNothingEvenWithTheToken() throws Exception {
+    for (URI port : List.of(lb.base, lb.admin)) {
+      for (String origin : List.of("http://attacker.example", "null", "http://127.0.0.1:1")) {
+        HttpResponse<String> refused = lb.http.send(HttpRequest.newBuilder(port.resolve("/add"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}"))
+                .header("Content-Type", "text/plain")
+                .header("Origin", origin)
+                .header("Authorization", "Bearer " + BalancerClient.ADMIN_TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).as("%s from %s", port, origin).isEqualTo(403);
+        assertThat(refused.body()).startsWith("{\"message\":\"<Error> A page from " + origin + " may not change the fleet")
+            .endsWith("nothing was changed\",\"status\":\"failure\"}");
+      }
+    }
+    // the page's own origin, as the dashboard sends it, passes to the call itself
+    HttpResponse<String> own = lb.http.send(HttpRequest.newBuilder(lb.admin.resolve("/add"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"n\": 0}"))
+            .header("Origin", "http://" + lb.admin.getAuthority())
+            .header("Authorization", "Bearer " + BalancerClient.ADMIN_TOKEN)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(own.statusCode()).isEqualTo(400);
+    assertThat(own.body()).contains("'n' must be a positive integer, was 0");
+    assertThat(lb.rep()).isEqualTo(THREE);
+    assertThat(lb.inRing()).isEqualTo(3);
   }
 
   @Test

@@ -82,6 +82,8 @@ public final class AccessLogWriter implements AccessLog {
   private final StringBuilder line = new StringBuilder(256);
   private long droppedReported;
   private boolean failing;
+  /** Whether a line that could not be formatted has been reported; on the writer's thread only. */
+  private boolean warnedUnwritable;
   /** The second last formatted, and its date and zone offset: lines of one second share them. */
   private long cachedSecond = Long.MIN_VALUE;
   private String cachedDate = "";
@@ -231,11 +233,17 @@ public final class AccessLogWriter implements AccessLog {
       taken++;
       if (failure == null) {
         line.setLength(0);
-        format(entry, wallNow.minusNanos(monoNow - entry.startedNanos()), line);
         try {
+          format(entry, wallNow.minusNanos(monoNow - entry.startedNanos()), line);
           out.append(line);
         } catch (IOException e) {
           failure = e;
+        } catch (RuntimeException e) {
+          // one line lost, not the writer: a thread that died here would leave the queue to fill and drop everything
+          if (!warnedUnwritable) {
+            warnedUnwritable = true;
+            LOG.log(System.Logger.Level.WARNING, "cannot format a line of the access log " + name + "; such lines are left out", e);
+          }
         }
       }
     }

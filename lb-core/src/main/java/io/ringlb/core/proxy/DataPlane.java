@@ -166,8 +166,11 @@ public final class DataPlane implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "{0} requests were still in flight after the drain timeout; closing their connections",
           router.loads().total());
     }
-    pools.forEach((loop, loopPools) -> loop.execute(loopPools::close));
-    loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-    accessLog.close(); // no event loop logs any more
+    try {
+      pools.forEach((loop, loopPools) -> loop.execute(loopPools::close));
+      loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    } finally {
+      accessLog.close(); // no event loop logs any more
+    }
   }
 }
