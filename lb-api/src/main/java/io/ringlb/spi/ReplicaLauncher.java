@@ -25,9 +25,30 @@ public interface ReplicaLauncher extends AutoCloseable {
 
   /**
    * The replicas this launcher's balancer started and that still exist, so a restarted
-   * balancer adopts them instead of starting duplicates.
+   * balancer adopts them instead of starting duplicates. A {@link #shared} launcher lists every
+   * replica of the fleet, whichever balancer added it, each at the address it last had; one
+   * being {@linkplain #retire retired} is no longer listed.
    */
   List<Replica> list();
+
+  /**
+   * Whether the replicas belong to an orchestrator that every balancer listing them shares, as
+   * Swarm services do, rather than to this balancer. The orchestrator restarts a replica that
+   * dies, and {@link #list} is the fleet: the balancer lists at least twice each heartbeat
+   * interval, adopts what another balancer added and forgets what another removed. It never
+   * replaces a replica itself, so balancers never race to, and it leaves the replicas running
+   * when it stops. False by default: the balancer owns its replicas.
+   */
+  default boolean shared() {
+    return false;
+  }
+
+  /**
+   * The balancer has taken {@code replica} out of its ring to remove it, and will {@link #stop}
+   * it once its requests have ended. A {@link #shared} launcher stops listing it from now on, so
+   * every other balancer takes it out of its ring too before it stops. Nothing by default.
+   */
+  default void retire(Replica replica) {}
 
   /**
    * For an operator whose replicas never pass a heartbeat: how this launcher chose the address

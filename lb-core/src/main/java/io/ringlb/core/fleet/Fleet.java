@@ -33,6 +33,12 @@ import java.util.random.RandomGenerator;
  * {@link Router}. Callers only hand events in: an event loop reporting a failed request never
  * waits, and an admin call waits on its own answer, not on a lock.
  *
+ * <p>With a {@linkplain ReplicaLauncher#shared shared} launcher the desired state is the
+ * orchestrator's, and every balancer of the fleet watches it: the loop lists it at least twice
+ * each heartbeat interval and follows it, adopting replicas another balancer added and
+ * forgetting those another removed. A replica that dies leaves the ring and is not replaced:
+ * the orchestrator restarts it, and it joins again once it answers, wherever it then listens.
+ *
  * <p>The parts: {@link Names} says which names are valid and equal, the {@link HealthMachine}
  * turns heartbeats into joins and departures, the {@link Reconciler} starts, replaces and stops
  * replicas through the launcher. Time comes from the {@link FleetClock}.
@@ -43,7 +49,7 @@ public final class Fleet implements AutoCloseable {
 
   /** How often the loop wakes: probes replicas waiting to join, checks deadlines, starts what is due. */
   static final Duration TICK = Duration.ofMillis(100);
-  /** Ticks between two sweeps for strays, each a launcher {@code list()}. */
+  /** Ticks between two sweeps for strays, each a launcher {@code list()}; a shared launcher's is listed more often. */
   private static final int SWEEP_TICKS = 10;
   /** How long closing waits for replicas to stop; beyond it they are left to the provider. */
   static final Duration STOP_BUDGET = Duration.ofSeconds(30);
@@ -59,6 +65,9 @@ public final class Fleet implements AutoCloseable {
   private final Reconciler reconciler;
   private final String reachability;
   private final FleetListener listener;
+  /** The launcher's replicas are the orchestrator's, shared with other balancers. */
+  private final boolean shared;
+  private final int sweepTicks;
 
   // --- confined to the loop ---
   private final Queue<AdminCall> adminCalls = new ArrayDeque<>();
@@ -109,8 +118,15 @@ public final class Fleet implements AutoCloseable {
         failAdd(member);
         publishView();
       }
-    }, name -> router.loads().of(name), settings.drainTimeout());
+
+      @Override
+      public void listed(List<Replica> replicas) {
+        follow(replicas);
+      }
+    }, name -> router.loads().of(name), settings.drainTimeout(), settings.heartbeat().interval());
     this.reachability = launcher.reachability();
+    this.shared = launcher.shared();
+    this.sweepTicks = shared ? sweepTicks(settings.heartbeat().interval()) : SWEEP_TICKS;
   }
 
   /**
@@ -131,7 +147,8 @@ public final class Fleet implements AutoCloseable {
         }
       }
       Set<String> taken = new HashSet<>();
-      while (reconciler.size() < settings.replicas()) {
+      // a shared fleet is sized by its admin calls, through any balancer: N only starts one that has nothing yet
+      while (reconciler.size() < settings.replicas() && (!shared || found.isEmpty())) {
         String name = reconciler.generatedName(settings.namePrefix(), taken);
         reconciler.want(name, settings.weightOf(name));
       }
@@ -241,7 +258,7 @@ public final class Fleet implements AutoCloseable {
       }
       adminCalls.forEach(call -> call.answer.completeExceptionally(shuttingDown));
       adminCalls.clear();
-      reconciler.close(settings.stopReplicasOnClose()).thenRun(() -> stopped.complete(null));
+      reconciler.close(settings.stopReplicasOnClose() && !shared).thenRun(() -> stopped.complete(null));
     });
     return stopped;
   }
@@ -269,7 +286,7 @@ public final class Fleet implements AutoCloseable {
     }
     reconciler.reconcile(now);
     reconciler.finishDrains(now);
-    if (++ticks % SWEEP_TICKS == 0) {
+    if (++ticks % sweepTicks == 0) {
       reconciler.sweep();
     }
   }
@@ -313,9 +330,16 @@ public final class Fleet implements AutoCloseable {
       }
       case DEAD -> {
         router.update(ring -> ring.without(replica.name()));
-        LOG.log(Level.WARNING, "Replica {0} is down ({1}); replacing it", replica.name(), why);
-        if (member != null && replica.equals(member.replica)) {
-          listener.died(replica.name(), why, byRequests);
+        if (member == null || !replica.equals(member.replica)) {
+          return;
+        }
+        listener.died(replica.name(), why, byRequests);
+        if (shared) {
+          // the orchestrator restarts it; it joins again once it answers, here or where the list says it moved
+          LOG.log(Level.WARNING, "Replica {0} is down ({1}); waiting for the orchestrator to restart it", replica.name(), why);
+          health.watch(replica, clock.nanoTime());
+        } else {
+          LOG.log(Level.WARNING, "Replica {0} is down ({1}); replacing it", replica.name(), why);
           reconciler.replace(member, false, null, clock.nanoTime());
         }
       }
@@ -332,10 +356,67 @@ public final class Fleet implements AutoCloseable {
     }
     String problem = "did not pass a heartbeat within " + settings.startTimeout().toSeconds() + " s (" + lapse.lastDetail() + ")";
     LOG.log(Level.ERROR, "Replica {0} at {1}:{2,number,#} {3}. {4}", replica.name(), replica.host(), replica.port(), problem, reachability);
-    listener.died(replica.name(), problem, false);
-    reconciler.replace(member, true, problem, now);
+    if (shared) {
+      // not this balancer's to replace: it is watched on, and readiness says what is wrong
+      member.failedStarts++;
+      member.problem = problem;
+      health.watch(replica, now);
+    } else {
+      listener.died(replica.name(), problem, false);
+      reconciler.replace(member, true, problem, now);
+    }
     failAdd(member);
     publishView();
+  }
+
+  /**
+   * A shared launcher's list, the fleet as the orchestrator has it: replicas another balancer
+   * added are adopted, one the orchestrator restarted elsewhere is watched where it is now, and
+   * one another balancer removed is forgotten. A member still starting, or one whose start
+   * failed, is this balancer's own to finish, and is left alone.
+   */
+  private void follow(List<Replica> listed) {
+    long now = clock.nanoTime();
+    Set<String> seen = new HashSet<>();
+    for (Replica replica : listed) {
+      seen.add(Names.key(replica.name()));
+      Member member = reconciler.get(replica.name());
+      if (member == null) {
+        if (reconciler.size() < settings.maxReplicas() && reconciler.idFree(replica.id()) && !reconciler.stopping(replica.name())) {
+          reconciler.adopt(replica, settings.weightOf(replica.name()));
+          health.watch(replica, now);
+          LOG.log(Level.INFO, "Replica {0} was added through another balancer; watching it at {1}:{2,number,#}", replica.name(), replica.host(),
+              replica.port());
+          listener.started(replica.name());
+        }
+      } else if (!member.launching && member.replica != null && !replica.equals(member.replica)) {
+        if (health.up(member.name)) {
+          listener.died(member.name, "the orchestrator restarted it", false);
+        }
+        router.update(ring -> ring.without(replica.name()));
+        member.replica = replica;
+        member.id = replica.id();
+        health.watch(replica, now);
+        LOG.log(Level.INFO, "Replica {0} was restarted by the orchestrator; watching it at {1}:{2,number,#}", replica.name(), replica.host(),
+            replica.port());
+        listener.started(replica.name());
+      }
+    }
+    for (Member member : List.copyOf(reconciler.members())) {
+      if (!seen.contains(Names.key(member.name)) && !member.launching && member.replica != null) {
+        router.update(ring -> ring.without(member.name));
+        health.forget(member.name);
+        reconciler.forget(member);
+        LOG.log(Level.INFO, "Replica {0} was removed through another balancer", member.name);
+        listener.removed(member.name);
+      }
+    }
+    publishView();
+  }
+
+  /** Ticks between two lists of a shared launcher: at least two each heartbeat interval, so a change is seen within one. */
+  private static int sweepTicks(Duration interval) {
+    return (int) Math.max(1, interval.toNanos() / 2 / TICK.toNanos());
   }
 
   // --- admin calls ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import io.ringlb.api.Replica;
 final class Member {
 
   final String name;
-  final int id;
+  /** Fixed, unless a shared launcher lists the replica under another id: an orchestrator's id is the one every balancer sees. */
+  int id;
   /** Its share of keys against the others', for strategies that weigh replicas. */
   final int weight;
 

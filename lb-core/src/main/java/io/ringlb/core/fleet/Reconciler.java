@@ -40,10 +40,17 @@ final class Reconciler {
 
     /** A start failed; {@code problem} is for the log and readiness, never for a client. */
     void startFailed(Member member, String problem);
+
+    /**
+     * A {@linkplain ReplicaLauncher#shared shared} launcher's list: the fleet as the orchestrator
+     * has it. Only a list taken after every launcher call this balancer made had answered comes
+     * here, so it reflects them all.
+     */
+    void listed(List<Replica> replicas);
   }
 
   /** A replica out of the ring that finishes its requests before it stops. */
-  private record Draining(Replica replica, long deadlineNanos, CompletableFuture<Void> stopped) {}
+  private record Draining(Replica replica, long earliestNanos, long deadlineNanos, CompletableFuture<Void> stopped) {}
 
   private final ReplicaLauncher launcher;
   private final Executor launches;
@@ -51,25 +58,32 @@ final class Reconciler {
   private final Results results;
   private final ToIntFunction<String> inFlight;
   private final Duration drainTimeout;
+  private final Duration sharedDrain;
   private final List<Draining> draining = new ArrayList<>();
   /** Desired state: by {@link Names#key}, in the order members were added. */
   private final Map<String, Member> members = new LinkedHashMap<>();
   /** Replicas with a stop out: a sweep that lists one meanwhile must not stop it twice. */
   private final Set<Replica> stopping = new HashSet<>();
   private boolean listing;
+  /** Launcher calls made or answered: a list taken while this moved may predate one of them. */
+  private long launcherCalls;
   private boolean closed;
 
   /**
    * @param inFlight requests in flight to the replica of a name, as the data plane counts them
    * @param drainTimeout how long a removed replica may take to finish its requests before it is stopped anyway
+   * @param sharedDrain how long a retired replica of a shared launcher drains at least: time for every other balancer to list it
+   *     retired and stop sending it requests
    */
-  Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, Results results, ToIntFunction<String> inFlight, Duration drainTimeout) {
+  Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, Results results, ToIntFunction<String> inFlight, Duration drainTimeout,
+      Duration sharedDrain) {
     this.launcher = launcher;
     this.launches = launches;
     this.loop = loop;
     this.results = results;
     this.inFlight = inFlight;
     this.drainTimeout = drainTimeout;
+    this.sharedDrain = launcher.shared() ? sharedDrain : Duration.ZERO;
   }
 
   // --- desired state --------------------------------------------------------------------------
@@ -127,6 +141,16 @@ final class Reconciler {
     return running == null ? CompletableFuture.completedFuture(null) : stop(running);
   }
 
+  /** Gone from a shared launcher's list, removed through another balancer: nothing of it is left to stop. */
+  void forget(Member member) {
+    members.remove(Names.key(member.name));
+  }
+
+  /** Whether a replica of that name is being stopped, or drained before its stop. */
+  boolean stopping(String name) {
+    return stopping.stream().anyMatch(replica -> Names.key(replica.name()).equals(Names.key(name)));
+  }
+
   /**
    * No longer wanted, and already out of the ring: its replica finishes the requests it has, for
    * at most the drain timeout, then stops, as HAProxy drains a server. Completes once stopped;
@@ -140,7 +164,10 @@ final class Reconciler {
       return CompletableFuture.completedFuture(null);
     }
     stopping.add(running); // a sweep meanwhile finds it owned by no member, and must leave it be
-    Draining drain = new Draining(running, now + drainTimeout.toNanos(), new CompletableFuture<>());
+    if (launcher.shared()) {
+      call(() -> launcher.retire(running), "retire replica " + running.name());
+    }
+    Draining drain = new Draining(running, now + sharedDrain.toNanos(), now + drainTimeout.toNanos(), new CompletableFuture<>());
     draining.add(drain);
     return drain.stopped();
   }
@@ -150,7 +177,7 @@ final class Reconciler {
     for (Iterator<Draining> it = draining.iterator(); it.hasNext(); ) {
       Draining drain = it.next();
       int left = inFlight.applyAsInt(drain.replica().name());
-      if (left == 0 || now - drain.deadlineNanos() >= 0) {
+      if ((left == 0 && now - drain.earliestNanos() >= 0) || now - drain.deadlineNanos() >= 0) {
         it.remove();
         if (left > 0) {
           LOG.log(Level.WARNING, "Replica {0} still had {1} requests in flight after the drain timeout; stopping it", drain.replica().name(), left);
@@ -195,12 +222,17 @@ final class Reconciler {
     }
   }
 
-  /** Lists what the launcher runs and stops what no member owns: left from a removal, a failed stop, a rollback. */
+  /**
+   * Lists what the launcher runs and stops what no member owns: left from a removal, a failed
+   * stop, a rollback. A shared launcher's list goes to {@link Results#listed} instead: what no
+   * member owns there was added through another balancer.
+   */
   void sweep() {
     if (closed || listing) {
       return;
     }
     listing = true;
+    long callsBefore = launcherCalls;
     launches.execute(() -> {
       List<Replica> running;
       try {
@@ -212,6 +244,15 @@ final class Reconciler {
       List<Replica> found = running;
       loop.execute(() -> {
         listing = false;
+        if (closed) {
+          return;
+        }
+        if (launcher.shared()) {
+          if (launcherCalls == callsBefore) {
+            results.listed(found);
+          }
+          return;
+        }
         for (Replica replica : found) {
           Member member = get(replica.name());
           boolean owned = member != null && (member.launching || replica.equals(member.replica));
@@ -254,6 +295,7 @@ final class Reconciler {
 
   private void launch(Member member, Replica old) {
     member.launching = true;
+    launcherCalls++;
     if (old != null) {
       stopping.add(old);
     }
@@ -268,6 +310,7 @@ final class Reconciler {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Could not start replica " + member.name, e);
         loop.execute(() -> {
+          launcherCalls++;
           stopping.remove(old);
           member.launching = false;
           results.startFailed(member, "the provider could not start it: " + e.getMessage());
@@ -275,6 +318,7 @@ final class Reconciler {
         return;
       }
       loop.execute(() -> {
+        launcherCalls++;
         stopping.remove(old);
         member.launching = false;
         if (closed || get(member.name) != member) {
@@ -299,14 +343,29 @@ final class Reconciler {
   private CompletableFuture<Void> stop(Replica replica) {
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     stopping.add(replica);
+    launcherCalls++;
     launches.execute(() -> {
       stopQuietly(replica);
       loop.execute(() -> {
+        launcherCalls++;
         stopping.remove(replica);
         stopped.complete(null);
       });
     });
     return stopped;
+  }
+
+  /** A launcher call whose answer nothing waits on, but which a list taken meanwhile may predate. */
+  private void call(Runnable call, String what) {
+    launcherCalls++;
+    launches.execute(() -> {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Could not " + what, e);
+      }
+      loop.execute(() -> launcherCalls++);
+    });
   }
 
   private void stopQuietly(Replica replica) {

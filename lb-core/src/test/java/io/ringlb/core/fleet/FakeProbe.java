@@ -4,6 +4,7 @@ import io.ringlb.api.Replica;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Heartbeats answered at once from what the test says of each replica: a running replica
@@ -11,20 +12,25 @@ import java.util.concurrent.CompletableFuture;
  */
 final class FakeProbe implements HealthProbe {
 
-  private final FakeLauncher launcher;
+  /** The instance that runs under a name now, or null. */
+  private final Function<String, Replica> running;
   /** What a replica, by name, answers instead of passing. */
   final Map<String, Outcome> answers = new HashMap<>();
   int sent;
 
   FakeProbe(FakeLauncher launcher) {
-    this.launcher = launcher;
+    this(name -> launcher.running.get(name));
+  }
+
+  FakeProbe(Function<String, Replica> running) {
+    this.running = running;
   }
 
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
     sent++;
     String tried = "GET http://" + replica.host() + ":" + replica.port() + "/heartbeat: ";
-    if (!replica.equals(launcher.running.get(replica.name()))) {
+    if (!replica.equals(running.apply(replica.name()))) {
       return CompletableFuture.completedFuture(new Heartbeat(Outcome.FAILED, tried + "connection refused"));
     }
     Outcome outcome = answers.getOrDefault(replica.name(), Outcome.PASSED);
