@@ -51,6 +51,18 @@ public class FaultTolerantLauncher implements ReplicaLauncher {
     return delegate.list();
   }
 
+  /** A label on a service, for a shared launcher: as quick as a list. */
+  @Override
+  @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+  public void retire(Replica replica) {
+    delegate.retire(replica);
+  }
+
+  @Override
+  public boolean shared() {
+    return delegate.shared();
+  }
+
   @Override
   public String reachability() {
     return delegate.reachability();

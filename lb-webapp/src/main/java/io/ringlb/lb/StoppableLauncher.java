@@ -53,6 +53,16 @@ final class StoppableLauncher implements ReplicaLauncher {
   }
 
   @Override
+  public void retire(Replica replica) {
+    current().retire(replica);
+  }
+
+  @Override
+  public boolean shared() {
+    return provided.shared();
+  }
+
+  @Override
   public String reachability() {
     return provided.reachability();
   }

@@ -15,16 +15,12 @@ import io.ringlb.api.ReplicaSpec;
 import io.ringlb.spi.ReplicaLaunchException;
 import io.ringlb.spi.ReplicaLauncher;
 import java.io.IOException;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Runs each replica as a container named by the replica's hostname, on the configured
@@ -56,8 +52,7 @@ final class DockerLauncher implements ReplicaLauncher {
       this.address = settings.address();
       this.reachability = describe(address, "as configured");
     } else {
-      // a fact, not a guess from /.dockerenv: a dev container or CI runner has that file and is not on the network
-      boolean attached = attachedToNetwork();
+      boolean attached = DockerClients.attached(docker, settings.network());
       this.address = attached ? DockerSettings.Address.NETWORK : DockerSettings.Address.PUBLISHED;
       this.reachability = describe(address, attached ? "chosen because this balancer is attached to " + settings.network()
           : "chosen because this balancer is not attached to " + settings.network());
@@ -76,25 +71,6 @@ final class DockerLauncher implements ReplicaLauncher {
             + why + "); set lb.provider.docker.address=published if it cannot resolve those names."
         : "The balancer reaches replicas through ports published on 127.0.0.1 (lb.provider.docker.address=published, "
             + why + "); set lb.provider.docker.address=network if it runs in a container on " + settings.network() + ".";
-  }
-
-  /** Whether one of this machine's own addresses is an endpoint of the replicas' network. */
-  private boolean attachedToNetwork() {
-    Set<String> own = new HashSet<>();
-    try {
-      NetworkInterface.networkInterfaces()
-          .flatMap(NetworkInterface::inetAddresses)
-          .forEach(address -> own.add(address.getHostAddress().replaceAll("%.*", "")));
-    } catch (SocketException e) {
-      LOG.log(Level.WARNING, "Cannot list this machine's addresses; taking it as not attached to " + settings.network(), e);
-      return false;
-    }
-    Network network = docker.inspectNetworkCmd().withNetworkId(settings.network()).exec();
-    return network.getContainers() != null && network.getContainers().values().stream()
-        .flatMap(endpoint -> java.util.stream.Stream.of(endpoint.getIpv4Address(), endpoint.getIpv6Address()))
-        .filter(address -> address != null && !address.isEmpty())
-        .map(address -> address.replaceAll("/.*", ""))
-        .anyMatch(own::contains);
   }
 
   @Override

@@ -1,0 +1,93 @@
+package io.ringlb.images;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A swarm for a test class: a single node on loopback, initialised when the engine is in none
+ * and left afterwards, with the services and networks it held. On an engine already in a swarm,
+ * only what the test labelled is removed.
+ */
+final class Swarm {
+
+  private final boolean initialised;
+  /** The bridge a node's containers reach the world through: made by the first init, and left behind by a leave. */
+  private final boolean madeGatewayBridge;
+  private final String fleet;
+
+  private Swarm(boolean initialised, boolean madeGatewayBridge, String fleet) {
+    this.initialised = initialised;
+    this.madeGatewayBridge = madeGatewayBridge;
+    this.fleet = fleet;
+  }
+
+  /**
+   * Joins the engine to a swarm of its own unless it already manages one.
+   *
+   * @param fleet the value of the {@code io.ringlb.balancer} label on the services the test makes
+   */
+  static Swarm up(String fleet) {
+    String state = Docker.docker("info", "-f", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}");
+    if (state.equals("active true")) {
+      return new Swarm(false, false, fleet);
+    }
+    boolean bridgeBefore = !Docker.docker("network", "ls", "-q", "--filter", "name=^docker_gwbridge$").isEmpty();
+    Docker.docker("swarm", "init", "--advertise-addr", "127.0.0.1");
+    return new Swarm(true, !bridgeBefore, fleet);
+  }
+
+  /** Removes the test's services, then leaves the swarm if this made it; nothing of either stays. */
+  void down(String... networks) {
+    removeServices();
+    if (initialised) {
+      Docker.docker("swarm", "leave", "--force");
+      for (int wait = 0; wait < 300 && !Docker.docker("ps", "-aq", "--filter", "label=com.docker.swarm.service.id").isEmpty(); wait++) {
+        sleep(100);
+      }
+      if (madeGatewayBridge) {
+        Docker.docker("network", "rm", "docker_gwbridge");
+      }
+    } else {
+      for (String network : networks) {
+        Docker.run(Map.of(), List.of("docker", "network", "rm", network));
+      }
+    }
+  }
+
+  /** Removes every service the test labelled, and waits for their containers to go. */
+  void removeServices() {
+    String services = Docker.docker("service", "ls", "-q", "--filter", "label=io.ringlb.balancer=" + fleet);
+    if (services.isEmpty()) {
+      return;
+    }
+    List<String> ids = services.lines().toList();
+    List<String> command = new java.util.ArrayList<>(List.of("service", "rm"));
+    command.addAll(ids);
+    Docker.docker(command.toArray(String[]::new));
+    for (int wait = 0; wait < 300 && ids.stream().anyMatch(id -> !Docker.docker("ps", "-aq", "--filter", "label=com.docker.swarm.service.id=" + id).isEmpty());
+        wait++) {
+      sleep(100);
+    }
+  }
+
+  /** The id of the running container of the service's task, on this node; not one of an earlier service of that name still stopping. */
+  static String container(String service) {
+    String id = Docker.docker("service", "inspect", "-f", "{{.ID}}", service);
+    return Docker.docker("ps", "-q", "--filter", "label=com.docker.swarm.service.id=" + id, "--filter", "status=running");
+  }
+
+  /** The service's tasks, as "id desired-state", newest first. */
+  static List<String> tasks(String service) {
+    String tasks = Docker.docker("service", "ps", "--no-trunc", "--format", "{{.ID}} {{.DesiredState}}", service);
+    return tasks.isEmpty() ? List.of() : tasks.lines().toList();
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
