@@ -1,0 +1,249 @@
+package io.ringlb.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several balancers, one ring, on a real swarm: the balancer image as a Swarm service of two
+ * tasks, each reaching the replicas on the overlay network and managing them through the
+ * engine's socket, each publishing its ports on a port of its own. The two start together on an
+ * empty swarm, so both try to create the same three replicas.
+ */
+class SwarmBalancersIT {
+
+  private static final String FLEET = "ringlb-balancers-it";
+  private static final String NETWORK = "ringlb-balancers-it-net";
+  private static final String BALANCERS = "ringlb-balancers-it-lb";
+  private static final Duration HEARTBEAT = Duration.ofMillis(500);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Swarm swarm;
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** One task of the balancers' service: where its data plane and its admin port are published. */
+  private record Balancer(String task, URI data, URI admin) {}
+
+  @BeforeAll
+  static void twoBalancersOnASwarm() {
+    swarm = Swarm.up(FLEET);
+    Docker.docker("network", "create", "-d", "overlay", "--attachable", NETWORK);
+    Docker.docker("service", "create", "-d", "--name", BALANCERS, "--replicas", "2",
+        "--network", NETWORK,
+        "--mount", "type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock",
+        "--publish", "mode=host,target=5000", "--publish", "mode=host,target=5001",
+        "-e", "LB_PROVIDER=swarm", "-e", "LB_ADMIN_HOST=*", "-e", "LB_REPLICAS=3", "-e", "LB_KEY=query:key",
+        "-e", "LB_HEARTBEAT_INTERVAL_MS=" + HEARTBEAT.toMillis(),
+        "-e", "LB_PROVIDER_SWARM_IMAGE=" + System.getProperty("replica.image"),
+        "-e", "LB_PROVIDER_SWARM_NETWORK=" + NETWORK,
+        "-e", "LB_PROVIDER_SWARM_BALANCER=" + FLEET,
+        System.getProperty("balancer.image"));
+  }
+
+  @AfterAll
+  static void leaveNothingBehind() {
+    Docker.docker("service", "rm", BALANCERS);
+    swarm.down(NETWORK);
+    assertThat(Docker.docker("ps", "-aq", "--filter", "label=com.docker.swarm.service.name")).as("task containers").isEmpty();
+    assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^" + NETWORK + "$")).as("the overlay network").isEmpty();
+  }
+
+  @BeforeEach
+  void bothBalancersHaveTheThreeReplicasInTheirRings() {
+    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250))
+        .until(() -> balancers().size() == 2 && balancers().stream().allMatch(balancer -> up(balancer).equals(Set.of("S1", "S2", "S3"))));
+  }
+
+  @Test
+  void bothRouteEachOf1000KeysToTheSameReplica() {
+    List<Balancer> both = balancers();
+
+    Map<Integer, String> first = replicaPerKey(both.get(0));
+    Map<Integer, String> second = replicaPerKey(both.get(1));
+
+    assertThat(second).isEqualTo(first);
+    assertThat(new TreeSet<>(first.values())).containsExactly("S1", "S2", "S3");
+    assertThat(replicaServices()).as("the two started together, and three services came of it").containsExactly("S1", "S2", "S3");
+  }
+
+  @Test
+  void aChangeThroughOneIsInTheOthersRingWithinAHeartbeatInterval() {
+    List<Balancer> both = balancers();
+    Balancer one = both.get(0);
+    Balancer other = both.get(1);
+
+    assertThat(send(one.data(), "POST", "/add", "{\"n\": 1, \"hostnames\": [\"S7\"]}").body()).contains("\"N\":4");
+    long added = System.nanoTime();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> up(other).contains("S7"));
+    Duration seen = Duration.ofNanos(System.nanoTime() - added);
+    assertThat(replicaPerKey(other)).isEqualTo(replicaPerKey(one));
+
+    assertThat(send(other.data(), "DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S7\"]}").body()).contains("\"N\":3");
+    System.out.printf("[swarm] S7 added through one balancer: in the other's ring %d ms after the answer%n", seen.toMillis());
+    assertThat(up(one)).as("out of the first's ring before the second's /rm answered").doesNotContain("S7");
+    assertThat(seen).as("a heartbeat interval, and the one heartbeat that puts it in the ring").isLessThan(HEARTBEAT.multipliedBy(2));
+    assertThat(replicaServices()).containsExactly("S1", "S2", "S3");
+  }
+
+  @Test
+  void aKilledReplicaTaskIsHealedBySwarmWhileNoRequestFails() throws Exception {
+    List<Balancer> both = balancers();
+    String service = Docker.docker("service", "inspect", "-f", "{{.ID}}", "S2");
+    List<String> failures = new CopyOnWriteArrayList<>();
+    LongAdder answered = new LongAdder();
+    AtomicBoolean loading = new AtomicBoolean(true);
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    for (int client = 0; client < 4; client++) {
+      Balancer through = both.get(client % 2);
+      clients.execute(() -> {
+        while (loading.get()) {
+          URI home = through.data().resolve("/home?key=" + ThreadLocalRandom.current().nextInt(1_000));
+          try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(home).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+              failures.add(home + ": " + response.statusCode() + " " + response.body());
+            }
+          } catch (Exception e) {
+            failures.add(home + ": " + e);
+          }
+          answered.increment();
+        }
+      });
+    }
+    try {
+      Thread.sleep(1_000);
+      Docker.docker("kill", Swarm.container("S2"));
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> both.stream().noneMatch(b -> up(b).contains("S2")));
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> both.stream().allMatch(b -> up(b).contains("S2")));
+      Thread.sleep(1_000);
+    } finally {
+      loading.set(false);
+      clients.shutdown();
+      clients.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    System.out.printf("[swarm] S2's task killed under load through both balancers: %d requests, %d failed%n", answered.sum(), failures.size());
+    assertThat(failures).as("requests a client saw fail").isEmpty();
+    assertThat(Docker.docker("service", "inspect", "-f", "{{.ID}}", "S2")).as("the same service: no balancer replaced it").isEqualTo(service);
+    assertThat(Swarm.tasks("S2")).as("the task Swarm restarted, and the one killed").hasSize(2);
+    assertThat(events(both.get(0))).contains("down S2", "replaced S2");
+    assertThat(replicaPerKey(both.get(1))).isEqualTo(replicaPerKey(both.get(0)));
+  }
+
+  @Test
+  void aRestartedBalancerAdoptsTheReplicasItFinds() {
+    Map<String, String> services = new HashMap<>();
+    for (String name : replicaServices()) {
+      services.put(name, Docker.docker("service", "inspect", "-f", "{{.ID}}", name));
+    }
+    Balancer killed = balancers().get(0);
+
+    Docker.docker("kill", Docker.docker("inspect", "-f", "{{.Status.ContainerStatus.ContainerID}}", killed.task()));
+    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250))
+        .until(() -> balancers().size() == 2 && !balancers().contains(killed)
+            && balancers().stream().allMatch(balancer -> up(balancer).equals(Set.of("S1", "S2", "S3"))));
+
+    for (String name : replicaServices()) {
+      assertThat(Docker.docker("service", "inspect", "-f", "{{.ID}}", name)).as("the same service " + name).isEqualTo(services.get(name));
+    }
+    assertThat(replicaServices()).containsExactly("S1", "S2", "S3");
+    List<Balancer> both = balancers();
+    assertThat(replicaPerKey(both.get(1))).isEqualTo(replicaPerKey(both.get(0)));
+  }
+
+  /** The balancers' running tasks, each with the ports it publishes. */
+  private static List<Balancer> balancers() {
+    List<Balancer> found = new ArrayList<>();
+    for (String task : Docker.docker("service", "ps", "-q", "--no-trunc", "--filter", "desired-state=running", BALANCERS).lines().toList()) {
+      String ports = Docker.docker("inspect", "-f", "{{range .Status.PortStatus.Ports}}{{.TargetPort}}={{.PublishedPort}} {{end}}", task);
+      Map<String, String> published = new HashMap<>();
+      for (String port : ports.split(" ")) {
+        if (port.contains("=")) {
+          published.put(port.substring(0, port.indexOf('=')), port.substring(port.indexOf('=') + 1));
+        }
+      }
+      if (published.containsKey("5000") && published.containsKey("5001")) {
+        found.add(new Balancer(task, URI.create("http://127.0.0.1:" + published.get("5000")), URI.create("http://127.0.0.1:" + published.get("5001"))));
+      }
+    }
+    return found;
+  }
+
+  /** The replica services of the fleet, by name, sorted. */
+  private static List<String> replicaServices() {
+    return Docker.docker("service", "ls", "--filter", "label=io.ringlb.balancer=" + FLEET, "--format", "{{.Name}}").lines().sorted().toList();
+  }
+
+  /** Which replica answers each of 1,000 keys through the balancer. */
+  private Map<Integer, String> replicaPerKey(Balancer balancer) {
+    Map<Integer, String> replicas = new HashMap<>();
+    for (int key = 0; key < 1_000; key++) {
+      String body = send(balancer.data(), "GET", "/home?key=" + key, null).body();
+      replicas.put(key, body.replaceAll(".*Server: ([^\"]+)\".*", "$1"));
+    }
+    return replicas;
+  }
+
+  /** The replicas in the balancer's ring, from its {@code /fleet}; empty while it does not answer. */
+  private Set<String> up(Balancer balancer) {
+    Set<String> up = new TreeSet<>();
+    try {
+      for (JsonNode replica : JSON.readTree(send(balancer.admin(), "GET", "/fleet", null).body()).path("message").path("replicas")) {
+        if (replica.path("up").asBoolean()) {
+          up.add(replica.path("name").asText());
+        }
+      }
+    } catch (Exception | AssertionError notYet) {
+      return Set.of();
+    }
+    return up;
+  }
+
+  /** The balancer's recent fleet events, as "kind replica". */
+  private List<String> events(Balancer balancer) {
+    List<String> events = new ArrayList<>();
+    try {
+      for (JsonNode event : JSON.readTree(send(balancer.admin(), "GET", "/fleet", null).body()).path("message").path("events")) {
+        events.add(event.path("kind").asText() + " " + event.path("replica").asText());
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    return events;
+  }
+
+  private HttpResponse<String> send(URI at, String method, String path, String body) {
+    try {
+      return http.send(HttpRequest.newBuilder(at.resolve(path))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+          .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + at.resolve(path) + " failed", e);
+    }
+  }
+}
