@@ -28,16 +28,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Several balancers, one ring, on a real swarm: the balancer image as a Swarm service of two
- * tasks, each reaching the replicas on the overlay network and managing them through the
- * engine's socket, each publishing its ports on a port of its own. The two start together on an
- * empty swarm, so both try to create the same three replicas.
+ * Several balancers, one ring, on a real swarm: the README's docker-stack.yml, two balancer
+ * services reaching the replicas on the overlay network and managing them through the engine's
+ * socket. The two start together on an empty swarm, so both try to create the same three
+ * replicas.
  */
 class SwarmBalancersIT {
 
   private static final String FLEET = "ringlb-balancers-it";
   private static final String NETWORK = "ringlb-balancers-it-net";
-  private static final String BALANCERS = "ringlb-balancers-it-lb";
+  private static final String STACK = "ringlb-it";
   private static final Duration HEARTBEAT = Duration.ofMillis(500);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,28 +45,28 @@ class SwarmBalancersIT {
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  /** One task of the balancers' service: where its data plane and its admin port are published. */
-  private record Balancer(String task, URI data, URI admin) {}
+  /** One balancer service of the stack: where its data plane and its admin port are published. */
+  private record Balancer(String service, URI data, URI admin) {}
+
+  private static final Balancer A = new Balancer(STACK + "_lb-a", URI.create("http://127.0.0.1:5071"), URI.create("http://127.0.0.1:5072"));
+  private static final Balancer B = new Balancer(STACK + "_lb-b", URI.create("http://127.0.0.1:5073"), URI.create("http://127.0.0.1:5074"));
 
   @BeforeAll
   static void twoBalancersOnASwarm() {
     swarm = Swarm.up(FLEET);
-    Docker.docker("network", "create", "-d", "overlay", "--attachable", NETWORK);
-    Docker.docker("service", "create", "-d", "--name", BALANCERS, "--replicas", "2",
-        "--network", NETWORK,
-        "--mount", "type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock",
-        "--publish", "mode=host,target=5000", "--publish", "mode=host,target=5001",
-        "-e", "LB_PROVIDER=swarm", "-e", "LB_ADMIN_HOST=*", "-e", "LB_REPLICAS=3", "-e", "LB_KEY=query:key",
-        "-e", "LB_HEARTBEAT_INTERVAL_MS=" + HEARTBEAT.toMillis(),
-        "-e", "LB_PROVIDER_SWARM_IMAGE=" + System.getProperty("replica.image"),
-        "-e", "LB_PROVIDER_SWARM_NETWORK=" + NETWORK,
-        "-e", "LB_PROVIDER_SWARM_BALANCER=" + FLEET,
-        System.getProperty("balancer.image"));
+    Map<String, String> environment = Map.of(
+        "RINGLB_VERSION", System.getProperty("ringlb.version"), "RINGLB_NETWORK", NETWORK, "RINGLB_FLEET", FLEET,
+        "RINGLB_A_PORT", "5071", "RINGLB_A_ADMIN_PORT", "5072", "RINGLB_B_PORT", "5073", "RINGLB_B_ADMIN_PORT", "5074",
+        "LB_KEY", "query:key", "LB_HEARTBEAT_INTERVAL_MS", Long.toString(HEARTBEAT.toMillis()));
+    Docker.Result deployed = Docker.run(environment, List.of("docker", "stack", "deploy", "-c", System.getProperty("stack.file"), STACK));
+    assertThat(deployed.exit()).as("stack deploy: %s", deployed.output()).isZero();
   }
 
+  /** As the stack file says: the replicas first, which the balancers leave running, then the stack. */
   @AfterAll
   static void leaveNothingBehind() {
-    Docker.docker("service", "rm", BALANCERS);
+    swarm.removeServices();
+    Docker.docker("stack", "rm", STACK);
     swarm.down(NETWORK);
     assertThat(Docker.docker("ps", "-aq", "--filter", "label=com.docker.swarm.service.name")).as("task containers").isEmpty();
     assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^" + NETWORK + "$")).as("the overlay network").isEmpty();
@@ -75,7 +75,7 @@ class SwarmBalancersIT {
   @BeforeEach
   void bothBalancersHaveTheThreeReplicasInTheirRings() {
     await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250))
-        .until(() -> balancers().size() == 2 && balancers().stream().allMatch(balancer -> up(balancer).equals(Set.of("S1", "S2", "S3"))));
+        .until(() -> balancers().stream().allMatch(balancer -> up(balancer).equals(Set.of("S1", "S2", "S3"))));
   }
 
   @Test
@@ -161,11 +161,11 @@ class SwarmBalancersIT {
     for (String name : replicaServices()) {
       services.put(name, Docker.docker("service", "inspect", "-f", "{{.ID}}", name));
     }
-    Balancer killed = balancers().get(0);
+    String killed = Swarm.container(A.service());
 
-    Docker.docker("kill", Docker.docker("inspect", "-f", "{{.Status.ContainerStatus.ContainerID}}", killed.task()));
+    Docker.docker("kill", killed);
     await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250))
-        .until(() -> balancers().size() == 2 && !balancers().contains(killed)
+        .until(() -> !Swarm.container(A.service()).isEmpty() && !Swarm.container(A.service()).equals(killed)
             && balancers().stream().allMatch(balancer -> up(balancer).equals(Set.of("S1", "S2", "S3"))));
 
     for (String name : replicaServices()) {
@@ -176,22 +176,8 @@ class SwarmBalancersIT {
     assertThat(replicaPerKey(both.get(1))).isEqualTo(replicaPerKey(both.get(0)));
   }
 
-  /** The balancers' running tasks, each with the ports it publishes. */
   private static List<Balancer> balancers() {
-    List<Balancer> found = new ArrayList<>();
-    for (String task : Docker.docker("service", "ps", "-q", "--no-trunc", "--filter", "desired-state=running", BALANCERS).lines().toList()) {
-      String ports = Docker.docker("inspect", "-f", "{{range .Status.PortStatus.Ports}}{{.TargetPort}}={{.PublishedPort}} {{end}}", task);
-      Map<String, String> published = new HashMap<>();
-      for (String port : ports.split(" ")) {
-        if (port.contains("=")) {
-          published.put(port.substring(0, port.indexOf('=')), port.substring(port.indexOf('=') + 1));
-        }
-      }
-      if (published.containsKey("5000") && published.containsKey("5001")) {
-        found.add(new Balancer(task, URI.create("http://127.0.0.1:" + published.get("5000")), URI.create("http://127.0.0.1:" + published.get("5001"))));
-      }
-    }
-    return found;
+    return List.of(A, B);
   }
 
   /** The replica services of the fleet, by name, sorted. */

@@ -238,14 +238,14 @@ final class Reconciler {
       try {
         running = launcher.list();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not list replicas", e);
-        running = List.of();
+        LOG.log(Level.WARNING, "Could not list replicas; trying again at the next sweep", e);
+        running = null;
       }
       List<Replica> found = running;
       loop.execute(() -> {
         listing = false;
-        if (closed) {
-          return;
+        if (closed || found == null) {
+          return; // a failed list says nothing, least of all that a shared fleet is empty
         }
         if (launcher.shared()) {
           if (launcherCalls == callsBefore) {

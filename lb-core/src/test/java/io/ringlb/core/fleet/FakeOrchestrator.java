@@ -24,6 +24,8 @@ final class FakeOrchestrator {
   /** Every start and stop any launcher made, as "start S1" or "stop S1". */
   final List<String> calls = new ArrayList<>();
   private int nextPort = 30_000;
+  /** Whether lists fail, as when the orchestrator's managers elect a new leader. */
+  boolean unreachable;
 
   /** A launcher for one balancer. */
   ReplicaLauncher launcher() {
@@ -48,6 +50,9 @@ final class FakeOrchestrator {
       @Override
       public List<Replica> list() {
         synchronized (FakeOrchestrator.this) {
+          if (unreachable) {
+            throw new IllegalStateException("rpc error: code = Unknown desc = The swarm does not have a leader");
+          }
           return running.values().stream().filter(replica -> !retired.contains(replica.name())).toList();
         }
       }

@@ -182,6 +182,18 @@ class SharedFleetTest {
   }
 
   @Test
+  void aListThatFailsChangesNothing() {
+    Balancer a = new Balancer(3);
+    clock.forward(Duration.ofMillis(200));
+
+    orchestrator.unreachable = true;
+    clock.forward(BEATS.interval().multipliedBy(4));
+
+    assertThat(a.ring()).as("an orchestrator that cannot answer is not an empty fleet").containsExactly("S1", "S2", "S3");
+    assertThat(a.told).noneMatch(line -> line.startsWith("removed"));
+  }
+
+  @Test
   void aRestartedBalancerAdoptsTheFleetAndLeavesItRunningWhenItStops() {
     Balancer a = new Balancer(3);
     clock.forward(Duration.ofMillis(200));

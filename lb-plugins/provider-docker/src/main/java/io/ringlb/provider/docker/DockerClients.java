@@ -33,6 +33,19 @@ final class DockerClients {
     return DockerClientImpl.getInstance(config, http);
   }
 
+  /** How a launcher reaches replicas, never {@code AUTO}, and why, for the log. */
+  record Reach(DockerSettings.Address address, String why) {}
+
+  /** The address mode configured, or for {@code auto}, the one {@link #attached} implies. */
+  static Reach reach(DockerClient docker, DockerSettings settings) {
+    if (settings.address() != DockerSettings.Address.AUTO) {
+      return new Reach(settings.address(), "as configured");
+    }
+    boolean attached = attached(docker, settings.network());
+    return attached ? new Reach(DockerSettings.Address.NETWORK, "chosen because this balancer is attached to " + settings.network())
+        : new Reach(DockerSettings.Address.PUBLISHED, "chosen because this balancer is not attached to " + settings.network());
+  }
+
   /**
    * Whether one of this machine's own addresses is an endpoint of {@code network}: a fact, not a
    * guess from {@code /.dockerenv}, since a dev container or CI runner has that file and is not

@@ -48,15 +48,9 @@ final class DockerLauncher implements ReplicaLauncher {
     this.settings = settings;
     this.docker = DockerClients.connect(settings.host(), Duration.ofSeconds(60));
     ensureNetwork();
-    if (settings.address() != DockerSettings.Address.AUTO) {
-      this.address = settings.address();
-      this.reachability = describe(address, "as configured");
-    } else {
-      boolean attached = DockerClients.attached(docker, settings.network());
-      this.address = attached ? DockerSettings.Address.NETWORK : DockerSettings.Address.PUBLISHED;
-      this.reachability = describe(address, attached ? "chosen because this balancer is attached to " + settings.network()
-          : "chosen because this balancer is not attached to " + settings.network());
-    }
+    DockerClients.Reach reach = DockerClients.reach(docker, settings);
+    this.address = reach.address();
+    this.reachability = describe(address, reach.why());
     LOG.log(Level.INFO, reachability);
   }
 
