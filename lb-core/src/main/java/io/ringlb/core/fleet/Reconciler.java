@@ -167,7 +167,9 @@ final class Reconciler {
     if (launcher.shared()) {
       call(() -> launcher.retire(running), "retire replica " + running.name());
     }
-    Draining drain = new Draining(running, now + sharedDrain.toNanos(), now + drainTimeout.toNanos(), new CompletableFuture<>());
+    // a shared replica drains its floor even when lb.drain-timeout-ms is shorter: the others must see it retired first
+    long deadline = now + Math.max(drainTimeout.toNanos(), sharedDrain.toNanos());
+    Draining drain = new Draining(running, now + sharedDrain.toNanos(), deadline, new CompletableFuture<>());
     draining.add(drain);
     return drain.stopped();
   }
@@ -326,6 +328,7 @@ final class Reconciler {
           return;
         }
         member.replica = started;
+        member.id = started.id(); // a shared launcher may answer with the id the orchestrator's labels give
         LOG.log(Level.INFO, "Started replica {0} at {1}:{2,number,#}", started.name(), started.host(), started.port());
         results.started(member, started);
       });

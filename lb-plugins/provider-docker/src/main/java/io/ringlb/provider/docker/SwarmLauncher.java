@@ -50,7 +50,7 @@ import java.util.function.UnaryOperator;
  * service's task, restarts it when it dies, and stops it when the service is removed. Every
  * balancer whose {@code balancer} setting names the same fleet shares these services ({@link
  * #shared}), and a balancer only creates a service for {@code /add} and removes one for {@code
- * /rm}: no two balancers ever race to start or stop a replica.
+ * /rm}: no two balancers ever race to replace a replica that died.
  *
  * <p>Services resolve by DNS round robin, not through a virtual IP, and a replica is reached at
  * its task's own address: on the overlay network, or at the port the task publishes on its node.
@@ -143,7 +143,7 @@ final class SwarmLauncher implements ReplicaLauncher {
       Replica replica = awaitTask(withUniqueId(service));
       lastSeen.put(replica.name(), replica);
       return replica;
-    } catch (DockerException | ReplicaLaunchException e) {
+    } catch (RuntimeException e) { // the transport's I/O errors too: a service made here never outlives a failed start
       if (created) {
         removeQuietly(spec.name());
       }
