@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -249,7 +248,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     cancelHeaderTimer();
     ctx.flush(); // the 101, encoded while this connection still spoke HTTP
     ChannelPipeline pipeline = ctx.pipeline();
-    HttpServerCodec codec = pipeline.get(HttpServerCodec.class);
+    ClientCodec codec = pipeline.get(ClientCodec.class);
     codec.removeOutboundHandler();
     pipeline.addLast(new Tunnel(replica));
     pipeline.remove(IdleStateHandler.class);

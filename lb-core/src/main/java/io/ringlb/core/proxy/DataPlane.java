@@ -9,7 +9,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.Replica;
@@ -98,7 +97,7 @@ public final class DataPlane implements AutoCloseable {
             ClientConnection connection = new ClientConnection(plane, pools.get(channel.eventLoop()));
             channel.pipeline().addLast(
                 connection.headWatch(),
-                new HttpServerCodec(decoding),
+                new ClientCodec(decoding),
                 // writer idle: the connection looks at what the client took since the last event
                 new IdleStateHandler(settings.idleTimeout().toMillis(), settings.idleTimeout().toMillis(), 0, TimeUnit.MILLISECONDS),
                 connection);
