@@ -52,7 +52,8 @@ final class Exchange {
   private final HttpVersion clientVersion;
   private final boolean headRequest;
   private final HttpRequest outbound;
-  private final List<Replica> candidates;
+  /** The replicas to try, in order; an attempt the bound on loads sends further down moves its replica up. */
+  private List<Replica> candidates;
   private final boolean toAdmin;
   private final String path;
   private final boolean clientKeepAlive;
@@ -221,11 +222,11 @@ final class Exchange {
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + triedNames());
       return;
     }
-    Replica next = candidates.get(tried++);
     if (!toAdmin) {
-      count(next);
+      count();
       attemptStartedNanos = plane.nanoTime().getAsLong();
     }
+    Replica next = candidates.get(tried++);
     ReplicaPool nextPool = pools.pool(next);
     nextPool.acquire(acquired -> onAcquired(next, nextPool, acquired), cause -> onConnectFailed(next, cause));
   }
@@ -501,10 +502,16 @@ final class Exchange {
     written = 0; // the next replica, if any, gets every kept part again
   }
 
-  private void count(Replica target) {
+  /** Counts the next attempt in the router's loads, at the next candidate or the first after it that bounded loads admit. */
+  private void count() {
     uncount();
-    counted = target;
-    plane.router().loads().begin(target);
+    int admitted = plane.router().begin(candidates, tried);
+    if (admitted != tried) {
+      List<Replica> reordered = new ArrayList<>(candidates);
+      reordered.add(tried, reordered.remove(admitted));
+      candidates = reordered;
+    }
+    counted = candidates.get(tried);
   }
 
   private void uncount() {

@@ -11,9 +11,13 @@ import java.util.Objects;
  * ring: HAProxy's {@code hash-balance-factor} and Envoy's {@code hash_balance_factor}. A key
  * goes to the first replica in its ring order whose in-flight requests, with this one, stay
  * within {@code factor} percent of the average: {@code load + 1 <= ceil(factor/100 x (total +
- * 1) / replicas)}. Some replica always is, as the total counts every replica's load; only counts
- * read while other event loops change them can put all over the bound, and then the least loaded
- * wins. The others follow in ring order, for retries.
+ * 1) / replicas)}. Some replica always is, as the total counts every replica's load. The others
+ * follow in ring order, for retries.
+ *
+ * <p>The order is read from counts that other event loops change meanwhile, so the data plane
+ * does not take it on trust: it {@linkplain #admit admits} each attempt, counting it at the
+ * replica and taking it back if that passed the bound. So no replica ever holds more than its
+ * bound, however many loops route at once.
  *
  * <p>One decorator rather than code in each strategy: the strategy keeps deciding the order, the
  * bound only skips. A weighted replica's bound is the factor times its share by weight of the
@@ -60,6 +64,24 @@ public final class BoundedLoadRing extends RingDecorator {
     return Promoted.first(order, chosen >= 0 ? chosen : leastLoaded(order), limit);
   }
 
+  /**
+   * Counts an attempt at the first of {@code candidates}, from {@code from} on, whose bound
+   * admits it, and answers its index; when none does (the counts moved since the order was
+   * read), the least loaded of them takes it.
+   */
+  public int admit(List<Replica> candidates, int from) {
+    int inFlight = loads.beginTotal() - 1;
+    for (int i = from; i < candidates.size(); i++) {
+      Replica replica = candidates.get(i);
+      if (loads.tryBegin(replica, bound(inFlight, weightOf(replica.name()), totalWeight))) {
+        return i;
+      }
+    }
+    int least = from + leastLoaded(candidates.subList(from, candidates.size()));
+    loads.beginAdmitted(candidates.get(least));
+    return least;
+  }
+
   /** The first of {@code order} that may take one more request, or -1. */
   private int firstUnderBound(List<Replica> order, int inFlight) {
     for (int i = 0; i < order.size(); i++) {
@@ -101,9 +123,9 @@ public final class BoundedLoadRing extends RingDecorator {
     return new BoundedLoadRing(ring.with(replica, weight), loads, factorPercent);
   }
 
-  /** A replica's weight for its bound: 1 on an unweighted ring, without asking it. */
+  /** A replica's weight for its bound: 1 on an unweighted ring, without asking it; 1 for one that has left it meanwhile. */
   private int weightOf(String name) {
-    return weighted ? ring.weight(name) : 1;
+    return weighted ? Math.max(1, ring.weight(name)) : 1;
   }
 
   @Override

@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Counted by replica name, as the ring knows replicas: requests still on their way to a
  * replica that was replaced count for its successor of the same name until they end.
+ *
+ * <p>Bounded loads admit an attempt by counting it first and taking it back if the count passed
+ * the bound ({@link #tryBegin}), so two event loops can never both take a replica's last place.
  */
 public final class Loads {
 
@@ -19,8 +22,42 @@ public final class Loads {
 
   /** An attempt of a request now goes to {@code replica}. */
   public void begin(Replica replica) {
-    byName.computeIfAbsent(replica.name(), name -> new AtomicInteger()).incrementAndGet();
+    counter(replica).incrementAndGet();
     total.incrementAndGet();
+  }
+
+  /**
+   * Counts one more attempt in the total, before it is given to a replica by {@link #tryBegin}
+   * or {@link #beginAdmitted}: the bound each replica is held to counts it too.
+   *
+   * @return the attempts in flight, this one included
+   */
+  int beginTotal() {
+    return total.incrementAndGet();
+  }
+
+  /**
+   * Gives an attempt already in the total to {@code replica} if, with it, the replica has at most
+   * {@code most} in flight; otherwise takes the count back at once.
+   *
+   * @return whether the replica took it
+   */
+  boolean tryBegin(Replica replica, long most) {
+    AtomicInteger count = counter(replica);
+    if (count.incrementAndGet() <= most) {
+      return true;
+    }
+    count.decrementAndGet();
+    return false;
+  }
+
+  /** Gives an attempt already in the total to {@code replica}, whatever its count. */
+  void beginAdmitted(Replica replica) {
+    counter(replica).incrementAndGet();
+  }
+
+  private AtomicInteger counter(Replica replica) {
+    return byName.computeIfAbsent(replica.name(), name -> new AtomicInteger());
   }
 
   /** An attempt {@link #begin(Replica) begun} on {@code replica} has ended, whichever way. */

@@ -57,6 +57,21 @@ public final class Router {
   }
 
   /**
+   * Counts an attempt of a request at one of {@code candidates}, from {@code from} on, in the
+   * loads: the first, or with bounded loads the first whose bound admits it
+   * ({@link BoundedLoadRing#admit}). {@link Loads#end} ends it.
+   *
+   * @return the index of the replica the attempt goes to
+   */
+  public int begin(List<Replica> candidates, int from) {
+    if (current.get() instanceof BoundedLoadRing bounded) {
+      return bounded.admit(candidates, from);
+    }
+    loads.begin(candidates.get(from));
+    return from;
+  }
+
+  /**
    * Replaces the ring with {@code change} applied to it and returns the new ring. The change
    * may run more than once when updates race, so it must be free of side effects; {@code
    * HashRing}'s own {@code with} and {@code without} are.

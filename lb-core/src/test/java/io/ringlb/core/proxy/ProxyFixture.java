@@ -80,7 +80,11 @@ final class ProxyFixture implements AutoCloseable {
   }
 
   static ProxySettings oneLoop(ProxySettings s) {
-    return new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(), s.maxBodyBytes(), s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(),
+    return loops(s, 1);
+  }
+
+  static ProxySettings loops(ProxySettings s, int eventLoops) {
+    return new ProxySettings(s.host(), s.port(), eventLoops, s.maxHeaderBytes(), s.maxBodyBytes(), s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(),
         s.connectTimeout(), s.responseTimeout(), s.connectionsPerReplica(), s.admin());
   }
 

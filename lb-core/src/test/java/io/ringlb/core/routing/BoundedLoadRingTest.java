@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.ModuloRing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BoundedLoadRingTest {
@@ -92,5 +98,54 @@ class BoundedLoadRingTest {
 
     assertThat(new BoundedLoadRing(weighted, loads, 125).route(0)).map(Replica::name).hasValue("S1");
     assertThat(new BoundedLoadRing(modulo, loads, 125).route(0)).map(Replica::name).hasValue("S2");
+  }
+
+  @Test
+  void threadsRoutingAHotKeyAtOnceNeverPutMoreThanTheBoundOnOneReplica() throws Exception {
+    // as event loops do: each routes and counts its attempt, and holds it until all 8 have theirs; so the
+    // total in flight never passes 8, nor any replica's bound ceil(1.25 x 8 / 3) = 4
+    Router router = new Router(new BoundedLoadRing(modulo, loads, 125), 3, loads);
+    int threads = 8;
+    Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
+    AtomicInteger most = new AtomicInteger();
+    CyclicBarrier together = new CyclicBarrier(threads);
+    List<Thread> running = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      running.add(Thread.ofPlatform().start(() -> {
+        try {
+          for (int round = 0; round < 2_000; round++) {
+            together.await(); // every round, all of them route at the same moment
+            List<Replica> candidates = router.candidates(0);
+            Replica chosen = candidates.get(router.begin(candidates, 0));
+            AtomicInteger count = held.computeIfAbsent(chosen.name(), name -> new AtomicInteger());
+            most.accumulateAndGet(count.incrementAndGet(), Math::max);
+            together.await(); // held until every one has been admitted
+            count.decrementAndGet();
+            loads.end(chosen);
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    for (Thread thread : running) {
+      thread.join();
+    }
+
+    assertThat(most.get()).as("the most one replica held at once").isLessThanOrEqualTo(4);
+    assertThat(loads.total()).isZero();
+    assertThat(loads.of("S1") + loads.of("S2") + loads.of("S3")).isZero();
+  }
+
+  @Test
+  void anAttemptTheBoundNoLongerAdmitsGoesToTheNextCandidateThatDoes() {
+    BoundedLoadRing bounded = new BoundedLoadRing(modulo, loads, 125);
+    List<Replica> order = bounded.candidates(0, 3); // S1 first while it is empty
+    inFlight("S1", 2); // then another loop fills it: with the next, bound ceil(1.25 x 3 / 3) = 2, and S1 would have 3
+
+    assertThat(bounded.admit(order, 0)).as("S2, the next in the order").isEqualTo(1);
+    assertThat(loads.of("S1")).as("S1's count taken back").isEqualTo(2);
+    assertThat(loads.of("S2")).isEqualTo(1);
+    assertThat(loads.total()).isEqualTo(3);
   }
 }
