@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * What heartbeats and failed requests say of each running replica, as HAProxy's {@code rise}
@@ -19,9 +20,16 @@ import java.util.function.IntSupplier;
  *   <li>One that answers that it is not ready (its readiness is DOWN) leaves the ring but lives:
  *       it joins again once it passes, and is replaced only if it stays out for the start
  *       timeout, as a replica that never became ready after starting is.
- *   <li>Slowness is weak evidence when everyone is slow (a replacement starting on busy cores, a
- *       burst of load): a replica that only times out leaves the ring only while at least half
- *       the replicas stay, as Envoy's ejection cap guards against a cascade.
+ *   <li>Slow is not dead. A heartbeat or request that timed out counts as a miss only if the
+ *       replica began no answer to any request through the data plane since the last heartbeat
+ *       went out: a replica under a burst answers late but answers, while a hung one (a stopped or
+ *       paused process, whose kernel still accepts connections) answers nothing at all.
+ *   <li>Once a replica in the ring misses, it is probed again at once rather than an interval
+ *       later (HAProxy's {@code fastinter}), so a hung replica leaves the ring within about one
+ *       interval and two timeouts.
+ *   <li>Slowness is weak evidence when everyone is slow (a replacement starting on busy cores): a
+ *       replica that only times out leaves the ring only while at least half the replicas stay,
+ *       as Envoy's ejection cap guards against a cascade.
  * </ul>
  */
 final class HealthMachine {
@@ -50,6 +58,8 @@ final class HealthMachine {
     long sinceNanos;
     long lastProbeNanos;
     boolean probing;
+    /** The data plane's count of its answers when the last heartbeat went out. */
+    long answersAtProbe;
     String lastDetail = "no heartbeat answered yet";
 
     Watched(Replica replica, long now) {
@@ -61,13 +71,18 @@ final class HealthMachine {
   private final HeartbeatSettings settings;
   private final long startTimeoutNanos;
   private final IntSupplier wanted;
+  private final ToLongFunction<String> answers;
   private final Map<String, Watched> watched = new HashMap<>();
 
-  /** @param wanted how many replicas the fleet keeps: the ejection cap is half of them */
-  HealthMachine(HeartbeatSettings settings, Duration startTimeout, IntSupplier wanted) {
+  /**
+   * @param wanted how many replicas the fleet keeps: the ejection cap is half of them
+   * @param answers how many answers the replica of a name has begun through the data plane, ever: it moves while it lives
+   */
+  HealthMachine(HeartbeatSettings settings, Duration startTimeout, IntSupplier wanted, ToLongFunction<String> answers) {
     this.settings = settings;
     this.startTimeoutNanos = startTimeout.toNanos();
     this.wanted = wanted;
+    this.answers = answers;
   }
 
   /** A new instance, started or adopted: out of the ring until it passes {@code rise} heartbeats. */
@@ -81,17 +96,19 @@ final class HealthMachine {
 
   /**
    * The replicas to send a heartbeat now: those in the ring once an interval, those waiting to
-   * join at every call, as HAProxy's {@code fastinter}, so a started replica joins within a
-   * tick of being ready. None gets a second heartbeat while one is out.
+   * join or that have just missed one at every call, as HAProxy's {@code fastinter}, so a started
+   * replica joins within a tick of being ready and a hung one leaves soon after it stops
+   * answering. None gets a second heartbeat while one is out.
    */
   List<Replica> due(long now) {
     List<Replica> due = new ArrayList<>();
     for (Watched w : watched.values()) {
-      if (w.probing || (w.up && now - w.lastProbeNanos < settings.interval().toNanos())) {
+      if (w.probing || (w.up && w.misses == 0 && now - w.lastProbeNanos < settings.interval().toNanos())) {
         continue;
       }
       w.probing = true;
       w.lastProbeNanos = now;
+      w.answersAtProbe = answers.applyAsLong(w.replica.name());
       due.add(w.replica);
     }
     return due;
@@ -177,6 +194,15 @@ final class HealthMachine {
   }
 
   private Verdict missed(Watched w, Outcome outcome, String why) {
+    if (outcome == Outcome.TIMED_OUT && w.answered && answers.applyAsLong(w.replica.name()) != w.answersAtProbe) {
+      // late, not silent: it has answered requests since the last heartbeat went out
+      if (w.misses > 0 || w.up) {
+        LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
+      }
+      w.misses = 0;
+      w.answersAtProbe = answers.applyAsLong(w.replica.name());
+      return Verdict.NONE;
+    }
     w.passes = 0;
     w.misses++;
     if (w.misses < settings.fall() || !w.answered) {

@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
+import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.core.fleet.Outcome;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The balancer's request path: an HTTP/1.1 proxy on Netty. A client's connection and the pooled
@@ -39,15 +41,17 @@ public final class DataPlane implements AutoCloseable {
   private final Transport transport;
   private final Map<EventLoop, ReplicaPools> pools;
   private final Router router;
+  private final Consumer<HashRing> leavers;
   private final AccessLog accessLog;
 
   private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router,
-      AccessLog accessLog) {
+      Consumer<HashRing> leavers, AccessLog accessLog) {
     this.loops = loops;
     this.bound = bound;
     this.transport = transport;
     this.pools = pools;
     this.router = router;
+    this.leavers = leavers;
     this.accessLog = accessLog;
   }
 
@@ -103,6 +107,9 @@ public final class DataPlane implements AutoCloseable {
                 connection);
           }
         });
+    // requests waiting on a replica that left the ring go elsewhere as soon as each loop hears of it
+    Consumer<HashRing> leavers = ring -> pools.forEach((loop, loopPools) -> loop.execute(() -> loopPools.sync(ring)));
+    router.watch(leavers);
     ChannelFuture bound = bootstrap.bind(settings.host(), settings.port());
     bound.addListener((ChannelFutureListener) result -> {
       if (result.isSuccess()) {
@@ -113,7 +120,7 @@ public final class DataPlane implements AutoCloseable {
             result.cause());
       }
     });
-    return new DataPlane(loops, bound, transport, pools, router, accessLog);
+    return new DataPlane(loops, bound, transport, pools, router, leavers, accessLog);
   }
 
   /**
@@ -165,6 +172,7 @@ public final class DataPlane implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "{0} requests were still in flight after the drain timeout; closing their connections",
           router.loads().total());
     }
+    router.unwatch(leavers);
     try {
       pools.forEach((loop, loopPools) -> loop.execute(loopPools::close));
       loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();

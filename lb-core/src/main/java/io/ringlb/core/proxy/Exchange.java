@@ -214,6 +214,9 @@ final class Exchange {
   // ---- connecting ----
 
   private void tryNext() {
+    if (tried > 0) {
+      skipDeparted();
+    }
     if (candidates.isEmpty()) {
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica is in the ring");
       return;
@@ -229,6 +232,22 @@ final class Exchange {
     Replica next = candidates.get(tried++);
     ReplicaPool nextPool = pools.pool(next);
     nextPool.acquire(acquired -> onAcquired(next, nextPool, acquired), cause -> onConnectFailed(next, cause));
+  }
+
+  /** Drops the candidates still to try that have left the ring since they were picked: none of them is worth a wait. */
+  private void skipDeparted() {
+    for (int i = tried; i < candidates.size(); i++) {
+      if (!pools.inRing(candidates.get(i))) {
+        List<Replica> staying = new ArrayList<>(candidates.subList(0, tried));
+        for (Replica later : candidates.subList(tried, candidates.size())) {
+          if (pools.inRing(later)) {
+            staying.add(later);
+          }
+        }
+        candidates = staying;
+        return;
+      }
+    }
   }
 
   private void onConnectFailed(Replica target, Throwable cause) {
@@ -349,6 +368,9 @@ final class Exchange {
 
   private void head(HttpResponse response) {
     stopKeeping(); // the replica answered: its answer is the answer, whatever it is
+    if (!toAdmin) {
+      plane.router().loads().answered(replica); // a sign of life the fleet reads: slow, not hung
+    }
     status = response.status().code();
     if (status == 101 && upgrade) {
       switching = true;
@@ -405,6 +427,25 @@ final class Exchange {
     } else {
       breakOff();
     }
+  }
+
+  /**
+   * The replica has left the ring (dead, unready or removed) while this request waited on it. A
+   * request that may go elsewhere goes to the next candidate at once, instead of waiting out the
+   * response timeout on a replica known to be gone; one whose answer has begun, or whose body was
+   * not kept, stays where it is, as a drain lets it.
+   */
+  void onReplicaLeft() {
+    if (done || responseStarted || !retryable || toAdmin) {
+      return;
+    }
+    Replica left = replica;
+    releaseReplica(false); // its connection closes: whatever the replica does with the request now reaches no one
+    if (!requestComplete) {
+      client.reading(false); // until the next replica takes the body
+    }
+    plane.events().retried(left);
+    tryNext();
   }
 
   private void complete() {

@@ -41,6 +41,13 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
     silence.resetReadTimeout();
   }
 
+  /** The replica left the ring while this connection served a request, which may go elsewhere now. */
+  void replicaLeft() {
+    if (exchange != null) {
+      exchange.onReplicaLeft();
+    }
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (exchange == null || !(msg instanceof HttpObject object)) {

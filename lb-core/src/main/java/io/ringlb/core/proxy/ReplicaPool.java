@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,6 +27,8 @@ final class ReplicaPool {
   private final int max;
   private final long waitNanos;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+  /** Every connection open or opening, idle or in use: told when the replica leaves the ring. */
+  private final List<Channel> connections = new ArrayList<>();
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
   private int open;
   private boolean closed;
@@ -82,9 +85,11 @@ final class ReplicaPool {
     open++;
     ChannelFuture connecting = bootstrap.connect();
     Channel channel = connecting.channel();
+    connections.add(channel);
     channel.closeFuture().addListener((ChannelFutureListener) gone -> {
       open--;
       idle.remove(channel);
+      connections.remove(channel);
       Waiter next = closed ? null : waiting.poll();
       if (next != null) {
         next.timeout()[0].cancel(false);
@@ -92,7 +97,10 @@ final class ReplicaPool {
       }
     });
     connecting.addListener((ChannelFutureListener) result -> {
-      if (result.isSuccess()) {
+      if (result.isSuccess() && closed) {
+        channel.close(); // the replica left the ring while this connection was being made
+        failed.accept(new IllegalStateException("the replica has left the ring"));
+      } else if (result.isSuccess()) {
         acquired.accept(channel);
       } else {
         failed.accept(result.cause());
@@ -110,6 +118,17 @@ final class ReplicaPool {
     for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
       waiter.timeout()[0].cancel(false);
       waiter.failed().accept(new IllegalStateException("the replica has left the ring"));
+    }
+  }
+
+  /** The replica has left the ring: the pool closes, and each connection in use is told, as its request may go elsewhere now. */
+  void left() {
+    close();
+    for (Channel inUse : List.copyOf(connections)) {
+      ReplicaConnection connection = inUse.pipeline().get(ReplicaConnection.class);
+      if (connection != null) {
+        connection.replicaLeft();
+      }
     }
   }
 }

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's kept-alive connections to the replicas, a bounded pool per replica. Only its
- * own loop touches it, so nothing here locks. A pool whose replica has left the ring is closed
- * the next time the loop routes a request: in-flight requests finish on their connections, which
- * are closed as they come back.
+ * own loop touches it, so nothing here locks. A pool whose replica has left the ring is closed as
+ * soon as the loop hears of the ring ({@link #sync}): requests waiting on the replica that may go
+ * elsewhere go at once, the others finish on their connections, which close as they come back.
  */
 final class ReplicaPools {
 
@@ -35,7 +35,6 @@ final class ReplicaPools {
   private final ProxySettings settings;
   private final Router router;
   private final Map<Replica, ReplicaPool> pools = new HashMap<>();
-  private HashRing seen;
 
   ReplicaPools(EventLoop loop, Transport transport, ProxySettings settings, Router router) {
     this.settings = settings;
@@ -49,11 +48,6 @@ final class ReplicaPools {
 
   /** The pool of connections to {@code replica}, made on first use. */
   ReplicaPool pool(Replica replica) {
-    HashRing ring = router.ring();
-    if (ring != seen) {
-      seen = ring;
-      closeLeavers(ring);
-    }
     ReplicaPool pool = pools.get(replica);
     if (pool == null) {
       pool = create(replica);
@@ -62,7 +56,8 @@ final class ReplicaPools {
     return pool;
   }
 
-  private void closeLeavers(HashRing ring) {
+  /** A ring was published: the pools of replicas not in it close. Runs on this pool's loop, for every ring, in order. */
+  void sync(HashRing ring) {
     List<ReplicaPool> leavers = new ArrayList<>();
     for (Iterator<Map.Entry<Replica, ReplicaPool>> it = pools.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Replica, ReplicaPool> entry = it.next();
@@ -74,7 +69,7 @@ final class ReplicaPools {
       }
     }
     // closed only once the map is settled: a closing pool fails its waiting requests, which go on to other pools at once
-    leavers.forEach(ReplicaPool::close);
+    leavers.forEach(ReplicaPool::left);
   }
 
   private ReplicaPool create(Replica replica) {
@@ -91,6 +86,11 @@ final class ReplicaPools {
           }
         });
     return new ReplicaPool(connecting, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
+  }
+
+  /** Whether {@code replica} is in the ring requests are routed on now, as this very instance. */
+  boolean inRing(Replica replica) {
+    return router.ring().replicas().get(replica.name()).filter(replica::equals).isPresent();
   }
 
   /** Closes every pool; connections in use close as they are released. */

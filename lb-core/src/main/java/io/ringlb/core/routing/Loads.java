@@ -3,11 +3,13 @@ package io.ringlb.core.routing;
 import io.ringlb.api.Replica;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Requests in flight, per replica and in all: counted by the data plane as each attempt goes to
- * a replica and ends, read by routing to bound a replica's load. Nothing locks; a count read
- * while others change is a moment's snapshot, which is all a balancing decision needs.
+ * What the data plane sees of each replica as it forwards: the requests in flight, per replica
+ * and in all, counted as each attempt goes out and ends and read by routing to bound a replica's
+ * load; and the answers heard, which the fleet reads as a sign of life. Nothing locks; a count
+ * read while others change is a moment's snapshot, which is all a balancing decision needs.
  *
  * <p>Counted by replica name, as the ring knows replicas: requests still on their way to a
  * replica that was replaced count for its successor of the same name until they end.
@@ -17,12 +19,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Loads {
 
-  private final ConcurrentHashMap<String, AtomicInteger> byName = new ConcurrentHashMap<>();
+  /** One replica's counts. */
+  private static final class Counts {
+    final AtomicInteger inFlight = new AtomicInteger();
+    final LongAdder answers = new LongAdder();
+  }
+
+  private final ConcurrentHashMap<String, Counts> byName = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
 
   /** An attempt of a request now goes to {@code replica}. */
   public void begin(Replica replica) {
-    counter(replica).incrementAndGet();
+    counts(replica).inFlight.incrementAndGet();
     total.incrementAndGet();
   }
 
@@ -43,7 +51,7 @@ public final class Loads {
    * @return whether the replica took it
    */
   boolean tryBegin(Replica replica, long most) {
-    AtomicInteger count = counter(replica);
+    AtomicInteger count = counts(replica).inFlight;
     if (count.incrementAndGet() <= most) {
       return true;
     }
@@ -53,30 +61,41 @@ public final class Loads {
 
   /** Gives an attempt already in the total to {@code replica}, whatever its count. */
   void beginAdmitted(Replica replica) {
-    counter(replica).incrementAndGet();
-  }
-
-  private AtomicInteger counter(Replica replica) {
-    return byName.computeIfAbsent(replica.name(), name -> new AtomicInteger());
+    counts(replica).inFlight.incrementAndGet();
   }
 
   /** An attempt {@link #begin(Replica) begun} on {@code replica} has ended, whichever way. */
   public void end(Replica replica) {
-    AtomicInteger count = byName.get(replica.name());
-    if (count != null) {
-      count.decrementAndGet();
+    Counts counts = byName.get(replica.name());
+    if (counts != null) {
+      counts.inFlight.decrementAndGet();
       total.decrementAndGet();
     }
   }
 
+  /** {@code replica} began to answer a request: it is alive, however slow. */
+  public void answered(Replica replica) {
+    counts(replica).answers.increment();
+  }
+
   /** Attempts in flight to the replica named {@code name}. */
   public int of(String name) {
-    AtomicInteger count = byName.get(name);
-    return count == null ? 0 : count.get();
+    Counts counts = byName.get(name);
+    return counts == null ? 0 : counts.inFlight.get();
+  }
+
+  /** How many answers the replica named {@code name} has begun since the balancer started: it moves while the replica is alive. */
+  public long answers(String name) {
+    Counts counts = byName.get(name);
+    return counts == null ? 0 : counts.answers.sum();
   }
 
   /** Attempts in flight to all replicas. */
   public int total() {
     return total.get();
+  }
+
+  private Counts counts(Replica replica) {
+    return byName.computeIfAbsent(replica.name(), name -> new Counts());
   }
 }

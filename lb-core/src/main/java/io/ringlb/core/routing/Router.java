@@ -4,7 +4,9 @@ import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -12,13 +14,15 @@ import java.util.function.UnaryOperator;
  *
  * <p>Routing reads one volatile reference and never locks; changes build a new immutable ring
  * and swap it in, so a request routes on one consistent snapshot even while replicas come and
- * go.
+ * go. Whoever must act on a change (the data plane, whose requests may wait on a replica that
+ * has just left) {@linkplain #watch watches} the rings as they are published.
  */
 public final class Router {
 
   private final AtomicReference<HashRing> current;
   private final int attempts;
   private final Loads loads;
+  private final List<Consumer<HashRing>> watchers = new CopyOnWriteArrayList<>();
 
   /**
    * @param ring the ring to start with, usually empty
@@ -72,12 +76,28 @@ public final class Router {
   }
 
   /**
-   * Replaces the ring with {@code change} applied to it and returns the new ring. The change
-   * may run more than once when updates race, so it must be free of side effects; {@code
-   * HashRing}'s own {@code with} and {@code without} are.
+   * Replaces the ring with {@code change} applied to it, tells the watchers, and returns the new
+   * ring. The change may run more than once when updates race, so it must be free of side
+   * effects; {@code HashRing}'s own {@code with} and {@code without} are.
    */
   public HashRing update(UnaryOperator<HashRing> change) {
-    return current.updateAndGet(change);
+    HashRing published = current.updateAndGet(change);
+    watchers.forEach(watcher -> watcher.accept(published));
+    return published;
+  }
+
+  /**
+   * Has {@code watcher} told of every ring published from now on, on the thread that publishes
+   * it, in the order they were published when one thread publishes them all (the fleet's loop).
+   * It must hand the news on rather than block.
+   */
+  public void watch(Consumer<HashRing> watcher) {
+    watchers.add(watcher);
+  }
+
+  /** Stops telling {@code watcher}. */
+  public void unwatch(Consumer<HashRing> watcher) {
+    watchers.remove(watcher);
   }
 
   public int attempts() {

@@ -16,6 +16,8 @@ final class FakeProbe implements HealthProbe {
   private final Function<String, Replica> running;
   /** What a replica, by name, answers instead of passing. */
   final Map<String, Outcome> answers = new HashMap<>();
+  /** What happens elsewhere while a replica's heartbeat waits for its answer, by name. */
+  final Map<String, Runnable> meanwhile = new HashMap<>();
   int sent;
 
   FakeProbe(FakeLauncher launcher) {
@@ -33,6 +35,7 @@ final class FakeProbe implements HealthProbe {
     if (!replica.equals(running.apply(replica.name()))) {
       return CompletableFuture.completedFuture(new Heartbeat(Outcome.FAILED, tried + "connection refused"));
     }
+    meanwhile.getOrDefault(replica.name(), () -> {}).run();
     Outcome outcome = answers.getOrDefault(replica.name(), Outcome.PASSED);
     return CompletableFuture.completedFuture(new Heartbeat(outcome, tried + outcome));
   }

@@ -217,6 +217,41 @@ class FleetLoopTest {
   }
 
   @Test
+  void aReplicaWhoseHeartbeatsTimeOutWhileItAnswersRequestsIsSlowNotDead() {
+    start(3, 10);
+    Replica s2 = inRing("S2");
+    probe.answers.put("S2", Outcome.TIMED_OUT); // a cold replica under a burst: its heartbeat waits behind the requests
+    probe.meanwhile.put("S2", () -> router.loads().answered(s2)); // while the data plane hears its answers, however late
+
+    for (int tick = 0; tick < 100; tick++) { // 10 s
+      if (tick % 10 == 0) {
+        fleet.reportFailure(s2, Outcome.TIMED_OUT); // and a request of its own times out now and then
+      }
+      clock.forward(Fleet.TICK);
+    }
+
+    assertThat(inRing()).contains("S2");
+    assertThat(launcher.stops).isEmpty();
+    assertThat(told).as("late heartbeats are heartbeat failures, but no death").contains("heartbeat failed S2").noneMatch(line -> line.startsWith("died"));
+  }
+
+  @Test
+  void aHungReplicaThatAnswersNothingLeavesTheRingWithinAnIntervalAndATick() {
+    start(3, 10);
+    clock.forward(Duration.ofMillis(450)); // the heartbeats of S1..S3 went out at the start: the next are 50 ms away
+    Replica s2 = inRing("S2");
+    router.loads().answered(s2); // it answered until now
+
+    probe.answers.put("S2", Outcome.TIMED_OUT); // SIGSTOP: the kernel takes connections, nothing answers
+    clock.forward(Duration.ofMillis(100)); // the interval's heartbeat times out: one miss, and a probe again at once
+    assertThat(inRing()).contains("S2");
+    clock.forward(Fleet.TICK);
+
+    assertThat(inRing()).as("out after the next tick's heartbeat, not an interval later").doesNotContain("S2");
+    assertThat(told).contains("died S2 by heartbeats: GET http://127.0.0.1:" + s2.port() + "/heartbeat: TIMED_OUT");
+  }
+
+  @Test
   void aReplicaThatSaysItIsNotReadyLeavesTheRingAliveAndComesBack() {
     start(2, 10);
     Replica s1 = inRing("S1");

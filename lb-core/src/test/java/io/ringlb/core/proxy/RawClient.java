@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -20,13 +21,13 @@ final class RawClient implements AutoCloseable {
   }
 
   private final Socket socket;
-  private final InputStream in;
+  private final PushbackInputStream in;
   private final OutputStream out;
 
   RawClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(20_000);
-    in = socket.getInputStream();
+    in = new PushbackInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }
 
@@ -73,6 +74,15 @@ final class RawClient implements AutoCloseable {
 
   Response read() throws IOException {
     return read(false);
+  }
+
+  /** Waits until the first byte of an answer has come, and leaves it to be read. */
+  RawClient awaitAnswer() throws IOException {
+    int first = in.read();
+    if (first >= 0) {
+      in.unread(first);
+    }
+    return this;
   }
 
   /** Whether the other side closed the connection: a read finds its end. */
