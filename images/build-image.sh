@@ -89,8 +89,9 @@ if [ -n "${TRAIN_PATH:-}" ]; then
   # what requests exercise belongs in the cache too
   for _ in $(seq 1 200); do curl -fs -m 2 -o /dev/null "http://$published$TRAIN_PATH"; curl -s -m 2 -o /dev/null "http://$published/home"; done
   docker stop -t 60 "$cid" >/dev/null # SIGTERM: Liberty stops cleanly and the JVM writes its cache as it exits
+  # the training start's identity stays behind: a container of the image is whoever its runner says it is
   docker commit --change "ENTRYPOINT $(json /opt/java/bin/java "-XX:AOTCache=/opt/aot/$server.aot" "${jvm_options[@]}" "${launch[@]}")" \
-    "$cid" "$tag" >/dev/null
+    --change "ENV SERVER_ID=" "$cid" "$tag" >/dev/null
   docker rm "$cid" >/dev/null
 fi
 docker image inspect --format '[image] {{index .RepoTags 0}}: {{.Size}} bytes' "$tag"

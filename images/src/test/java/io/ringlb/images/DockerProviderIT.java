@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,21 +30,28 @@ class DockerProviderIT {
   private final PluginRegistry<ReplicaProvider> providers = PluginRegistry.load(ReplicaProvider.class);
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** A launcher that starts every replica from scratch, whose containers these tests look at. */
   private ReplicaLauncher launcher() {
-    return launcher("published");
+    return launcher("published", 0);
   }
 
-  private ReplicaLauncher launcher(String address) {
+  private ReplicaLauncher launcher(String address, int spares) {
     return providers.select("docker").create(PluginConfig.of("lb.provider.docker", Map.of(
         "lb.provider.docker.image", System.getProperty("replica.image"),
         "lb.provider.docker.network", NETWORK,
         "lb.provider.docker.balancer", BALANCER,
-        "lb.provider.docker.address", address)));
+        "lb.provider.docker.address", address,
+        "lb.provider.docker.spares", Integer.toString(spares))));
+  }
+
+  /** The names of this test's containers, running or not, sorted. */
+  private static List<String> containerNames() {
+    return Docker.docker("ps", "-a", "--filter", "label=io.ringlb.balancer=" + BALANCER, "--format", "{{.Names}}").lines().sorted().toList();
   }
 
   @AfterEach
   void removeWhatTheTestLeft() {
-    Docker.run(Map.of(), java.util.List.of("sh", "-c",
+    Docker.run(Map.of(), List.of("sh", "-c",
         "docker rm -f $(docker ps -aq --filter label=io.ringlb.balancer=" + BALANCER + ") foreign-S9 2>/dev/null; docker network rm " + NETWORK + " 2>/dev/null; true"));
   }
 
@@ -82,7 +90,7 @@ class DockerProviderIT {
    */
   @Test
   void autoReachesReplicasThroughPublishedPortsFromAHostNotOnTheirNetwork() {
-    ReplicaLauncher launcher = launcher("auto");
+    ReplicaLauncher launcher = launcher("auto", 0);
 
     assertThat(launcher.reachability()).startsWith("The balancer reaches replicas through ports published on 127.0.0.1")
         .contains("chosen because this balancer is not attached to " + NETWORK, "lb.provider.docker.address=network");
@@ -121,6 +129,33 @@ class DockerProviderIT {
     } finally {
       Docker.docker("rm", "-f", "S9");
     }
+  }
+
+  @Test
+  void aStartTakesASpareStartedAheadRenamedIntoTheReplicaAndAnotherStartsBehindIt() throws Exception {
+    ReplicaLauncher launcher = launcher("published", 1);
+    Replica s1 = launcher.start(new ReplicaSpec("S1", 1)); // the first start finds no spare: the spares start behind it
+    String spareRunning = "name=^" + BALANCER + "_spare_1$";
+    await().atMost(Duration.ofSeconds(60)).until(() -> !Docker.docker("ps", "-q", "--filter", spareRunning).isEmpty());
+    String spare = Docker.docker("ps", "-q", "--no-trunc", "--filter", spareRunning);
+
+    Replica s2 = launcher.start(new ReplicaSpec("S2", 2));
+
+    assertThat(Docker.docker("ps", "-q", "--no-trunc", "--filter", "name=^S2$")).as("the spare's container, now S2").isEqualTo(spare);
+    await().atMost(Duration.ofSeconds(120)).until(() -> status(s2, "/heartbeat") == 200);
+    assertThat(http.send(get(s2, "/home"), HttpResponse.BodyHandlers.ofString()).body())
+        .as("it answers as the replica it became, under no other name").isEqualTo("{\"message\":\"Hello from Server: S2\",\"status\":\"successful\"}");
+    await().atMost(Duration.ofSeconds(60)).until(() -> containerNames().equals(List.of("S1", "S2", BALANCER + "_spare_1")));
+    assertThat(launcher.list()).containsExactlyInAnyOrder(s1, s2);
+
+    ReplicaLauncher restarted = launcher("published", 1); // a balancer that crashed and starts again
+    assertThat(restarted.list()).as("S2 with the id it was given, read from the container").containsExactlyInAnyOrder(s1, s2);
+    restarted.stop(s2);
+    assertThat(containerNames()).containsExactly("S1", BALANCER + "_spare_1");
+    restarted.stop(s1);
+    restarted.close();
+    assertThat(containerNames()).as("spares go with their launcher").isEmpty();
+    launcher.close();
   }
 
   private static HttpRequest get(Replica replica, String path) {

@@ -36,14 +36,19 @@ final class Swarm {
     return new Swarm(true, !bridgeBefore, fleet);
   }
 
+  /**
+   * How long Swarm may take to remove the containers of services it was told to remove: it does
+   * so asynchronously, each task stopped with its grace period, and on a new, busy machine that
+   * took over 30 s.
+   */
+  private static final int REMOVAL_WAIT_SECONDS = 180;
+
   /** Removes the test's services, then leaves the swarm if this made it; nothing of either stays. */
   void down(String... networks) {
     removeServices();
     if (initialised) {
       Docker.docker("swarm", "leave", "--force");
-      for (int wait = 0; wait < 300 && !Docker.docker("ps", "-aq", "--filter", "label=com.docker.swarm.service.id").isEmpty(); wait++) {
-        sleep(100);
-      }
+      awaitNoContainers("label=com.docker.swarm.service.id");
       if (madeGatewayBridge) {
         Docker.docker("network", "rm", "docker_gwbridge");
       }
@@ -64,9 +69,24 @@ final class Swarm {
     List<String> command = new java.util.ArrayList<>(List.of("service", "rm"));
     command.addAll(ids);
     Docker.docker(command.toArray(String[]::new));
-    for (int wait = 0; wait < 300 && ids.stream().anyMatch(id -> !Docker.docker("ps", "-aq", "--filter", "label=com.docker.swarm.service.id=" + id).isEmpty());
-        wait++) {
-      sleep(100);
+    ids.forEach(id -> awaitNoContainers("label=com.docker.swarm.service.id=" + id));
+  }
+
+  /** Removes a stack deployed with {@code docker stack deploy}, and waits for its containers to go. */
+  static void removeStack(String stack) {
+    Docker.docker("stack", "rm", stack);
+    awaitNoContainers("label=com.docker.stack.namespace=" + stack);
+  }
+
+  /** Waits until no container, running or not, matches {@code filter}; fails naming those left after {@link #REMOVAL_WAIT_SECONDS}. */
+  private static void awaitNoContainers(String filter) {
+    long deadline = System.nanoTime() + REMOVAL_WAIT_SECONDS * 1_000_000_000L;
+    String left;
+    while (!(left = Docker.docker("ps", "-a", "--filter", filter, "--format", "{{.Names}} {{.Status}}")).isEmpty()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("Swarm left containers (" + filter + ") " + REMOVAL_WAIT_SECONDS + " s after their removal: " + left);
+      }
+      sleep(250);
     }
   }
 

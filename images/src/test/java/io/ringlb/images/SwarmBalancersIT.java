@@ -66,7 +66,7 @@ class SwarmBalancersIT {
   @AfterAll
   static void leaveNothingBehind() {
     swarm.removeServices();
-    Docker.docker("stack", "rm", STACK);
+    Swarm.removeStack(STACK);
     swarm.down(NETWORK);
     assertThat(Docker.docker("ps", "-aq", "--filter", "label=com.docker.swarm.service.name")).as("task containers").isEmpty();
     assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^" + NETWORK + "$")).as("the overlay network").isEmpty();

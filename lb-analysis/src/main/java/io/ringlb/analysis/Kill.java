@@ -8,10 +8,40 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-/** Kills a replica the way its provider runs it: a local process, or a container. */
+/** Kills a replica, or hangs it, the way its provider runs it: a local process, or a container. */
 final class Kill {
 
   private Kill() {}
+
+  /**
+   * Stops the replica without ending it: SIGSTOP to its process, or {@code docker pause} of its
+   * container. Its kernel still accepts connections and nothing answers them, as with a process
+   * stuck in a long pause or a deadlock; says which.
+   */
+  static String hang(String name, Path replicasDir) {
+    Optional<ProcessHandle> process = processOf(name, replicasDir);
+    if (process.isPresent()) {
+      command("kill", "-STOP", Long.toString(process.get().pid()));
+      return "SIGSTOP to process " + process.get().pid();
+    }
+    command("docker", "pause", name);
+    return "docker pause";
+  }
+
+  private static void command(String... command) {
+    try {
+      Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(run.getInputStream().readAllBytes()).strip();
+      if (run.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + String.join(" ", command), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 
   /**
    * SIGKILL to the replica's process, found by the state file the process provider keeps for it

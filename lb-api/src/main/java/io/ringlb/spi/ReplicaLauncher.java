@@ -24,6 +24,15 @@ public interface ReplicaLauncher extends AutoCloseable {
   void stop(Replica replica);
 
   /**
+   * Ends a replica found dead or hung, at once: it has nothing to finish, and a stopped or
+   * deadlocked process would spend a graceful stop's whole grace ignoring it while its
+   * replacement waits. Ending one that is gone is not an error. {@link #stop} by default.
+   */
+  default void kill(Replica replica) {
+    stop(replica);
+  }
+
+  /**
    * The replicas this launcher's balancer started and that still exist, so a restarted
    * balancer adopts them instead of starting duplicates. A {@link #shared} launcher lists every
    * replica of the fleet, whichever balancer added it, each at the address it last had; one

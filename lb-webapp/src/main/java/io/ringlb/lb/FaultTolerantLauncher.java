@@ -44,8 +44,15 @@ public class FaultTolerantLauncher implements ReplicaLauncher {
     delegate.stop(replica);
   }
 
+  /** A replica found dead or hung, ended at once: as bounded as a stop. */
   @Override
-  @Retry(maxRetries = 2, delay = 200, maxDuration = 10_000)
+  @Timeout(value = 20, unit = ChronoUnit.SECONDS)
+  public void kill(Replica replica) {
+    delegate.kill(replica);
+  }
+
+  @Override
+  @Retry(maxRetries = 2, delay = 200, jitter = 100, maxDuration = 10_000)
   @Timeout(value = 5, unit = ChronoUnit.SECONDS)
   public List<Replica> list() {
     return delegate.list();

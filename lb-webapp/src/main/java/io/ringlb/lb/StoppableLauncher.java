@@ -48,6 +48,11 @@ final class StoppableLauncher implements ReplicaLauncher {
   }
 
   @Override
+  public void kill(Replica replica) {
+    current().kill(replica);
+  }
+
+  @Override
   public List<Replica> list() {
     return current().list();
   }

@@ -170,6 +170,25 @@ class ReplicaProcessIT {
   }
 
   @Test
+  void aStoppedProcessIsEndedAtOnceByKillWhereAGracefulStopWouldWaitOutItsGrace() throws Exception {
+    Replica s5 = launcher.start(new ReplicaSpec("S5", 5));
+    await().atMost(START).until(() -> status(s5, "/heartbeat") == 200);
+    Properties state = new Properties();
+    try (var in = Files.newBufferedReader(WORK_DIR.resolve("S5.replica"))) {
+      state.load(in);
+    }
+    ProcessHandle process = ProcessHandle.of(Long.parseLong(state.getProperty("pid"))).orElseThrow();
+    assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start().waitFor()).isZero(); // hung: SIGTERM waits for a SIGCONT
+
+    long started = System.nanoTime();
+    launcher.kill(s5);
+
+    assertThat(process.isAlive()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a graceful stop's SIGTERM would wait out its 10 s").isLessThan(Duration.ofSeconds(5));
+    assertThat(launcher.list()).doesNotContain(s5);
+  }
+
+  @Test
   void aStartNamesASpareStartedAheadAndAnotherSpareIsStarted() throws Exception {
     Path workDir = Path.of(WORK_DIR + "-spares");
     ReplicaLauncher spared = newLauncher(workDir, Map.of("lb.provider.process.aot-cache", "false"));

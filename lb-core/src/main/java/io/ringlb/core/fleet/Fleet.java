@@ -104,7 +104,7 @@ public final class Fleet implements AutoCloseable {
     this.random = random;
     this.clock = clock;
     this.loop = new ControlLoop(events);
-    this.health = new HealthMachine(settings.heartbeat(), settings.startTimeout(), this::wanted, name -> router.loads().answers(name));
+    this.health = new HealthMachine(settings.heartbeat(), settings.startTimeout(), this::wanted, router.loads());
     this.reconciler = new Reconciler(launcher, launches, loop, new Reconciler.Results() {
       @Override
       public void started(Member member, Replica replica) {

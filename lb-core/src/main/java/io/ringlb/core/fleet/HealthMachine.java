@@ -1,13 +1,13 @@
 package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
+import io.ringlb.core.routing.Loads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
-import java.util.function.ToLongFunction;
 
 /**
  * What heartbeats and failed requests say of each running replica, as HAProxy's {@code rise}
@@ -26,7 +26,9 @@ import java.util.function.ToLongFunction;
  *       paused process, whose kernel still accepts connections) answers nothing at all.
  *   <li>Once a replica in the ring misses, it is probed again at once rather than an interval
  *       later (HAProxy's {@code fastinter}), so a hung replica leaves the ring within about one
- *       interval and two timeouts.
+ *       interval and two timeouts. One that has requests in flight and began no answer since the
+ *       last look is probed at once too: clients are waiting on it, so it leaves within about two
+ *       timeouts of going silent.
  *   <li>Slowness is weak evidence when everyone is slow (a replacement starting on busy cores): a
  *       replica that only times out leaves the ring only while at least half the replicas stay,
  *       as Envoy's ejection cap guards against a cascade.
@@ -60,6 +62,8 @@ final class HealthMachine {
     boolean probing;
     /** The data plane's count of its answers when the last heartbeat went out. */
     long answersAtProbe;
+    /** The data plane's count of its answers at the last {@link #due} call. */
+    long answersAtLook;
     String lastDetail = "no heartbeat answered yet";
 
     Watched(Replica replica, long now) {
@@ -71,18 +75,18 @@ final class HealthMachine {
   private final HeartbeatSettings settings;
   private final long startTimeoutNanos;
   private final IntSupplier wanted;
-  private final ToLongFunction<String> answers;
+  private final Loads loads;
   private final Map<String, Watched> watched = new HashMap<>();
 
   /**
    * @param wanted how many replicas the fleet keeps: the ejection cap is half of them
-   * @param answers how many answers the replica of a name has begun through the data plane, ever: it moves while it lives
+   * @param loads what the data plane sees of each replica: its requests in flight, and the answers it has begun, which move while it lives
    */
-  HealthMachine(HeartbeatSettings settings, Duration startTimeout, IntSupplier wanted, ToLongFunction<String> answers) {
+  HealthMachine(HeartbeatSettings settings, Duration startTimeout, IntSupplier wanted, Loads loads) {
     this.settings = settings;
     this.startTimeoutNanos = startTimeout.toNanos();
     this.wanted = wanted;
-    this.answers = answers;
+    this.loads = loads;
   }
 
   /** A new instance, started or adopted: out of the ring until it passes {@code rise} heartbeats. */
@@ -103,12 +107,16 @@ final class HealthMachine {
   List<Replica> due(long now) {
     List<Replica> due = new ArrayList<>();
     for (Watched w : watched.values()) {
-      if (w.probing || (w.up && w.misses == 0 && now - w.lastProbeNanos < settings.interval().toNanos())) {
+      String name = w.replica.name();
+      long answered = loads.answers(name);
+      boolean stalled = w.up && answered == w.answersAtLook && loads.of(name) > 0;
+      w.answersAtLook = answered;
+      if (w.probing || (w.up && w.misses == 0 && !stalled && now - w.lastProbeNanos < settings.interval().toNanos())) {
         continue;
       }
       w.probing = true;
       w.lastProbeNanos = now;
-      w.answersAtProbe = answers.applyAsLong(w.replica.name());
+      w.answersAtProbe = answered;
       due.add(w.replica);
     }
     return due;
@@ -194,13 +202,13 @@ final class HealthMachine {
   }
 
   private Verdict missed(Watched w, Outcome outcome, String why) {
-    if (outcome == Outcome.TIMED_OUT && w.answered && answers.applyAsLong(w.replica.name()) != w.answersAtProbe) {
+    if (outcome == Outcome.TIMED_OUT && w.answered && loads.answers(w.replica.name()) != w.answersAtProbe) {
       // late, not silent: it has answered requests since the last heartbeat went out
       if (w.misses > 0 || w.up) {
         LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
       }
       w.misses = 0;
-      w.answersAtProbe = answers.applyAsLong(w.replica.name());
+      w.answersAtProbe = loads.answers(w.replica.name());
       return Verdict.NONE;
     }
     w.passes = 0;

@@ -304,7 +304,7 @@ final class Reconciler {
     ReplicaSpec spec = new ReplicaSpec(member.name, member.id);
     launches.execute(() -> {
       if (old != null) {
-        stopQuietly(old);
+        killQuietly(old); // dead or never ready: nothing to drain, and no grace a hung process would heed
       }
       Replica started;
       try {
@@ -369,6 +369,14 @@ final class Reconciler {
       }
       loop.execute(() -> launcherCalls++);
     });
+  }
+
+  private void killQuietly(Replica replica) {
+    try {
+      launcher.kill(replica);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Could not end replica " + replica.name() + "; the next sweep tries again", e);
+    }
   }
 
   private void stopQuietly(Replica replica) {

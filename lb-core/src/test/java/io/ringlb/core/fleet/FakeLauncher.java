@@ -21,6 +21,8 @@ final class FakeLauncher implements ReplicaLauncher {
   final Map<String, Replica> running = new LinkedHashMap<>();
   final List<String> starts = new ArrayList<>();
   final List<Replica> stops = new ArrayList<>();
+  /** Replicas ended at once, found dead or hung: no graceful stop. */
+  final List<Replica> kills = new ArrayList<>();
   /** Names whose starts throw, as a provider that cannot reach its engine. */
   final Set<String> failing = new HashSet<>();
   private int nextPort = 20_000;
@@ -39,6 +41,12 @@ final class FakeLauncher implements ReplicaLauncher {
   @Override
   public synchronized void stop(Replica replica) {
     stops.add(replica);
+    running.remove(replica.name(), replica);
+  }
+
+  @Override
+  public synchronized void kill(Replica replica) {
+    kills.add(replica);
     running.remove(replica.name(), replica);
   }
 

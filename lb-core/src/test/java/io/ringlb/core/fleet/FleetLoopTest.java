@@ -174,7 +174,7 @@ class FleetLoopTest {
     fleet.reportFailure(before, Outcome.FAILED);
     fleet.reportFailure(before, Outcome.FAILED);
 
-    assertThat(launcher.stops).containsExactly(before);
+    assertThat(launcher.kills).containsExactly(before);
     assertThat(launcher.starts).containsExactly("S1", "S2", "S3", "S2");
     assertThat(inRing()).doesNotContain("S2");
     clock.forward(Fleet.TICK);
@@ -194,7 +194,7 @@ class FleetLoopTest {
     assertThat(inRing()).contains("S1");
     fleet.reportFailure(s1, Outcome.FAILED);
 
-    assertThat(launcher.stops).containsExactly(s1);
+    assertThat(launcher.kills).containsExactly(s1);
   }
 
   @Test
@@ -231,7 +231,7 @@ class FleetLoopTest {
     }
 
     assertThat(inRing()).contains("S2");
-    assertThat(launcher.stops).isEmpty();
+    assertThat(launcher.kills).isEmpty();
     assertThat(told).as("late heartbeats are heartbeat failures, but no death").contains("heartbeat failed S2").noneMatch(line -> line.startsWith("died"));
   }
 
@@ -252,6 +252,22 @@ class FleetLoopTest {
   }
 
   @Test
+  void aReplicaThatGoesSilentWithRequestsWaitingOnItIsProbedAtOnceNotAnIntervalLater() {
+    start(3, 10);
+    clock.forward(Fleet.TICK); // the heartbeats of S1..S3 went out at the start: the next are 400 ms away
+    Replica s2 = inRing("S2");
+
+    probe.answers.put("S2", Outcome.TIMED_OUT); // paused, with clients' requests on it and no answer coming
+    router.loads().begin(s2);
+    router.loads().begin(s2);
+    clock.forward(Fleet.TICK); // in flight and no answer since the last look: a heartbeat now, which times out
+    assertThat(inRing()).contains("S2");
+    clock.forward(Fleet.TICK); // and again at once
+
+    assertThat(inRing()).as("out 200 ms after it went silent, 300 ms before its next heartbeat was due").doesNotContain("S2");
+  }
+
+  @Test
   void aReplicaThatSaysItIsNotReadyLeavesTheRingAliveAndComesBack() {
     start(2, 10);
     Replica s1 = inRing("S1");
@@ -260,7 +276,7 @@ class FleetLoopTest {
     clock.forward(Duration.ofSeconds(1)); // two heartbeats: fall
 
     assertThat(inRing()).containsExactly("S2");
-    assertThat(launcher.stops).as("a replica that answers is not replaced").isEmpty();
+    assertThat(launcher.kills).as("a replica that answers is not replaced").isEmpty();
 
     probe.answers.remove("S1");
     clock.forward(Fleet.TICK);

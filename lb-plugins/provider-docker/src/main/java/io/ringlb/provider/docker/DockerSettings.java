@@ -10,13 +10,16 @@ import io.ringlb.spi.PluginConfig;
  * @param network the user-defined network replicas join, created if missing
  * @param balancer the label value that marks this balancer's containers, so two balancers on
  *     one engine never take each other's replicas
- * @param address how the balancer reaches a replica: {@code network}, by container name on the
+ * @param address how the balancer reaches a replica: {@code network}, at its address on the
  *     network (a balancer in a container on it), or {@code published}, through a port
  *     published on 127.0.0.1 (a balancer on the host); {@code auto} decides when the launcher
  *     starts, by whether the balancer is attached to the network
  * @param memoryMiB each replica's memory limit
+ * @param spares replica containers kept started ahead, each renamed into a replica by the start
+ *     that takes it ({@link DockerSpares}); 0 to start every replica from scratch. The
+ *     {@code swarm} provider keeps none: Swarm restarts its own tasks
  */
-record DockerSettings(String host, String image, String network, String balancer, Address address, int memoryMiB) {
+record DockerSettings(String host, String image, String network, String balancer, Address address, int memoryMiB, int spares) {
 
   enum Address { AUTO, NETWORK, PUBLISHED }
 
@@ -31,7 +34,8 @@ record DockerSettings(String host, String image, String network, String balancer
     String network = config.string("network", "net1");
     String balancer = config.string("balancer", "ringlb");
     Address address = config.option("address", Address.class, Address.AUTO);
-    return new DockerSettings(defaultHost(config), image, network, balancer, address, config.integer("memory-mib", 512, 64, 65_536));
+    return new DockerSettings(defaultHost(config), image, network, balancer, address, config.integer("memory-mib", 512, 64, 65_536),
+        config.integer("spares", 1, 0, 8));
   }
 
   private static String defaultImage() {

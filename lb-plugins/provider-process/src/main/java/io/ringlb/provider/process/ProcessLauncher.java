@@ -134,18 +134,33 @@ final class ProcessLauncher implements ReplicaLauncher {
 
   @Override
   public void stop(Replica replica) {
+    end(replica, true);
+  }
+
+  /** SIGKILL: a stopped or deadlocked process would never act on the SIGTERM of a graceful stop. */
+  @Override
+  public void kill(Replica replica) {
+    end(replica, false);
+  }
+
+  /** Ends the replica's process, {@code gracefully} with SIGTERM first, and forgets it. */
+  private void end(Replica replica, boolean gracefully) {
     Running found = running.get(replica.name());
     if (found == null || !found.replica().equals(replica)) {
       return;
     }
     ProcessHandle process = found.process();
-    process.destroy(); // SIGTERM: Liberty stops its applications and exits
+    if (gracefully) {
+      process.destroy(); // SIGTERM: Liberty stops its applications and exits
+    } else {
+      process.destroyForcibly();
+    }
     try {
       process.onExit().get(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception notInTime) {
-      LOG.log(Level.WARNING, "Replica {0} did not stop within {1} s; killing it", replica.name(), STOP_GRACE_SECONDS);
+      LOG.log(Level.WARNING, "Replica {0} did not end within {1} s; killing it", replica.name(), STOP_GRACE_SECONDS);
       process.destroyForcibly();
     }
     running.remove(replica.name(), found);
