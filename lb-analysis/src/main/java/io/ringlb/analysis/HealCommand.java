@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.concurrent.Callable;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -55,6 +57,10 @@ final class HealCommand implements Callable<Integer> {
   @Option(names = "--slow-ms", defaultValue = "1500", description = "an answer slower than this counts as slow (default: ${DEFAULT-VALUE})")
   long slowMillis;
 
+  @Option(names = "--settle-ms", defaultValue = "3000",
+      description = "the wait before each fault, for the last replacement to warm up and the next spare to start (default: ${DEFAULT-VALUE})")
+  long settleMillis;
+
   @Option(names = "--rate", defaultValue = "200", description = "requests a second (default: ${DEFAULT-VALUE})")
   int rate;
 
@@ -95,13 +101,14 @@ final class HealCommand implements Callable<Integer> {
     try (LiveBalancer balancer = url != null ? LiveBalancer.at(url, adminUrl, null) : LiveBalancer.start(wlp, war, properties, out.resolve("balancer.log"))) {
       balancer.awaitInRing(3, Duration.ofMinutes(4));
       progress.step("3 replicas in the ring; %d requests a second from now on", rate);
-      Map<String, Long> lastAnswerAt = new ConcurrentHashMap<>(); // per replica: when the latest request it answered was sent
+      // per replica: when each request it answered was sent, so the first after a fault is found however late it is looked for
+      Map<String, NavigableSet<Long>> answeredSentAt = new ConcurrentHashMap<>();
       long loadStarted = System.nanoTime();
       SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), rate, (sentAt, response, error) -> {
         timed.add(new Timed(sentAt, System.nanoTime() - sentAt));
         Matcher server = error == null && response.statusCode() == 200 ? SERVER.matcher(response.body()) : null;
         if (server != null && server.find()) {
-          lastAnswerAt.merge(server.group(1), sentAt, Math::max);
+          answeredSentAt.computeIfAbsent(server.group(1), name -> new ConcurrentSkipListSet<>()).add(sentAt);
         } else {
           failedSentAt.add(sentAt);
           // what a failure was, and when, is what finds its cause in the balancer's log
@@ -112,7 +119,7 @@ final class HealCommand implements Callable<Integer> {
       try (load) {
         for (int k = 0; k < killCount; k++) {
           String victim = "S" + (k % 3 + 1);
-          LiveBalancer.sleep(3_000); // the last replacement warms up, the machine settles
+          LiveBalancer.sleep(settleMillis); // the last replacement warms up, the machine settles
           long killedAt = System.nanoTime();
           String how = hang ? Kill.hang(victim, LiveBalancer.replicasDir(wlp)) : Kill.replica(victim, LiveBalancer.replicasDir(wlp));
           progress.step("%s %s %.2f s into the load", victim, hang ? "hung" : "killed", (killedAt - loadStarted) / 1e9);
@@ -132,8 +139,9 @@ final class HealCommand implements Callable<Integer> {
             } else if (outAt != 0 && inAt == 0 && inRing == 3) {
               inAt = now;
             }
-            if (lastAnswerAt.getOrDefault(victim, 0L) > deadAt) {
-              serving = lastAnswerAt.get(victim);
+            Long firstAfter = answeredSentAt.getOrDefault(victim, new ConcurrentSkipListSet<>()).higher(deadAt);
+            if (firstAfter != null) {
+              serving = firstAfter;
             }
             LiveBalancer.sleep(10);
           }
