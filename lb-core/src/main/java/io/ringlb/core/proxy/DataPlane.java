@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -108,7 +109,13 @@ public final class DataPlane implements AutoCloseable {
           }
         });
     // requests waiting on a replica that left the ring go elsewhere as soon as each loop hears of it
-    Consumer<HashRing> leavers = ring -> pools.forEach((loop, loopPools) -> loop.execute(() -> loopPools.sync(ring)));
+    Consumer<HashRing> leavers = ring -> pools.forEach((loop, loopPools) -> {
+      try {
+        loop.execute(() -> loopPools.sync(ring));
+      } catch (RejectedExecutionException stopping) {
+        // the data plane is closing: its pools close with it
+      }
+    });
     router.watch(leavers);
     ChannelFuture bound = bootstrap.bind(settings.host(), settings.port());
     bound.addListener((ChannelFutureListener) result -> {
