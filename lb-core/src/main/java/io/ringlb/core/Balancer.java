@@ -54,7 +54,7 @@ public final class Balancer implements AutoCloseable {
     ring = config.balanceFactor() == 0 ? ring : new BoundedLoadRing(ring, loads, config.balanceFactor());
     this.router = new Router(ring, config.attempts(), loads);
     this.metrics = new BalancerMetrics(registry, router);
-    this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().timeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom(),
+    this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().idleTimeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom(),
         FleetListener.all(metrics, recentEvents));
   }
 

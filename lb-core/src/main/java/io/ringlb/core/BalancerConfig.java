@@ -59,10 +59,12 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
       throw new InvalidConfigException(lb.key("name-prefix"), "'" + prefix + "' cannot start a hostname (a letter, then letters, digits, hyphens)");
     }
     PluginConfig beat = lb.within("heartbeat");
+    int timeout = beat.integer("timeout-ms", 250, 1, HOUR_MS);
     HeartbeatSettings heartbeat =
         new HeartbeatSettings(
             Duration.ofMillis(beat.integer("interval-ms", 500, 10, HOUR_MS)),
-            Duration.ofMillis(beat.integer("timeout-ms", 250, 1, HOUR_MS)),
+            Duration.ofMillis(timeout),
+            Duration.ofMillis(beat.integer("idle-timeout-ms", Math.max(1_000, timeout), timeout, HOUR_MS)),
             beat.integer("fall", 2, 1, 100),
             beat.integer("rise", 1, 1, 100),
             heartbeatPath(beat));

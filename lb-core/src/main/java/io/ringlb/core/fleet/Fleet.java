@@ -275,8 +275,12 @@ public final class Fleet implements AutoCloseable {
       return;
     }
     long now = clock.nanoTime();
-    for (Replica replica : health.due(now)) {
-      probe.check(replica).thenAccept(heartbeat -> loop.execute(() -> heard(replica, heartbeat)));
+    for (HealthMachine.Silence silence : health.silent(now)) {
+      listener.heartbeatFailed(silence.replica().name(), silence.why());
+      apply(silence.replica(), silence.verdict(), silence.why(), false);
+    }
+    for (HealthMachine.Probe sent : health.due(now)) {
+      probe.check(sent.replica()).thenAccept(heartbeat -> loop.execute(() -> heard(sent, heartbeat)));
     }
     if (current != null && current.add && now - current.deadlineNanos > 0) {
       timedOut(current);
@@ -291,12 +295,13 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
-  private void heard(Replica replica, Heartbeat heartbeat) {
+  private void heard(HealthMachine.Probe sent, Heartbeat heartbeat) {
+    Replica replica = sent.replica();
     // a booting replica's probes fail until it is up, and a late answer about a replaced instance says nothing: neither counts
     if (heartbeat.outcome() != Outcome.PASSED && health.hasAnswered(replica)) {
       listener.heartbeatFailed(replica.name(), heartbeat.detail());
     }
-    apply(replica, health.heard(replica, heartbeat, clock.nanoTime()), heartbeat.detail(), false);
+    apply(replica, health.heard(sent, heartbeat, clock.nanoTime()), heartbeat.detail(), false);
   }
 
   /**

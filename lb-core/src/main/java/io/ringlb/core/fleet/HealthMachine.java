@@ -15,23 +15,26 @@ import java.util.function.IntSupplier;
  * after {@code fall} misses in a row. Confined to the fleet's control loop; time is handed in.
  *
  * <ul>
- *   <li>A replica that has answered once and then stops answering is dead: it leaves the ring
- *       and is replaced.
+ *   <li>A replica that has answered once and then refuses connections is dead: it leaves the
+ *       ring and is replaced.
  *   <li>One that answers that it is not ready (its readiness is DOWN) leaves the ring but lives:
  *       it joins again once it passes, and is replaced only if it stays out for the start
  *       timeout, as a replica that never became ready after starting is.
- *   <li>Slow is not dead. A heartbeat or request that timed out counts as a miss only if the
- *       replica began no answer to any request through the data plane since the last heartbeat
- *       went out: a replica under a burst answers late but answers, while a hung one (a stopped or
- *       paused process, whose kernel still accepts connections) answers nothing at all.
+ *   <li>Slow is not dead; hung is. A replica under a burst answers late but answers; a hung one
+ *       (a stopped or paused process, whose kernel still accepts connections) answers nothing
+ *       at all. So silence counts as a miss only where nothing else shows life: a heartbeat
+ *       unanswered for the {@linkplain HeartbeatSettings#timeout timeout} while requests wait on
+ *       the replica and it has begun no answer to any of them since the heartbeat went out; or
+ *       one unanswered for the {@linkplain HeartbeatSettings#idleTimeout idle timeout}, when it
+ *       has answered nothing else meanwhile either. A heartbeat that answers late is a pass.
  *   <li>Once a replica in the ring misses, it is probed again at once rather than an interval
- *       later (HAProxy's {@code fastinter}), so a hung replica leaves the ring within about one
- *       interval and two timeouts. One that has requests in flight and began no answer since the
- *       last look is probed at once too: clients are waiting on it, so it leaves within about two
- *       timeouts of going silent.
- *   <li>Slowness is weak evidence when everyone is slow (a replacement starting on busy cores): a
- *       replica that only times out leaves the ring only while at least half the replicas stay,
- *       as Envoy's ejection cap guards against a cascade.
+ *       later (HAProxy's {@code fastinter}); one that has requests in flight and began no answer
+ *       since the last look is probed at once too. So a hung replica that clients wait on leaves
+ *       the ring within about two timeouts of going silent.
+ *   <li>Slowness is weak evidence when the machine itself is saturated: a replica no client
+ *       waits on that only times out leaves the ring only while at least half the replicas stay,
+ *       as Envoy's ejection cap guards against a cascade. One that clients wait on in silence
+ *       protects nobody by staying.
  * </ul>
  */
 final class HealthMachine {
@@ -49,6 +52,12 @@ final class HealthMachine {
     DEAD
   }
 
+  /** A heartbeat sent: to which instance, and which of its heartbeats it is. */
+  record Probe(Replica replica, long sequence) {}
+
+  /** What silence decided of a replica whose heartbeat is still out. */
+  record Silence(Replica replica, Verdict verdict, String why) {}
+
   private static final class Watched {
     final Replica replica;
     boolean up;
@@ -59,7 +68,10 @@ final class HealthMachine {
     /** When it started, or last left the ring alive: the start timeout counts from here. */
     long sinceNanos;
     long lastProbeNanos;
+    /** The heartbeat out now, if one is and its silence has not been counted yet: its number. */
+    long probeOut;
     boolean probing;
+    long probes;
     /** The data plane's count of its answers when the last heartbeat went out. */
     long answersAtProbe;
     /** The data plane's count of its answers at the last {@link #due} call. */
@@ -99,48 +111,83 @@ final class HealthMachine {
   }
 
   /**
-   * The replicas to send a heartbeat now: those in the ring once an interval, those waiting to
-   * join or that have just missed one at every call, as HAProxy's {@code fastinter}, so a started
-   * replica joins within a tick of being ready and a hung one leaves soon after it stops
-   * answering. None gets a second heartbeat while one is out.
+   * The heartbeats to send now: to those in the ring once an interval, to those waiting to join
+   * or that have just missed one at every call, as HAProxy's {@code fastinter}, and to those
+   * that requests wait on and that began no answer since the last call. So a started replica
+   * joins within a tick of being ready, and a hung one is found soon after it stops answering.
+   * None gets a second heartbeat while one is out.
    */
-  List<Replica> due(long now) {
-    List<Replica> due = new ArrayList<>();
+  List<Probe> due(long now) {
+    List<Probe> due = new ArrayList<>();
     for (Watched w : watched.values()) {
       String name = w.replica.name();
-      long answered = loads.answers(name);
-      boolean stalled = w.up && answered == w.answersAtLook && loads.of(name) > 0;
-      w.answersAtLook = answered;
+      long answers = loads.answers(name);
+      boolean stalled = w.up && answers == w.answersAtLook && loads.of(name) > 0;
+      w.answersAtLook = answers;
       if (w.probing || (w.up && w.misses == 0 && !stalled && now - w.lastProbeNanos < settings.interval().toNanos())) {
         continue;
       }
       w.probing = true;
+      w.probeOut = ++w.probes;
       w.lastProbeNanos = now;
-      w.answersAtProbe = answered;
-      due.add(w.replica);
+      w.answersAtProbe = answers;
+      due.add(new Probe(w.replica, w.probeOut));
     }
     return due;
   }
 
+  /**
+   * The replicas in the ring whose heartbeat has been out for the timeout while requests wait on
+   * them and they began no answer to any: a miss each, without waiting for the idle timeout.
+   * Their heartbeat is let go, so the next goes at the next call of {@link #due}; if it answers
+   * after all, that is a pass.
+   */
+  List<Silence> silent(long now) {
+    List<Silence> silent = new ArrayList<>();
+    for (Watched w : List.copyOf(watched.values())) {
+      String name = w.replica.name();
+      if (w.probing && w.up && now - w.lastProbeNanos >= settings.timeout().toNanos() && loads.of(name) > 0
+          && loads.answers(name) == w.answersAtProbe) {
+        w.probing = false;
+        w.probeOut = 0;
+        String why = "no answer within " + settings.timeout().toMillis() + " ms, nor to any of the requests waiting on it";
+        w.lastDetail = why;
+        silent.add(new Silence(w.replica, missed(w, true, why), why));
+      }
+    }
+    return silent;
+  }
+
   /** A heartbeat sent by {@link #due} came back. */
-  Verdict heard(Replica replica, Heartbeat heartbeat, long now) {
-    Watched w = current(replica);
+  Verdict heard(Probe probe, Heartbeat heartbeat, long now) {
+    Watched w = current(probe.replica());
     if (w == null) {
       return Verdict.NONE;
     }
-    w.probing = false;
+    boolean counted = probe.sequence() != w.probeOut; // its silence was counted already, or a later one is out
+    if (!counted) {
+      w.probing = false;
+      w.probeOut = 0;
+    }
+    if (counted && heartbeat.outcome() != Outcome.PASSED) {
+      return Verdict.NONE;
+    }
     w.lastDetail = heartbeat.detail();
     return switch (heartbeat.outcome()) {
       case PASSED -> passed(w);
       case UNREADY -> unready(w, now);
-      case TIMED_OUT, FAILED -> missed(w, heartbeat.outcome(), heartbeat.detail());
+      case TIMED_OUT -> timedOut(w, heartbeat.detail());
+      case FAILED -> missed(w, false, heartbeat.detail());
     };
   }
 
-  /** Passive health: a request could not reach the replica; counts as a missed heartbeat. */
+  /** Passive health: a request could not reach the replica; counts as a missed heartbeat, a timeout only if it answered nothing else meanwhile. */
   Verdict requestFailed(Replica replica, Outcome outcome) {
     Watched w = current(replica);
-    return w == null ? Verdict.NONE : missed(w, outcome, outcome == Outcome.TIMED_OUT ? "requests timed out" : "requests failed");
+    if (w == null) {
+      return Verdict.NONE;
+    }
+    return outcome == Outcome.TIMED_OUT ? timedOut(w, "requests timed out") : missed(w, false, "requests failed");
   }
 
   /** A replica out of the ring for a whole start timeout, and what its last heartbeat tried and got. */
@@ -201,23 +248,27 @@ final class HealthMachine {
     return Verdict.NONE;
   }
 
-  private Verdict missed(Watched w, Outcome outcome, String why) {
-    if (outcome == Outcome.TIMED_OUT && w.answered && loads.answers(w.replica.name()) != w.answersAtProbe) {
-      // late, not silent: it has answered requests since the last heartbeat went out
-      if (w.misses > 0 || w.up) {
-        LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
-      }
+  /** No answer within the idle timeout, or a request's: a miss only if the replica has answered nothing else since the last heartbeat went out. */
+  private Verdict timedOut(Watched w, String why) {
+    if (w.answered && loads.answers(w.replica.name()) != w.answersAtProbe) {
+      LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
       w.misses = 0;
       w.answersAtProbe = loads.answers(w.replica.name());
       return Verdict.NONE;
     }
+    return missed(w, true, why);
+  }
+
+  /** @param silence whether it said nothing, rather than refused or failed: weak evidence when the machine is saturated */
+  private Verdict missed(Watched w, boolean silence, String why) {
     w.passes = 0;
     w.misses++;
     if (w.misses < settings.fall() || !w.answered) {
       // a replica still starting refuses connections until it listens: only the start timeout ends its wait
       return Verdict.NONE;
     }
-    if (w.up && outcome == Outcome.TIMED_OUT && !ejectionAllowed()) {
+    boolean waitedOn = loads.of(w.replica.name()) > 0;
+    if (w.up && silence && !waitedOn && !ejectionAllowed()) {
       if (w.misses == settings.fall()) {
         LOG.log(System.Logger.Level.WARNING, "Replica {0} is slow ({1}) but stays in the ring: fewer than half the replicas would be left",
             w.replica.name(), why);

@@ -5,30 +5,38 @@ import java.util.Objects;
 
 /**
  * How replicas are watched, as HAProxy's {@code inter}, {@code timeout check}, {@code fall},
- * {@code rise} and {@code option httpchk}'s path.
+ * {@code rise} and {@code option httpchk}'s path, with a second timeout for replicas no client
+ * waits on: slow is not dead, and only a wait that costs clients must be short.
  *
  * @param interval time between two heartbeats to a replica in the ring
- * @param timeout how long a heartbeat may take before it counts as missed
+ * @param timeout how long a heartbeat may go unanswered while requests wait on the replica and it
+ *     answers none of them: then it has missed
+ * @param idleTimeout how long a heartbeat may take in any case; past it, it has missed unless the
+ *     replica answered requests meanwhile. At least {@code timeout}
  * @param fall consecutive misses that take a replica out of the ring
  * @param rise consecutive passes that put a (re)started replica into the ring
  * @param path what a heartbeat asks for: {@code /heartbeat}, or {@code /health/ready} of any
  *     MicroProfile server
  */
-public record HeartbeatSettings(Duration interval, Duration timeout, int fall, int rise, String path) {
+public record HeartbeatSettings(Duration interval, Duration timeout, Duration idleTimeout, int fall, int rise, String path) {
 
-  /** Every 500 ms, 250 ms to answer, out after 2 misses, in after 1 pass, at {@code /heartbeat}. */
+  /** Every 500 ms; 250 ms to answer while clients wait, 1 s when none does; out after 2 misses, in after 1 pass; at {@code /heartbeat}. */
   public static final HeartbeatSettings DEFAULT =
-      new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1, HttpHeartbeat.DEFAULT_PATH);
+      new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofSeconds(1), 2, 1, HttpHeartbeat.DEFAULT_PATH);
 
   public HeartbeatSettings {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(path, "path");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("heartbeat interval must be positive, was " + interval);
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("heartbeat timeout must be positive, was " + timeout);
+    }
+    if (idleTimeout.compareTo(timeout) < 0) {
+      throw new IllegalArgumentException("heartbeat idle timeout must be at least the timeout " + timeout + ", was " + idleTimeout);
     }
     if (fall < 1 || rise < 1) {
       throw new IllegalArgumentException("fall and rise must be >= 1, were " + fall + " and " + rise);

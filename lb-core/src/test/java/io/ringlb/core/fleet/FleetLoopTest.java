@@ -33,7 +33,7 @@ class FleetLoopTest {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-  private static final HeartbeatSettings BEATS = new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1, "/heartbeat");
+  private static final HeartbeatSettings BEATS = new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofSeconds(1), 2, 1, "/heartbeat");
 
   private final FakeClock clock = new FakeClock();
   private final FakeLauncher launcher = new FakeLauncher();
@@ -265,6 +265,58 @@ class FleetLoopTest {
     clock.forward(Fleet.TICK); // and again at once
 
     assertThat(inRing()).as("out 200 ms after it went silent, 300 ms before its next heartbeat was due").doesNotContain("S2");
+  }
+
+  @Test
+  void aHeartbeatThatAnswersLateIsAPassWhenNoClientWaits() {
+    start(3, 10);
+    clock.forward(Duration.ofMillis(450)); // the next heartbeats go in 50 ms
+    probe.holding.add("S2"); // a replica that no request waits on, on a saturated machine
+
+    clock.forward(Duration.ofMillis(900)); // past the 250 ms timeout, within the 1 s idle timeout
+    probe.holding.clear();
+    probe.held.forEach(late -> late.complete(new Heartbeat(Outcome.PASSED, "GET /heartbeat: 200, 900 ms late")));
+    clock.forward(Duration.ofSeconds(2));
+
+    assertThat(inRing()).contains("S2");
+    assertThat(launcher.kills).isEmpty();
+    assertThat(told).noneMatch(line -> line.startsWith("died") || line.startsWith("heartbeat failed"));
+  }
+
+  @Test
+  void aReplicaClientsWaitOnInSilenceMissesAtTheTimeoutNotTheIdleTimeout() {
+    start(3, 10);
+    clock.forward(Fleet.TICK);
+    Replica s2 = inRing("S2");
+    probe.holding.add("S2"); // paused: its heartbeats are taken, never answered
+    router.loads().begin(s2);
+
+    clock.forward(Duration.ofMillis(100)); // no answer since the last look with a request waiting: a heartbeat now
+    clock.forward(Duration.ofMillis(300)); // unanswered past 250 ms, and the request too: a miss, and another heartbeat
+    assertThat(inRing()).contains("S2");
+    clock.forward(Duration.ofMillis(300)); // the second unanswered
+
+    assertThat(inRing()).as("out 700 ms after it went silent, not the 1 s idle timeout twice").doesNotContain("S2");
+    assertThat(launcher.kills).containsExactly(s2);
+    assertThat(told).contains("died S2 by heartbeats: no answer within 250 ms, nor to any of the requests waiting on it");
+  }
+
+  @Test
+  void theEjectionCapKeepsNoReplicaThatClientsWaitOnInSilence() {
+    start(3, 10);
+    clock.forward(Fleet.TICK);
+    launcher.failing.add("S1"); // S1 dies and its replacement cannot start: two of three left
+    launcher.running.remove("S1");
+    Replica s1 = inRing("S1");
+    fleet.reportFailure(s1, Outcome.FAILED);
+    fleet.reportFailure(s1, Outcome.FAILED);
+    Replica s2 = inRing("S2");
+    probe.holding.add("S2");
+    router.loads().begin(s2);
+
+    clock.forward(Duration.ofSeconds(1));
+
+    assertThat(inRing()).as("only S3 left: a hung S2 kept in the ring would only hold its clients").containsExactly("S3");
   }
 
   @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FleetTest {
 
-  private static final HeartbeatSettings FAST = new HeartbeatSettings(Duration.ofMillis(100), Duration.ofMillis(100), 2, 1, "/heartbeat");
+  private static final HeartbeatSettings FAST = new HeartbeatSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100), 2, 1, "/heartbeat");
 
   private final HttpReplicas replicas = new HttpReplicas();
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

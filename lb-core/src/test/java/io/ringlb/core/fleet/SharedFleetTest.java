@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedFleetTest {
 
-  private static final HeartbeatSettings BEATS = new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), 2, 1, "/heartbeat");
+  private static final HeartbeatSettings BEATS = new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofSeconds(1), 2, 1, "/heartbeat");
 
   private final FakeClock clock = new FakeClock();
   private final FakeOrchestrator orchestrator = new FakeOrchestrator();

@@ -74,6 +74,18 @@ class DepartureTest {
         settings.headerTimeout(), settings.idleTimeout(), settings.connectionsPerReplica(), Duration.ofMinutes(1)));
   }
 
+  /** Sends {@code request} to R0, which takes it silently; takes {@code leaving} out of the ring; answers the body the client then gets. */
+  private String answerOnceTheyLeave(String request, String... leaving) throws Exception {
+    try (RawClient client = new RawClient(proxy.port())) {
+      client.send(request);
+      assertThat(silentHasOne.await(10, TimeUnit.SECONDS)).as("R0 has the request").isTrue();
+
+      leave(leaving);
+
+      return client.read().body();
+    }
+  }
+
   private void leave(String... names) {
     proxy.router.update(ring -> {
       for (String name : names) {
@@ -88,14 +100,7 @@ class DepartureTest {
     AtomicInteger r1Took = new AtomicInteger();
     start(List.of(silent(), answering("R1", r1Took)));
 
-    try (RawClient client = new RawClient(proxy.port())) {
-      client.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n");
-      assertThat(silentHasOne.await(10, TimeUnit.SECONDS)).as("R0 has the request").isTrue();
-
-      leave("R0");
-
-      assertThat(client.read().body()).isEqualTo("R1");
-    }
+    assertThat(answerOnceTheyLeave("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n", "R0")).isEqualTo("R1");
     assertThat(proxy.events).containsExactly("retried R0", "answered R1 200");
     assertThat(proxy.reports).as("leaving the ring is no failure to report for passive health").isEmpty();
   }
@@ -105,14 +110,7 @@ class DepartureTest {
     AtomicInteger r1Took = new AtomicInteger();
     start(List.of(silent(), answering("R1", r1Took)));
 
-    try (RawClient client = new RawClient(proxy.port())) {
-      client.send("PUT /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\nContent-Length: 5\r\n\r\nhello");
-      assertThat(silentHasOne.await(10, TimeUnit.SECONDS)).isTrue();
-
-      leave("R0");
-
-      assertThat(client.read().body()).isEqualTo("R1");
-    }
+    assertThat(answerOnceTheyLeave("PUT /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\nContent-Length: 5\r\n\r\nhello", "R0")).isEqualTo("R1");
     assertThat(r1Took).hasValue(1);
   }
 
@@ -122,14 +120,7 @@ class DepartureTest {
     AtomicInteger r2Took = new AtomicInteger();
     start(List.of(silent(), answering("R1", r1Took), answering("R2", r2Took)));
 
-    try (RawClient client = new RawClient(proxy.port())) {
-      client.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n");
-      assertThat(silentHasOne.await(10, TimeUnit.SECONDS)).isTrue();
-
-      leave("R0", "R1");
-
-      assertThat(client.read().body()).isEqualTo("R2");
-    }
+    assertThat(answerOnceTheyLeave("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n", "R0", "R1")).isEqualTo("R2");
     assertThat(r1Took).as("R1 left with R0: not worth a try").hasValue(0);
   }
 
