@@ -24,9 +24,10 @@ import java.util.function.IntSupplier;
  *       (a stopped or paused process, whose kernel still accepts connections) answers nothing
  *       at all. So silence counts as a miss only where nothing else shows life: a heartbeat
  *       unanswered for the {@linkplain HeartbeatSettings#timeout timeout} while requests wait on
- *       the replica and it has begun no answer to any of them since the heartbeat went out; or
- *       one unanswered for the {@linkplain HeartbeatSettings#idleTimeout idle timeout}, when it
- *       has answered nothing else meanwhile either. A heartbeat that answers late is a pass.
+ *       the replica and it has begun no answer to any of them since the heartbeat went out, while
+ *       other replicas did (when none did, the machine or the balancer stalled); or one
+ *       unanswered for the {@linkplain HeartbeatSettings#idleTimeout idle timeout}, when it has
+ *       answered nothing else meanwhile either. A heartbeat that answers late is a pass.
  *   <li>Once a replica in the ring misses, it is probed again at once rather than an interval
  *       later (HAProxy's {@code fastinter}); one that has requests in flight and began no answer
  *       since the last look is probed at once too. So a hung replica that clients wait on leaves
@@ -74,6 +75,8 @@ final class HealthMachine {
     long probes;
     /** The data plane's count of its answers when the last heartbeat went out. */
     long answersAtProbe;
+    /** The data plane's count of every other replica's answers then. */
+    long othersAtProbe;
     /** The data plane's count of its answers at the last {@link #due} call. */
     long answersAtLook;
     String lastDetail = "no heartbeat answered yet";
@@ -131,6 +134,7 @@ final class HealthMachine {
       w.probeOut = ++w.probes;
       w.lastProbeNanos = now;
       w.answersAtProbe = answers;
+      w.othersAtProbe = loads.answers() - answers;
       due.add(new Probe(w.replica, w.probeOut));
     }
     return due;
@@ -138,16 +142,19 @@ final class HealthMachine {
 
   /**
    * The replicas in the ring whose heartbeat has been out for the timeout while requests wait on
-   * them and they began no answer to any: a miss each, without waiting for the idle timeout.
-   * Their heartbeat is let go, so the next goes at the next call of {@link #due}; if it answers
-   * after all, that is a pass.
+   * them and they began no answer to any, while other replicas did: a miss each, without waiting
+   * for the idle timeout. When no replica answered, the machine or the balancer itself stalled,
+   * which says nothing of any one replica. Their heartbeat is let go, so the next goes at the
+   * next call of {@link #due}; if it answers after all, that is a pass.
    */
   List<Silence> silent(long now) {
     List<Silence> silent = new ArrayList<>();
+    long all = loads.answers();
     for (Watched w : List.copyOf(watched.values())) {
       String name = w.replica.name();
-      if (w.probing && w.up && now - w.lastProbeNanos >= settings.timeout().toNanos() && loads.of(name) > 0
-          && loads.answers(name) == w.answersAtProbe) {
+      long answers = loads.answers(name);
+      if (w.probing && w.up && now - w.lastProbeNanos >= settings.timeout().toNanos() && loads.of(name) > 0 && answers == w.answersAtProbe
+          && all - answers > w.othersAtProbe) {
         w.probing = false;
         w.probeOut = 0;
         String why = "no answer within " + settings.timeout().toMillis() + " ms, nor to any of the requests waiting on it";

@@ -90,6 +90,15 @@ public final class Loads {
     return counts == null ? 0 : counts.answers.sum();
   }
 
+  /** How many answers all replicas together have begun since the balancer started; read by the fleet, not on the request path. */
+  public long answers() {
+    long all = 0;
+    for (Counts counts : byName.values()) {
+      all += counts.answers.sum();
+    }
+    return all;
+  }
+
   /** Attempts in flight to all replicas. */
   public int total() {
     return total.get();

@@ -291,10 +291,10 @@ class FleetLoopTest {
     probe.holding.add("S2"); // paused: its heartbeats are taken, never answered
     router.loads().begin(s2);
 
-    clock.forward(Duration.ofMillis(100)); // no answer since the last look with a request waiting: a heartbeat now
-    clock.forward(Duration.ofMillis(300)); // unanswered past 250 ms, and the request too: a miss, and another heartbeat
+    forwardWhileAnswering(Duration.ofMillis(100), "S1"); // no answer since the last look with a request waiting: a heartbeat now
+    forwardWhileAnswering(Duration.ofMillis(300), "S1"); // unanswered past 250 ms, and the request too, while S1 answers: a miss, and another heartbeat
     assertThat(inRing()).contains("S2");
-    clock.forward(Duration.ofMillis(300)); // the second unanswered
+    forwardWhileAnswering(Duration.ofMillis(300), "S1"); // the second unanswered
 
     assertThat(inRing()).as("out 700 ms after it went silent, not the 1 s idle timeout twice").doesNotContain("S2");
     assertThat(launcher.kills).containsExactly(s2);
@@ -314,9 +314,39 @@ class FleetLoopTest {
     probe.holding.add("S2");
     router.loads().begin(s2);
 
-    clock.forward(Duration.ofSeconds(1));
+    forwardWhileAnswering(Duration.ofSeconds(1), "S3");
 
     assertThat(inRing()).as("only S3 left: a hung S2 kept in the ring would only hold its clients").containsExactly("S3");
+  }
+
+  @Test
+  void whenNoReplicaAnswersTheBalancerOrTheMachineStalledAndSilenceWaitsForTheIdleTimeout() {
+    start(3, 10);
+    clock.forward(Fleet.TICK);
+    Replica s2 = inRing("S2");
+    probe.holding.add("S2");
+    router.loads().begin(s2);
+    router.loads().begin(inRing("S1")); // requests wait everywhere, and nothing answers: a pause of the balancer's own JVM, say
+
+    clock.forward(Duration.ofMillis(900));
+    assertThat(inRing()).as("no replica's silence tells on it when all are silent").contains("S2");
+
+    probe.held.forEach(heartbeat -> heartbeat.complete(new Heartbeat(Outcome.TIMED_OUT, "GET /heartbeat: no answer within 1000 ms")));
+    clock.forward(Fleet.TICK);
+    probe.held.forEach(heartbeat -> heartbeat.complete(new Heartbeat(Outcome.TIMED_OUT, "GET /heartbeat: no answer within 1000 ms")));
+    clock.forward(Fleet.TICK);
+
+    assertThat(inRing()).as("still silent at the idle timeout, twice: hung").doesNotContain("S2");
+  }
+
+  /** Moves time on a tick at a time, the data plane hearing an answer from each of {@code answering} every tick. */
+  private void forwardWhileAnswering(Duration by, String... answering) {
+    for (long passed = 0; passed < by.toMillis(); passed += Fleet.TICK.toMillis()) {
+      for (String name : answering) {
+        router.loads().answered(inRing(name));
+      }
+      clock.forward(Fleet.TICK);
+    }
   }
 
   @Test
