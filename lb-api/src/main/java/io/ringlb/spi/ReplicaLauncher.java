@@ -33,6 +33,17 @@ public interface ReplicaLauncher extends AutoCloseable {
   }
 
   /**
+   * Whether the replica's process is known to be stopped: {@code SIGSTOP}, {@code docker
+   * pause}, a frozen cgroup. A stopped replica answers nothing and will not, however long one
+   * waits: it is hung, not slow, and the balancer need not wait out a timeout to tell. Called
+   * when a replica that requests wait on has gone silent; it must answer quickly. False when it
+   * cannot tell, by default: the balancer then judges by time alone.
+   */
+  default boolean stopped(Replica replica) {
+    return false;
+  }
+
+  /**
    * The replicas this launcher's balancer started and that still exist, so a restarted
    * balancer adopts them instead of starting duplicates. A {@link #shared} launcher lists every
    * replica of the fleet, whichever balancer added it, each at the address it last had; one

@@ -51,6 +51,13 @@ public class FaultTolerantLauncher implements ReplicaLauncher {
     delegate.kill(replica);
   }
 
+  /** Asked while clients wait on a silent replica: an engine slower than this is no help, and the fleet judges by time instead. */
+  @Override
+  @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+  public boolean stopped(Replica replica) {
+    return delegate.stopped(replica);
+  }
+
   @Override
   @Retry(maxRetries = 2, delay = 200, jitter = 100, maxDuration = 10_000)
   @Timeout(value = 5, unit = ChronoUnit.SECONDS)

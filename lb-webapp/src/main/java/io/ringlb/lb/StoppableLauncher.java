@@ -53,6 +53,11 @@ final class StoppableLauncher implements ReplicaLauncher {
   }
 
   @Override
+  public boolean stopped(Replica replica) {
+    return current().stopped(replica);
+  }
+
+  @Override
   public List<Replica> list() {
     return current().list();
   }

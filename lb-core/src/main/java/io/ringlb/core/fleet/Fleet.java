@@ -275,9 +275,8 @@ public final class Fleet implements AutoCloseable {
       return;
     }
     long now = clock.nanoTime();
-    for (HealthMachine.Silence silence : health.silent(now)) {
-      listener.heartbeatFailed(silence.replica().name(), silence.why());
-      apply(silence.replica(), silence.verdict(), silence.why(), false);
+    for (Replica silent : health.silent(now)) {
+      reconciler.whetherStopped(silent, stopped -> apply(silent, health.stopped(silent, stopped), "its process is stopped", false));
     }
     for (HealthMachine.Probe sent : health.due(now)) {
       probe.check(sent.replica()).thenAccept(heartbeat -> loop.execute(() -> heard(sent, heartbeat)));

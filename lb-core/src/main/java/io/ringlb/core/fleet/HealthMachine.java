@@ -22,20 +22,20 @@ import java.util.function.IntSupplier;
  *       timeout, as a replica that never became ready after starting is.
  *   <li>Slow is not dead; hung is. A replica under a burst answers late but answers; a hung one
  *       (a stopped or paused process, whose kernel still accepts connections) answers nothing
- *       at all. So silence counts as a miss only where nothing else shows life: a heartbeat
- *       unanswered for the {@linkplain HeartbeatSettings#timeout timeout} while requests wait on
- *       the replica and it has begun no answer to any of them since the heartbeat went out, while
- *       other replicas did (when none did, the machine or the balancer stalled); or one
- *       unanswered for the {@linkplain HeartbeatSettings#idleTimeout idle timeout}, when it has
- *       answered nothing else meanwhile either. A heartbeat that answers late is a pass.
+ *       at all. By time alone the two cannot be told apart: a cold replica under a burst was
+ *       seen silent for over half a second at a time. So a heartbeat counts as missed only once
+ *       unanswered for the {@linkplain HeartbeatSettings#idleTimeout idle timeout}, and only if
+ *       the replica answered nothing else meanwhile either; one that answers late is a pass.
+ *   <li>Where clients wait: a replica with requests in flight that began no answer since the
+ *       last look is probed at once; if it answers neither that heartbeat nor any request within
+ *       the {@linkplain HeartbeatSettings#timeout timeout}, while other replicas answer theirs,
+ *       its provider is asked whether its process is stopped ({@link #silent}). A stopped
+ *       replica is dead at once: it leaves the ring about half a second after it stopped.
  *   <li>Once a replica in the ring misses, it is probed again at once rather than an interval
- *       later (HAProxy's {@code fastinter}); one that has requests in flight and began no answer
- *       since the last look is probed at once too. So a hung replica that clients wait on leaves
- *       the ring within about two timeouts of going silent.
- *   <li>Slowness is weak evidence when the machine itself is saturated: a replica no client
- *       waits on that only times out leaves the ring only while at least half the replicas stay,
- *       as Envoy's ejection cap guards against a cascade. One that clients wait on in silence
- *       protects nobody by staying.
+ *       later (HAProxy's {@code fastinter}).
+ *   <li>Slowness is weak evidence when the machine itself is saturated: a replica that only times
+ *       out leaves the ring only while at least half the replicas stay, as Envoy's ejection cap
+ *       guards against a cascade. One whose process is stopped is no cascade: it leaves anyway.
  * </ul>
  */
 final class HealthMachine {
@@ -56,8 +56,6 @@ final class HealthMachine {
   /** A heartbeat sent: to which instance, and which of its heartbeats it is. */
   record Probe(Replica replica, long sequence) {}
 
-  /** What silence decided of a replica whose heartbeat is still out. */
-  record Silence(Replica replica, Verdict verdict, String why) {}
 
   private static final class Watched {
     final Replica replica;
@@ -69,8 +67,10 @@ final class HealthMachine {
     /** When it started, or last left the ring alive: the start timeout counts from here. */
     long sinceNanos;
     long lastProbeNanos;
-    /** The heartbeat out now, if one is and its silence has not been counted yet: its number. */
+    /** The heartbeat out now, if one is: its number. */
     long probeOut;
+    /** Whether the provider was asked if the replica is stopped during the heartbeat out now. */
+    boolean asked;
     boolean probing;
     long probes;
     /** The data plane's count of its answers when the last heartbeat went out. */
@@ -132,6 +132,7 @@ final class HealthMachine {
       }
       w.probing = true;
       w.probeOut = ++w.probes;
+      w.asked = false;
       w.lastProbeNanos = now;
       w.answersAtProbe = answers;
       w.othersAtProbe = loads.answers() - answers;
@@ -141,28 +142,40 @@ final class HealthMachine {
   }
 
   /**
-   * The replicas in the ring whose heartbeat has been out for the timeout while requests wait on
-   * them and they began no answer to any, while other replicas did: a miss each, without waiting
-   * for the idle timeout. When no replica answered, the machine or the balancer itself stalled,
-   * which says nothing of any one replica. Their heartbeat is let go, so the next goes at the
-   * next call of {@link #due}; if it answers after all, that is a pass.
+   * The replicas in the ring to ask their provider about now: their heartbeat has been out for
+   * the timeout while requests wait on them and they began no answer to any, while other
+   * replicas did. When no replica answered, the machine or the balancer itself stalled, which
+   * says nothing of any one replica. Each is asked once a heartbeat; {@link #stopped} takes the
+   * answer.
    */
-  List<Silence> silent(long now) {
-    List<Silence> silent = new ArrayList<>();
+  List<Replica> silent(long now) {
+    List<Replica> suspects = new ArrayList<>();
     long all = loads.answers();
-    for (Watched w : List.copyOf(watched.values())) {
+    for (Watched w : watched.values()) {
       String name = w.replica.name();
       long answers = loads.answers(name);
-      if (w.probing && w.up && now - w.lastProbeNanos >= settings.timeout().toNanos() && loads.of(name) > 0 && answers == w.answersAtProbe
-          && all - answers > w.othersAtProbe) {
-        w.probing = false;
-        w.probeOut = 0;
-        String why = "no answer within " + settings.timeout().toMillis() + " ms, nor to any of the requests waiting on it";
-        w.lastDetail = why;
-        silent.add(new Silence(w.replica, missed(w, true, why), why));
+      if (w.probing && !w.asked && w.up && now - w.lastProbeNanos >= settings.timeout().toNanos() && loads.of(name) > 0
+          && answers == w.answersAtProbe && all - answers > w.othersAtProbe) {
+        w.asked = true;
+        suspects.add(w.replica);
       }
     }
-    return silent;
+    return suspects;
+  }
+
+  /**
+   * What the provider said of a replica {@link #silent} named: one whose process is stopped is
+   * dead at once, whatever its heartbeats say, as it will answer nothing however long one waits.
+   * One that is not, or that the provider cannot tell of, is judged by its heartbeat.
+   */
+  Verdict stopped(Replica replica, boolean stopped) {
+    Watched w = current(replica);
+    if (w == null || !stopped) {
+      return Verdict.NONE;
+    }
+    w.lastDetail = "its process is stopped, and it answered nothing for " + settings.timeout().toMillis() + " ms while requests waited on it";
+    watched.remove(replica.name());
+    return Verdict.DEAD;
   }
 
   /** A heartbeat sent by {@link #due} came back. */
@@ -171,14 +184,11 @@ final class HealthMachine {
     if (w == null) {
       return Verdict.NONE;
     }
-    boolean counted = probe.sequence() != w.probeOut; // its silence was counted already, or a later one is out
-    if (!counted) {
-      w.probing = false;
-      w.probeOut = 0;
+    if (probe.sequence() != w.probeOut) {
+      return Verdict.NONE; // an earlier heartbeat's, come after a later one went out
     }
-    if (counted && heartbeat.outcome() != Outcome.PASSED) {
-      return Verdict.NONE;
-    }
+    w.probing = false;
+    w.probeOut = 0;
     w.lastDetail = heartbeat.detail();
     return switch (heartbeat.outcome()) {
       case PASSED -> passed(w);
@@ -274,8 +284,7 @@ final class HealthMachine {
       // a replica still starting refuses connections until it listens: only the start timeout ends its wait
       return Verdict.NONE;
     }
-    boolean waitedOn = loads.of(w.replica.name()) > 0;
-    if (w.up && silence && !waitedOn && !ejectionAllowed()) {
+    if (w.up && silence && !ejectionAllowed()) {
       if (w.misses == settings.fall()) {
         LOG.log(System.Logger.Level.WARNING, "Replica {0} is slow ({1}) but stays in the ring: fewer than half the replicas would be left",
             w.replica.name(), why);

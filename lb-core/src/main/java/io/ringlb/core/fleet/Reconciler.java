@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
 
 /**
@@ -356,6 +357,21 @@ final class Reconciler {
       });
     });
     return stopped;
+  }
+
+  /** Asks the launcher, off the loop, whether the replica's process is stopped; hands the answer to {@code answer} on the loop, false if it cannot tell. */
+  void whetherStopped(Replica replica, Consumer<Boolean> answer) {
+    launches.execute(() -> {
+      boolean stopped;
+      try {
+        stopped = launcher.stopped(replica);
+      } catch (RuntimeException e) {
+        LOG.log(Level.DEBUG, "Could not ask whether replica " + replica.name() + " is stopped", e);
+        stopped = false;
+      }
+      boolean said = stopped;
+      loop.execute(() -> answer.accept(said));
+    });
   }
 
   /** A launcher call whose answer nothing waits on, but which a list taken meanwhile may predate. */

@@ -74,8 +74,15 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    // silence counts only while the replica is read, not while it is held back for a slow client
-    if (event instanceof IdleStateEvent && exchange != null && ctx.channel().config().isAutoRead() && exchange.awaitingReplica()) {
+    if (!(event instanceof IdleStateEvent)) {
+      return;
+    }
+    if (exchange == null) {
+      // idle in the pool a response timeout: closed before the replica closes it after its own keep-alive timeout (Liberty's is
+      // 30 s), so no request is ever sent on a connection the replica is closing at that moment, which fails for nothing
+      ctx.close();
+    } else if (ctx.channel().config().isAutoRead() && exchange.awaitingReplica()) {
+      // silence counts only while the replica is read, not while it is held back for a slow client
       exchange.onReplicaFailed(Outcome.TIMED_OUT, new IOException("the replica sent nothing for the response timeout"));
     }
   }

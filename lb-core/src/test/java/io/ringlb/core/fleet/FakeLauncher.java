@@ -23,6 +23,8 @@ final class FakeLauncher implements ReplicaLauncher {
   final List<Replica> stops = new ArrayList<>();
   /** Replicas ended at once, found dead or hung: no graceful stop. */
   final List<Replica> kills = new ArrayList<>();
+  /** Names whose processes are stopped (SIGSTOP, docker pause), as the provider can tell. */
+  final Set<String> stopped = new HashSet<>();
   /** Names whose starts throw, as a provider that cannot reach its engine. */
   final Set<String> failing = new HashSet<>();
   private int nextPort = 20_000;
@@ -48,6 +50,11 @@ final class FakeLauncher implements ReplicaLauncher {
   public synchronized void kill(Replica replica) {
     kills.add(replica);
     running.remove(replica.name(), replica);
+  }
+
+  @Override
+  public synchronized boolean stopped(Replica replica) {
+    return stopped.contains(replica.name()) && replica.equals(running.get(replica.name()));
   }
 
   @Override

@@ -284,25 +284,43 @@ class FleetLoopTest {
   }
 
   @Test
-  void aReplicaClientsWaitOnInSilenceMissesAtTheTimeoutNotTheIdleTimeout() {
+  void aReplicaClientsWaitOnInSilenceWhoseProcessIsStoppedIsDeadAtTheTimeout() {
     start(3, 10);
     clock.forward(Fleet.TICK);
     Replica s2 = inRing("S2");
     probe.holding.add("S2"); // paused: its heartbeats are taken, never answered
+    launcher.stopped.add("S2"); // and the provider sees it so
     router.loads().begin(s2);
 
     forwardWhileAnswering(Duration.ofMillis(100), "S1"); // no answer since the last look with a request waiting: a heartbeat now
-    forwardWhileAnswering(Duration.ofMillis(300), "S1"); // unanswered past 250 ms, and the request too, while S1 answers: a miss, and another heartbeat
     assertThat(inRing()).contains("S2");
-    forwardWhileAnswering(Duration.ofMillis(300), "S1"); // the second unanswered
+    forwardWhileAnswering(Duration.ofMillis(300), "S1"); // unanswered past 250 ms, and the request too, while S1 answers: the provider is asked
 
-    assertThat(inRing()).as("out 700 ms after it went silent, not the 1 s idle timeout twice").doesNotContain("S2");
+    assertThat(inRing()).as("out 400 ms after it went silent").doesNotContain("S2");
     assertThat(launcher.kills).containsExactly(s2);
-    assertThat(told).contains("died S2 by heartbeats: no answer within 250 ms, nor to any of the requests waiting on it");
+    assertThat(told).contains("died S2 by heartbeats: its process is stopped");
   }
 
   @Test
-  void theEjectionCapKeepsNoReplicaThatClientsWaitOnInSilence() {
+  void aReplicaClientsWaitOnInSilenceThatStillRunsIsJudgedByTheIdleTimeout() {
+    start(3, 10);
+    clock.forward(Fleet.TICK);
+    Replica s2 = inRing("S2");
+    probe.holding.add("S2"); // a cold replica under a burst: it runs, and for a moment answers nothing
+    router.loads().begin(s2);
+
+    forwardWhileAnswering(Duration.ofMillis(900), "S1");
+    assertThat(inRing()).as("silent 900 ms with a request waiting, and running: slow").contains("S2");
+
+    probe.held.getFirst().complete(new Heartbeat(Outcome.PASSED, "GET /heartbeat: 200, 950 ms late"));
+    probe.holding.clear();
+    forwardWhileAnswering(Duration.ofSeconds(3), "S1", "S2");
+    assertThat(inRing()).contains("S2");
+    assertThat(launcher.kills).isEmpty();
+  }
+
+  @Test
+  void aStoppedReplicaLeavesTheRingWhateverTheEjectionCap() {
     start(3, 10);
     clock.forward(Fleet.TICK);
     launcher.failing.add("S1"); // S1 dies and its replacement cannot start: two of three left
@@ -312,11 +330,12 @@ class FleetLoopTest {
     fleet.reportFailure(s1, Outcome.FAILED);
     Replica s2 = inRing("S2");
     probe.holding.add("S2");
+    launcher.stopped.add("S2");
     router.loads().begin(s2);
 
     forwardWhileAnswering(Duration.ofSeconds(1), "S3");
 
-    assertThat(inRing()).as("only S3 left: a hung S2 kept in the ring would only hold its clients").containsExactly("S3");
+    assertThat(inRing()).as("only S3 left: a stopped S2 kept in the ring would only hold its clients").containsExactly("S3");
   }
 
   @Test
@@ -325,11 +344,12 @@ class FleetLoopTest {
     clock.forward(Fleet.TICK);
     Replica s2 = inRing("S2");
     probe.holding.add("S2");
+    launcher.stopped.add("S2");
     router.loads().begin(s2);
     router.loads().begin(inRing("S1")); // requests wait everywhere, and nothing answers: a pause of the balancer's own JVM, say
 
     clock.forward(Duration.ofMillis(900));
-    assertThat(inRing()).as("no replica's silence tells on it when all are silent").contains("S2");
+    assertThat(inRing()).as("no replica's silence tells on it when all are silent: the provider is not even asked").contains("S2");
 
     probe.held.forEach(heartbeat -> heartbeat.complete(new Heartbeat(Outcome.TIMED_OUT, "GET /heartbeat: no answer within 1000 ms")));
     clock.forward(Fleet.TICK);

@@ -147,6 +147,12 @@ final class DockerLauncher implements ReplicaLauncher {
     ours(replica.name()).ifPresent(container -> removeQuietly(container.getId()));
   }
 
+  /** Whether its container is paused: {@code docker pause} freezes every process in it. */
+  @Override
+  public boolean stopped(Replica replica) {
+    return ours(replica.name()).map(container -> "paused".equals(container.getState())).orElse(false);
+  }
+
   /** This balancer's running replicas; its exited or dead containers are removed on the way. */
   @Override
   public List<Replica> list() {

@@ -196,6 +196,24 @@ final class ProcessLauncher implements ReplicaLauncher {
     }
   }
 
+  /** Whether its process is stopped (state {@code T}: SIGSTOP), as {@code /proc/<pid>/stat} says; false where there is no {@code /proc}. */
+  @Override
+  public boolean stopped(Replica replica) {
+    Running found = running.get(replica.name());
+    if (found == null || !found.replica().equals(replica)) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(found.process().pid()), "stat"));
+      // pid (command) state ...: the command may hold spaces and parentheses, the state follows the last ')'
+      int end = stat.lastIndexOf(')');
+      char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+      return state == 'T' || state == 't';
+    } catch (IOException | UncheckedIOException notLinux) {
+      return false;
+    }
+  }
+
   @Override
   public List<Replica> list() {
     running.values().removeIf(entry -> !entry.process().isAlive());
