@@ -102,6 +102,20 @@ class DockerProviderIT {
   }
 
   @Test
+  void aPausedContainerIsToldStoppedAndIsEndedAtOnce() {
+    ReplicaLauncher launcher = launcher();
+    Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
+    assertThat(launcher.stopped(s1)).as("running").isFalse();
+
+    Docker.docker("pause", "S1");
+
+    assertThat(launcher.stopped(s1)).as("paused: it will answer nothing however long one waits").isTrue();
+    launcher.kill(s1);
+    assertThat(containerNames()).isEmpty();
+    launcher.close();
+  }
+
+  @Test
   void aNewLauncherFindsTheRunningReplicasAndForgetsDeadOnes() {
     ReplicaLauncher first = launcher();
     Replica s1 = first.start(new ReplicaSpec("S1", 1));

@@ -170,7 +170,7 @@ class ReplicaProcessIT {
   }
 
   @Test
-  void aStoppedProcessIsEndedAtOnceByKillWhereAGracefulStopWouldWaitOutItsGrace() throws Exception {
+  void aStoppedProcessIsToldAndEndedAtOnceByKillWhereAGracefulStopWouldWaitOutItsGrace() throws Exception {
     Replica s5 = launcher.start(new ReplicaSpec("S5", 5));
     await().atMost(START).until(() -> status(s5, "/heartbeat") == 200);
     Properties state = new Properties();
@@ -178,7 +178,9 @@ class ReplicaProcessIT {
       state.load(in);
     }
     ProcessHandle process = ProcessHandle.of(Long.parseLong(state.getProperty("pid"))).orElseThrow();
+    assertThat(launcher.stopped(s5)).as("running").isFalse();
     assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start().waitFor()).isZero(); // hung: SIGTERM waits for a SIGCONT
+    assertThat(launcher.stopped(s5)).as("the provider sees it stopped").isTrue();
 
     long started = System.nanoTime();
     launcher.kill(s5);
