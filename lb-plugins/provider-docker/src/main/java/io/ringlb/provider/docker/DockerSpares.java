@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -32,9 +34,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * until a name is written to the file it watches ({@value #NAME_FILE}). It is called
  * {@code <balancer>_spare_<k>}, which no replica can be (a hostname has no underscore), and is
  * labelled as the balancer's, with {@value #SPARE_LABEL}. A start takes the oldest spare that
- * runs, ready or still starting, since one that started earlier is ahead of any started now:
- * copies the replica's name and id into it, renames it to the replica's name, and starts another
- * spare behind it.
+ * runs, ready or still starting, or the one being created now, since one that started earlier
+ * is ahead of any started now: copies the replica's name and id into it, renames it to the
+ * replica's name, and starts another spare behind it.
  *
  * <p>Labels cannot change once a container exists, so a spare that became a replica is known by
  * its container name, and by the id in the file beside its name, which a restarted balancer reads
@@ -53,6 +55,8 @@ final class DockerSpares implements AutoCloseable {
   static final String ID_FILE = IDENTITY_PARENT + "/" + IDENTITY_DIR + "/id";
   /** The environment variable for MicroProfile Config's {@code replica.name-file} in the replica. */
   static final String NAME_FILE_VARIABLE = "REPLICA_NAME_FILE";
+  /** How long a start waits for the spare a refill is creating: a container is created and started in well under a second. */
+  private static final Duration REFILL_WAIT = Duration.ofSeconds(5);
 
   /** Creates, without starting it, a replica container of this name with these environment variables and labels; answers its id. */
   @FunctionalInterface
@@ -173,6 +177,7 @@ final class DockerSpares implements AutoCloseable {
             return;
           }
           spares.addLast(id);
+          notifyAll(); // a start may be waiting for it
         }
       }
     } catch (DockerException | IllegalStateException e) {
@@ -180,11 +185,29 @@ final class DockerSpares implements AutoCloseable {
     } finally {
       synchronized (this) {
         refilling = false;
+        notifyAll();
       }
     }
   }
 
+  /**
+   * The oldest spare, or one a refill under way is creating now: creating a container is the
+   * first step of a start from scratch too, so waiting for it can only be sooner. Null when none
+   * comes within {@link #REFILL_WAIT}.
+   */
   private synchronized String next() {
+    long deadline = System.nanoTime() + REFILL_WAIT.toNanos();
+    try {
+      while (spares.isEmpty() && refilling && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return spares.pollFirst();
   }
 
