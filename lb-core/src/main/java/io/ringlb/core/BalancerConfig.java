@@ -8,6 +8,8 @@ import io.ringlb.core.fleet.FleetException;
 import io.ringlb.core.fleet.FleetSettings;
 import io.ringlb.core.fleet.HeartbeatSettings;
 import io.ringlb.core.fleet.Names;
+import io.ringlb.core.fleet.RequestRules;
+import io.ringlb.core.fleet.Weighing;
 import io.ringlb.core.key.KeyExtractors;
 import io.ringlb.core.proxy.AccessLogTarget;
 import io.ringlb.core.proxy.ProxySettings;
@@ -75,10 +77,10 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
     };
     HashRing ring = HashStrategies.emptyRing(strategies, properties);
     checkCapacity(ring, maxReplicas, lb);
-    boolean weighs = weighs(ring);
+    Weighing weighing = new Weighing(HashStrategies.weighs(ring), HashStrategies.weighing(strategies));
     FleetSettings fleet =
         new FleetSettings(replicas, maxReplicas, prefix, Duration.ofMillis(lb.integer("start-timeout-ms", 90_000, 100, HOUR_MS)), heartbeat, !keep,
-            Duration.ofMillis(lb.integer("drain-timeout-ms", 10_000, 0, HOUR_MS)), weights(lb, weighs), weighs);
+            Duration.ofMillis(lb.integer("drain-timeout-ms", 10_000, 0, HOUR_MS)), weights(lb, weighing), weighing);
     int balanceFactor = lb.integer("balance-factor", 0, 0, 100_000);
     if (balanceFactor > 0 && balanceFactor < 100) {
       throw new InvalidConfigException(lb.key("balance-factor"),
@@ -88,51 +90,38 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
         Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy(lb), accessLog(lb));
   }
 
-  /** Whether the strategy weighs replicas: asked of its empty ring, which it costs nothing to add one replica to. */
-  private static boolean weighs(HashRing ring) {
-    try {
-      ring.with(new Replica("weight-probe", 0, "127.0.0.1", 1), 2);
-      return true;
-    } catch (UnsupportedOperationException weighsNone) {
-      return false;
-    }
-  }
-
   /** {@code lb.weights}: {@code S1=2,S2=1}, by {@link Names#key}. */
-  private static Map<String, Integer> weights(PluginConfig lb, boolean weighs) {
+  private static Map<String, Integer> weights(PluginConfig lb, Weighing weighing) {
     String key = lb.key("weights");
     String value = lb.string("weights", "").strip();
     Map<String, Integer> weights = new java.util.HashMap<>();
     if (value.isEmpty()) {
       return weights;
     }
-    if (!weighs) {
-      throw new InvalidConfigException(key, "the hash strategy weighs no replica: weights need lb.strategy ring, maglev or rendezvous");
-    }
-    for (String entry : value.split(",")) {
-      String[] parts = entry.strip().split("=", -1);
-      if (parts.length != 2) {
-        throw new InvalidConfigException(key, "'" + Names.cut(entry.strip()) + "' is not <name>=<weight>, as in S1=2,S2=1");
-      }
-      String name = parts[0].strip();
-      try {
+    try {
+      weighing.check();
+      for (String entry : value.split(",")) {
+        String[] parts = entry.strip().split("=", -1);
+        if (parts.length != 2) {
+          throw FleetException.invalid("'" + Names.cut(entry.strip()) + "' is not <name>=<weight>, as in S1=2,S2=1");
+        }
+        String name = parts[0].strip();
         Names.check(List.of(name));
-      } catch (FleetException invalid) {
-        throw new InvalidConfigException(key, invalid.getMessage());
+        int weight;
+        try {
+          weight = Integer.parseInt(parts[1].strip());
+        } catch (NumberFormatException notANumber) {
+          weight = 0;
+        }
+        RequestRules.checkWeight(name, weight, "'" + parts[1].strip() + "'");
+        if (weights.put(Names.key(name), weight) != null) {
+          throw FleetException.invalid(Names.shown(name) + " is weighed twice");
+        }
       }
-      int weight;
-      try {
-        weight = Integer.parseInt(parts[1].strip());
-      } catch (NumberFormatException notANumber) {
-        weight = 0;
-      }
-      if (weight < 1 || weight > FleetSettings.MAX_WEIGHT) {
-        throw new InvalidConfigException(key, "the weight of " + Names.shown(name) + " must be an integer from 1 to " + FleetSettings.MAX_WEIGHT
-            + ", was '" + Names.cut(parts[1].strip()) + "'");
-      }
-      if (weights.put(Names.key(name), weight) != null) {
-        throw new InvalidConfigException(key, Names.shown(name) + " is weighed twice");
-      }
+    } catch (FleetException invalid) {
+      // a request's message, as a setting's: "lb.weights: the weight of ..."
+      String message = invalid.getMessage();
+      throw new InvalidConfigException(key, Character.toLowerCase(message.charAt(0)) + message.substring(1));
     }
     return weights;
   }

@@ -137,7 +137,7 @@ class BalancerConfigTest {
         "lb.balance-factor        | -1    | lb.balance-factor: -1 is out of range (accepted: 0..100000)",
         "lb.drain-timeout-ms      | -5    | lb.drain-timeout-ms: -5 is out of range (accepted: 0..3600000)",
         "lb.slow-start-ms         | -1    | lb.slow-start-ms: -1 is out of range (accepted: 0..3600000)",
-        "lb.weights               | S1=2  | lb.weights: the hash strategy weighs no replica: weights need lb.strategy ring, maglev or rendezvous",
+        "lb.weights               | S1=2  | lb.weights: the hash strategy weighs no replica, and no strategy on offer does",
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);

@@ -1,6 +1,7 @@
 package io.ringlb.lb;
 
 import io.ringlb.core.fleet.Names;
+import io.ringlb.core.fleet.RequestRules;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -28,7 +29,7 @@ public record AdminRequest(
     @Schema(required = true, minimum = "1", description = "How many replicas", examples = "2") int n,
     @Schema(description = "Hostnames for some or all of them: at most n, each a valid hostname, none twice. The rest are generated (/add) or"
         + " picked at random (/rm).") List<String> hostnames,
-    @Schema(description = "/add only: a weight from 1 to 1000 for some of the new replicas, by hostname; 1 for the others")
+    @Schema(description = "/add only: a weight from 1 to " + RequestRules.MAX_WEIGHT + " for some of the new replicas, by hostname; 1 for the others")
         Map<String, Integer> weights) {
 
   static AdminRequest parse(String body) {
@@ -65,7 +66,7 @@ public record AdminRequest(
       try {
         byName.put(weight.getKey(), number.intValueExact());
       } catch (ArithmeticException tooLarge) {
-        throw invalid("The weight of " + Names.shown(weight.getKey()) + " must be an integer from 1 to 1000, was " + Names.cut(number.toString()));
+        RequestRules.checkWeight(weight.getKey(), Long.MAX_VALUE, number.toString()); // refuses it in the words the fleet uses
       }
     }
     return Map.copyOf(byName);

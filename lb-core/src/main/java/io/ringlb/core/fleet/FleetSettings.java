@@ -17,20 +17,18 @@ import java.util.Objects;
  * @param drainTimeout how long a removed replica may take to finish the requests it has before
  *     it is stopped
  * @param weights replicas' weights by {@link Names#key}, for those that do not weigh 1
- * @param weighsReplicas whether the ring's strategy weighs replicas; {@code /add} refuses weights otherwise
+ * @param weighing whether the ring's strategy weighs replicas; {@code /add} refuses weights otherwise
  */
 public record FleetSettings(
     int replicas, int maxReplicas, String namePrefix, Duration startTimeout, HeartbeatSettings heartbeat, boolean stopReplicasOnClose,
-    Duration drainTimeout, Map<String, Integer> weights, boolean weighsReplicas) {
-
-  /** The most a replica may weigh: a ring of 1,000 points a replica then holds 1,000,000 for it. */
-  public static final int MAX_WEIGHT = 1_000;
+    Duration drainTimeout, Map<String, Integer> weights, Weighing weighing) {
 
   public FleetSettings {
     Objects.requireNonNull(namePrefix, "namePrefix");
     Objects.requireNonNull(startTimeout, "startTimeout");
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(drainTimeout, "drainTimeout");
+    Objects.requireNonNull(weighing, "weighing");
     weights = Map.copyOf(weights);
     if (replicas < 0 || maxReplicas < 1 || replicas > maxReplicas) {
       throw new IllegalArgumentException("need 0 <= replicas <= maxReplicas and maxReplicas >= 1, were " + replicas + " and " + maxReplicas);

@@ -117,6 +117,27 @@ final class Reconciler {
     return member;
   }
 
+  /** Its replica passed a heartbeat and is in the ring: starts no longer count as failed. */
+  void ready(Member member) {
+    member.failedStarts = 0;
+    member.problem = null;
+  }
+
+  /**
+   * A shared launcher's replica that never became ready: counted and told, but not replaced
+   * (the orchestrator restarts it), so no backoff.
+   */
+  void notReady(Member member, String problem) {
+    member.failedStarts++;
+    member.problem = problem;
+  }
+
+  /** A shared launcher lists the member's replica elsewhere: the orchestrator restarted it, under the id its labels give. */
+  void moved(Member member, Replica replica) {
+    member.replica = replica;
+    member.id = replica.id();
+  }
+
   boolean idFree(int id) {
     return members.values().stream().noneMatch(member -> member.id == id);
   }

@@ -2,10 +2,13 @@ package io.ringlb.core.routing;
 
 import io.ringlb.api.HashRing;
 import io.ringlb.api.InvalidConfigException;
+import io.ringlb.api.Replica;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.UnknownPluginException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,5 +44,30 @@ public final class HashStrategies {
       throw new InvalidConfigException(KEY, unknown.getMessage());
     }
     return provider.create(PluginConfig.of(KEY + "." + name, properties));
+  }
+
+  /** Whether the strategy of this empty ring weighs replicas: it is asked to add one of weight 2, which costs an empty ring nothing. */
+  public static boolean weighs(HashRing empty) {
+    try {
+      empty.with(new Replica("weight-probe", 0, "127.0.0.1", 1), 2);
+      return true;
+    } catch (UnsupportedOperationException weighsNone) {
+      return false;
+    }
+  }
+
+  /** The names of the strategies on offer that weigh replicas with their default settings, sorted. */
+  public static List<String> weighing(PluginRegistry<HashStrategyProvider> registry) {
+    List<String> weighing = new ArrayList<>();
+    for (String name : registry.names()) {
+      try {
+        if (weighs(registry.select(name).create(PluginConfig.empty(KEY + "." + name)))) {
+          weighing.add(name);
+        }
+      } catch (RuntimeException needsSettings) {
+        // a strategy that cannot be built without settings is not offered in a message
+      }
+    }
+    return List.copyOf(weighing);
   }
 }

@@ -91,8 +91,11 @@ class FleetLoopTest {
     }
   };
 
+  /** The log of the fleet's parts; held here, as the log manager holds a logger weakly. */
+  private final Logger fleetLog = Logger.getLogger(Fleet.class.getPackageName());
+
   private Fleet start(int n, int max) {
-    Logger.getLogger(Fleet.class.getName()).addHandler(capture);
+    fleetLog.addHandler(capture);
     Executor launchThreads = call -> {
       if (holdLaunches) {
         launches.add(call);
@@ -100,7 +103,7 @@ class FleetLoopTest {
         call.run();
       }
     };
-    fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true, DRAIN_TIMEOUT, Map.of(), true), launcher, router, probe, new SplittableRandom(7),
+    fleet = new Fleet(new FleetSettings(n, max, "S", START_TIMEOUT, BEATS, true, DRAIN_TIMEOUT, Map.of(), Weighing.WEIGHS), launcher, router, probe, new SplittableRandom(7),
         events, clock, Runnable::run, launchThreads);
     fleet.start();
     return fleet;
@@ -132,7 +135,7 @@ class FleetLoopTest {
 
   @AfterEach
   void removeCapture() {
-    Logger.getLogger(Fleet.class.getName()).removeHandler(capture);
+    fleetLog.removeHandler(capture);
   }
 
   @Test

@@ -57,7 +57,7 @@ class SharedFleetTest {
           told.add("removed " + replica);
         }
       };
-      fleet = new Fleet(new FleetSettings(n, 10, "S", Duration.ofSeconds(20), BEATS, true, Duration.ofSeconds(10), Map.of(), true),
+      fleet = new Fleet(new FleetSettings(n, 10, "S", Duration.ofSeconds(20), BEATS, true, Duration.ofSeconds(10), Map.of(), Weighing.WEIGHS),
           orchestrator.launcher(), router, new FakeProbe(orchestrator::answering), new SplittableRandom(7), listener, clock, Runnable::run,
           Runnable::run);
       fleet.start();

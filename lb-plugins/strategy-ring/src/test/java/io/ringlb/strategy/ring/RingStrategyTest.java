@@ -120,7 +120,7 @@ class RingStrategyTest implements EvenSpreadContract, MinimalMovementContract, W
 
     BalancerConfig config = BalancerConfig.from(Map.of("lb.weights", "S1=2, s2 = 3"), strategies);
 
-    assertThat(config.fleet().weighsReplicas()).isTrue();
+    assertThat(config.fleet().weighing().weighs()).isTrue();
     assertThat(config.fleet().weightOf("s1")).isEqualTo(2);
     assertThat(config.fleet().weightOf("S2")).isEqualTo(3);
     assertThat(config.fleet().weightOf("S3")).isEqualTo(1);

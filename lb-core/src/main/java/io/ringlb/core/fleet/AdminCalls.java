@@ -1,0 +1,224 @@
+package io.ringlb.core.fleet;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
+
+/**
+ * The {@code /add} and {@code /rm} calls handed to the fleet, carried out one after another in
+ * the order they came. An add answers once every replica it made is in the ring, and fails,
+ * rolled back, when one cannot start or the start timeout passes; a removal answers once its
+ * replicas have drained and stopped. Confined to the control loop, but for {@link #add} and
+ * {@link #remove}, which hand a call in from any thread.
+ */
+final class AdminCalls {
+
+  private final FleetSettings settings;
+  private final Reconciler reconciler;
+  private final HealthMachine health;
+  private final RingPublisher ring;
+  private final PublishedView views;
+  private final FleetListener listener;
+  private final ControlLoop loop;
+  private final FleetClock clock;
+  private final RandomGenerator random;
+
+  // --- confined to the loop ---
+  private final Queue<Call> waiting = new ArrayDeque<>();
+  private Call current;
+  private boolean closed;
+
+  AdminCalls(FleetSettings settings, Reconciler reconciler, HealthMachine health, RingPublisher ring, PublishedView views,
+      FleetListener listener, ControlLoop loop, FleetClock clock, RandomGenerator random) {
+    this.settings = settings;
+    this.reconciler = reconciler;
+    this.health = health;
+    this.ring = ring;
+    this.views = views;
+    this.listener = listener;
+    this.loop = loop;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /** See {@link Fleet#add(int, List, Map)}. */
+  CompletableFuture<FleetView> add(int n, List<String> names, Map<String, Integer> weights) {
+    return submit(new Call(true, n, List.copyOf(names), weights));
+  }
+
+  /** See {@link Fleet#remove}. */
+  CompletableFuture<FleetView> remove(int n, List<String> names) {
+    return submit(new Call(false, n, List.copyOf(names), Map.of()));
+  }
+
+  /** A replica joined the ring: the add under way may be complete. */
+  void joined() {
+    if (current != null && current.add && current.members.stream().allMatch(member -> health.up(member.name))) {
+      finish(current);
+    }
+  }
+
+  /** A start for {@code member} failed: an add waiting on it fails, and nothing is added. */
+  void startFailed(Member member) {
+    if (current != null && current.add && current.members.contains(member)) {
+      Call call = current;
+      call.rollBack();
+      current = null;
+      call.answer.completeExceptionally(FleetException.unavailable("Could not start " + call.names() + ": "
+          + "a replica could not be started (the balancer's log says why); nothing was added"));
+      next();
+    }
+  }
+
+  /** Fails the add under way, rolled back, when its start timeout has passed. */
+  void checkDeadline(long now) {
+    if (current != null && current.add && now - current.deadlineNanos > 0) {
+      Call call = current;
+      call.rollBack();
+      current = null;
+      call.answer.completeExceptionally(FleetException.unavailable("Could not start " + call.names() + ": they did not pass a heartbeat within "
+          + settings.startTimeout().toSeconds() + " s; nothing was added"));
+      next();
+    }
+  }
+
+  /** The balancer is shutting down: the call under way is rolled back, and it and every waiting call fail. */
+  void close() {
+    closed = true;
+    FleetException shuttingDown = shuttingDown();
+    if (current != null) {
+      current.rollBack();
+      current.answer.completeExceptionally(shuttingDown);
+      current = null;
+    }
+    waiting.forEach(call -> call.answer.completeExceptionally(shuttingDown));
+    waiting.clear();
+  }
+
+  private static FleetException shuttingDown() {
+    return FleetException.unavailable("The balancer is shutting down; nothing was changed");
+  }
+
+  private CompletableFuture<FleetView> submit(Call call) {
+    loop.execute(() -> {
+      if (closed) {
+        call.answer.completeExceptionally(shuttingDown());
+        return;
+      }
+      waiting.add(call);
+      next();
+    });
+    return call.answer;
+  }
+
+  /** Takes the next call when none is under way. */
+  private void next() {
+    while (current == null && !waiting.isEmpty()) {
+      Call call = waiting.poll();
+      try {
+        if (call.add) {
+          beginAdd(call);
+        } else {
+          beginRemove(call);
+        }
+      } catch (FleetException refused) {
+        call.answer.completeExceptionally(refused);
+      }
+    }
+  }
+
+  private void beginAdd(Call call) {
+    RequestRules.checkAdd(call.n, call.names, call.weights, name -> reconciler.get(name) != null, reconciler.size(), settings.maxReplicas(),
+        settings.weighing());
+    Set<String> taken = new HashSet<>();
+    call.names.forEach(name -> taken.add(Names.key(name)));
+    Map<String, Integer> weights = new HashMap<>();
+    call.weights.forEach((name, weight) -> weights.put(Names.key(name), weight));
+    for (int k = 0; k < call.n; k++) {
+      String name = k < call.names.size() ? call.names.get(k) : reconciler.generatedName(settings.namePrefix(), taken);
+      call.members.add(reconciler.want(name, weights.getOrDefault(Names.key(name), settings.weightOf(name))));
+    }
+    call.deadlineNanos = clock.nanoTime() + settings.startTimeout().toNanos();
+    current = call;
+    views.publish(reconciler.members());
+    reconciler.reconcile(clock.nanoTime());
+  }
+
+  private void beginRemove(Call call) {
+    RequestRules.checkRemove(call.n, call.names, reconciler.members().stream().map(member -> member.name).toList());
+    List<Member> removed = new ArrayList<>();
+    for (String name : call.names) {
+      removed.add(reconciler.get(name));
+    }
+    List<Member> others = new ArrayList<>(reconciler.members());
+    others.removeAll(removed);
+    while (removed.size() < call.n) {
+      removed.add(others.remove(random.nextInt(others.size())));
+    }
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (Member member : removed) {
+      ring.leave(member.name);
+      health.forget(member.name);
+      CompletableFuture<Void> stopped = reconciler.drain(member, clock.nanoTime()); // out of the ring at once; stopped once its requests have ended
+      stops.add(stopped);
+      String name = member.name;
+      stopped.thenRun(() -> loop.execute(() -> listener.removed(name)));
+    }
+    reconciler.finishDrains(clock.nanoTime()); // a replica with nothing in flight stops at once
+    views.publish(reconciler.members());
+    current = call;
+    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).thenRun(() -> loop.execute(() -> finish(call)));
+  }
+
+  private void finish(Call call) {
+    if (current != call) {
+      return;
+    }
+    current = null;
+    call.answer.complete(views.view());
+    next();
+  }
+
+  /** An {@code /add} or {@code /rm}, from the moment it is handed in to its answer. */
+  private final class Call {
+    final boolean add;
+    final int n;
+    final List<String> names;
+    /** For an add, the weights it gives, by name as given. */
+    final Map<String, Integer> weights;
+    final CompletableFuture<FleetView> answer = new CompletableFuture<>();
+    /** For an add, the members it made. */
+    final List<Member> members = new ArrayList<>();
+    /** For an add, when it fails unless every member is in the ring; a removal waits for its stops, each bounded by the provider. */
+    long deadlineNanos;
+
+    Call(boolean add, int n, List<String> names, Map<String, Integer> weights) {
+      this.add = add;
+      this.n = n;
+      this.names = names;
+      this.weights = Map.copyOf(weights);
+    }
+
+    List<String> names() {
+      return members.stream().map(member -> member.name).toList();
+    }
+
+    /** Undoes an add: its members go, and with them whatever of theirs runs. */
+    void rollBack() {
+      for (Member member : members) {
+        ring.leave(member.name);
+        health.forget(member.name);
+        String name = member.name;
+        reconciler.drop(member).thenRun(() -> loop.execute(() -> listener.removed(name)));
+      }
+      views.publish(reconciler.members());
+    }
+  }
+}
