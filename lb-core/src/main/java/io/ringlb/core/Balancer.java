@@ -1,8 +1,6 @@
 package io.ringlb.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringlb.api.HashRing;
 import io.ringlb.core.fleet.Fleet;
 import io.ringlb.core.fleet.FleetListener;
@@ -16,14 +14,14 @@ import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.SlowStartRing;
+import io.ringlb.core.time.EngineClock;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * The engine, assembled: a router over the configured strategy, a fleet that keeps the replicas
@@ -39,33 +37,31 @@ public final class Balancer implements AutoCloseable {
   private final Router router;
   private final Fleet fleet;
   private final BalancerMetrics metrics;
-  private final RecentEvents recentEvents = new RecentEvents(RECENT_EVENTS, Clock.systemUTC());
+  private final RecentEvents recentEvents;
+  private final EngineClock clock;
   private final Duration drainTimeout;
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private DataPlane dataPlane;
 
-  private Balancer(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry) {
+  private Balancer(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry, EngineClock clock) {
+    this.clock = clock;
+    this.recentEvents = new RecentEvents(RECENT_EVENTS, clock.wallClock(ZoneOffset.UTC));
     // heartbeats only: HTTP/1.1, no h2c upgrade dance
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
     this.drainTimeout = config.fleet().drainTimeout();
     Loads loads = new Loads();
     // slow start reorders a key's replicas, then the bound skips the loaded ones among them
-    HashRing ring = config.slowStart().isZero() ? config.emptyRing() : new SlowStartRing(config.emptyRing(), config.slowStart(), System::nanoTime);
+    HashRing ring = config.slowStart().isZero() ? config.emptyRing() : new SlowStartRing(config.emptyRing(), config.slowStart(), clock::nanoTime);
     ring = config.balanceFactor() == 0 ? ring : new BoundedLoadRing(ring, loads, config.balanceFactor());
     this.router = new Router(ring, config.attempts(), loads);
     this.metrics = new BalancerMetrics(registry, router);
     this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().idleTimeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom(),
-        FleetListener.all(metrics, recentEvents));
+        FleetListener.all(metrics, recentEvents), clock);
   }
 
-  /** As {@link #start(BalancerConfig, ReplicaLauncher, MeterRegistry)}, its meters kept nowhere. */
+  /** As {@link #start(BalancerConfig, ReplicaLauncher, BalancerOptions)}, with the {@linkplain BalancerOptions#defaults defaults}. */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher) {
-    return start(config, launcher, new CompositeMeterRegistry());
-  }
-
-  /** As {@link #start(BalancerConfig, ReplicaLauncher, ThreadFactory, MeterRegistry)}, on event loop threads of its own. */
-  public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry) {
-    return start(config, launcher, new DefaultThreadFactory("ringlb-data-plane", true), registry);
+    return start(config, launcher, BalancerOptions.defaults());
   }
 
   /**
@@ -73,18 +69,15 @@ public final class Balancer implements AutoCloseable {
    * plane binds in the background: {@code dataPlane().address()} waits for it and fails if
    * {@code lb.port} could not be bound, which an embedding program that wants to stop at once
    * calls right after this.
-   *
-   * @param threads makes the data plane's event loop threads
-   * @param registry where the balancer's meters go ({@link BalancerMetrics}): a Prometheus registry to scrape, or any other
    */
-  public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, ThreadFactory threads, MeterRegistry registry) {
-    Balancer balancer = new Balancer(config, launcher, registry);
+  public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, BalancerOptions options) {
+    Balancer balancer = new Balancer(config, launcher, options.registry(), options.clock());
     // the data plane closes the access log once its event loops have stopped
-    AccessLog accessLog = config.accessLog().<AccessLog>map(AccessLogWriter::start).orElse(AccessLog.NONE);
+    AccessLog accessLog = config.accessLog().<AccessLog>map(target -> AccessLogWriter.start(target, options.clock())).orElse(AccessLog.NONE);
     try {
       // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
       balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
-          accessLog, threads);
+          accessLog, options.threads(), options.clock());
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
       throw failed;
@@ -120,5 +113,6 @@ public final class Balancer implements AutoCloseable {
     fleet.close();
     virtualThreads.shutdownNow();
     client.close();
+    clock.close();
   }
 }

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ringlb.api.InvalidConfigException;
 import io.ringlb.core.Balancer;
 import io.ringlb.core.BalancerConfig;
+import io.ringlb.core.BalancerOptions;
 import io.ringlb.core.routing.PluginJars;
 import io.ringlb.core.routing.ReplicaProviders;
 import io.ringlb.spi.HashStrategyProvider;
@@ -74,7 +75,7 @@ public class BalancerLifecycle {
     new ProcessorMetrics().bindTo(registry);
     gc.bindTo(registry);
     engineLauncher = new StoppableLauncher(launcher, provided);
-    balancer = Balancer.start(settings, engineLauncher, threads, registry);
+    balancer = Balancer.start(settings, engineLauncher, BalancerOptions.defaults().withThreads(threads).withRegistry(registry));
     LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2}; clients on {3}, the API also on {4}",
         settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing(),
         "http://" + settings.proxy().host() + ":" + settings.proxy().port() + "/",

@@ -1,5 +1,7 @@
 package io.ringlb.core.fleet;
 
+import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +29,7 @@ final class AdminCalls {
   private final PublishedView views;
   private final FleetListener listener;
   private final ControlLoop loop;
-  private final FleetClock clock;
+  private final EngineClock clock;
   private final RandomGenerator random;
 
   // --- confined to the loop ---
@@ -36,7 +38,7 @@ final class AdminCalls {
   private boolean closed;
 
   AdminCalls(FleetSettings settings, Reconciler reconciler, HealthMachine health, RingPublisher ring, PublishedView views,
-      FleetListener listener, ControlLoop loop, FleetClock clock, RandomGenerator random) {
+      FleetListener listener, ControlLoop loop, EngineClock clock, RandomGenerator random) {
     this.settings = settings;
     this.reconciler = reconciler;
     this.health = health;
@@ -77,16 +79,16 @@ final class AdminCalls {
     }
   }
 
-  /** Fails the add under way, rolled back, when its start timeout has passed. */
-  void checkDeadline(long now) {
-    if (current != null && current.add && now - current.deadlineNanos > 0) {
-      Call call = current;
-      call.rollBack();
-      current = null;
-      call.answer.completeExceptionally(FleetException.unavailable("Could not start " + call.names() + ": they did not pass a heartbeat within "
-          + settings.startTimeout().toSeconds() + " s; nothing was added"));
-      next();
+  /** The start timeout of {@code call} has passed: if it is still under way, it fails, rolled back. */
+  private void timedOut(Call call) {
+    if (current != call) {
+      return;
     }
+    call.rollBack();
+    current = null;
+    call.answer.completeExceptionally(FleetException.unavailable("Could not start " + call.names() + ": they did not pass a heartbeat within "
+        + settings.startTimeout().toSeconds() + " s; nothing was added"));
+    next();
   }
 
   /** The balancer is shutting down: the call under way is rolled back, and it and every waiting call fail. */
@@ -145,7 +147,7 @@ final class AdminCalls {
       String name = k < call.names.size() ? call.names.get(k) : reconciler.generatedName(settings.namePrefix(), taken);
       call.members.add(reconciler.want(name, weights.getOrDefault(Names.key(name), settings.weightOf(name))));
     }
-    call.deadlineNanos = clock.nanoTime() + settings.startTimeout().toNanos();
+    call.deadline = clock.schedule(settings.startTimeout(), () -> loop.execute(() -> timedOut(call)));
     current = call;
     views.publish(reconciler.members());
     reconciler.reconcile(clock.nanoTime());
@@ -182,6 +184,7 @@ final class AdminCalls {
       return;
     }
     current = null;
+    call.deadline.cancel();
     call.answer.complete(views.view());
     next();
   }
@@ -196,8 +199,8 @@ final class AdminCalls {
     final CompletableFuture<FleetView> answer = new CompletableFuture<>();
     /** For an add, the members it made. */
     final List<Member> members = new ArrayList<>();
-    /** For an add, when it fails unless every member is in the ring; a removal waits for its stops, each bounded by the provider. */
-    long deadlineNanos;
+    /** For an add, the timer that fails it unless every member is in the ring first; a removal waits for its stops, each bounded by the provider. */
+    Cancellable deadline = () -> {};
 
     Call(boolean add, int n, List<String> names, Map<String, Integer> weights) {
       this.add = add;
@@ -212,6 +215,7 @@ final class AdminCalls {
 
     /** Undoes an add: its members go, and with them whatever of theirs runs. */
     void rollBack() {
+      deadline.cancel();
       for (Member member : members) {
         ring.leave(member.name);
         health.forget(member.name);

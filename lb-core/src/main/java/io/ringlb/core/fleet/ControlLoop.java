@@ -20,6 +20,8 @@ final class ControlLoop implements Executor {
   private final Executor runner;
   private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** The thread running the events now, or null between drains. */
+  private volatile Thread runningOn;
 
   /** @param runner runs each drain; a drain takes events until none is left */
   ControlLoop(Executor runner) {
@@ -34,8 +36,21 @@ final class ControlLoop implements Executor {
     }
   }
 
+  /**
+   * Fails unless called from an event this loop runs: state confined to the loop is changed
+   * nowhere else.
+   *
+   * @throws IllegalStateException naming the thread that called
+   */
+  void checkInLoop() {
+    if (runningOn != Thread.currentThread()) {
+      throw new IllegalStateException("called on " + Thread.currentThread().getName() + ", outside the fleet's control loop");
+    }
+  }
+
   private void drain() {
     do {
+      runningOn = Thread.currentThread();
       Runnable event;
       while ((event = events.poll()) != null) {
         try {
@@ -45,6 +60,7 @@ final class ControlLoop implements Executor {
           LOG.log(Level.ERROR, "A fleet event failed", e);
         }
       }
+      runningOn = null;
       draining.set(false);
       // an event handed in between the last poll and the reset finds draining still set: take it now
     } while (!events.isEmpty() && draining.compareAndSet(false, true));

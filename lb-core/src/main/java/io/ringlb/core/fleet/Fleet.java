@@ -2,6 +2,8 @@ package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import io.ringlb.spi.ReplicaLauncher;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -43,13 +45,13 @@ import java.util.random.RandomGenerator;
  *       interval and followed;
  *   <li>{@link PublishedView}: what {@code /rep} and readiness show, read from any thread.
  * </ul>
- * Time comes from the {@link FleetClock}.
+ * Time comes from the {@link EngineClock}.
  */
 public final class Fleet implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Fleet.class.getName());
 
-  /** How often the loop wakes: probes replicas waiting to join, checks deadlines, starts what is due. */
+  /** How often the loop wakes: sends the heartbeats due, finds replicas silent or never ready, finishes drains. */
   static final Duration TICK = Duration.ofMillis(100);
   /** Ticks between two sweeps for strays, each a launcher {@code list()}; a shared launcher's is listed more often. */
   private static final int SWEEP_TICKS = 10;
@@ -60,7 +62,7 @@ public final class Fleet implements AutoCloseable {
   private final ReplicaLauncher launcher;
   private final RingPublisher ring;
   private final HealthProbe probe;
-  private final FleetClock clock;
+  private final EngineClock clock;
   private final ControlLoop loop;
   private final HealthMachine health;
   private final Reconciler reconciler;
@@ -76,15 +78,17 @@ public final class Fleet implements AutoCloseable {
   // --- confined to the loop ---
   private long ticks;
   private boolean closed;
+  private Cancellable ticking = () -> {};
 
   /**
-   * A fleet on real time, with its events on one virtual thread at a time and launcher calls each on a virtual thread.
+   * A fleet with its events on one virtual thread at a time and launcher calls each on a virtual thread.
    *
    * @param listener told what happens to the replicas, on the fleet's loop
+   * @param clock the engine's clock: the fleet's tick, deadlines and backoff are its timers
    */
   public Fleet(FleetSettings settings, ReplicaLauncher launcher, Router router, HealthProbe probe, RandomGenerator random,
-      FleetListener listener) {
-    this(settings, launcher, router, probe, random, listener, FleetClock.system(),
+      FleetListener listener, EngineClock clock) {
+    this(settings, launcher, router, probe, random, listener, clock,
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ringlb-fleet").factory()),
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ringlb-launcher-", 1).factory()));
   }
@@ -94,16 +98,16 @@ public final class Fleet implements AutoCloseable {
    * @param launches runs launcher calls, which may block
    */
   Fleet(FleetSettings settings, ReplicaLauncher launcher, Router router, HealthProbe probe, RandomGenerator random,
-      FleetListener listener, FleetClock clock, Executor events, Executor launches) {
+      FleetListener listener, EngineClock clock, Executor events, Executor launches) {
     this.settings = settings;
     this.listener = listener;
     this.launcher = launcher;
-    this.ring = new RingPublisher(router);
     this.probe = probe;
     this.clock = clock;
     this.loop = new ControlLoop(events);
+    this.ring = new RingPublisher(router, loop);
     this.health = new HealthMachine(settings.heartbeat(), settings.startTimeout(), this::wanted, router.loads());
-    this.reconciler = new Reconciler(launcher, launches, loop, new Reconciler.Results() {
+    this.reconciler = new Reconciler(launcher, launches, loop, clock, new Reconciler.Results() {
       @Override
       public void started(Member member, Replica replica) {
         health.watch(replica, clock.nanoTime());
@@ -156,7 +160,7 @@ public final class Fleet implements AutoCloseable {
       reconciler.reconcile(now);
     });
     Duration tick = settings.heartbeat().interval().compareTo(TICK) < 0 ? settings.heartbeat().interval() : TICK;
-    clock.every(tick, () -> loop.execute(this::tick));
+    loop.execute(() -> ticking = clock.every(tick, () -> loop.execute(this::tick)));
   }
 
   /** The replicas the fleet keeps, in the order they were added. */
@@ -252,7 +256,7 @@ public final class Fleet implements AutoCloseable {
         return;
       }
       closed = true;
-      clock.close();
+      ticking.cancel();
       adminCalls.close();
       reconciler.close(settings.stopReplicasOnClose() && !shared).thenRun(() -> stopped.complete(null));
     });
@@ -281,11 +285,9 @@ public final class Fleet implements AutoCloseable {
     for (HealthMachine.Probe sent : health.due(now)) {
       probe.check(sent.replica()).thenAccept(heartbeat -> loop.execute(() -> heard(sent, heartbeat)));
     }
-    adminCalls.checkDeadline(now);
     for (HealthMachine.Lapse lapse : health.expired(now)) {
       verdicts.neverReady(lapse, now);
     }
-    reconciler.reconcile(now);
     reconciler.finishDrains(now);
     if (++ticks % sweepTicks == 0) {
       reconciler.sweep();

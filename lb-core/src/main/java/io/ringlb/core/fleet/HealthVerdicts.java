@@ -2,6 +2,7 @@ package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
 import io.ringlb.core.fleet.HealthMachine.Verdict;
+import io.ringlb.core.time.EngineClock;
 import java.lang.System.Logger.Level;
 
 /**
@@ -21,14 +22,14 @@ final class HealthVerdicts {
   private final PublishedView views;
   private final FleetListener listener;
   private final AdminCalls adminCalls;
-  private final FleetClock clock;
+  private final EngineClock clock;
   /** The launcher's replicas are the orchestrator's, which restarts them. */
   private final boolean shared;
   /** How replicas are reached, told when one never answers. */
   private final String reachability;
 
   HealthVerdicts(FleetSettings settings, Reconciler reconciler, HealthMachine health, RingPublisher ring, PublishedView views, FleetListener listener,
-      AdminCalls adminCalls, FleetClock clock, boolean shared, String reachability) {
+      AdminCalls adminCalls, EngineClock clock, boolean shared, String reachability) {
     this.settings = settings;
     this.reconciler = reconciler;
     this.health = health;

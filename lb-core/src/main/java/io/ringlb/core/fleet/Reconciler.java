@@ -2,6 +2,7 @@ package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSpec;
+import io.ringlb.core.time.EngineClock;
 import io.ringlb.spi.ReplicaLauncher;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -56,6 +57,8 @@ final class Reconciler {
   private final ReplicaLauncher launcher;
   private final Executor launches;
   private final Executor loop;
+  /** Sets the timer that ends a backoff. */
+  private final EngineClock clock;
   private final Results results;
   private final ToIntFunction<String> inFlight;
   private final Duration drainTimeout;
@@ -76,11 +79,12 @@ final class Reconciler {
    * @param sharedDrain how long a retired replica of a shared launcher drains at least: time for every other balancer to list it
    *     retired and stop sending it requests
    */
-  Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, Results results, ToIntFunction<String> inFlight, Duration drainTimeout,
-      Duration sharedDrain) {
+  Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, EngineClock clock, Results results, ToIntFunction<String> inFlight,
+      Duration drainTimeout, Duration sharedDrain) {
     this.launcher = launcher;
     this.launches = launches;
     this.loop = loop;
+    this.clock = clock;
     this.results = results;
     this.inFlight = inFlight;
     this.drainTimeout = drainTimeout;
@@ -357,12 +361,13 @@ final class Reconciler {
     });
   }
 
-  /** Records a failed start and when the next may come: 0.5 s, doubling, at most 30 s. */
+  /** Records a failed start and when the next may come: 0.5 s, doubling, at most 30 s; a timer starts it then. */
   void backOff(Member member, String problem, long now) {
     member.failedStarts++;
     member.problem = problem;
     long backoff = Math.min(MAX_BACKOFF.toNanos(), FIRST_BACKOFF.toNanos() << Math.min(member.failedStarts - 1, 10));
     member.nextStartNanos = now + backoff;
+    clock.schedule(Duration.ofNanos(backoff), () -> loop.execute(() -> reconcile(clock.nanoTime())));
   }
 
   private CompletableFuture<Void> stop(Replica replica) {

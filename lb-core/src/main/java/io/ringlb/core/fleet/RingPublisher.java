@@ -12,18 +12,22 @@ import io.ringlb.core.routing.Router;
 final class RingPublisher {
 
   private final Router router;
+  private final ControlLoop loop;
 
-  RingPublisher(Router router) {
+  RingPublisher(Router router, ControlLoop loop) {
     this.router = router;
+    this.loop = loop;
   }
 
   /** In the ring with {@code weight}, in place of any replica of the same name (an earlier instance, or the same at another weight). */
   void join(Replica replica, int weight) {
+    loop.checkInLoop();
     router.update(ring -> ring.without(replica.name()).with(replica, weight));
   }
 
   /** Out of the ring, if it is in it. */
   void leave(String name) {
+    loop.checkInLoop();
     router.update(ring -> ring.without(name));
   }
 

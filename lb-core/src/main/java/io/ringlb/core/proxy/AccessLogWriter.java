@@ -1,5 +1,6 @@
 package io.ringlb.core.proxy;
 
+import io.ringlb.core.time.EngineClock;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -13,12 +14,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -106,17 +107,17 @@ public final class AccessLogWriter implements AccessLog {
 
   /**
    * Opens {@code target} (a file is created if missing and appended to) and starts the writer's
-   * thread, for entries timed by {@link System#nanoTime()} as {@link DataPlane}'s are, dated by
-   * the wall clock in the system's zone (nginx's {@code $time_local}).
+   * thread, for entries timed by the engine's clock as {@link DataPlane}'s are, dated by its time
+   * of day in the system's zone (nginx's {@code $time_local}).
    *
    * @throws UncheckedIOException when the file cannot be opened
    */
-  public static AccessLogWriter start(AccessLogTarget target) {
-    return start(target, Clock.systemDefaultZone(), System::nanoTime);
+  public static AccessLogWriter start(AccessLogTarget target, EngineClock clock) {
+    return start(target, clock.wallClock(ZoneId.systemDefault()), clock::nanoTime);
   }
 
   /**
-   * As {@link #start(AccessLogTarget)}, dates read from {@code clock} and shown in its zone.
+   * As {@link #start(AccessLogTarget, EngineClock)}, dates read from {@code clock} and shown in its zone.
    *
    * @param nanoTime the clock the entries' times were read from
    */
@@ -174,14 +175,11 @@ public final class AccessLogWriter implements AccessLog {
     }
     closed = true;
     LockSupport.unpark(thread);
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-    while (thread.isAlive() && System.nanoTime() - deadline < 0) {
-      try {
-        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        interrupted = true; // the lines come first; the interruption is kept for the caller
-      }
+    boolean interrupted = Thread.interrupted(); // the lines come first; the interruption is kept for the caller
+    try {
+      thread.join(CLOSE_TIMEOUT);
+    } catch (InterruptedException e) {
+      interrupted = true;
     }
     if (thread.isAlive()) {
       LOG.log(System.Logger.Level.WARNING, "the access log {0} was still being written {1} s after the balancer stopped; its last lines may be lost",

@@ -16,11 +16,14 @@ import io.ringlb.api.Replica;
 import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.core.fleet.Outcome;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,8 @@ import java.util.function.Consumer;
 public final class DataPlane implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(DataPlane.class.getName());
+  /** How often a drain looks whether the requests in flight have ended. */
+  private static final Duration DRAIN_CHECK = Duration.ofMillis(10);
 
   private final EventLoopGroup loops;
   private final ChannelFuture bound;
@@ -44,9 +49,10 @@ public final class DataPlane implements AutoCloseable {
   private final Router router;
   private final Consumer<HashRing> leavers;
   private final AccessLog accessLog;
+  private final EngineClock clock;
 
   private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router,
-      Consumer<HashRing> leavers, AccessLog accessLog) {
+      Consumer<HashRing> leavers, AccessLog accessLog, EngineClock clock) {
     this.loops = loops;
     this.bound = bound;
     this.transport = transport;
@@ -54,12 +60,7 @@ public final class DataPlane implements AutoCloseable {
     this.router = router;
     this.leavers = leavers;
     this.accessLog = accessLog;
-  }
-
-  /** As {@link #start(ProxySettings, Router, RequestKeyExtractor, BiConsumer, RequestEvents, AccessLog, ThreadFactory)}, with no access log. */
-  public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
-      RequestEvents events, ThreadFactory threads) {
-    return start(settings, router, keys, onFailure, events, AccessLog.NONE, threads);
+    this.clock = clock;
   }
 
   /**
@@ -71,13 +72,14 @@ public final class DataPlane implements AutoCloseable {
    * @param onFailure told of each replica a request could not reach, on an event loop: it must not block
    * @param events told of every request forwarded, on an event loop: it must not block
    * @param accessLog handed an entry for every request answered, on an event loop: it must not
-   *     block. The entries are timed by {@link System#nanoTime()}. The data plane takes the log
+   *     block. The entries are timed by {@code clock}. The data plane takes the log
    *     over: {@link #close(Duration)} closes it once the event loops have stopped, so it holds
    *     every line
    * @param threads makes the event loops' threads (on Liberty, a {@code ManagedThreadFactory})
+   * @param clock the engine's clock: times the requests, and bounds the drain when the data plane closes
    */
   public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
-      RequestEvents events, AccessLog accessLog, ThreadFactory threads) {
+      RequestEvents events, AccessLog accessLog, ThreadFactory threads, EngineClock clock) {
     Transport transport = Transport.best();
     EventLoopGroup loops = transport.group(settings.eventLoops(), threads);
     Map<EventLoop, ReplicaPools> pools = new IdentityHashMap<>();
@@ -85,7 +87,7 @@ public final class DataPlane implements AutoCloseable {
       EventLoop loop = (EventLoop) executor;
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
-    Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, System::nanoTime);
+    Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, clock::nanoTime);
     HttpDecoderConfig decoding = new HttpDecoderConfig()
         .setMaxInitialLineLength(settings.maxHeaderBytes())
         .setMaxHeaderSize(settings.maxHeaderBytes())
@@ -127,7 +129,7 @@ public final class DataPlane implements AutoCloseable {
             result.cause());
       }
     });
-    return new DataPlane(loops, bound, transport, pools, router, leavers, accessLog);
+    return new DataPlane(loops, bound, transport, pools, router, leavers, accessLog, clock);
   }
 
   /**
@@ -166,13 +168,20 @@ public final class DataPlane implements AutoCloseable {
    */
   public void close(Duration drain) {
     bound.channel().close().awaitUninterruptibly();
-    long deadline = System.nanoTime() + drain.toNanos();
-    while (router.loads().total() > 0 && System.nanoTime() - deadline < 0) {
+    if (router.loads().total() > 0) {
+      // the clock's timers: one looks whether the requests have ended, one ends the wait at the drain timeout
+      CompletableFuture<Void> drained = new CompletableFuture<>();
+      Cancellable looking = clock.every(DRAIN_CHECK, () -> {
+        if (router.loads().total() == 0) {
+          drained.complete(null);
+        }
+      });
+      Cancellable deadline = clock.schedule(drain, () -> drained.complete(null));
       try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+        drained.join();
+      } finally {
+        looking.cancel();
+        deadline.cancel();
       }
     }
     if (router.loads().total() > 0) {

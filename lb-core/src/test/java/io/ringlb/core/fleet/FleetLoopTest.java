@@ -7,6 +7,7 @@ import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

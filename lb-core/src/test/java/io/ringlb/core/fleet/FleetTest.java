@@ -8,6 +8,7 @@ import io.ringlb.api.Replica;
 import io.ringlb.core.HttpReplicas;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.EngineClock;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
@@ -34,11 +35,12 @@ class FleetTest {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final Router router = new Router(new ModuloRing(io.ringlb.api.ReplicaSet.empty()), 3);
+  private final EngineClock clock = EngineClock.system();
   private Fleet fleet;
 
   private Fleet start(int n, int max) {
     fleet = new Fleet(new FleetSettings(n, max, "S", Duration.ofSeconds(5), FAST, true, Duration.ofSeconds(5), java.util.Map.of(), Weighing.WEIGHS), replicas, router,
-        new HttpHeartbeat(client, FAST.timeout(), "/heartbeat", virtualThreads), new SplittableRandom(7), FleetListener.NONE);
+        new HttpHeartbeat(client, FAST.timeout(), "/heartbeat", virtualThreads), new SplittableRandom(7), FleetListener.NONE, clock);
     fleet.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> inRing().size() == n);
     return fleet;
@@ -56,6 +58,7 @@ class FleetTest {
     replicas.stopAll();
     virtualThreads.close();
     client.close();
+    clock.close();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.ringlb.core.time.EngineClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -77,7 +78,7 @@ class AccessLogTest {
 
   private Path logged(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune) {
     Path file = directory.resolve("access.log");
-    proxy = new ProxyFixture(replicas, tune, 0, AccessLogWriter.start(new AccessLogTarget.File(file)));
+    proxy = new ProxyFixture(replicas, tune, 0, AccessLogWriter.start(new AccessLogTarget.File(file), EngineClock.system()));
     return file;
   }
 

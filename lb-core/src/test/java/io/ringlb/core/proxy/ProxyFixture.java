@@ -9,6 +9,7 @@ import io.ringlb.core.fleet.Outcome;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.EngineClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
@@ -29,6 +30,7 @@ final class ProxyFixture implements AutoCloseable {
   /** What the data plane told of its requests, one line each: "answered R1 201", "retried R0", "connect-failed R0". */
   final List<String> events = new CopyOnWriteArrayList<>();
   final URI base;
+  private final EngineClock clock;
 
   ProxyFixture(List<InetSocketAddress> replicas) {
     this(replicas, settings -> settings);
@@ -45,6 +47,12 @@ final class ProxyFixture implements AutoCloseable {
 
   /** @param accessLog handed a line per request; closed with the data plane */
   ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog) {
+    this(replicas, tune, balanceFactor, accessLog, EngineClock.system());
+  }
+
+  /** @param clock the data plane's clock; closed with it */
+  ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog, EngineClock clock) {
+    this.clock = clock;
     ReplicaSet set = ReplicaSet.empty();
     for (int i = 0; i < replicas.size(); i++) {
       set = set.with(new Replica("R" + i, i, replicas.get(i).getHostString(), replicas.get(i).getPort()));
@@ -69,7 +77,7 @@ final class ProxyFixture implements AutoCloseable {
           public void connectFailed(Replica replica) {
             events.add("connect-failed " + replica.name());
           }
-        }, accessLog, new DefaultThreadFactory("test-data-plane", true));
+        }, accessLog, new DefaultThreadFactory("test-data-plane", true), clock);
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 
@@ -95,5 +103,6 @@ final class ProxyFixture implements AutoCloseable {
   @Override
   public void close() {
     plane.close();
+    clock.close();
   }
 }
