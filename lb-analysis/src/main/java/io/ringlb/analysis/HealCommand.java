@@ -1,5 +1,6 @@
 package io.ringlb.analysis;
 
+import io.ringlb.client.ApiJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,13 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,7 +31,6 @@ import picocli.CommandLine.Option;
     description = "Kills or hangs replicas under a steady load and times, from outside, until each one's replacement serves again.")
 final class HealCommand implements Callable<Integer> {
 
-  private static final Pattern SERVER = Pattern.compile("Hello from Server: ([A-Za-z0-9-]+)");
 
   @Option(names = "--wlp", defaultValue = "lb-webapp/target/liberty/wlp", description = "the built balancer server (default: ${DEFAULT-VALUE})")
   Path wlp;
@@ -106,9 +105,9 @@ final class HealCommand implements Callable<Integer> {
       long loadStarted = System.nanoTime();
       SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), rate, (sentAt, response, error) -> {
         timed.add(new Timed(sentAt, System.nanoTime() - sentAt));
-        Matcher server = error == null && response.statusCode() == 200 ? SERVER.matcher(response.body()) : null;
-        if (server != null && server.find()) {
-          answeredSentAt.computeIfAbsent(server.group(1), name -> new ConcurrentSkipListSet<>()).add(sentAt);
+        Optional<String> server = error == null && response.statusCode() == 200 ? ApiJson.server(response.body()) : Optional.empty();
+        if (server.isPresent()) {
+          answeredSentAt.computeIfAbsent(server.get(), name -> new ConcurrentSkipListSet<>()).add(sentAt);
         } else {
           failedSentAt.add(sentAt);
           // what a failure was, and when, is what finds its cause in the balancer's log

@@ -1,5 +1,6 @@
 package io.ringlb.analysis;
 
+import io.ringlb.client.ApiJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,8 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A balancer to measure: one already running at a URL, or the project's own, started here as
@@ -34,7 +33,6 @@ final class LiveBalancer implements AutoCloseable {
   /** Where the balancer's admin endpoint listens unless told otherwise ({@code lb.admin.port}'s default). */
   static final int DEFAULT_ADMIN_PORT = 5001;
 
-  private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
   private static final Duration STOP_WITHIN = Duration.ofSeconds(90);
 
   final URI base;
@@ -127,7 +125,7 @@ final class LiveBalancer implements AutoCloseable {
   /** Whether readiness says the data plane is not listening: it could not bind its port. */
   private boolean notListening() {
     try {
-      return send(admin.resolve("/health/ready"), "GET", null).body().contains("\"listening\":false");
+      return "false".equals(ApiJson.readiness(send(admin.resolve("/health/ready"), "GET", null).body()).get("listening"));
     } catch (UncheckedIOException notYet) {
       return false;
     }
@@ -136,8 +134,7 @@ final class LiveBalancer implements AutoCloseable {
   /** How many replicas are in the ring, from the readiness check's data. */
   Optional<Integer> inRing() {
     try {
-      Matcher found = IN_RING.matcher(send(admin.resolve("/health/ready"), "GET", null).body());
-      return found.find() ? Optional.of(Integer.parseInt(found.group(1))) : Optional.empty();
+      return ApiJson.inRing(send(admin.resolve("/health/ready"), "GET", null).body());
     } catch (UncheckedIOException notYet) {
       return Optional.empty();
     }
@@ -186,12 +183,7 @@ final class LiveBalancer implements AutoCloseable {
 
   /** The replicas in {@code /rep}, in the order they were added. */
   List<String> replicas() {
-    return parseReplicas(send("GET", "/rep", null).body());
-  }
-
-  static List<String> parseReplicas(String rep) {
-    String list = rep.replaceAll(".*\"replicas\":\\[([^]]*)].*", "$1").replace("\"", "").strip();
-    return list.isEmpty() ? List.of() : List.of(list.split(","));
+    return ApiJson.replicas(send("GET", "/rep", null).body()).replicas();
   }
 
   /** A request to the data port: the API and the replicas behind it. */

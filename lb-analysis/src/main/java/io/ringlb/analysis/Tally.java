@@ -1,5 +1,6 @@
 package io.ringlb.analysis;
 
+import io.ringlb.client.ApiJson;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,13 +8,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** What a stream of {@code /home} requests saw: answers per replica, and every failure. */
 final class Tally {
 
-  private static final Pattern SERVER = Pattern.compile("Hello from Server: ([^\"]+)\"");
 
   private final Map<String, LongAdder> perReplica = new ConcurrentHashMap<>();
   final List<String> failures = new CopyOnWriteArrayList<>();
@@ -32,8 +30,7 @@ final class Tally {
 
   /** The replica a {@code /home} answer names. */
   static Optional<String> replicaOf(String body) {
-    Matcher server = SERVER.matcher(body);
-    return server.find() ? Optional.of(server.group(1)) : Optional.empty();
+    return ApiJson.server(body);
   }
 
   void failed(Throwable failure) {

@@ -22,11 +22,4 @@ class TallyTest {
     assertThat(tally.failures).hasSize(3).first().asString().startsWith("503");
     assertThat(tally.answered.sum()).isEqualTo(6);
   }
-
-  @Test
-  void readsTheReplicasOfRepInTheirOrder() {
-    assertThat(LiveBalancer.parseReplicas("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S10\",\"S2\"]},\"status\":\"successful\"}"))
-        .containsExactly("S1", "S10", "S2");
-    assertThat(LiveBalancer.parseReplicas("{\"message\":{\"N\":0,\"replicas\":[]},\"status\":\"successful\"}")).isEmpty();
-  }
 }

@@ -77,7 +77,7 @@ public final class Balancer implements AutoCloseable {
     try {
       // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
       balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
-          accessLog, options.threads(), options.clock());
+          accessLog, options.threads(), options.clock(), ExerciseRules.rules());
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
       throw failed;

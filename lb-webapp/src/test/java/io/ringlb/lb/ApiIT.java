@@ -2,6 +2,7 @@ package io.ringlb.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringlb.client.ApiJson;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -61,7 +62,9 @@ class ApiIT {
     for (int i = 0; i < 60; i++) {
       HttpResponse<String> home = lb.get("/home");
       assertThat(home.statusCode()).isEqualTo(200);
-      assertThat(home.body()).matches("\\{\"message\":\"Hello from Server: S[123]\",\"status\":\"successful\"}");
+      String server = ApiJson.server(home.body()).orElseThrow();
+      assertThat(server).isIn("S1", "S2", "S3");
+      assertThat(home.body()).isEqualTo("{\"message\":\"Hello from Server: " + server + "\",\"status\":\"successful\"}");
       answered.add(home.body());
     }
     assertThat(answered).as("random request ids reach every replica").hasSize(3);
@@ -106,9 +109,9 @@ class ApiIT {
     HttpResponse<String> removed = lb.send("DELETE", "/rm", "{\"n\": 2}");
 
     assertThat(removed.statusCode()).isEqualTo(200);
-    assertThat(removed.body()).contains("\"N\":1");
+    assertThat(ApiJson.replicas(removed.body()).n()).isEqualTo(1);
     HttpResponse<String> added = lb.send("POST", "/add", "{\"n\": 2}");
-    assertThat(added.body()).contains("\"N\":3");
+    assertThat(ApiJson.replicas(added.body()).n()).isEqualTo(3);
     assertThat(lb.rep()).isEqualTo(added.body());
     restoreS1ToS3();
   }
@@ -243,7 +246,7 @@ class ApiIT {
     } finally {
       callers.shutdown();
     }
-    assertThat(lb.rep()).contains("\"N\":5").contains("\"a1\"").contains("\"b1\"");
+    assertThat(ApiJson.replicas(lb.rep()).replicas()).hasSize(5).contains("a1", "b1");
     assertThat(lb.send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"a1\", \"b1\"]}").body()).isEqualTo(THREE);
   }
 
@@ -252,7 +255,7 @@ class ApiIT {
     HttpResponse<String> ready = lb.send(lb.admin, "GET", "/health/ready", null);
 
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).contains("\"inRing\":3").contains("\"replicas\":3");
+    assertThat(ApiJson.readiness(ready.body())).containsEntry("inRing", "3").containsEntry("replicas", "3");
     assertThat(lb.send(lb.admin, "GET", "/health/live", null).statusCode()).isEqualTo(200);
     assertThat(lb.send(lb.admin, "GET", "/health/started", null).statusCode()).isEqualTo(200);
     assertThat(lb.send(lb.admin, "GET", "/rep", null).body()).isEqualTo(THREE);
@@ -271,7 +274,7 @@ class ApiIT {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < requests; i++) {
       String body = lb.get("/home").body();
-      names.add(body.replaceAll(".*Hello from Server: ([^\"]+)\".*", "$1"));
+      names.add(ApiJson.server(body).orElse(body));
     }
     return names;
   }
@@ -293,7 +296,7 @@ class ApiIT {
 
   private void restoreS1ToS3() {
     if (!lb.rep().equals(THREE)) {
-      List<String> names = List.of(lb.rep().replaceAll(".*\"replicas\":\\[(.*)].*", "$1").replace("\"", "").split(","));
+      List<String> names = ApiJson.replicas(lb.rep()).replicas();
       lb.send("DELETE", "/rm", "{\"n\": " + names.size() + "}");
       lb.send("POST", "/add", "{\"n\": 3, \"hostnames\": [\"S1\", \"S2\", \"S3\"]}");
     }

@@ -2,6 +2,7 @@ package io.ringlb.lb;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ringlb.client.ApiJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,13 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The tests' view of the balancer under test: plain HTTP, as any client sees it. */
 final class BalancerClient {
-
-  private static final Pattern IN_RING = Pattern.compile("\"inRing\":(\\d+)");
 
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   /** The data plane: the exercise's API and every replica path. */
@@ -66,8 +63,7 @@ final class BalancerClient {
   /** How many replicas are in the ring now, from the readiness check's data; -1 before it answers. */
   int inRing() {
     try {
-      Matcher found = IN_RING.matcher(send(admin, "GET", "/health/ready", null).body());
-      return found.find() ? Integer.parseInt(found.group(1)) : -1;
+      return ApiJson.inRing(send(admin, "GET", "/health/ready", null).body()).orElse(-1);
     } catch (UncheckedIOException notYet) {
       return -1;
     }

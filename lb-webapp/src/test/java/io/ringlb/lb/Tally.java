@@ -1,5 +1,6 @@
 package io.ringlb.lb;
 
+import io.ringlb.client.ApiJson;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ final class Tally {
     if (failure != null || response.statusCode() != 200) {
       failures.add(failure != null ? failure.toString() : response.statusCode() + " " + response.body());
     } else {
-      perReplica.computeIfAbsent(response.body().replaceAll(".*Server: ([^\"]+)\".*", "$1"), name -> new LongAdder()).increment();
+      perReplica.computeIfAbsent(ApiJson.server(response.body()).orElse(response.body()), name -> new LongAdder()).increment();
     }
     answered.increment();
   }

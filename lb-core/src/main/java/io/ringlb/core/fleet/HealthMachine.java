@@ -1,6 +1,7 @@
 package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
+import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.Loads;
 import java.time.Duration;
 import java.util.ArrayList;

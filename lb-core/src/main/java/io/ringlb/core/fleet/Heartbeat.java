@@ -1,5 +1,6 @@
 package io.ringlb.core.fleet;
 
+import io.ringlb.core.health.Outcome;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,7 @@
 package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
+import io.ringlb.core.health.Outcome;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

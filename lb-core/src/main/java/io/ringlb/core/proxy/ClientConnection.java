@@ -25,7 +25,6 @@ import io.ringlb.api.Replica;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,9 +40,6 @@ import java.util.concurrent.TimeUnit;
  * of the access log.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
-
-  /** The API's own paths, served by the admin endpoint; a trailing slash names the same resource. */
-  private static final Set<String> API = Set.of("/rep", "/rep/", "/add", "/add/", "/rm", "/rm/");
 
   private final Plane plane;
   private final ReplicaPools pools;
@@ -159,7 +155,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     String target = originForm(request.uri());
     int question = target.indexOf('?');
     String path = question < 0 ? target : target.substring(0, question);
-    boolean toAdmin = plane.settings().admin().isPresent() && API.contains(path);
+    boolean toAdmin = plane.settings().admin().isPresent() && plane.rules().toAdmin(path);
     List<Replica> candidates = toAdmin
         ? List.of(plane.settings().admin().get())
         : plane.router().candidates(plane.keys().keyOf(new NettyRequestAttributes(request, path, target, address)));

@@ -14,7 +14,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.RequestKeyExtractor;
-import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.time.EngineClock.Cancellable;
@@ -77,9 +77,10 @@ public final class DataPlane implements AutoCloseable {
    *     every line
    * @param threads makes the event loops' threads (on Liberty, a {@code ManagedThreadFactory})
    * @param clock the engine's clock: times the requests, and bounds the drain when the data plane closes
+   * @param rules what the host decides: which paths its admin endpoint serves, how a replica's 404 is answered
    */
   public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
-      RequestEvents events, AccessLog accessLog, ThreadFactory threads, EngineClock clock) {
+      RequestEvents events, AccessLog accessLog, ThreadFactory threads, EngineClock clock, HostRules rules) {
     Transport transport = Transport.best();
     EventLoopGroup loops = transport.group(settings.eventLoops(), threads);
     Map<EventLoop, ReplicaPools> pools = new IdentityHashMap<>();
@@ -87,7 +88,7 @@ public final class DataPlane implements AutoCloseable {
       EventLoop loop = (EventLoop) executor;
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
-    Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, clock::nanoTime);
+    Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, clock::nanoTime, rules);
     HttpDecoderConfig decoding = new HttpDecoderConfig()
         .setMaxInitialLineLength(settings.maxHeaderBytes())
         .setMaxHeaderSize(settings.maxHeaderBytes())

@@ -17,7 +17,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
 import io.ringlb.api.Replica;
-import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.health.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -382,13 +382,13 @@ final class Exchange {
         responseStarted = true;
         client.write(ProxyHeaders.interimToClient(response));
       }
-    } else if (status == 404 && !toAdmin) {
+    } else if (status == 404 && !toAdmin && plane.rules().notFound().isPresent()) {
       rewriting = true;
       responseStarted = true;
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
       clientKeepAliveAfter = clientKeepAlive;
-      FullHttpResponse rewritten = Answers.failure(HttpResponseStatus.BAD_REQUEST, "'" + path + "' endpoint does not exist in server replicas",
-          clientVersion, clientKeepAlive);
+      FullHttpResponse rewritten = Answers.failure(HttpResponseStatus.BAD_REQUEST, plane.rules().notFound().get().apply(path), clientVersion,
+          clientKeepAlive);
       sentBytes = rewritten.content().readableBytes();
       client.write(rewritten);
     } else {

@@ -2,7 +2,7 @@ package io.ringlb.core.proxy;
 
 import io.ringlb.api.Replica;
 import io.ringlb.api.RequestKeyExtractor;
-import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.Router;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -15,9 +15,10 @@ import java.util.function.LongSupplier;
  * @param events told of every request forwarded to a replica
  * @param accessLog handed a line for every request answered, on an event loop
  * @param nanoTime the clock requests are timed by
+ * @param rules what the host decides: the admin endpoint's paths, and how a replica's 404 is answered
  */
 record Plane(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure, RequestEvents events,
-    AccessLog accessLog, LongSupplier nanoTime) {
+    AccessLog accessLog, LongSupplier nanoTime, HostRules rules) {
 
   /** Whether requests are logged: when not, no clock is read and no entry made for the access log. */
   boolean logsAccess() {

@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.health.Outcome;
 import java.io.IOException;
 
 /**

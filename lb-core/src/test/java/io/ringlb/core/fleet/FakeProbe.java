@@ -1,6 +1,7 @@
 package io.ringlb.core.fleet;
 
 import io.ringlb.api.Replica;
+import io.ringlb.core.health.Outcome;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

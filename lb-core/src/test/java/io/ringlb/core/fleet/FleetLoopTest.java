@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.ModuloRing;
+import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.FakeClock;
 import java.time.Duration;

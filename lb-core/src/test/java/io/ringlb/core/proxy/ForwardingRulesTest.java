@@ -3,7 +3,8 @@ package io.ringlb.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpHandler;
-import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.health.Outcome;
+import io.ringlb.core.time.EngineClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,17 @@ class ForwardingRulesTest {
       assertThat(missing.headers()).containsEntry("content-type", "application/json");
       assertThat(missing.body()).isEqualTo("{\"message\":\"<Error> '/other' endpoint does not exist in server replicas\",\"status\":\"failure\"}");
       assertThat(next.body()).isEqualTo("Hello from R0");
+    }
+  }
+
+  @Test
+  void aHostWithoutTheExercisesRulesGetsTheReplicas404AsItIs() throws IOException {
+    proxy = new ProxyFixture(List.of(echo("R0")), settings -> settings, 0, AccessLog.NONE, EngineClock.system(), HostRules.NONE);
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response missing = client.send("GET /other?q=1 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(missing.status()).isEqualTo(404);
+      assertThat(missing.body()).doesNotContain("endpoint does not exist");
     }
   }
 

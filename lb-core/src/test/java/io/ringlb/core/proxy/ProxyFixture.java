@@ -4,8 +4,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
+import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.ModuloRing;
-import io.ringlb.core.fleet.Outcome;
+import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
@@ -47,11 +48,15 @@ final class ProxyFixture implements AutoCloseable {
 
   /** @param accessLog handed a line per request; closed with the data plane */
   ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog) {
-    this(replicas, tune, balanceFactor, accessLog, EngineClock.system());
+    this(replicas, tune, balanceFactor, accessLog, EngineClock.system(), ExerciseRules.rules());
   }
 
-  /** @param clock the data plane's clock; closed with it */
-  ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog, EngineClock clock) {
+  /**
+   * @param clock the data plane's clock; closed with it
+   * @param rules what the host decides of paths and 404s
+   */
+  ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog, EngineClock clock,
+      HostRules rules) {
     this.clock = clock;
     ReplicaSet set = ReplicaSet.empty();
     for (int i = 0; i < replicas.size(); i++) {
@@ -77,7 +82,7 @@ final class ProxyFixture implements AutoCloseable {
           public void connectFailed(Replica replica) {
             events.add("connect-failed " + replica.name());
           }
-        }, accessLog, new DefaultThreadFactory("test-data-plane", true), clock);
+        }, accessLog, new DefaultThreadFactory("test-data-plane", true), clock, rules);
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 

@@ -1,4 +1,4 @@
-package io.ringlb.core.fleet;
+package io.ringlb.core.health;
 
 /** What one heartbeat, or one forwarded request, says about a replica. */
 public enum Outcome {
