@@ -10,113 +10,60 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.ReferenceCounted;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
-import java.util.ArrayList;
+import io.ringlb.core.proxy.AttemptEnd.Result;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One request on its way to a replica and its answer on the way back, all on the client
- * connection's event loop.
+ * connection's event loop: the {@link ClientRequest}, an {@link Attempt} per replica tried, and
+ * the answer relayed as its {@link Phase} says.
  *
  * <p>The request goes to the first candidate that can be connected to: nothing was sent to one
  * that could not. A replica that fails after the request went out, before any byte of its
  * answer, is passed over for the next candidate only when that cannot do harm: the method is
  * idempotent and the body so far was kept ({@code retryBodyBytes}). Once the answer has started
- * towards the client, a failing replica closes the client's connection. Every failure is reported
- * for passive health.
+ * towards the client, a failing replica closes the client's connection. How each attempt ended
+ * is handed once to the plane's observers ({@link AttemptEnd}); the exchange's end, once to the
+ * access log.
  *
  * <p>Bytes stream both ways without being held: reading from the client pauses while the
  * replica's connection takes no more, and reading from the replica while the client's does not.
  * Both read freely otherwise, which spares a system call per read.
- *
- * <p>Each exchange hands the access log one entry as it ends: answered, refused, broken off, or
- * left by its client.
  */
 final class Exchange {
-
-  /** The methods a client may send twice to the same effect (RFC 9110 section 9.2.2). */
-  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
   private final ClientConnection client;
   private final Plane plane;
   private final ReplicaPools pools;
-  private final HttpVersion clientVersion;
-  private final boolean headRequest;
-  private final HttpRequest outbound;
-  /** The replicas to try, in order; an attempt the bound on loads sends further down moves its replica up. */
-  private List<Replica> candidates;
+  private final ClientRequest request;
+  private final ResponseRelay relay;
   private final boolean toAdmin;
-  private final String path;
-  private final boolean clientKeepAlive;
-  private final boolean upgrade;
-  private final boolean expectsBody;
-  /** The request line as the client sent it, for the access log. */
-  private final String method;
-  private final String uri;
-  /** When the request's head was read, by the plane's clock; read only for the access log. */
-  private final long receivedNanos;
-
-  /** The body received so far: all of it while a retry may replay it, else only what is not yet sent. */
-  private final List<HttpContent> body = new ArrayList<>();
-  private int written;
-  private long keptBytes;
-  private long receivedBytes;
-  private boolean retryable;
-  private boolean requestComplete;
-
-  private int tried;
-  /** The replica the current attempt counts against in the router's loads, if any. */
-  private Replica counted;
-  /** When the current attempt went to its replica, by the plane's clock. */
-  private long attemptStartedNanos;
-  /** The replica's final status, once its answer has begun. */
-  private int status;
-  /** The answer's body bytes handed to the client so far. */
-  private long sentBytes;
+  private final Candidates candidates;
+  /** The attempt under way, or null between attempts and once the exchange is done. */
+  private Attempt attempt;
+  /** The replica of the last attempt: the one that answered, or failed last. */
   private Replica replica;
-  private ReplicaPool pool;
-  private Channel channel;
-  private ReplicaConnection connection;
 
-  private boolean responseStarted;
-  private boolean interim;
-  private boolean switching;
-  private boolean rewriting;
-  private boolean replicaKeepAlive;
-  private boolean clientKeepAliveAfter;
-  private boolean done;
-
-  Exchange(ClientConnection client, Plane plane, ReplicaPools pools, HttpRequest request, String target, String path,
-      List<Replica> candidates, boolean toAdmin) {
+  /** @param path the request's path alone, for the host's 404 rule */
+  Exchange(ClientConnection client, Plane plane, ReplicaPools pools, HttpRequest head, String target, String path, List<Replica> candidates,
+      boolean toAdmin) {
     this.client = client;
     this.plane = plane;
     this.pools = pools;
-    this.clientVersion = request.protocolVersion();
-    this.headRequest = "HEAD".equals(request.method().name());
-    this.candidates = candidates;
+    this.candidates = new Candidates(candidates);
     this.toAdmin = toAdmin;
-    this.path = path;
-    this.clientKeepAlive = HttpUtil.isKeepAlive(request);
-    this.upgrade = ProxyHeaders.asksUpgrade(request);
-    this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-    this.retryable = IDEMPOTENT.contains(request.method().name());
-    this.method = request.method().name();
-    this.uri = request.uri();
-    this.receivedNanos = plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L;
-    this.outbound = ProxyHeaders.toReplica(request, target, client.address(), upgrade); // last: it edits the request
+    this.request = new ClientRequest(head, target, client.address(), plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L);
+    this.relay = new ResponseRelay(client, request, toAdmin ? Optional.empty() : plane.rules().notFound(), path);
   }
 
   void start() {
-    if (expectsBody) {
+    if (request.expectsBody) {
       client.reading(false); // the body waits in the client's socket until a replica takes it
     }
     tryNext();
@@ -124,11 +71,11 @@ final class Exchange {
 
   /** Whether the client's connection should be read now: for this request's body, as fast as the replica takes it. */
   boolean readyForBody() {
-    return !done && !requestComplete && (!expectsBody || (channel != null && channel.isWritable()));
+    return !relay.done() && !request.complete() && (!request.expectsBody || (channel() != null && channel().isWritable()));
   }
 
   boolean requestComplete() {
-    return requestComplete;
+    return request.complete();
   }
 
   /**
@@ -137,13 +84,17 @@ final class Exchange {
    * rightly waits up to {@code lb.start-timeout-ms} for its replicas.
    */
   boolean awaitingReplica() {
-    return requestComplete && !done && !toAdmin;
+    return request.complete() && !relay.done() && !toAdmin;
+  }
+
+  private Channel channel() {
+    return attempt == null ? null : attempt.channel();
   }
 
   // ---- the request, from the client ----
 
   void onRequestContent(HttpContent content) {
-    if (done) {
+    if (relay.done()) {
       content.release();
       return;
     }
@@ -152,47 +103,34 @@ final class Exchange {
       refuse(HttpResponseStatus.BAD_REQUEST, "Malformed request body: " + content.decoderResult().cause().getMessage());
       return;
     }
-    int size = content.content().readableBytes();
-    receivedBytes += size;
-    if (content instanceof LastHttpContent) {
-      requestComplete = true;
-    }
-    if (receivedBytes > plane.settings().maxBodyBytes()) {
-      content.release();
+    if (!request.take(content, plane.settings().maxBodyBytes(), plane.settings().retryBodyBytes())) {
       refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           "The request body is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
       return;
     }
-    if (retryable) {
-      if (keptBytes + size <= plane.settings().retryBodyBytes()) {
-        keptBytes += size;
-      } else {
-        stopKeeping();
-      }
-    }
-    body.add(content);
-    if (channel != null) {
-      sendBody();
-      if (requestComplete) {
-        connection.awaitAnswer();
+    if (channel() != null) {
+      request.writeBody(channel());
+      if (request.complete()) {
+        attempt.connection().awaitAnswer();
       }
     }
   }
 
   void onClientReadComplete() {
-    if (channel != null && !done) {
+    Channel channel = channel();
+    if (channel != null && !relay.done()) {
       channel.flush();
-      if (!requestComplete && !channel.isWritable()) {
+      if (!request.complete() && !channel.isWritable()) {
         client.reading(false);
       }
     }
   }
 
   void onClientWritable() {
-    if (channel != null && !done) {
-      channel.config().setAutoRead(true);
-      if (requestComplete) {
-        connection.awaitAnswer(); // the replica was held back, not silent: its silence counts from now
+    if (channel() != null && !relay.done()) {
+      channel().config().setAutoRead(true);
+      if (request.complete()) {
+        attempt.connection().awaitAnswer(); // the replica was held back, not silent: its silence counts from now
       }
     }
   }
@@ -203,122 +141,74 @@ final class Exchange {
   }
 
   void onClientGone() {
-    if (!done) {
-      done = true;
-      logAccess(responseStarted ? clientStatus() : 499, responseStarted ? replica : null);
-      releaseReplica(false);
-      releaseBody();
+    if (!relay.done()) {
+      boolean begun = relay.phase().answerBegun();
+      relay.end();
+      logAccess(begun ? relay.clientStatus() : 499, begun ? replica : null);
+      endAttempt(false);
+      request.release();
     }
   }
 
   // ---- connecting ----
 
   private void tryNext() {
-    if (tried > 0) {
-      skipDeparted();
+    if (candidates.started()) {
+      candidates.skipDeparted(pools::inRing);
     }
-    if (candidates.isEmpty()) {
+    if (candidates.none()) {
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica is in the ring");
       return;
     }
-    if (tried == candidates.size()) {
-      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + triedNames());
+    if (!candidates.more()) {
+      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + candidates.triedNames());
       return;
     }
-    if (!toAdmin) {
-      count();
-      attemptStartedNanos = plane.nanoTime().getAsLong();
-    }
-    Replica next = candidates.get(tried++);
-    ReplicaPool nextPool = pools.pool(next);
-    nextPool.acquire(acquired -> onAcquired(next, nextPool, acquired), cause -> onConnectFailed(next, cause));
+    Attempt next = toAdmin ? new Attempt(candidates.next(), 0L, null)
+        : new Attempt(candidates.nextCounted(plane.router()), plane.nanoTime().getAsLong(), plane.router().loads());
+    attempt = next;
+    replica = next.replica;
+    ReplicaPool pool = pools.pool(next.replica);
+    pool.acquire(acquired -> onAcquired(next, pool, acquired), cause -> onConnectFailed(next, cause));
   }
 
-  /** Drops the candidates still to try that have left the ring since they were picked: none of them is worth a wait. */
-  private void skipDeparted() {
-    for (int i = tried; i < candidates.size(); i++) {
-      if (!pools.inRing(candidates.get(i))) {
-        List<Replica> staying = new ArrayList<>(candidates.subList(0, tried));
-        for (Replica later : candidates.subList(tried, candidates.size())) {
-          if (pools.inRing(later)) {
-            staying.add(later);
-          }
-        }
-        candidates = staying;
-        return;
-      }
-    }
-  }
-
-  private void onConnectFailed(Replica target, Throwable cause) {
-    if (done) {
+  private void onConnectFailed(Attempt failed, Throwable cause) {
+    if (relay.done() || failed != attempt) {
       return;
     }
-    uncount();
+    attempt = null;
+    failed.release(false);
     if (cause instanceof TimeoutException) {
       // the bound on connections is ours, not the replica's failure: queueing longer would not help
-      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, target.name() + " has no free connection (lb.forward.connections-per-replica)");
+      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, failed.replica.name() + " has no free connection (lb.forward.connections-per-replica)");
       return;
     }
-    if (!(cause instanceof IllegalStateException)) { // a pool closed as its replica left the ring is no failure of the replica
-      report(target, cause instanceof ConnectTimeoutException ? Outcome.TIMED_OUT : Outcome.FAILED);
-      if (!toAdmin) {
-        plane.events().connectFailed(target);
-        if (tried < candidates.size()) {
-          plane.events().retried(target);
-        }
-      }
-    }
+    // a pool closed as its replica left the ring is no failure of the replica
+    Result result = cause instanceof IllegalStateException ? Result.NOT_ITS_DOING
+        : cause instanceof ConnectTimeoutException ? Result.CONNECT_TIMED_OUT : Result.CONNECT_FAILED;
+    tell(AttemptEnd.ended(failed.replica, result, result != Result.NOT_ITS_DOING && candidates.more()));
     tryNext(); // nothing was sent, so the next candidate is always safe
   }
 
-  private void onAcquired(Replica target, ReplicaPool from, Channel acquiredChannel) {
-    if (done) {
-      from.release(acquiredChannel, true);
+  private void onAcquired(Attempt acquiring, ReplicaPool from, Channel acquired) {
+    if (relay.done() || acquiring != attempt) {
+      from.release(acquired, true);
       return;
     }
-    replica = target;
-    pool = from;
-    channel = acquiredChannel;
-    connection = channel.pipeline().get(ReplicaConnection.class);
-    connection.attach(this);
-    written = 0;
-    channel.write(outbound);
-    sendBody();
-    channel.flush();
-    if (requestComplete) {
-      connection.awaitAnswer();
+    acquiring.connected(from, acquired, this);
+    request.rewind();
+    acquired.write(request.outbound);
+    request.writeBody(acquired);
+    acquired.flush();
+    if (request.complete()) {
+      acquiring.connection().awaitAnswer();
     } else {
-      client.reading(channel.isWritable());
+      client.reading(acquired.isWritable());
     }
-  }
-
-  private void sendBody() {
-    for (int i = written; i < body.size(); i++) {
-      channel.write(retryable ? body.get(i).retainedDuplicate() : body.get(i));
-    }
-    if (retryable) {
-      written = body.size();
-    } else {
-      body.clear();
-      written = 0;
-    }
-  }
-
-  /** No more retries: what was sent is let go, what was not stays until it is. */
-  private void stopKeeping() {
-    if (!retryable) {
-      return;
-    }
-    retryable = false;
-    List<HttpContent> sent = body.subList(0, written);
-    sent.forEach(ReferenceCounted::release);
-    sent.clear();
-    written = 0;
   }
 
   void onReplicaWritable() {
-    if (!requestComplete && !done) {
+    if (!request.complete() && !relay.done()) {
       client.reading(true);
     }
   }
@@ -326,7 +216,7 @@ final class Exchange {
   // ---- the answer, from the replica ----
 
   void onResponse(HttpObject message) {
-    if (done) {
+    if (relay.done()) {
       ReferenceCountUtil.release(message);
       return;
     }
@@ -344,86 +234,45 @@ final class Exchange {
         onReplicaFailed(Outcome.FAILED, content.decoderResult().cause());
         return;
       }
-      boolean last = content instanceof LastHttpContent;
-      if (interim || switching || rewriting) {
-        content.release();
-        if (last) {
-          if (interim) {
-            interim = false;
-          } else if (switching) {
-            becomeTunnel();
-          } else {
-            complete();
-          }
-        }
-        return;
-      }
-      sentBytes += content.content().readableBytes();
-      client.write(content);
-      if (last) {
-        complete();
+      switch (relay.body(content)) {
+        case ENDED -> complete();
+        case SWITCHED -> becomeTunnel();
+        case MORE -> {}
       }
     }
   }
 
   private void head(HttpResponse response) {
-    stopKeeping(); // the replica answered: its answer is the answer, whatever it is
+    request.stopKeeping(); // the replica answered: its answer is the answer, whatever it is
     if (!toAdmin) {
       plane.router().loads().answered(replica); // a sign of life the fleet reads: slow, not hung
     }
-    status = response.status().code();
-    if (status == 101 && upgrade) {
-      switching = true;
-      responseStarted = true;
-      client.write(ProxyHeaders.interimToClient(response));
-    } else if (status >= 100 && status < 200) {
-      interim = true;
-      if (!clientVersion.equals(HttpVersion.HTTP_1_0)) { // an HTTP/1.0 client takes no interim answers
-        responseStarted = true;
-        client.write(ProxyHeaders.interimToClient(response));
-      }
-    } else if (status == 404 && !toAdmin && plane.rules().notFound().isPresent()) {
-      rewriting = true;
-      responseStarted = true;
-      replicaKeepAlive = HttpUtil.isKeepAlive(response);
-      clientKeepAliveAfter = clientKeepAlive;
-      FullHttpResponse rewritten = Answers.failure(HttpResponseStatus.BAD_REQUEST, plane.rules().notFound().get().apply(path), clientVersion,
-          clientKeepAlive);
-      sentBytes = rewritten.content().readableBytes();
-      client.write(rewritten);
-    } else {
-      responseStarted = true;
-      replicaKeepAlive = HttpUtil.isKeepAlive(response);
-      HttpResponse out = ProxyHeaders.toClient(response, clientVersion, ProxyHeaders.bodyless(headRequest, status), clientKeepAlive);
-      clientKeepAliveAfter = HttpUtil.isKeepAlive(out);
-      client.write(out);
-    }
+    relay.head(response);
   }
 
   void onReplicaReadComplete() {
     client.flush();
-    if (!done && channel != null && !client.isWritable()) {
-      channel.config().setAutoRead(false); // until the client has taken what it was sent
+    if (!relay.done() && channel() != null && !client.isWritable()) {
+      channel().config().setAutoRead(false); // until the client has taken what it was sent
     }
   }
 
   void onReplicaFailed(Outcome outcome, Throwable cause) {
-    if (done) {
+    if (relay.done()) {
       return;
     }
-    report(replica, outcome);
-    Replica failed = replica;
-    releaseReplica(false);
-    if (!responseStarted && retryable && tried < candidates.size()) {
-      if (!requestComplete) {
+    boolean retrying = !relay.phase().answerBegun() && request.retryable() && candidates.more();
+    if (attempt != null && !toAdmin) {
+      tell(AttemptEnd.ended(attempt.replica, outcome == Outcome.TIMED_OUT ? Result.TIMED_OUT : Result.FAILED, retrying));
+    }
+    endAttempt(false);
+    if (retrying) {
+      if (!request.complete()) {
         client.reading(false); // until the next replica takes the body
       }
-      if (!toAdmin) {
-        plane.events().retried(failed);
-      }
       tryNext();
-    } else if (!responseStarted) {
-      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + triedNames());
+    } else if (!relay.phase().answerBegun()) {
+      answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + candidates.triedNames());
     } else {
       breakOff();
     }
@@ -436,38 +285,36 @@ final class Exchange {
    * not kept, stays where it is, as a drain lets it.
    */
   void onReplicaLeft() {
-    if (done || responseStarted || !retryable || toAdmin) {
+    if (relay.done() || relay.phase().answerBegun() || !request.retryable() || toAdmin) {
       return;
     }
-    Replica left = replica;
-    releaseReplica(false); // its connection closes: whatever the replica does with the request now reaches no one
-    if (!requestComplete) {
+    tell(AttemptEnd.ended(replica, Result.NOT_ITS_DOING, true));
+    endAttempt(false); // its connection closes: whatever the replica does with the request now reaches no one
+    if (!request.complete()) {
       client.reading(false); // until the next replica takes the body
     }
-    plane.events().retried(left);
     tryNext();
   }
 
   private void complete() {
     if (!toAdmin) {
-      plane.events().answered(replica, status, plane.nanoTime().getAsLong() - attemptStartedNanos);
+      tell(AttemptEnd.answered(replica, relay.status(), plane.nanoTime().getAsLong() - attempt.startedNanos));
     }
-    done = true;
-    logAccess(clientStatus(), replica);
-    releaseReplica(replicaKeepAlive && requestComplete);
-    releaseBody();
-    client.exchangeDone(clientKeepAliveAfter && requestComplete);
+    relay.end();
+    logAccess(relay.clientStatus(), replica);
+    endAttempt(relay.replicaKeepAlive() && request.complete());
+    request.release();
+    client.exchangeDone(relay.clientKeepAlive() && request.complete());
   }
 
   /** The client's connection and the replica's become one byte stream, each side read as the other writes. */
   private void becomeTunnel() {
-    done = true;
-    logAccess(status, replica);
-    uncount(); // a tunnel is a connection, no longer a request in flight
-    releaseBody();
-    Channel replicaChannel = channel;
-    connection.detach();
-    channel = null;
+    relay.end();
+    logAccess(relay.status(), replica);
+    attempt.uncount(); // a tunnel is a connection, no longer a request in flight
+    request.release();
+    Channel replicaChannel = attempt.detachForTunnel();
+    attempt = null;
     // the connection never goes back to the pool; its place is freed when the tunnel closes
     ChannelPipeline replicaSide = replicaChannel.pipeline();
     HttpClientCodec codec = replicaSide.get(HttpClientCodec.class);
@@ -482,103 +329,59 @@ final class Exchange {
   // ---- endings ----
 
   /** Answers the client with an error of the data plane's own, unless its answer has begun. */
-  private void refuse(HttpResponseStatus status, String problem) {
-    if (done) {
+  private void refuse(HttpResponseStatus refusal, String problem) {
+    if (relay.done()) {
       return;
     }
-    releaseReplica(false);
-    if (responseStarted) {
+    endAttempt(false);
+    if (relay.phase().answerBegun()) {
       breakOff();
     } else {
-      answer(status, problem);
+      answer(refusal, problem);
     }
   }
 
   /** The answer has begun and cannot be finished: the client's connection closes, so it cannot take part of one for all of it. */
   private void breakOff() {
-    done = true;
-    logAccess(clientStatus(), replica);
-    releaseBody();
+    relay.end();
+    logAccess(relay.clientStatus(), replica);
+    request.release();
     client.abort();
   }
 
-  private void answer(HttpResponseStatus status, String problem) {
-    done = true;
-    releaseReplica(false);
-    releaseBody();
+  private void answer(HttpResponseStatus answer, String problem) {
+    relay.end();
+    endAttempt(false);
+    request.release();
     // a request without a body is as good as complete: its end follows the head and is let go
-    boolean keepAlive = clientKeepAlive && (requestComplete || !expectsBody);
-    FullHttpResponse failure = Answers.failure(status, problem, clientVersion, keepAlive);
-    sentBytes = failure.content().readableBytes();
-    logAccess(status.code(), null);
+    boolean keepAlive = request.keepAlive && (request.complete() || !request.expectsBody);
+    FullHttpResponse failure = Answers.failure(answer, problem, request.version, keepAlive);
+    relay.answeredWith(failure);
+    logAccess(answer.code(), null);
     client.write(failure);
     client.exchangeDone(keepAlive);
   }
 
-  /** The status the client got the head of: the replica's, or the 400 its 404 became. */
-  private int clientStatus() {
-    return rewriting ? HttpResponseStatus.BAD_REQUEST.code() : status;
+  /** Ends the attempt under way, if any: its load count, and its connection back to the pool. */
+  private void endAttempt(boolean reusable) {
+    if (attempt != null) {
+      attempt.release(reusable);
+      attempt = null;
+    }
+  }
+
+  /** Hands the plane's observers how an attempt at a replica ended; the admin endpoint's calls are told to no one. */
+  private void tell(AttemptEnd end) {
+    if (!toAdmin) {
+      plane.attemptEnded(end);
+    }
   }
 
   /** Hands the access log this request's entry, {@code by} the replica that answered, if any. */
   private void logAccess(int answered, Replica by) {
     if (plane.logsAccess()) {
-      plane.accessLog().log(new AccessLogEntry(client.address(), method, uri, clientVersion.text(), answered, sentBytes,
-          by == null ? AccessLogEntry.NO_REPLICA : by.name(), receivedNanos, plane.nanoTime().getAsLong()));
+      plane.accessLog().log(new AccessLogEntry(client.address(), request.method, request.uri, request.version.text(), answered, relay.sentBytes(),
+          by == null ? AccessLogEntry.NO_REPLICA : by.name(), request.receivedNanos, plane.nanoTime().getAsLong()));
     }
-  }
-
-  private void releaseReplica(boolean reusable) {
-    uncount();
-    if (channel == null) {
-      return;
-    }
-    connection.detach();
-    if (reusable) {
-      channel.config().setAutoRead(true); // a pooled connection reads, so a replica closing it is noticed at once
-    }
-    pool.release(channel, reusable);
-    channel = null;
-    connection = null;
-    written = 0; // the next replica, if any, gets every kept part again
-  }
-
-  /** Counts the next attempt in the router's loads, at the next candidate or the first after it that bounded loads admit. */
-  private void count() {
-    uncount();
-    int admitted = plane.router().begin(candidates, tried);
-    if (admitted != tried) {
-      List<Replica> reordered = new ArrayList<>(candidates);
-      reordered.add(tried, reordered.remove(admitted));
-      candidates = reordered;
-    }
-    counted = candidates.get(tried);
-  }
-
-  private void uncount() {
-    if (counted != null) {
-      plane.router().loads().end(counted);
-      counted = null;
-    }
-  }
-
-  private void releaseBody() {
-    body.forEach(ReferenceCounted::release);
-    body.clear();
-    written = 0;
-  }
-
-  private void report(Replica failed, Outcome outcome) {
-    if (!toAdmin && failed != null) {
-      plane.onFailure().accept(failed, outcome);
-    }
-  }
-
-  private String triedNames() {
-    List<String> names = new ArrayList<>(tried);
-    for (int k = 0; k < tried; k++) {
-      names.add(candidates.get(k).name());
-    }
-    return String.join(", ", names);
   }
 }

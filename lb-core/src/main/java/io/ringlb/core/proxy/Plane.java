@@ -20,6 +20,31 @@ import java.util.function.LongSupplier;
 record Plane(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure, RequestEvents events,
     AccessLog accessLog, LongSupplier nanoTime, HostRules rules) {
 
+  /**
+   * Tells passive health of an attempt the replica failed, and the request events of every
+   * attempt: the one place an attempt's end is told.
+   */
+  void attemptEnded(AttemptEnd end) {
+    Replica replica = end.replica();
+    switch (end.result()) {
+      case ANSWERED -> events.answered(replica, end.status(), end.nanos());
+      case CONNECT_FAILED -> {
+        onFailure.accept(replica, Outcome.FAILED);
+        events.connectFailed(replica);
+      }
+      case CONNECT_TIMED_OUT -> {
+        onFailure.accept(replica, Outcome.TIMED_OUT);
+        events.connectFailed(replica);
+      }
+      case FAILED -> onFailure.accept(replica, Outcome.FAILED);
+      case TIMED_OUT -> onFailure.accept(replica, Outcome.TIMED_OUT);
+      case NOT_ITS_DOING -> {}
+    }
+    if (end.retried()) {
+      events.retried(replica);
+    }
+  }
+
   /** Whether requests are logged: when not, no clock is read and no entry made for the access log. */
   boolean logsAccess() {
     return accessLog != AccessLog.NONE;

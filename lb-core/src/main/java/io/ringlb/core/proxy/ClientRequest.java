@@ -1,0 +1,140 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCounted;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a client sent, whatever replica it goes to: the head as it will be forwarded, and the body
+ * as it arrives. While the request may still be retried its body is kept, to be sent again to the
+ * next replica; once it may not (its method is not idempotent, its body outgrew {@code
+ * retryBodyBytes}, or a replica began answering) only what is not yet sent is held.
+ *
+ * <p>Confined to the client connection's event loop, as its exchange is.
+ */
+final class ClientRequest {
+
+  /** The methods a client may send twice to the same effect (RFC 9110 section 9.2.2). */
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+  final HttpVersion version;
+  final String method;
+  /** The request target as the client sent it, for the access log. */
+  final String uri;
+  final boolean head;
+  final boolean keepAlive;
+  /** It asks to switch protocols (a WebSocket handshake). */
+  final boolean upgrade;
+  /** A body follows the head. */
+  final boolean expectsBody;
+  /** The head as the replica gets it. */
+  final HttpRequest outbound;
+  /** When the head was read, by the plane's clock; read only for the access log. */
+  final long receivedNanos;
+
+  /** The body received so far: all of it while a retry may replay it, else only what is not yet sent. */
+  private final List<HttpContent> body = new ArrayList<>();
+  /** How many parts of {@link #body} the current replica has. */
+  private int written;
+  private long keptBytes;
+  private long receivedBytes;
+  private boolean retryable;
+  private boolean complete;
+
+  /**
+   * @param target the origin-form target the replica is sent
+   * @param clientAddress the client's address, for {@code X-Forwarded-For}
+   */
+  ClientRequest(HttpRequest request, String target, String clientAddress, long receivedNanos) {
+    this.version = request.protocolVersion();
+    this.method = request.method().name();
+    this.uri = request.uri();
+    this.head = "HEAD".equals(method);
+    this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.upgrade = ProxyHeaders.asksUpgrade(request);
+    this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    this.retryable = IDEMPOTENT.contains(method);
+    this.receivedNanos = receivedNanos;
+    this.outbound = ProxyHeaders.toReplica(request, target, clientAddress, upgrade); // last: it edits the request
+  }
+
+  /** Whether the request may go to another replica: idempotent, and its body so far kept. */
+  boolean retryable() {
+    return retryable;
+  }
+
+  /** Whether the whole request has arrived, its body's end included. */
+  boolean complete() {
+    return complete;
+  }
+
+  /**
+   * Takes the next part of the body.
+   *
+   * @return false, with the part let go, when the body has grown past {@code maxBodyBytes}
+   */
+  boolean take(HttpContent content, long maxBodyBytes, long retryBodyBytes) {
+    int size = content.content().readableBytes();
+    receivedBytes += size;
+    if (content instanceof LastHttpContent) {
+      complete = true;
+    }
+    if (receivedBytes > maxBodyBytes) {
+      content.release();
+      return false;
+    }
+    if (retryable) {
+      if (keptBytes + size <= retryBodyBytes) {
+        keptBytes += size;
+      } else {
+        stopKeeping();
+      }
+    }
+    body.add(content);
+    return true;
+  }
+
+  /** Writes to the replica's connection, unflushed, the parts of the body it does not have yet. */
+  void writeBody(Channel replica) {
+    for (int i = written; i < body.size(); i++) {
+      replica.write(retryable ? body.get(i).retainedDuplicate() : body.get(i));
+    }
+    if (retryable) {
+      written = body.size();
+    } else {
+      body.clear();
+      written = 0;
+    }
+  }
+
+  /** The next replica, if any, gets every kept part again. */
+  void rewind() {
+    written = 0;
+  }
+
+  /** No more retries: what was sent is let go, what was not stays until it is. */
+  void stopKeeping() {
+    if (!retryable) {
+      return;
+    }
+    retryable = false;
+    List<HttpContent> sent = body.subList(0, written);
+    sent.forEach(ReferenceCounted::release);
+    sent.clear();
+    written = 0;
+  }
+
+  /** Lets go of every part held. */
+  void release() {
+    body.forEach(ReferenceCounted::release);
+    body.clear();
+    written = 0;
+  }
+}
