@@ -22,12 +22,7 @@ import java.util.random.RandomGenerator;
  */
 final class AdminCalls {
 
-  private final FleetSettings settings;
-  private final Reconciler reconciler;
-  private final HealthMachine health;
-  private final RingPublisher ring;
-  private final PublishedView views;
-  private final FleetListener listener;
+  private final FleetParts parts;
   private final ControlLoop loop;
   private final EngineClock clock;
   private final RandomGenerator random;
@@ -37,14 +32,8 @@ final class AdminCalls {
   private Call current;
   private boolean closed;
 
-  AdminCalls(FleetSettings settings, Reconciler reconciler, HealthMachine health, RingPublisher ring, PublishedView views,
-      FleetListener listener, ControlLoop loop, EngineClock clock, RandomGenerator random) {
-    this.settings = settings;
-    this.reconciler = reconciler;
-    this.health = health;
-    this.ring = ring;
-    this.views = views;
-    this.listener = listener;
+  AdminCalls(FleetParts parts, ControlLoop loop, EngineClock clock, RandomGenerator random) {
+    this.parts = parts;
     this.loop = loop;
     this.clock = clock;
     this.random = random;
@@ -62,7 +51,7 @@ final class AdminCalls {
 
   /** A replica joined the ring: the add under way may be complete. */
   void joined() {
-    if (current != null && current.add && current.members.stream().allMatch(member -> health.up(member.name))) {
+    if (current != null && current.add && current.members.stream().allMatch(member -> parts.health().up(member.name))) {
       finish(current);
     }
   }
@@ -87,7 +76,7 @@ final class AdminCalls {
     call.rollBack();
     current = null;
     call.answer.completeExceptionally(FleetException.unavailable("Could not start " + call.names() + ": they did not pass a heartbeat within "
-        + settings.startTimeout().toSeconds() + " s; nothing was added"));
+        + parts.settings().startTimeout().toSeconds() + " s; nothing was added"));
     next();
   }
 
@@ -137,44 +126,44 @@ final class AdminCalls {
   }
 
   private void beginAdd(Call call) {
-    RequestRules.checkAdd(call.n, call.names, call.weights, name -> reconciler.get(name) != null, reconciler.size(), settings.maxReplicas(),
-        settings.weighing());
+    RequestRules.checkAdd(call.n, call.names, call.weights, name -> parts.reconciler().get(name) != null, parts.reconciler().size(), parts.settings().maxReplicas(),
+        parts.settings().weighing());
     Set<String> taken = new HashSet<>();
     call.names.forEach(name -> taken.add(Names.key(name)));
     Map<String, Integer> weights = new HashMap<>();
     call.weights.forEach((name, weight) -> weights.put(Names.key(name), weight));
     for (int k = 0; k < call.n; k++) {
-      String name = k < call.names.size() ? call.names.get(k) : reconciler.generatedName(settings.namePrefix(), taken);
-      call.members.add(reconciler.want(name, weights.getOrDefault(Names.key(name), settings.weightOf(name))));
+      String name = k < call.names.size() ? call.names.get(k) : parts.reconciler().generatedName(parts.settings().namePrefix(), taken);
+      call.members.add(parts.reconciler().want(name, weights.getOrDefault(Names.key(name), parts.settings().weightOf(name))));
     }
-    call.deadline = clock.schedule(settings.startTimeout(), () -> loop.execute(() -> timedOut(call)));
+    call.deadline = clock.schedule(parts.settings().startTimeout(), () -> loop.execute(() -> timedOut(call)));
     current = call;
-    views.publish(reconciler.members());
-    reconciler.reconcile(clock.nanoTime());
+    parts.publishView();
+    parts.reconciler().reconcile(clock.nanoTime());
   }
 
   private void beginRemove(Call call) {
-    RequestRules.checkRemove(call.n, call.names, reconciler.members().stream().map(member -> member.name).toList());
+    RequestRules.checkRemove(call.n, call.names, parts.reconciler().members().stream().map(member -> member.name).toList());
     List<Member> removed = new ArrayList<>();
     for (String name : call.names) {
-      removed.add(reconciler.get(name));
+      removed.add(parts.reconciler().get(name));
     }
-    List<Member> others = new ArrayList<>(reconciler.members());
+    List<Member> others = new ArrayList<>(parts.reconciler().members());
     others.removeAll(removed);
     while (removed.size() < call.n) {
       removed.add(others.remove(random.nextInt(others.size())));
     }
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (Member member : removed) {
-      ring.leave(member.name);
-      health.forget(member.name);
-      CompletableFuture<Void> stopped = reconciler.drain(member, clock.nanoTime()); // out of the ring at once; stopped once its requests have ended
+      parts.ring().leave(member.name);
+      parts.health().forget(member.name);
+      CompletableFuture<Void> stopped = parts.reconciler().drain(member, clock.nanoTime()); // out of the ring at once; stopped once its requests have ended
       stops.add(stopped);
       String name = member.name;
-      stopped.thenRun(() -> loop.execute(() -> listener.removed(name)));
+      stopped.thenRun(() -> loop.execute(() -> parts.listener().removed(name)));
     }
-    reconciler.finishDrains(clock.nanoTime()); // a replica with nothing in flight stops at once
-    views.publish(reconciler.members());
+    parts.reconciler().finishDrains(clock.nanoTime()); // a replica with nothing in flight stops at once
+    parts.publishView();
     current = call;
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).thenRun(() -> loop.execute(() -> finish(call)));
   }
@@ -185,7 +174,7 @@ final class AdminCalls {
     }
     current = null;
     call.deadline.cancel();
-    call.answer.complete(views.view());
+    call.answer.complete(parts.views().view());
     next();
   }
 
@@ -217,12 +206,12 @@ final class AdminCalls {
     void rollBack() {
       deadline.cancel();
       for (Member member : members) {
-        ring.leave(member.name);
-        health.forget(member.name);
+        parts.ring().leave(member.name);
+        parts.health().forget(member.name);
         String name = member.name;
-        reconciler.drop(member).thenRun(() -> loop.execute(() -> listener.removed(name)));
+        parts.reconciler().drop(member).thenRun(() -> loop.execute(() -> parts.listener().removed(name)));
       }
-      views.publish(reconciler.members());
+      parts.publishView();
     }
   }
 }

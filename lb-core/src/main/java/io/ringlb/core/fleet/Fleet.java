@@ -127,10 +127,11 @@ public final class Fleet implements AutoCloseable {
         follower.follow(replicas, clock.nanoTime());
       }
     }, name -> router.loads().of(name), settings.drainTimeout(), settings.heartbeat().interval());
-    this.adminCalls = new AdminCalls(settings, reconciler, health, ring, views, listener, loop, clock, random);
-    this.follower = new OrchestratorFollower(settings, reconciler, health, ring, views, listener);
+    FleetParts parts = new FleetParts(settings, reconciler, health, ring, views, listener);
+    this.adminCalls = new AdminCalls(parts, loop, clock, random);
+    this.follower = new OrchestratorFollower(parts);
     this.shared = launcher.shared();
-    this.verdicts = new HealthVerdicts(settings, reconciler, health, ring, views, listener, adminCalls, clock, shared, launcher.reachability());
+    this.verdicts = new HealthVerdicts(parts, adminCalls, clock, shared, launcher.reachability());
     this.sweepTicks = shared ? sweepTicks(settings.heartbeat().interval()) : SWEEP_TICKS;
   }
 

@@ -15,12 +15,7 @@ final class HealthVerdicts {
 
   private static final System.Logger LOG = System.getLogger(HealthVerdicts.class.getName());
 
-  private final FleetSettings settings;
-  private final Reconciler reconciler;
-  private final HealthMachine health;
-  private final RingPublisher ring;
-  private final PublishedView views;
-  private final FleetListener listener;
+  private final FleetParts parts;
   private final AdminCalls adminCalls;
   private final EngineClock clock;
   /** The launcher's replicas are the orchestrator's, which restarts them. */
@@ -28,14 +23,8 @@ final class HealthVerdicts {
   /** How replicas are reached, told when one never answers. */
   private final String reachability;
 
-  HealthVerdicts(FleetSettings settings, Reconciler reconciler, HealthMachine health, RingPublisher ring, PublishedView views, FleetListener listener,
-      AdminCalls adminCalls, EngineClock clock, boolean shared, String reachability) {
-    this.settings = settings;
-    this.reconciler = reconciler;
-    this.health = health;
-    this.ring = ring;
-    this.views = views;
-    this.listener = listener;
+  HealthVerdicts(FleetParts parts, AdminCalls adminCalls, EngineClock clock, boolean shared, String reachability) {
+    this.parts = parts;
     this.adminCalls = adminCalls;
     this.clock = clock;
     this.shared = shared;
@@ -49,37 +38,37 @@ final class HealthVerdicts {
    * @param byRequests whether failed requests brought the verdict, rather than a heartbeat
    */
   void apply(Replica replica, Verdict verdict, String why, boolean byRequests) {
-    Member member = reconciler.get(replica.name());
+    Member member = parts.reconciler().get(replica.name());
     switch (verdict) {
       case NONE -> {}
       case JOINED -> {
-        ring.join(replica, member != null ? member.weight : settings.weightOf(replica.name()));
+        parts.ring().join(replica, member != null ? member.weight : parts.settings().weightOf(replica.name()));
         LOG.log(Level.INFO, "Replica {0} is in the ring", replica.name());
-        listener.joined(replica.name());
+        parts.listener().joined(replica.name());
         if (member != null) {
-          reconciler.ready(member);
+          parts.reconciler().ready(member);
         }
-        views.publish(reconciler.members());
+        parts.publishView();
         adminCalls.joined();
       }
       case LEFT -> {
-        ring.leave(replica.name());
+        parts.ring().leave(replica.name());
         LOG.log(Level.WARNING, "Replica {0} left the ring: it says it is not ready ({1})", replica.name(), why);
-        listener.left(replica.name(), why);
+        parts.listener().left(replica.name(), why);
       }
       case DEAD -> {
-        ring.leave(replica.name());
+        parts.ring().leave(replica.name());
         if (member == null || !replica.equals(member.replica)) {
           return;
         }
-        listener.died(replica.name(), why, byRequests);
+        parts.listener().died(replica.name(), why, byRequests);
         if (shared) {
           // the orchestrator restarts it; it joins again once it answers, here or where the list says it moved
           LOG.log(Level.WARNING, "Replica {0} is down ({1}); waiting for the orchestrator to restart it", replica.name(), why);
-          health.watch(replica, clock.nanoTime());
+          parts.health().watch(replica, clock.nanoTime());
         } else {
           LOG.log(Level.WARNING, "Replica {0} is down ({1}); replacing it", replica.name(), why);
-          reconciler.replace(member, false, null, clock.nanoTime());
+          parts.reconciler().replace(member, false, null, clock.nanoTime());
         }
       }
     }
@@ -88,22 +77,22 @@ final class HealthVerdicts {
   /** A replica out of the ring a whole start timeout: logged with what was tried, and started again after a backoff. */
   void neverReady(HealthMachine.Lapse lapse, long now) {
     Replica replica = lapse.replica();
-    ring.leave(replica.name());
-    Member member = reconciler.get(replica.name());
+    parts.ring().leave(replica.name());
+    Member member = parts.reconciler().get(replica.name());
     if (member == null || !replica.equals(member.replica)) {
       return;
     }
-    String problem = "did not pass a heartbeat within " + settings.startTimeout().toSeconds() + " s (" + lapse.lastDetail() + ")";
+    String problem = "did not pass a heartbeat within " + parts.settings().startTimeout().toSeconds() + " s (" + lapse.lastDetail() + ")";
     LOG.log(Level.ERROR, "Replica {0} at {1}:{2,number,#} {3}. {4}", replica.name(), replica.host(), replica.port(), problem, reachability);
     if (shared) {
       // not this balancer's to replace: it is watched on, and readiness says what is wrong
-      reconciler.notReady(member, problem);
-      health.watch(replica, now);
+      parts.reconciler().notReady(member, problem);
+      parts.health().watch(replica, now);
     } else {
-      listener.died(replica.name(), problem, false);
-      reconciler.replace(member, true, problem, now);
+      parts.listener().died(replica.name(), problem, false);
+      parts.reconciler().replace(member, true, problem, now);
     }
     adminCalls.startFailed(member);
-    views.publish(reconciler.members());
+    parts.publishView();
   }
 }

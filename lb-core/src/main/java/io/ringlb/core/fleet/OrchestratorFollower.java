@@ -18,21 +18,10 @@ final class OrchestratorFollower {
 
   private static final System.Logger LOG = System.getLogger(OrchestratorFollower.class.getName());
 
-  private final FleetSettings settings;
-  private final Reconciler reconciler;
-  private final HealthMachine health;
-  private final RingPublisher ring;
-  private final PublishedView views;
-  private final FleetListener listener;
+  private final FleetParts parts;
 
-  OrchestratorFollower(FleetSettings settings, Reconciler reconciler, HealthMachine health, RingPublisher ring, PublishedView views,
-      FleetListener listener) {
-    this.settings = settings;
-    this.reconciler = reconciler;
-    this.health = health;
-    this.ring = ring;
-    this.views = views;
-    this.listener = listener;
+  OrchestratorFollower(FleetParts parts) {
+    this.parts = parts;
   }
 
   /** Brings the members in line with {@code listed}, a list taken after every launcher call of this balancer had answered. */
@@ -40,36 +29,36 @@ final class OrchestratorFollower {
     Set<String> seen = new HashSet<>();
     for (Replica replica : listed) {
       seen.add(Names.key(replica.name()));
-      Member member = reconciler.get(replica.name());
+      Member member = parts.reconciler().get(replica.name());
       if (member == null) {
-        if (reconciler.size() < settings.maxReplicas() && reconciler.idFree(replica.id()) && !reconciler.stopping(replica.name())) {
-          reconciler.adopt(replica, settings.weightOf(replica.name()));
-          health.watch(replica, now);
+        if (parts.reconciler().size() < parts.settings().maxReplicas() && parts.reconciler().idFree(replica.id()) && !parts.reconciler().stopping(replica.name())) {
+          parts.reconciler().adopt(replica, parts.settings().weightOf(replica.name()));
+          parts.health().watch(replica, now);
           LOG.log(Level.INFO, "Replica {0} was added through another balancer; watching it at {1}:{2,number,#}", replica.name(), replica.host(),
               replica.port());
-          listener.started(replica.name());
+          parts.listener().started(replica.name());
         }
       } else if (!member.launching && member.replica != null && !replica.equals(member.replica)) {
-        if (health.up(member.name)) {
-          listener.died(member.name, "the orchestrator restarted it", false);
+        if (parts.health().up(member.name)) {
+          parts.listener().died(member.name, "the orchestrator restarted it", false);
         }
-        ring.leave(replica.name());
-        reconciler.moved(member, replica);
-        health.watch(replica, now);
+        parts.ring().leave(replica.name());
+        parts.reconciler().moved(member, replica);
+        parts.health().watch(replica, now);
         LOG.log(Level.INFO, "Replica {0} was restarted by the orchestrator; watching it at {1}:{2,number,#}", replica.name(), replica.host(),
             replica.port());
-        listener.started(replica.name());
+        parts.listener().started(replica.name());
       }
     }
-    for (Member member : List.copyOf(reconciler.members())) {
+    for (Member member : List.copyOf(parts.reconciler().members())) {
       if (!seen.contains(Names.key(member.name)) && !member.launching && member.replica != null) {
-        ring.leave(member.name);
-        health.forget(member.name);
-        reconciler.forget(member);
+        parts.ring().leave(member.name);
+        parts.health().forget(member.name);
+        parts.reconciler().forget(member);
         LOG.log(Level.INFO, "Replica {0} was removed through another balancer", member.name);
-        listener.removed(member.name);
+        parts.listener().removed(member.name);
       }
     }
-    views.publish(reconciler.members());
+    parts.publishView();
   }
 }

@@ -60,38 +60,8 @@ class FleetLoopTest {
   private Fleet fleet;
 
   /** What the fleet told its listener, one line each: "joined S1", "died S2 by requests: requests failed". */
-  private final List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final FleetListener events = new FleetListener() {
-    @Override
-    public void heartbeatFailed(String replica, String why) {
-      told.add("heartbeat failed " + replica);
-    }
-
-    @Override
-    public void joined(String replica) {
-      told.add("joined " + replica);
-    }
-
-    @Override
-    public void left(String replica, String why) {
-      told.add("left " + replica);
-    }
-
-    @Override
-    public void died(String replica, String why, boolean byRequests) {
-      told.add("died " + replica + (byRequests ? " by requests: " : " by heartbeats: ") + why);
-    }
-
-    @Override
-    public void started(String replica) {
-      told.add("started " + replica);
-    }
-
-    @Override
-    public void removed(String replica) {
-      told.add("removed " + replica);
-    }
-  };
+  private final RecordingListener events = new RecordingListener();
+  private final List<String> told = events.told;
 
   /** The log of the fleet's parts; held here, as the log manager holds a logger weakly. */
   private final Logger fleetLog = Logger.getLogger(Fleet.class.getPackageName());
@@ -166,7 +136,7 @@ class FleetLoopTest {
 
     assertThat(add).isCompletedWithValue(new FleetView(List.of("S1", "S2")));
     assertThat(inRing()).contains("S2");
-    assertThat(told).as("a booting replica's probes are no heartbeat failures").doesNotContain("heartbeat failed S2")
+    assertThat(events.events()).as("a booting replica's probes are no heartbeat failures").doesNotContain("heartbeat failed S2")
         .containsSubsequence("started S2", "joined S2");
   }
 
@@ -237,7 +207,8 @@ class FleetLoopTest {
 
     assertThat(inRing()).contains("S2");
     assertThat(launcher.kills).isEmpty();
-    assertThat(told).as("late heartbeats are heartbeat failures, but no death").contains("heartbeat failed S2").noneMatch(line -> line.startsWith("died"));
+    assertThat(events.events()).as("late heartbeats are heartbeat failures, but no death").contains("heartbeat failed S2")
+        .noneMatch(line -> line.startsWith("died"));
   }
 
   @Test
@@ -388,7 +359,8 @@ class FleetLoopTest {
     probe.answers.remove("S1");
     clock.forward(Fleet.TICK);
     assertThat(inRing("S1")).isEqualTo(s1);
-    assertThat(told).containsSubsequence("heartbeat failed S1", "heartbeat failed S1", "left S1", "joined S1").doesNotContain("died S1");
+    assertThat(events.events()).containsSubsequence("heartbeat failed S1", "heartbeat failed S1", "left S1", "joined S1")
+        .noneMatch(line -> line.startsWith("died S1"));
   }
 
   @Test

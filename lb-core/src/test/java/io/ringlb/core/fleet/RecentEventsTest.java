@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -55,9 +54,9 @@ class RecentEventsTest {
 
   @Test
   void allTellsEveryListenerEveryEvent() {
-    List<String> first = new ArrayList<>();
-    List<String> second = new ArrayList<>();
-    FleetListener both = FleetListener.all(recording(first), recording(second));
+    RecordingListener first = new RecordingListener();
+    RecordingListener second = new RecordingListener();
+    FleetListener both = FleetListener.all(first, second);
 
     both.heartbeatFailed("S1", "timed out");
     both.joined("S1");
@@ -66,44 +65,10 @@ class RecentEventsTest {
     both.started("S1");
     both.removed("S1");
 
-    List<String> all = List.of("heartbeatFailed S1 timed out", "joined S1", "left S1 not ready", "died S1 refused true", "started S1", "removed S1");
-    assertThat(first).isEqualTo(all);
-    assertThat(second).isEqualTo(all);
-  }
-
-  /** A listener that writes down what it is told, one line an event. */
-  private static FleetListener recording(List<String> told) {
-    return new FleetListener() {
-      @Override
-      public void heartbeatFailed(String replica, String why) {
-        told.add("heartbeatFailed " + replica + " " + why);
-      }
-
-      @Override
-      public void joined(String replica) {
-        told.add("joined " + replica);
-      }
-
-      @Override
-      public void left(String replica, String why) {
-        told.add("left " + replica + " " + why);
-      }
-
-      @Override
-      public void died(String replica, String why, boolean byRequests) {
-        told.add("died " + replica + " " + why + " " + byRequests);
-      }
-
-      @Override
-      public void started(String replica) {
-        told.add("started " + replica);
-      }
-
-      @Override
-      public void removed(String replica) {
-        told.add("removed " + replica);
-      }
-    };
+    List<String> all = List.of("heartbeat failed S1: timed out", "joined S1", "left S1: not ready", "died S1 by requests: refused", "started S1",
+        "removed S1");
+    assertThat(first.told).isEqualTo(all);
+    assertThat(second.told).isEqualTo(all);
   }
 
   @Test

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,31 +32,13 @@ class SharedFleetTest {
   /** One balancer: its fleet, its ring, and what its fleet told it. */
   private final class Balancer {
     final Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3);
-    final List<String> told = new CopyOnWriteArrayList<>();
+    final List<String> told;
     final Fleet fleet;
 
     Balancer(int n) {
-      FleetListener listener = new FleetListener() {
-        @Override
-        public void joined(String replica) {
-          told.add("joined " + replica);
-        }
+      RecordingListener listener = new RecordingListener();
+      told = listener.told;
 
-        @Override
-        public void died(String replica, String why, boolean byRequests) {
-          told.add("died " + replica + ": " + why);
-        }
-
-        @Override
-        public void started(String replica) {
-          told.add("started " + replica);
-        }
-
-        @Override
-        public void removed(String replica) {
-          told.add("removed " + replica);
-        }
-      };
       fleet = new Fleet(new FleetSettings(n, 10, "S", Duration.ofSeconds(20), BEATS, true, Duration.ofSeconds(10), Map.of(), Weighing.WEIGHS),
           orchestrator.launcher(), router, new FakeProbe(orchestrator::answering), new SplittableRandom(7), listener, clock, Runnable::run,
           Runnable::run);
@@ -179,7 +160,7 @@ class SharedFleetTest {
     clock.forward(BEATS.interval());
 
     assertThat(a.router.ring().replicas().get("S3")).hasValue(again);
-    assertThat(a.told).containsSubsequence("died S3: the orchestrator restarted it", "started S3", "joined S3");
+    assertThat(a.told).containsSubsequence("died S3 by heartbeats: the orchestrator restarted it", "started S3", "joined S3");
   }
 
   @Test
