@@ -162,7 +162,11 @@ public final class Fleet implements AutoCloseable {
       reconciler.reconcile(now);
     });
     Duration tick = settings.heartbeat().interval().compareTo(TICK) < 0 ? settings.heartbeat().interval() : TICK;
-    loop.execute(() -> ticking = clock.every(tick, () -> loop.execute(this::tick)));
+    loop.execute(() -> {
+      if (!closed) {
+        ticking = clock.every(tick, () -> loop.execute(this::tick));
+      }
+    });
   }
 
   /** The replicas the fleet keeps, in the order they were added. */
