@@ -19,6 +19,7 @@ import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,12 +40,15 @@ public final class Balancer implements AutoCloseable {
   private final BalancerMetrics metrics;
   private final RecentEvents recentEvents;
   private final EngineClock clock;
+  /** Whether the clock is the balancer's own, to close with it, rather than its host's. */
+  private final boolean ownsClock;
   private final Duration drainTimeout;
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private DataPlane dataPlane;
 
-  private Balancer(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry, EngineClock clock) {
-    this.clock = clock;
+  private Balancer(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry, Optional<EngineClock> given) {
+    this.clock = given.orElseGet(EngineClock::system);
+    this.ownsClock = given.isEmpty();
     this.recentEvents = new RecentEvents(RECENT_EVENTS, clock.wallClock(ZoneOffset.UTC));
     // heartbeats only: HTTP/1.1, no h2c upgrade dance
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
@@ -72,12 +76,13 @@ public final class Balancer implements AutoCloseable {
    */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, BalancerOptions options) {
     Balancer balancer = new Balancer(config, launcher, options.registry(), options.clock());
+    EngineClock clock = balancer.clock;
     // the data plane closes the access log once its event loops have stopped
-    AccessLog accessLog = config.accessLog().<AccessLog>map(target -> AccessLogWriter.start(target, options.clock())).orElse(AccessLog.NONE);
+    AccessLog accessLog = config.accessLog().<AccessLog>map(target -> AccessLogWriter.start(target, clock)).orElse(AccessLog.NONE);
     try {
       // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
       balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
-          accessLog, options.threads(), options.clock(), ExerciseRules.rules());
+          accessLog, options.threads(), clock, ExerciseRules.rules());
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
       throw failed;
@@ -113,6 +118,8 @@ public final class Balancer implements AutoCloseable {
     fleet.close();
     virtualThreads.shutdownNow();
     client.close();
-    clock.close();
+    if (ownsClock) {
+      clock.close();
+    }
   }
 }

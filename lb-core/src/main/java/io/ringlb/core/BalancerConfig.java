@@ -77,7 +77,9 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
     };
     HashRing ring = HashStrategies.emptyRing(strategies, properties);
     checkCapacity(ring, maxReplicas, lb);
-    Weighing weighing = new Weighing(HashStrategies.weighs(ring), HashStrategies.weighing(strategies));
+    boolean weighs = HashStrategies.weighs(ring);
+    // the others are built only to name them in a refusal, which a strategy that weighs never makes
+    Weighing weighing = weighs ? Weighing.WEIGHS : new Weighing(false, HashStrategies.weighing(strategies));
     FleetSettings fleet =
         new FleetSettings(replicas, maxReplicas, prefix, Duration.ofMillis(lb.integer("start-timeout-ms", 90_000, 100, HOUR_MS)), heartbeat, !keep,
             Duration.ofMillis(lb.integer("drain-timeout-ms", 10_000, 0, HOUR_MS)), weights(lb, weighing), weighing);

@@ -204,7 +204,7 @@ public final class Fleet implements AutoCloseable {
   /**
    * As {@link #add(int, List)}, giving the named replicas weights other than {@code lb.weights}
    * gives them; a weight for a name not among {@code names}, or out of 1 to {@link
-   * FleetSettings#MAX_WEIGHT}, is refused, as is any weight when the strategy weighs none.
+   * RequestRules#MAX_WEIGHT}, is refused, as is any weight when the strategy weighs none.
    */
   public CompletableFuture<FleetView> add(int n, List<String> names, Map<String, Integer> weights) {
     return adminCalls.add(n, names, weights);

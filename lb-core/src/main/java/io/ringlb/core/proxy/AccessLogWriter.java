@@ -175,11 +175,15 @@ public final class AccessLogWriter implements AccessLog {
     }
     closed = true;
     LockSupport.unpark(thread);
-    boolean interrupted = Thread.interrupted(); // the lines come first; the interruption is kept for the caller
-    try {
-      thread.join(CLOSE_TIMEOUT);
-    } catch (InterruptedException e) {
-      interrupted = true;
+    // the lines come first: an interruption, before or during the wait, is kept for the caller, and the wait goes on
+    boolean interrupted = Thread.interrupted();
+    for (int waits = 0; waits < 2 && thread.isAlive(); waits++) {
+      try {
+        thread.join(CLOSE_TIMEOUT);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
     if (thread.isAlive()) {
       LOG.log(System.Logger.Level.WARNING, "the access log {0} was still being written {1} s after the balancer stopped; its last lines may be lost",

@@ -114,7 +114,7 @@ final class ClientRequest {
     }
   }
 
-  /** The next replica, if any, gets every kept part again. */
+  /** The attempt at a replica ended: the next replica, if any, gets every kept part again. */
   void rewind() {
     written = 0;
   }

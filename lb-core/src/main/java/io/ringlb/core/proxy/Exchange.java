@@ -176,8 +176,7 @@ final class Exchange {
     if (relay.done() || failed != attempt) {
       return;
     }
-    attempt = null;
-    failed.release(false);
+    endAttempt(false);
     if (cause instanceof TimeoutException) {
       // the bound on connections is ours, not the replica's failure: queueing longer would not help
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, failed.replica.name() + " has no free connection (lb.forward.connections-per-replica)");
@@ -196,7 +195,6 @@ final class Exchange {
       return;
     }
     acquiring.connected(from, acquired, this);
-    request.rewind();
     acquired.write(request.outbound);
     request.writeBody(acquired);
     acquired.flush();
@@ -368,6 +366,7 @@ final class Exchange {
       attempt.release(reusable);
       attempt = null;
     }
+    request.rewind(); // no replica has any of the body now: the next gets every kept part, and none is let go as sent
   }
 
   /** Hands the plane's observers how an attempt at a replica ended; the admin endpoint's calls are told to no one. */

@@ -64,8 +64,8 @@ public final class HashStrategies {
         if (weighs(registry.select(name).create(PluginConfig.empty(KEY + "." + name)))) {
           weighing.add(name);
         }
-      } catch (RuntimeException needsSettings) {
-        // a strategy that cannot be built without settings is not offered in a message
+      } catch (RuntimeException | LinkageError unbuilt) {
+        // a strategy that cannot be built without settings, or from its jar, is not offered in a message
       }
     }
     return List.copyOf(weighing);
