@@ -149,10 +149,10 @@ final class LiveBalancer implements AutoCloseable {
     List<String> names = replicas();
     HttpResponse<String> changed = null;
     if (names.size() < n) {
-      changed = send("POST", "/add", "{\"n\": " + (n - names.size()) + "}");
+      changed = send("POST", "/add", ApiJson.change(n - names.size(), List.of(), Map.of()));
     } else if (names.size() > n) {
       List<String> newest = names.subList(n, names.size());
-      changed = send("DELETE", "/rm", "{\"n\": " + newest.size() + ", \"hostnames\": [\"" + String.join("\", \"", newest) + "\"]}");
+      changed = send("DELETE", "/rm", ApiJson.change(newest.size(), newest, Map.of()));
     }
     if (changed != null && changed.statusCode() != 200) {
       throw new IllegalStateException("the balancer at " + base + " refused to go to " + n + " replicas: " + changed.statusCode() + " "

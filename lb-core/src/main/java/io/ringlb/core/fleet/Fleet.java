@@ -70,6 +70,7 @@ public final class Fleet implements AutoCloseable {
   private final AdminCalls adminCalls;
   private final OrchestratorFollower follower;
   private final HealthVerdicts verdicts;
+  private final FleetParts parts;
   private final PublishedView views = new PublishedView();
   private final FleetListener listener;
   /** The launcher's replicas are the orchestrator's, shared with other balancers. */
@@ -119,7 +120,7 @@ public final class Fleet implements AutoCloseable {
       public void startFailed(Member member, String problem) {
         reconciler.backOff(member, problem, clock.nanoTime());
         adminCalls.startFailed(member);
-        views.publish(reconciler.members());
+        parts.publishView();
       }
 
       @Override
@@ -127,7 +128,7 @@ public final class Fleet implements AutoCloseable {
         follower.follow(replicas, clock.nanoTime());
       }
     }, name -> router.loads().of(name), settings.drainTimeout(), settings.heartbeat().interval());
-    FleetParts parts = new FleetParts(settings, reconciler, health, ring, views, listener);
+    this.parts = new FleetParts(settings, reconciler, health, ring, views, listener);
     this.adminCalls = new AdminCalls(parts, loop, clock, random);
     this.follower = new OrchestratorFollower(parts);
     this.shared = launcher.shared();
@@ -158,7 +159,7 @@ public final class Fleet implements AutoCloseable {
         String name = reconciler.generatedName(settings.namePrefix(), taken);
         reconciler.want(name, settings.weightOf(name));
       }
-      views.publish(reconciler.members());
+      parts.publishView();
       reconciler.reconcile(now);
     });
     Duration tick = settings.heartbeat().interval().compareTo(TICK) < 0 ? settings.heartbeat().interval() : TICK;
@@ -231,9 +232,7 @@ public final class Fleet implements AutoCloseable {
    */
   public void reportFailure(Replica replica, Outcome outcome) {
     loop.execute(() -> {
-      if (!closed) {
-        verdicts.apply(replica, health.requestFailed(replica, outcome), outcome == Outcome.TIMED_OUT ? "requests timed out" : "requests failed", true);
-      }
+      apply(replica, health.requestFailed(replica, outcome), outcome == Outcome.TIMED_OUT ? "requests timed out" : "requests failed", true);
     });
   }
 
@@ -282,11 +281,7 @@ public final class Fleet implements AutoCloseable {
     }
     long now = clock.nanoTime();
     for (Replica silent : health.silent(now)) {
-      reconciler.whetherStopped(silent, stopped -> {
-        if (!closed) {
-          verdicts.apply(silent, health.stopped(silent, stopped), "its process is stopped", false);
-        }
-      });
+      reconciler.whetherStopped(silent, stopped -> apply(silent, health.stopped(silent, stopped), "its process is stopped", false));
     }
     for (HealthMachine.Probe sent : health.due(now)) {
       probe.check(sent.replica()).thenAccept(heartbeat -> loop.execute(() -> heard(sent, heartbeat)));
@@ -306,8 +301,13 @@ public final class Fleet implements AutoCloseable {
     if (heartbeat.outcome() != Outcome.PASSED && health.hasAnswered(replica)) {
       listener.heartbeatFailed(replica.name(), heartbeat.detail());
     }
+    apply(replica, health.heard(sent, heartbeat, clock.nanoTime()), heartbeat.detail(), false);
+  }
+
+  /** Has a verdict carried out, unless the fleet has closed: a heartbeat or report that comes after changes nothing. */
+  private void apply(Replica replica, HealthMachine.Verdict verdict, String why, boolean byRequests) {
     if (!closed) {
-      verdicts.apply(replica, health.heard(sent, heartbeat, clock.nanoTime()), heartbeat.detail(), false);
+      verdicts.apply(replica, verdict, why, byRequests);
     }
   }
 
