@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ringlb.client.ApiJson;
+import io.ringlb.client.RinglbClient;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -39,9 +39,7 @@ class ComposeIT {
   /** The names of the balancer's spare containers, before their number. */
   private static final String SPARE = "ringlb_spare_";
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private final URI base = URI.create("http://127.0.0.1:5066");
-  private final URI admin = URI.create("http://127.0.0.1:5067");
+  private final RinglbClient lb = new RinglbClient(URI.create("http://127.0.0.1:5066"), URI.create("http://127.0.0.1:5067"), null, Duration.ofSeconds(180));
 
   private static Docker.Result compose(String... args) {
     List<String> command = new ArrayList<>(Docker.compose());
@@ -67,14 +65,14 @@ class ComposeIT {
 
   @BeforeEach
   void threeReplicasInTheRing() {
-    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> inRing() == 3);
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).until(() -> lb.inRing().orElse(-1) == 3);
   }
 
   @Test
   void bothPortsArePublishedTheApiOnEach() {
-    assertThat(get("/rep").body()).isEqualTo(THREE);
-    assertThat(send(admin, "GET", "/rep", null).body()).isEqualTo(THREE);
-    assertThat(get("/health/ready").body()).as("the data port passes /health to a replica").doesNotContain("inRing");
+    assertThat(lb.get("/rep").body()).isEqualTo(THREE);
+    assertThat(lb.send(lb.admin(), "GET", "/rep", null).body()).isEqualTo(THREE);
+    assertThat(lb.get("/health/ready").body()).as("the data port passes /health to a replica").doesNotContain("inRing");
   }
 
   /** The balancer's containers that are replicas: not its spare, which has no name yet. */
@@ -87,8 +85,8 @@ class ComposeIT {
 
   @Test
   void composeBringsUpAWorkingSystem() {
-    assertThat(get("/rep").body()).isEqualTo(THREE);
-    String home = get("/home").body();
+    assertThat(lb.get("/rep").body()).isEqualTo(THREE);
+    String home = lb.get("/home").body();
     String server = ApiJson.server(home).orElseThrow();
     assertThat(server).isIn("S1", "S2", "S3");
     assertThat(home).isEqualTo("{\"message\":\"Hello from Server: " + server + "\",\"status\":\"successful\"}");
@@ -101,12 +99,12 @@ class ComposeIT {
   void theCallersBalancingSettingsReachTheBalancer() {
     Map<String, Integer> perReplica = new ConcurrentHashMap<>();
     for (int key = 0; key < 2_000; key++) {
-      String body = get("/home?key=" + key).body();
+      String body = lb.get("/home?key=" + key).body();
       perReplica.merge(ApiJson.server(body).orElse(body), 1, Integer::sum);
     }
-    String first = get("/home?key=42").body();
+    String first = lb.get("/home?key=42").body();
     for (int again = 0; again < 20; again++) {
-      assertThat(get("/home?key=42").body()).as("LB_KEY=query:key: one key, one replica").isEqualTo(first);
+      assertThat(lb.get("/home?key=42").body()).as("LB_KEY=query:key: one key, one replica").isEqualTo(first);
     }
     System.out.printf("[compose] 2,000 keys over S1=3, S2=1, S3=1: %s%n", perReplica);
     assertThat(perReplica.get("S1")).as("LB_WEIGHTS=S1=3: three fifths of the keys, within 5 points of 1,200").isBetween(1_100, 1_300);
@@ -114,10 +112,10 @@ class ComposeIT {
 
   @Test
   void addAndRmCreateAndRemoveContainers() {
-    assertThat(ApiJson.replicas(send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S5\"]}").body()).n()).isEqualTo(5);
+    assertThat(ApiJson.replicas(lb.send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S5\"]}").body()).n()).isEqualTo(5);
     assertThat(replicas()).containsExactly("S1 net1", "S2 net1", "S3 net1", "S4 net1", "S5 net1");
 
-    assertThat(send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"S5\", \"S4\"]}").body()).isEqualTo(THREE);
+    assertThat(lb.send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"S5\", \"S4\"]}").body()).isEqualTo(THREE);
     assertThat(replicas("-a")).containsExactly("S1 net1", "S2 net1", "S3 net1");
   }
 
@@ -128,12 +126,12 @@ class ComposeIT {
     LongAdder sent = new LongAdder();
     LongAdder answered = new LongAdder();
     LongAccumulator slowestMillis = new LongAccumulator(Math::max, 0);
-    HttpRequest home = HttpRequest.newBuilder(base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    HttpRequest home = HttpRequest.newBuilder(lb.data().resolve("/home")).timeout(Duration.ofSeconds(30)).build();
     ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
     load.scheduleAtFixedRate(() -> {
       sent.increment();
       long sentAt = System.nanoTime();
-      http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+      lb.http().sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
         slowestMillis.accumulate((System.nanoTime() - sentAt) / 1_000_000);
         if (failure != null || response.statusCode() != 200) {
           failures.add(failure != null ? failure.toString() : response.statusCode() + " " + response.body());
@@ -161,16 +159,16 @@ class ComposeIT {
     // lb.forward.timeout-ms (10 s). The bound leaves a busy machine room and still tells the two apart
     assertThat(slowestMillis.get()).as("the slowest answer, in ms").isLessThan(5_000);
     assertThat(perReplica).containsKeys("S1", "S2", "S3");
-    assertThat(get("/rep").body()).isEqualTo(THREE);
+    assertThat(lb.get("/rep").body()).isEqualTo(THREE);
   }
 
   private void replaceAfter(String action, String name) {
     String before = Docker.docker("ps", "-q", "--no-trunc", "--filter", "name=^" + name + "$");
     long at = System.nanoTime();
     Docker.docker(action, name);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> inRing() == 2);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> lb.inRing().orElse(-1) == 2);
     long detected = System.nanoTime();
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> inRing() == 3);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> lb.inRing().orElse(-1) == 3);
     long replaced = System.nanoTime();
     String after = Docker.docker("ps", "-q", "--no-trunc", "--filter", "name=^" + name + "$");
     System.out.printf("[compose] docker %s %s: out of the ring after %d ms, a new container in it after %d ms%n",
@@ -185,35 +183,9 @@ class ComposeIT {
 
     Docker.docker("kill", "ringlb-balancer");
     Docker.docker("start", "ringlb-balancer");
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> inRing() == 3);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> lb.inRing().orElse(-1) == 3);
 
     assertThat(Docker.containers(OURS)).as("the same containers, none started anew").isEqualTo(before);
-    assertThat(get("/rep").body()).isEqualTo(THREE);
-  }
-
-  private HttpResponse<String> get(String path) {
-    return send("GET", path, null);
-  }
-
-  private HttpResponse<String> send(String method, String path, String body) {
-    return send(base, method, path, body);
-  }
-
-  private HttpResponse<String> send(URI at, String method, String path, String body) {
-    try {
-      return http.send(HttpRequest.newBuilder(at.resolve(path))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-          .timeout(Duration.ofSeconds(180)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new AssertionError(method + " " + path + " failed", e);
-    }
-  }
-
-  private int inRing() {
-    try {
-      return ApiJson.inRing(send(admin, "GET", "/health/ready", null).body()).orElse(-1);
-    } catch (AssertionError notYet) {
-      return -1;
-    }
+    assertThat(lb.get("/rep").body()).isEqualTo(THREE);
   }
 }

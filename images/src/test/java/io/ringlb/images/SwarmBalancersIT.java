@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringlb.client.ApiJson;
+import io.ringlb.client.RinglbClient;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -44,13 +45,21 @@ class SwarmBalancersIT {
 
   private static Swarm swarm;
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
   /** One balancer service of the stack: where its data plane and its admin port are published. */
-  private record Balancer(String service, URI data, URI admin) {}
+  private record Balancer(String service, RinglbClient api) {
 
-  private static final Balancer A = new Balancer(STACK + "_lb-a", URI.create("http://127.0.0.1:5071"), URI.create("http://127.0.0.1:5072"));
-  private static final Balancer B = new Balancer(STACK + "_lb-b", URI.create("http://127.0.0.1:5073"), URI.create("http://127.0.0.1:5074"));
+    Balancer(String service, int dataPort, int adminPort) {
+      this(service, new RinglbClient(URI.create("http://127.0.0.1:" + dataPort), URI.create("http://127.0.0.1:" + adminPort), null, Duration.ofSeconds(60)));
+    }
+
+    /** The balancer's own view of the fleet: {@code GET /fleet} on its admin port. */
+    JsonNode fleet() throws IOException {
+      return JSON.readTree(api.send(api.admin(), "GET", "/fleet", null).body()).path("message");
+    }
+  }
+
+  private static final Balancer A = new Balancer(STACK + "_lb-a", 5071, 5072);
+  private static final Balancer B = new Balancer(STACK + "_lb-b", 5073, 5074);
 
   @BeforeAll
   static void twoBalancersOnASwarm() {
@@ -97,13 +106,13 @@ class SwarmBalancersIT {
     Balancer one = both.get(0);
     Balancer other = both.get(1);
 
-    assertThat(ApiJson.replicas(send(one.data(), "POST", "/add", "{\"n\": 1, \"hostnames\": [\"S7\"]}").body()).n()).isEqualTo(4);
+    assertThat(ApiJson.replicas(one.api().send("POST", "/add", "{\"n\": 1, \"hostnames\": [\"S7\"]}").body()).n()).isEqualTo(4);
     long added = System.nanoTime();
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> up(other).contains("S7"));
     Duration seen = Duration.ofNanos(System.nanoTime() - added);
     assertThat(replicaPerKey(other)).isEqualTo(replicaPerKey(one));
 
-    assertThat(ApiJson.replicas(send(other.data(), "DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S7\"]}").body()).n()).isEqualTo(3);
+    assertThat(ApiJson.replicas(other.api().send("DELETE", "/rm", "{\"n\": 1, \"hostnames\": [\"S7\"]}").body()).n()).isEqualTo(3);
     System.out.printf("[swarm] S7 added through one balancer: in the other's ring %d ms after the answer%n", seen.toMillis());
     assertThat(up(one)).as("out of the first's ring before the second's /rm answered").doesNotContain("S7");
     assertThat(seen).as("within a heartbeat interval").isLessThan(HEARTBEAT);
@@ -122,9 +131,9 @@ class SwarmBalancersIT {
       Balancer through = both.get(client % 2);
       clients.execute(() -> {
         while (loading.get()) {
-          URI home = through.data().resolve("/home?key=" + ThreadLocalRandom.current().nextInt(1_000));
+          URI home = through.api().data().resolve("/home?key=" + ThreadLocalRandom.current().nextInt(1_000));
           try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(home).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> response = through.api().http().send(HttpRequest.newBuilder(home).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
               failures.add(home + ": " + response.statusCode() + " " + response.body());
@@ -192,7 +201,7 @@ class SwarmBalancersIT {
   private Map<Integer, String> replicaPerKey(Balancer balancer) {
     Map<Integer, String> replicas = new HashMap<>();
     for (int key = 0; key < 1_000; key++) {
-      String body = send(balancer.data(), "GET", "/home?key=" + key, null).body();
+      String body = balancer.api().get("/home?key=" + key).body();
       replicas.put(key, ApiJson.server(body).orElse(body));
     }
     return replicas;
@@ -202,7 +211,7 @@ class SwarmBalancersIT {
   private Set<String> up(Balancer balancer) {
     Set<String> up = new TreeSet<>();
     try {
-      for (JsonNode replica : JSON.readTree(send(balancer.admin(), "GET", "/fleet", null).body()).path("message").path("replicas")) {
+      for (JsonNode replica : balancer.fleet().path("replicas")) {
         if (replica.path("up").asBoolean()) {
           up.add(replica.path("name").asText());
         }
@@ -217,22 +226,12 @@ class SwarmBalancersIT {
   private List<String> events(Balancer balancer) {
     List<String> events = new ArrayList<>();
     try {
-      for (JsonNode event : JSON.readTree(send(balancer.admin(), "GET", "/fleet", null).body()).path("message").path("events")) {
+      for (JsonNode event : balancer.fleet().path("events")) {
         events.add(event.path("kind").asText() + " " + event.path("replica").asText());
       }
     } catch (Exception e) {
       throw new AssertionError(e);
     }
     return events;
-  }
-
-  private HttpResponse<String> send(URI at, String method, String path, String body) {
-    try {
-      return http.send(HttpRequest.newBuilder(at.resolve(path))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-          .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new AssertionError(method + " " + at.resolve(path) + " failed", e);
-    }
   }
 }

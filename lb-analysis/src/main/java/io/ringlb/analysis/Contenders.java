@@ -105,12 +105,12 @@ final class Contenders {
     LiveBalancer balancer = LiveBalancer.start(wlp, war, settings, work.resolve("ringlb.log"));
     try {
       balancer.awaitInRing(replicas.size(), READY_WITHIN);
-      LocalReplicas.awaitAnswer(balancer.base.resolve("/home?key=1"), READY_WITHIN);
+      LocalReplicas.awaitAnswer(balancer.data().resolve("/home?key=1"), READY_WITHIN);
     } catch (RuntimeException e) {
       balancer.close();
       throw e;
     }
-    return new Contender("ringlb", balancer.base, List.of(), balancer.process(), balancer::close);
+    return new Contender("ringlb", balancer.data(), List.of(), balancer.process(), balancer::close);
   }
 
   /** What ringlb is told beside its defaults: the replicas, hashing as HAProxy and nginx do, heartbeats as often as theirs. */

@@ -103,7 +103,7 @@ final class HealCommand implements Callable<Integer> {
       // per replica: when each request it answered was sent, so the first after a fault is found however late it is looked for
       Map<String, NavigableSet<Long>> answeredSentAt = new ConcurrentHashMap<>();
       long loadStarted = System.nanoTime();
-      SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), rate, (sentAt, response, error) -> {
+      SteadyLoad load = SteadyLoad.start(balancer.http(), balancer.data().resolve("/home"), rate, (sentAt, response, error) -> {
         timed.add(new Timed(sentAt, System.nanoTime() - sentAt));
         Optional<String> server = error == null && response.statusCode() == 200 ? ApiJson.server(response.body()) : Optional.empty();
         if (server.isPresent()) {

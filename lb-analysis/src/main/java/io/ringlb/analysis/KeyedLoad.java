@@ -38,10 +38,10 @@ final class KeyedLoad implements AutoCloseable {
         slots.acquireUninterruptibly();
         int index = i;
         long key = keyOf.applyAsLong(i);
-        HttpRequest request = HttpRequest.newBuilder(balancer.base.resolve("/home?key=" + key + "&delay-ms=" + delayMs))
+        HttpRequest request = HttpRequest.newBuilder(balancer.data().resolve("/home?key=" + key + "&delay-ms=" + delayMs))
             .timeout(Duration.ofSeconds(30)).build();
         long sent = System.nanoTime();
-        balancer.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+        balancer.http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
           String replica = error == null && response.statusCode() == 200 ? Tally.replicaOf(response.body()).orElse(null) : null;
           if (replica == null) {
             synchronized (failures) {

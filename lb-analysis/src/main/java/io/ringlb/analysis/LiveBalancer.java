@@ -1,12 +1,11 @@
 package io.ringlb.analysis;
 
-import io.ringlb.client.ApiJson;
+import io.ringlb.client.RinglbClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,29 +24,22 @@ import java.util.concurrent.TimeoutException;
  * A balancer to measure: one already running at a URL, or the project's own, started here as
  * the README starts it outside Docker (Liberty's {@code bin/server run lb}) on free loopback
  * ports with the scenario's {@code lb.*} settings, and stopped (with its replicas) on close.
- * Requests and the API go to the data port ({@code base}); readiness is read on the admin port
- * ({@code admin}), the only place the balancer's own health checks answer.
+ * Requests and the API go to the data port ({@link #data}); readiness is read on the admin port
+ * ({@link #admin}), the only place the balancer's own health checks answer.
  */
-final class LiveBalancer implements AutoCloseable {
+final class LiveBalancer extends RinglbClient {
 
   /** Where the balancer's admin endpoint listens unless told otherwise ({@code lb.admin.port}'s default). */
   static final int DEFAULT_ADMIN_PORT = 5001;
 
   private static final Duration STOP_WITHIN = Duration.ofSeconds(90);
 
-  final URI base;
-  final URI admin;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   private final Process process;
   private final Path deployed;
 
-  /** {@code Authorization} for {@code /add} and {@code /rm}, for a balancer locked by {@code lb.admin.token}; null when open. */
-  private final String authorization;
-
-  private LiveBalancer(URI base, URI admin, Process process, Path deployed, String authorization) {
-    this.authorization = authorization;
-    this.base = base;
-    this.admin = admin;
+  /** @param adminToken for {@code /add} and {@code /rm}, for a balancer locked by {@code lb.admin.token}; null when open */
+  private LiveBalancer(URI base, URI admin, Process process, Path deployed, String adminToken) {
+    super(base, admin, adminToken, Duration.ofSeconds(180));
     this.process = process;
     this.deployed = deployed;
   }
@@ -55,7 +47,7 @@ final class LiveBalancer implements AutoCloseable {
   /** A balancer someone else runs, its admin endpoint at {@code admin}, or when that is null on {@code base}'s host at port 5001. */
   static LiveBalancer at(URI base, URI admin, String adminToken) {
     URI adminOrDefault = admin != null ? admin : URI.create("http://" + base.getHost() + ":" + DEFAULT_ADMIN_PORT);
-    return new LiveBalancer(base, adminOrDefault, null, null, adminToken == null ? null : "Bearer " + adminToken);
+    return new LiveBalancer(base, adminOrDefault, null, null, adminToken);
   }
 
   /**
@@ -109,7 +101,7 @@ final class LiveBalancer implements AutoCloseable {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (inRing().orElse(-1) != n) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the balancer at " + admin + " did not report " + n + " replicas in its ring within " + atMost.toSeconds() + " s");
+        throw new IllegalStateException("the balancer at " + admin() + " did not report " + n + " replicas in its ring within " + atMost.toSeconds() + " s");
       }
       if (process != null && !process.isAlive()) {
         throw new IllegalStateException("the balancer exited with " + process.exitValue() + " before it was ready");
@@ -118,26 +110,13 @@ final class LiveBalancer implements AutoCloseable {
     }
     // replicas join seconds after the data plane has bound its port, or found it taken
     if (notListening()) {
-      throw new IllegalStateException("the balancer's data plane is not listening on " + base + ": see its log");
+      throw new IllegalStateException("the balancer's data plane is not listening on " + data() + ": see its log");
     }
   }
 
   /** Whether readiness says the data plane is not listening: it could not bind its port. */
   private boolean notListening() {
-    try {
-      return "false".equals(ApiJson.readiness(send(admin.resolve("/health/ready"), "GET", null).body()).get("listening"));
-    } catch (UncheckedIOException notYet) {
-      return false;
-    }
-  }
-
-  /** How many replicas are in the ring, from the readiness check's data. */
-  Optional<Integer> inRing() {
-    try {
-      return ApiJson.inRing(send(admin.resolve("/health/ready"), "GET", null).body());
-    } catch (UncheckedIOException notYet) {
-      return Optional.empty();
-    }
+    return "false".equals(readiness().get("listening"));
   }
 
   /**
@@ -149,13 +128,13 @@ final class LiveBalancer implements AutoCloseable {
     List<String> names = replicas();
     HttpResponse<String> changed = null;
     if (names.size() < n) {
-      changed = send("POST", "/add", ApiJson.change(n - names.size(), List.of(), Map.of()));
+      changed = add(n - names.size(), List.of(), Map.of());
     } else if (names.size() > n) {
       List<String> newest = names.subList(n, names.size());
-      changed = send("DELETE", "/rm", ApiJson.change(newest.size(), newest, Map.of()));
+      changed = remove(newest.size(), newest);
     }
     if (changed != null && changed.statusCode() != 200) {
-      throw new IllegalStateException("the balancer at " + base + " refused to go to " + n + " replicas: " + changed.statusCode() + " "
+      throw new IllegalStateException("the balancer at " + data() + " refused to go to " + n + " replicas: " + changed.statusCode() + " "
           + changed.body() + (changed.statusCode() == 401 ? " (its API is locked: pass --admin-token)" : ""));
     }
     awaitInRing(n, Duration.ofMinutes(4));
@@ -166,9 +145,9 @@ final class LiveBalancer implements AutoCloseable {
 
   /** 2,000 requests, one at a time, for the replicas' JIT; then waits until the ring has held still for 2 s. */
   void warmUp() {
-    HttpRequest home = HttpRequest.newBuilder(base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    HttpRequest home = HttpRequest.newBuilder(data().resolve("/home")).timeout(Duration.ofSeconds(30)).build();
     for (int i = 0; i < 2_000; i++) {
-      http.sendAsync(home, HttpResponse.BodyHandlers.discarding()).join();
+      http().sendAsync(home, HttpResponse.BodyHandlers.discarding()).join();
     }
     int n = replicas().size();
     long stableSince = System.nanoTime();
@@ -178,39 +157,6 @@ final class LiveBalancer implements AutoCloseable {
         stableSince = System.nanoTime();
       }
       sleep(100);
-    }
-  }
-
-  /** The replicas in {@code /rep}, in the order they were added. */
-  List<String> replicas() {
-    return ApiJson.replicas(send("GET", "/rep", null).body()).replicas();
-  }
-
-  /** A request to the data port: the API and the replicas behind it. */
-  HttpResponse<String> send(String method, String path, String body) {
-    return send(base.resolve(path), method, body);
-  }
-
-  /** A request to the admin port: the balancer's own health. */
-  HttpResponse<String> sendAdmin(String method, String path) {
-    return send(admin.resolve(path), method, null);
-  }
-
-  private HttpResponse<String> send(URI uri, String method, String body) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .timeout(Duration.ofSeconds(180));
-    if (authorization != null) {
-      builder.header("Authorization", authorization);
-    }
-    HttpRequest request = builder.build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
@@ -232,7 +178,7 @@ final class LiveBalancer implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    http.close();
+    super.close();
   }
 
   private static void stop(ProcessHandle process) {

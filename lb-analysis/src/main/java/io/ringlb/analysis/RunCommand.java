@@ -130,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
       balancer.close(); // with its replicas: a failed start leaves nothing running
       throw notReady;
     }
-    progress.step("3 replicas in the ring at %s", balancer.base);
+    progress.step("3 replicas in the ring at %s", balancer.data());
     return balancer;
   }
 
@@ -187,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
       // the balancer's own health answers on the admin port; the data port passes /health to a replica
       boolean admin = call[1].startsWith("admin ");
       String path = call[1].replace("admin ", "");
-      HttpResponse<String> response = admin ? balancer.sendAdmin(call[0], path) : balancer.send(call[0], path, call[2]);
+      HttpResponse<String> response = admin ? balancer.send(balancer.admin(), call[0], path, null) : balancer.send(call[0], path, call[2]);
       calls.add(List.of(call[0] + " " + call[1], call[2] == null ? "" : call[2], Integer.toString(response.statusCode()), call[3],
           response.body().length() > 90 ? response.body().substring(0, 90) + "..." : response.body()));
     }
@@ -236,7 +236,7 @@ final class RunCommand implements Callable<Integer> {
     Timeline timeline = new Timeline(start, failureSeconds * 10);
     LongAdder failed = new LongAdder();
     LongAdder done = new LongAdder();
-    SteadyLoad load = SteadyLoad.start(balancer.http, balancer.base.resolve("/home"), 200, (sentAt, response, error) -> {
+    SteadyLoad load = SteadyLoad.start(balancer.http(), balancer.data().resolve("/home"), 200, (sentAt, response, error) -> {
       boolean ok = error == null && response.statusCode() == 200;
       timeline.record(sentAt, System.nanoTime() - sentAt, ok);
       if (!ok) {
@@ -329,11 +329,11 @@ final class RunCommand implements Callable<Integer> {
   private LoadDistribution burst(LiveBalancer balancer, String what) {
     Tally tally = new Tally();
     Semaphore inFlight = new Semaphore(concurrency);
-    HttpRequest home = HttpRequest.newBuilder(balancer.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    HttpRequest home = HttpRequest.newBuilder(balancer.data().resolve("/home")).timeout(Duration.ofSeconds(30)).build();
     long started = System.nanoTime();
     for (int i = 0; i < requests; i++) {
       inFlight.acquireUninterruptibly();
-      balancer.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+      balancer.http().sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
         if (failure != null) {
           tally.failed(failure);
         } else {

@@ -93,14 +93,14 @@ class ApiIT {
 
     assertThat(added.statusCode()).isEqualTo(200);
     assertThat(added.body()).isEqualTo("{\"message\":{\"N\":5,\"replicas\":[\"S1\",\"S2\",\"S3\",\"S5\",\"S4\"]},\"status\":\"successful\"}");
-    assertThat(lb.inRing()).as("in the ring when /add answers").isEqualTo(5);
+    assertThat(lb.inRing()).as("in the ring when /add answers").contains(5);
     assertThat(answeringReplicas(200)).contains("S5", "S4");
 
     HttpResponse<String> removed = lb.send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"S5\", \"S4\"]}");
 
     assertThat(removed.statusCode()).isEqualTo(200);
     assertThat(removed.body()).isEqualTo(THREE);
-    assertThat(lb.inRing()).as("out of the ring when /rm answers").isEqualTo(3);
+    assertThat(lb.inRing()).as("out of the ring when /rm answers").contains(3);
     assertThat(answeringReplicas(100)).containsExactlyInAnyOrder("S1", "S2", "S3");
   }
 
@@ -118,7 +118,7 @@ class ApiIT {
 
   static Stream<Arguments> callsWithoutTheAdminToken() {
     return Stream.of(
-        Arguments.of("POST", "/add", null, "needs 'Authorization: Bearer <token>' with the balancer's lb.admin.token; nothing was changed"),
+        Arguments.of("POST", "/add", null, "needs 'Authorization: Bearer <token>' with the balancer's lb.admin().token; nothing was changed"),
         Arguments.of("DELETE", "/rm", null, "needs 'Authorization: Bearer <token>'"),
         Arguments.of("POST", "/add", "Bearer wrong-" + BalancerClient.ADMIN_TOKEN, "The bearer token is not the admin token; nothing was changed"),
         Arguments.of("DELETE", "/rm", "Bearer " + BalancerClient.ADMIN_TOKEN.substring(1), "The bearer token is not the admin token"),
@@ -130,22 +130,22 @@ class ApiIT {
   @MethodSource("callsWithoutTheAdminToken")
   void changingTheFleetWithoutTheAdminTokenIsA401OnEitherPortThatChangesNothing(String method, String path, String authorization,
       String problem) {
-    assertThat(BalancerClient.ADMIN_TOKEN).as("the suite runs the balancer with lb.admin.token set").isNotEmpty();
-    for (URI port : List.of(lb.base, lb.admin)) {
+    assertThat(BalancerClient.ADMIN_TOKEN).as("the suite runs the balancer with lb.admin().token set").isNotEmpty();
+    for (URI port : List.of(lb.data(), lb.admin())) {
       HttpResponse<String> refused = lb.send(port, method, path, "{\"n\": 1}", authorization);
 
       assertThat(refused.statusCode()).as("%s %s on %s", method, path, port).isEqualTo(401);
       assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"ringlb\"");
       assertThat(refused.body()).startsWith("{\"message\":\"<Error> ").contains(problem).endsWith("\"status\":\"failure\"}");
       assertThat(lb.rep()).isEqualTo(THREE);
-      assertThat(lb.inRing()).isEqualTo(3);
+      assertThat(lb.inRing()).contains(3);
     }
   }
 
   @Test
   void theSchemeIsCaseInsensitiveAsHttpSaysAndTheRightTokenPassesToTheCallItself() {
     for (String scheme : List.of("Bearer ", "bearer ", "BEARER ")) {
-      HttpResponse<String> passed = lb.send(lb.base, "POST", "/add", "{\"n\": 0}", scheme + BalancerClient.ADMIN_TOKEN);
+      HttpResponse<String> passed = lb.send(lb.data(), "POST", "/add", "{\"n\": 0}", scheme + BalancerClient.ADMIN_TOKEN);
 
       assertThat(passed.statusCode()).as(scheme).isEqualTo(400);
       assertThat(passed.body()).as(scheme).contains("'n' must be a positive integer, was 0");
@@ -155,9 +155,9 @@ class ApiIT {
 
   @Test
   void aCallFromAnotherSitesPageIsA403ThatChangesNothingEvenWithTheToken() throws Exception {
-    for (URI port : List.of(lb.base, lb.admin)) {
+    for (URI port : List.of(lb.data(), lb.admin())) {
       for (String origin : List.of("http://attacker.example", "null", "http://127.0.0.1:1")) {
-        HttpResponse<String> refused = lb.http.send(HttpRequest.newBuilder(port.resolve("/add"))
+        HttpResponse<String> refused = lb.http().send(HttpRequest.newBuilder(port.resolve("/add"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}"))
                 .header("Content-Type", "text/plain")
                 .header("Origin", origin)
@@ -171,24 +171,24 @@ class ApiIT {
       }
     }
     // the page's own origin, as the dashboard sends it, passes to the call itself
-    HttpResponse<String> own = lb.http.send(HttpRequest.newBuilder(lb.admin.resolve("/add"))
+    HttpResponse<String> own = lb.http().send(HttpRequest.newBuilder(lb.admin().resolve("/add"))
             .POST(HttpRequest.BodyPublishers.ofString("{\"n\": 0}"))
-            .header("Origin", "http://" + lb.admin.getAuthority())
+            .header("Origin", "http://" + lb.admin().getAuthority())
             .header("Authorization", "Bearer " + BalancerClient.ADMIN_TOKEN)
             .build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(own.statusCode()).isEqualTo(400);
     assertThat(own.body()).contains("'n' must be a positive integer, was 0");
     assertThat(lb.rep()).isEqualTo(THREE);
-    assertThat(lb.inRing()).isEqualTo(3);
+    assertThat(lb.inRing()).contains(3);
   }
 
   @Test
   void readingNeedsNoToken() {
-    for (URI port : List.of(lb.base, lb.admin)) {
+    for (URI port : List.of(lb.data(), lb.admin())) {
       assertThat(lb.send(port, "GET", "/rep", null, null).body()).isEqualTo(THREE);
     }
-    assertThat(lb.send(lb.base, "GET", "/home", null, null).statusCode()).isEqualTo(200);
+    assertThat(lb.send(lb.data(), "GET", "/home", null, null).statusCode()).isEqualTo(200);
   }
 
   static Stream<Arguments> badRequests() {
@@ -231,7 +231,7 @@ class ApiIT {
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(response.body()).startsWith("{\"message\":\"<Error> " + message).endsWith("\",\"status\":\"failure\"}");
     assertThat(lb.rep()).isEqualTo("{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}");
-    assertThat(lb.inRing()).isEqualTo(3);
+    assertThat(lb.inRing()).contains(3);
   }
 
   @Test
@@ -252,13 +252,13 @@ class ApiIT {
 
   @Test
   void theAdminPortServesTheBalancersHealthAndTheSameApi() {
-    HttpResponse<String> ready = lb.send(lb.admin, "GET", "/health/ready", null);
+    HttpResponse<String> ready = lb.send(lb.admin(), "GET", "/health/ready", null);
 
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ApiJson.readiness(ready.body())).containsEntry("inRing", "3").containsEntry("replicas", "3");
-    assertThat(lb.send(lb.admin, "GET", "/health/live", null).statusCode()).isEqualTo(200);
-    assertThat(lb.send(lb.admin, "GET", "/health/started", null).statusCode()).isEqualTo(200);
-    assertThat(lb.send(lb.admin, "GET", "/rep", null).body()).isEqualTo(THREE);
+    assertThat(lb.send(lb.admin(), "GET", "/health/live", null).statusCode()).isEqualTo(200);
+    assertThat(lb.send(lb.admin(), "GET", "/health/started", null).statusCode()).isEqualTo(200);
+    assertThat(lb.send(lb.admin(), "GET", "/rep", null).body()).isEqualTo(THREE);
   }
 
   @Test

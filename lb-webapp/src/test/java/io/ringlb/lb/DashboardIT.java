@@ -77,7 +77,7 @@ class DashboardIT {
   void openTheDashboard() {
     lb.awaitInRing(3);
     page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1400, 900));
-    page.navigate(lb.admin.resolve("/dashboard").toString());
+    page.navigate(lb.admin().resolve("/dashboard").toString());
   }
 
   @AfterEach

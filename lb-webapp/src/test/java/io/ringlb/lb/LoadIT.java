@@ -47,12 +47,12 @@ class LoadIT {
     int total = 10_000;
     Semaphore inFlight = new Semaphore(64);
     Tally tally = new Tally();
-    HttpRequest home = HttpRequest.newBuilder(lb.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    HttpRequest home = HttpRequest.newBuilder(lb.data().resolve("/home")).timeout(Duration.ofSeconds(30)).build();
 
     long started = System.nanoTime();
     for (int i = 0; i < total; i++) {
       inFlight.acquire();
-      lb.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+      lb.http().sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
         tally.record(response, failure);
         inFlight.release();
       });
@@ -76,9 +76,9 @@ class LoadIT {
       Thread.sleep(2_000); // load before the kill
       long killedAt = System.nanoTime();
       assertThat(victim.destroyForcibly()).as("SIGKILL sent").isTrue();
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> lb.inRing() == 2);
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> lb.inRing().orElse(-1) == 2);
       long detected = System.nanoTime();
-      await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() -> lb.inRing() == 3);
+      await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() -> lb.inRing().orElse(-1) == 3);
       long replaced = System.nanoTime();
       tally.perReplica.clear();
       Thread.sleep(2_000); // load after the replacement
@@ -122,11 +122,11 @@ class LoadIT {
 
   /** 200 requests a second, one every 5 ms, whatever the answers do, until the executor is shut down. */
   private ScheduledExecutorService steadyLoad(Tally tally, LongAdder sent) {
-    HttpRequest home = HttpRequest.newBuilder(lb.base.resolve("/home")).timeout(Duration.ofSeconds(30)).build();
+    HttpRequest home = HttpRequest.newBuilder(lb.data().resolve("/home")).timeout(Duration.ofSeconds(30)).build();
     ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
     load.scheduleAtFixedRate(() -> {
       sent.increment();
-      lb.http.sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete(tally::record);
+      lb.http().sendAsync(home, HttpResponse.BodyHandlers.ofString()).whenComplete(tally::record);
     }, 0, 5, TimeUnit.MILLISECONDS);
     return load;
   }

@@ -64,7 +64,7 @@ class MetricsIT {
 
   @Test
   void metricsAreTheAdminPortsOnlyTheDataPortPassesThePathToAReplica() {
-    HttpResponse<String> admin = lb.send(lb.admin, "GET", "/metrics", null, null);
+    HttpResponse<String> admin = lb.send(lb.admin(), "GET", "/metrics", null, null);
     assertThat(admin.statusCode()).isEqualTo(200);
     assertThat(admin.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain").contains("version=0.0.4"));
     assertThat(admin.body()).contains("# TYPE ringlb_replica_response_seconds histogram");
@@ -74,7 +74,7 @@ class MetricsIT {
 
   /** Every sample of a scrape of the admin port's {@code /metrics}, by series (name and labels). */
   private Map<String, Double> scrape() {
-    HttpResponse<String> metrics = lb.send(lb.admin, "GET", "/metrics", null, null);
+    HttpResponse<String> metrics = lb.send(lb.admin(), "GET", "/metrics", null, null);
     assertThat(metrics.statusCode()).isEqualTo(200);
     Map<String, Double> samples = new TreeMap<>();
     metrics.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).forEach(line -> {

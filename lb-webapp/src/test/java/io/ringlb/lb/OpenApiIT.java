@@ -38,7 +38,7 @@ class OpenApiIT {
   @BeforeEach
   void readTheDocument() throws Exception {
     lb.awaitInRing(3);
-    HttpResponse<String> answer = lb.http.send(HttpRequest.newBuilder(lb.admin.resolve("/openapi")).header("Accept", "application/json").build(),
+    HttpResponse<String> answer = lb.http().send(HttpRequest.newBuilder(lb.admin().resolve("/openapi")).header("Accept", "application/json").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(200);
     document = JSON.readTree(answer.body());
@@ -82,23 +82,23 @@ class OpenApiIT {
   @Test
   void theDocumentedShapesAreWhatTheBalancerAnswers() throws Exception {
     JsonNode schemas = document.path("components").path("schemas");
-    JsonNode rep = JSON.readTree(lb.send(lb.admin, "GET", "/rep", null).body());
+    JsonNode rep = JSON.readTree(lb.send(lb.admin(), "GET", "/rep", null).body());
     assertThat(names(rep)).containsExactlyInAnyOrderElementsOf(names(schemas.path("SuccessReplicaList").path("properties")));
     assertThat(names(rep.path("message"))).containsExactlyInAnyOrderElementsOf(names(schemas.path("ReplicaList").path("properties")));
 
-    JsonNode fleet = JSON.readTree(lb.send(lb.admin, "GET", "/fleet", null).body()).path("message");
+    JsonNode fleet = JSON.readTree(lb.send(lb.admin(), "GET", "/fleet", null).body()).path("message");
     assertThat(names(fleet)).containsExactlyInAnyOrderElementsOf(names(schemas.path("FleetStatus").path("properties")));
     assertThat(names(fleet.path("replicas").get(0))).containsExactlyInAnyOrderElementsOf(names(schemas.path("ReplicaStatus").path("properties")));
     assertThat(names(fleet.path("arcs").get(0))).containsExactlyInAnyOrderElementsOf(names(schemas.path("Arc").path("properties")));
     assertThat(names(fleet.path("events").get(0))).containsExactlyInAnyOrderElementsOf(names(schemas.path("FleetEvent").path("properties")));
 
-    JsonNode refused = JSON.readTree(lb.send(lb.admin, "POST", "/add", "{\"n\": 0}").body());
+    JsonNode refused = JSON.readTree(lb.send(lb.admin(), "POST", "/add", "{\"n\": 0}").body());
     assertThat(names(refused)).containsExactlyInAnyOrderElementsOf(names(schemas.path("Failure").path("properties")));
   }
 
   @Test
   void hasAUiOnTheAdminPortOnlyTheDataPortPassesThePathToAReplica() {
-    HttpResponse<String> ui = lb.send(lb.admin, "GET", "/openapi/ui/", null);
+    HttpResponse<String> ui = lb.send(lb.admin(), "GET", "/openapi/ui/", null);
     assertThat(ui.statusCode()).isEqualTo(200);
     assertThat(ui.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
 
