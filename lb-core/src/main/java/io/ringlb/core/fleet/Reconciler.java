@@ -8,8 +8,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +20,9 @@ import java.util.function.ToIntFunction;
 /**
  * Converges what runs on what is wanted: starts members that have no replica, replaces dead
  * ones, backs off after failed starts, stops replicas no member owns. Confined to the control
- * loop; every launcher call runs on {@code launches}, and its result comes back to the loop as
- * an event, so a start that takes seconds holds up nothing else, a stop included.
+ * loop, and the one owner of the members' state. The launcher is called through
+ * {@link LauncherCalls}, so a start that takes seconds holds up nothing else, a stop included;
+ * removed replicas finish their requests in {@link Drains}.
  *
  * <p>A member has at most one launcher call out at a time, so calls for one replica never
  * overlap; calls for different replicas may.
@@ -51,26 +50,14 @@ final class Reconciler {
     void listed(List<Replica> replicas);
   }
 
-  /** A replica out of the ring that finishes its requests before it stops. */
-  private record Draining(Replica replica, long earliestNanos, long deadlineNanos, CompletableFuture<Void> stopped) {}
-
-  private final ReplicaLauncher launcher;
-  private final Executor launches;
-  private final Executor loop;
+  private final LauncherCalls calls;
+  private final Drains drains;
   /** Sets the timer that ends a backoff. */
   private final EngineClock clock;
+  private final Executor loop;
   private final Results results;
-  private final ToIntFunction<String> inFlight;
-  private final Duration drainTimeout;
-  private final Duration sharedDrain;
-  private final List<Draining> draining = new ArrayList<>();
   /** Desired state: by {@link Names#key}, in the order members were added. */
   private final Map<String, Member> members = new LinkedHashMap<>();
-  /** Replicas with a stop out: a sweep that lists one meanwhile must not stop it twice. */
-  private final Set<Replica> stopping = new HashSet<>();
-  private boolean listing;
-  /** Launcher calls made or answered: a list taken while this moved may predate one of them. */
-  private long launcherCalls;
   private boolean closed;
 
   /**
@@ -81,14 +68,11 @@ final class Reconciler {
    */
   Reconciler(ReplicaLauncher launcher, Executor launches, Executor loop, EngineClock clock, Results results, ToIntFunction<String> inFlight,
       Duration drainTimeout, Duration sharedDrain) {
-    this.launcher = launcher;
-    this.launches = launches;
-    this.loop = loop;
+    this.calls = new LauncherCalls(launcher, launches, loop);
+    this.drains = new Drains(calls, clock, loop, inFlight, drainTimeout, sharedDrain);
     this.clock = clock;
+    this.loop = loop;
     this.results = results;
-    this.inFlight = inFlight;
-    this.drainTimeout = drainTimeout;
-    this.sharedDrain = launcher.shared() ? sharedDrain : Duration.ZERO;
   }
 
   // --- desired state --------------------------------------------------------------------------
@@ -164,7 +148,7 @@ final class Reconciler {
     members.remove(Names.key(member.name));
     Replica running = member.replica;
     member.replica = null;
-    return running == null ? CompletableFuture.completedFuture(null) : stop(running);
+    return running == null ? CompletableFuture.completedFuture(null) : calls.stop(running);
   }
 
   /** Gone from a shared launcher's list, removed through another balancer: nothing of it is left to stop. */
@@ -174,7 +158,7 @@ final class Reconciler {
 
   /** Whether a replica of that name is being stopped, or drained before its stop. */
   boolean stopping(String name) {
-    return stopping.stream().anyMatch(replica -> Names.key(replica.name()).equals(Names.key(name)));
+    return calls.stopping(name);
   }
 
   /**
@@ -189,30 +173,12 @@ final class Reconciler {
     if (running == null) {
       return CompletableFuture.completedFuture(null);
     }
-    stopping.add(running); // a sweep meanwhile finds it owned by no member, and must leave it be
-    if (launcher.shared()) {
-      call(() -> launcher.retire(running), "retire replica " + running.name());
-    }
-    // a shared replica drains its floor even when lb.drain-timeout-ms is shorter: the others must see it retired first
-    long deadline = now + Math.max(drainTimeout.toNanos(), sharedDrain.toNanos());
-    Draining drain = new Draining(running, now + sharedDrain.toNanos(), deadline, new CompletableFuture<>());
-    draining.add(drain);
-    return drain.stopped();
+    return drains.drain(running, now);
   }
 
   /** Stops each draining replica whose requests have ended, or whose drain timeout has passed. */
   void finishDrains(long now) {
-    for (Iterator<Draining> it = draining.iterator(); it.hasNext(); ) {
-      Draining drain = it.next();
-      int left = inFlight.applyAsInt(drain.replica().name());
-      if ((left == 0 && now - drain.earliestNanos() >= 0) || now - drain.deadlineNanos() >= 0) {
-        it.remove();
-        if (left > 0) {
-          LOG.log(Level.WARNING, "Replica {0} still had {1} requests in flight after the drain timeout; stopping it", drain.replica().name(), left);
-        }
-        stop(drain.replica()).thenRun(() -> drain.stopped().complete(null));
-      }
-    }
+    drains.finish(now);
   }
 
   // --- converging -----------------------------------------------------------------------------
@@ -246,7 +212,7 @@ final class Reconciler {
     if (now - member.nextStartNanos >= 0) {
       launch(member, old); // the stop and the start in one call: a Docker name is free only once the old container is gone
     } else if (old != null) {
-      stop(old);
+      calls.stop(old);
     }
   }
 
@@ -256,40 +222,27 @@ final class Reconciler {
    * member owns there was added through another balancer.
    */
   void sweep() {
-    if (closed || listing) {
+    if (closed) {
       return;
     }
-    listing = true;
-    long callsBefore = launcherCalls;
-    launches.execute(() -> {
-      List<Replica> running;
-      try {
-        running = launcher.list();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not list replicas; trying again at the next sweep", e);
-        running = null;
+    calls.list((found, current) -> {
+      if (closed) {
+        return;
       }
-      List<Replica> found = running;
-      loop.execute(() -> {
-        listing = false;
-        if (closed || found == null) {
-          return; // a failed list says nothing, least of all that a shared fleet is empty
+      if (calls.shared()) {
+        if (current) {
+          results.listed(found);
         }
-        if (launcher.shared()) {
-          if (launcherCalls == callsBefore) {
-            results.listed(found);
-          }
-          return;
+        return;
+      }
+      for (Replica replica : found) {
+        Member member = get(replica.name());
+        boolean owned = member != null && (member.launching || replica.equals(member.replica));
+        if (!owned && !calls.stopping(replica)) {
+          LOG.log(Level.INFO, "Stopping replica {0}, which no member owns", replica.name());
+          calls.stop(replica);
         }
-        for (Replica replica : found) {
-          Member member = get(replica.name());
-          boolean owned = member != null && (member.launching || replica.equals(member.replica));
-          if (!owned && !stopping.contains(replica) && !closed) {
-            LOG.log(Level.INFO, "Stopping replica {0}, which no member owns", replica.name());
-            stop(replica);
-          }
-        }
-      });
+      }
     });
   }
 
@@ -299,11 +252,7 @@ final class Reconciler {
    */
   CompletableFuture<Void> close(boolean stopReplicas) {
     closed = true;
-    List<CompletableFuture<Void>> drained = new ArrayList<>();
-    for (Draining drain : draining) { // removed, so stopped whether or not the others are kept
-      drained.add(stop(drain.replica()).thenRun(() -> drain.stopped().complete(null)));
-    }
-    draining.clear();
+    List<CompletableFuture<Void>> drained = new ArrayList<>(drains.stopAll()); // removed, so stopped whether or not the others are kept
     List<Replica> running = new ArrayList<>();
     for (Member member : members.values()) {
       if (member.replica != null) {
@@ -315,7 +264,7 @@ final class Reconciler {
       return CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new));
     }
     LOG.log(Level.INFO, "Stopping {0} replicas", running.size());
-    running.forEach(replica -> drained.add(stop(replica)));
+    running.forEach(replica -> drained.add(calls.stop(replica)));
     return CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new));
   }
 
@@ -323,41 +272,19 @@ final class Reconciler {
 
   private void launch(Member member, Replica old) {
     member.launching = true;
-    launcherCalls++;
-    if (old != null) {
-      stopping.add(old);
-    }
-    ReplicaSpec spec = new ReplicaSpec(member.name, member.id);
-    launches.execute(() -> {
-      if (old != null) {
-        killQuietly(old); // dead or never ready: nothing to drain, and no grace a hung process would heed
-      }
-      Replica started;
-      try {
-        started = launcher.start(spec);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not start replica " + member.name, e);
-        loop.execute(() -> {
-          launcherCalls++;
-          stopping.remove(old);
-          member.launching = false;
-          results.startFailed(member, "the provider could not start it: " + e.getMessage());
-        });
+    calls.start(new ReplicaSpec(member.name, member.id), old, started -> {
+      member.launching = false;
+      if (closed || get(member.name) != member) {
+        calls.stop(started);
         return;
       }
-      loop.execute(() -> {
-        launcherCalls++;
-        stopping.remove(old);
-        member.launching = false;
-        if (closed || get(member.name) != member) {
-          stop(started);
-          return;
-        }
-        member.replica = started;
-        member.id = started.id(); // a shared launcher may answer with the id the orchestrator's labels give
-        LOG.log(Level.INFO, "Started replica {0} at {1}:{2,number,#}", started.name(), started.host(), started.port());
-        results.started(member, started);
-      });
+      member.replica = started;
+      member.id = started.id(); // a shared launcher may answer with the id the orchestrator's labels give
+      LOG.log(Level.INFO, "Started replica {0} at {1}:{2,number,#}", started.name(), started.host(), started.port());
+      results.started(member, started);
+    }, failure -> {
+      member.launching = false;
+      results.startFailed(member, "the provider could not start it: " + failure.getMessage());
     });
   }
 
@@ -370,63 +297,9 @@ final class Reconciler {
     clock.schedule(Duration.ofNanos(backoff), () -> loop.execute(() -> reconcile(clock.nanoTime())));
   }
 
-  private CompletableFuture<Void> stop(Replica replica) {
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
-    stopping.add(replica);
-    launcherCalls++;
-    launches.execute(() -> {
-      stopQuietly(replica);
-      loop.execute(() -> {
-        launcherCalls++;
-        stopping.remove(replica);
-        stopped.complete(null);
-      });
-    });
-    return stopped;
-  }
-
-  /** Asks the launcher, off the loop, whether the replica's process is stopped; hands the answer to {@code answer} on the loop, false if it cannot tell. */
+  /** Asks the launcher, off the loop, whether the replica's process is stopped; hands the answer to {@code answer} on the loop. */
   void whetherStopped(Replica replica, Consumer<Boolean> answer) {
-    launches.execute(() -> {
-      boolean stopped;
-      try {
-        stopped = launcher.stopped(replica);
-      } catch (RuntimeException e) {
-        LOG.log(Level.DEBUG, "Could not ask whether replica " + replica.name() + " is stopped", e);
-        stopped = false;
-      }
-      boolean said = stopped;
-      loop.execute(() -> answer.accept(said));
-    });
-  }
-
-  /** A launcher call whose answer nothing waits on, but which a list taken meanwhile may predate. */
-  private void call(Runnable call, String what) {
-    launcherCalls++;
-    launches.execute(() -> {
-      try {
-        call.run();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not " + what, e);
-      }
-      loop.execute(() -> launcherCalls++);
-    });
-  }
-
-  private void killQuietly(Replica replica) {
-    try {
-      launcher.kill(replica);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Could not end replica " + replica.name() + "; the next sweep tries again", e);
-    }
-  }
-
-  private void stopQuietly(Replica replica) {
-    try {
-      launcher.stop(replica);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Could not stop replica " + replica.name() + "; the next sweep tries again", e);
-    }
+    calls.whetherStopped(replica, answer);
   }
 
   private int lowestFreeId() {

@@ -15,9 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,15 +33,7 @@ import java.util.function.LongSupplier;
  * queued, and after each batch that saw the count grow the writer logs a warning with it. Once
  * {@link #close()} has returned every line taken before it is written.
  *
- * <p>One line per request, Common Log Format extended with the replica and the time taken:
- *
- * <pre>{@code 127.0.0.1 - - [25/Nov/2026:10:00:00.123 +0000] "GET /home?x=1 HTTP/1.1" 200 13 S2 1.234ms}</pre>
- *
- * The date is the request's arrival, in the clock's zone, to the millisecond (HAProxy's accept
- * date). The request line is the client's, its quotes, backslashes, spaces and bytes outside
- * printable ASCII escaped {@code \xHH} as nginx escapes them, {@code "-"} for a request that
- * could not be read. Then the status the client got, the answer's body bytes, the replica ({@code -} for
- * none) and the milliseconds from the request's head to the end of the answer.
+ * <p>One line per request, as {@link AccessLogFormat} writes it.
  */
 public final class AccessLogWriter implements AccessLog {
 
@@ -59,9 +48,6 @@ public final class AccessLogWriter implements AccessLog {
 
   private static final int BUFFER_CHARS = 64 * 1024;
   private static final System.Logger LOG = System.getLogger(AccessLogWriter.class.getName());
-  private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss", Locale.US);
-  private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern(" Z", Locale.US);
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private final Writer out;
   private final boolean closeOut;
@@ -81,14 +67,11 @@ public final class AccessLogWriter implements AccessLog {
 
   // the writer's thread alone
   private final StringBuilder line = new StringBuilder(256);
+  private final AccessLogFormat format;
   private long droppedReported;
   private boolean failing;
   /** Whether a line that could not be formatted has been reported; on the writer's thread only. */
   private boolean warnedUnwritable;
-  /** The second last formatted, and its date and zone offset: lines of one second share them. */
-  private long cachedSecond = Long.MIN_VALUE;
-  private String cachedDate = "";
-  private String cachedOffset = "";
 
   private AccessLogWriter(Writer out, boolean closeOut, String name, Clock clock, LongSupplier nanoTime, int capacity, Duration flushInterval) {
     if (capacity < 1) {
@@ -98,6 +81,7 @@ public final class AccessLogWriter implements AccessLog {
     this.closeOut = closeOut;
     this.name = Objects.requireNonNull(name, "name");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.format = new AccessLogFormat(clock.getZone());
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.capacity = capacity;
     this.burst = Math.max(1, capacity / 2);
@@ -236,7 +220,7 @@ public final class AccessLogWriter implements AccessLog {
       if (failure == null) {
         line.setLength(0);
         try {
-          format(entry, wallNow.minusNanos(monoNow - entry.startedNanos()), line);
+          format.format(entry, wallNow.minusNanos(monoNow - entry.startedNanos()), line);
           out.append(line);
         } catch (IOException e) {
           failure = e;
@@ -280,63 +264,5 @@ public final class AccessLogWriter implements AccessLog {
           total - droppedReported, total, capacity);
       droppedReported = total;
     }
-  }
-
-  /** One line, with its newline, for a request that arrived at {@code arrived}. */
-  private void format(AccessLogEntry entry, Instant arrived, StringBuilder to) {
-    to.append(entry.client()).append(" - - [");
-    if (arrived.getEpochSecond() != cachedSecond) {
-      ZonedDateTime zoned = arrived.atZone(clock.getZone());
-      cachedSecond = arrived.getEpochSecond();
-      cachedDate = SECOND.format(zoned);
-      cachedOffset = OFFSET.format(zoned);
-    }
-    int millis = arrived.getNano() / 1_000_000;
-    to.append(cachedDate).append('.').append(millis < 100 ? (millis < 10 ? "00" : "0") : "").append(millis).append(cachedOffset).append("] \"");
-    if (entry.method().isEmpty()) {
-      to.append('-');
-    } else {
-      escape(entry.method(), to);
-      to.append(' ');
-      escape(entry.target(), to);
-      to.append(' ');
-      escape(entry.protocol(), to);
-    }
-    to.append("\" ").append(entry.status()).append(' ').append(entry.bodyBytes()).append(' ');
-    escape(entry.replica(), to);
-    to.append(' ');
-    long micros = Math.max(0, entry.endedNanos() - entry.startedNanos()) / 1_000;
-    to.append(micros / 1_000).append('.');
-    long fraction = micros % 1_000;
-    if (fraction < 100) {
-      to.append(fraction < 10 ? "00" : "0");
-    }
-    to.append(fraction).append("ms\n");
-  }
-
-  /**
-   * Printable ASCII but spaces as it is; every other character as {@code \xHH}. Netty reads a
-   * request line byte by byte, one character each (ISO 8859-1), so that is the byte the client
-   * sent; a character past {@code \xFF}, which it never makes, as its bytes in UTF-8.
-   */
-  private static void escape(String text, StringBuilder to) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c > 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        to.append(c);
-      } else if (c <= 0xff) {
-        hex(c, to);
-      } else {
-        int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
-        for (byte b : text.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-          hex(b & 0xff, to);
-        }
-        i = end - 1;
-      }
-    }
-  }
-
-  private static void hex(int b, StringBuilder to) {
-    to.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xf]);
   }
 }
