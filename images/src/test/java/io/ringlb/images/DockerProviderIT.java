@@ -11,10 +11,6 @@ import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.ReplicaLaunchException;
 import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +24,6 @@ class DockerProviderIT {
   private static final String BALANCER = "ringlb-it";
 
   private final PluginRegistry<ReplicaProvider> providers = PluginRegistry.load(ReplicaProvider.class);
-  private final HttpClient http = HttpClient.newHttpClient();
 
   /** A launcher that starts every replica from scratch, whose containers these tests look at. */
   private ReplicaLauncher launcher() {
@@ -67,8 +62,8 @@ class DockerProviderIT {
     Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
     Replica s2 = launcher.start(new ReplicaSpec("S2", 2));
 
-    await().atMost(Duration.ofSeconds(120)).until(() -> status(s1, "/heartbeat") == 200 && status(s2, "/heartbeat") == 200);
-    assertThat(http.send(get(s2, "/home"), HttpResponse.BodyHandlers.ofString()).body())
+    await().atMost(Duration.ofSeconds(120)).until(() -> ReplicaHttp.status(s1, "/heartbeat") == 200 && ReplicaHttp.status(s2, "/heartbeat") == 200);
+    assertThat(ReplicaHttp.body(s2, "/home"))
         .isEqualTo("{\"message\":\"Hello from Server: S2\",\"status\":\"successful\"}");
     assertThat(Docker.docker("inspect", "-f", "{{.Name}} {{index .Config.Labels \"io.ringlb.replica\"}} {{index .Config.Labels \"io.ringlb.id\"}} {{.Config.Hostname}}", "S2"))
         .isEqualTo("/S2 S2 2 S2");
@@ -96,7 +91,7 @@ class DockerProviderIT {
         .contains("chosen because this balancer is not attached to " + NETWORK, "lb.provider.docker.address=network");
     Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
     assertThat(s1.host()).isEqualTo("127.0.0.1");
-    await().atMost(Duration.ofSeconds(120)).until(() -> status(s1, "/heartbeat") == 200);
+    await().atMost(Duration.ofSeconds(120)).until(() -> ReplicaHttp.status(s1, "/heartbeat") == 200);
     launcher.stop(s1);
     launcher.close();
   }
@@ -156,8 +151,8 @@ class DockerProviderIT {
     Replica s2 = launcher.start(new ReplicaSpec("S2", 2));
 
     assertThat(Docker.docker("ps", "-q", "--no-trunc", "--filter", "name=^S2$")).as("the spare's container, now S2").isEqualTo(spare);
-    await().atMost(Duration.ofSeconds(120)).until(() -> status(s2, "/heartbeat") == 200);
-    assertThat(http.send(get(s2, "/home"), HttpResponse.BodyHandlers.ofString()).body())
+    await().atMost(Duration.ofSeconds(120)).until(() -> ReplicaHttp.status(s2, "/heartbeat") == 200);
+    assertThat(ReplicaHttp.body(s2, "/home"))
         .as("it answers as the replica it became, under no other name").isEqualTo("{\"message\":\"Hello from Server: S2\",\"status\":\"successful\"}");
     await().atMost(Duration.ofSeconds(60)).until(() -> containerNames().equals(List.of("S1", "S2", BALANCER + "_spare_1")));
     assertThat(launcher.list()).containsExactlyInAnyOrder(s1, s2);
@@ -170,17 +165,5 @@ class DockerProviderIT {
     restarted.close();
     assertThat(containerNames()).as("spares go with their launcher").isEmpty();
     launcher.close();
-  }
-
-  private static HttpRequest get(Replica replica, String path) {
-    return HttpRequest.newBuilder(URI.create("http://" + replica.host() + ":" + replica.port() + path)).timeout(Duration.ofSeconds(5)).build();
-  }
-
-  private int status(Replica replica, String path) {
-    try {
-      return http.send(get(replica, path), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (Exception notYet) {
-      return -1;
-    }
   }
 }

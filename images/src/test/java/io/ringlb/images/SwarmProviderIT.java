@@ -12,10 +12,6 @@ import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.ReplicaLaunchException;
 import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +30,6 @@ class SwarmProviderIT {
   private static Swarm swarm;
 
   private final PluginRegistry<ReplicaProvider> providers = PluginRegistry.load(ReplicaProvider.class);
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<ReplicaLauncher> launchers = new ArrayList<>();
 
   @BeforeAll
@@ -84,9 +79,9 @@ class SwarmProviderIT {
     Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
     Replica s2 = launcher.start(new ReplicaSpec("S2", 2));
 
-    await().atMost(Duration.ofSeconds(120)).until(() -> status(s1, "/heartbeat") == 200 && status(s2, "/heartbeat") == 200);
+    await().atMost(Duration.ofSeconds(120)).until(() -> ReplicaHttp.status(s1, "/heartbeat") == 200 && ReplicaHttp.status(s2, "/heartbeat") == 200);
     assertThat(s2.host()).as("the node's address, which the swarm advertises on loopback").isEqualTo("127.0.0.1");
-    assertThat(http.send(get(s2, "/home"), HttpResponse.BodyHandlers.ofString()).body())
+    assertThat(ReplicaHttp.body(s2, "/home"))
         .isEqualTo("{\"message\":\"Hello from Server: S2\",\"status\":\"successful\"}");
     assertThat(Docker.docker("service", "inspect", "-f",
         "{{.Spec.Name}} {{index .Spec.Labels \"io.ringlb.replica\"}} {{index .Spec.Labels \"io.ringlb.id\"}} {{.Spec.Mode.Replicated.Replicas}} "
@@ -112,7 +107,7 @@ class SwarmProviderIT {
     Docker.docker("kill", Swarm.container("S1"));
 
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-        .until(() -> launcher.list().stream().anyMatch(now -> now.name().equals("S1") && !now.equals(s1) && status(now, "/heartbeat") == 200));
+        .until(() -> launcher.list().stream().anyMatch(now -> now.name().equals("S1") && !now.equals(s1) && ReplicaHttp.status(now, "/heartbeat") == 200));
     assertThat(launcher.list()).singleElement().satisfies(now -> assertThat(now.id()).isEqualTo(1));
     assertThat(Docker.docker("service", "inspect", "-f", "{{.ID}}", "S1")).as("the same service: Swarm restarted its task").isEqualTo(service);
     assertThat(Swarm.tasks("S1")).hasSize(2);
@@ -134,14 +129,14 @@ class SwarmProviderIT {
     ReplicaLauncher launcher = launcher();
     Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
     Replica s2 = launcher.start(new ReplicaSpec("S2", 2));
-    await().atMost(Duration.ofSeconds(120)).until(() -> status(s1, "/heartbeat") == 200);
+    await().atMost(Duration.ofSeconds(120)).until(() -> ReplicaHttp.status(s1, "/heartbeat") == 200);
     List<String> tasks = Swarm.tasks("S1");
 
     launcher.retire(s1);
 
     assertThat(launcher().list()).as("every launcher of the fleet").containsExactly(s2);
     assertThat(Swarm.tasks("S1")).as("a label changed, and nothing else: the same task runs").isEqualTo(tasks);
-    assertThat(status(s1, "/heartbeat")).isEqualTo(200);
+    assertThat(ReplicaHttp.status(s1, "/heartbeat")).isEqualTo(200);
     launcher.stop(s1);
     assertThat(Docker.docker("service", "ls", "-q", "--filter", "name=S1")).isEmpty();
   }
@@ -196,17 +191,5 @@ class SwarmProviderIT {
         .isInstanceOf(ReplicaLaunchException.class)
         .hasMessageContaining("Swarm ran no task of service S1 from ringlb-no-such-image:0");
     assertThat(Docker.docker("service", "ls", "-q", "--filter", "name=S1")).isEmpty();
-  }
-
-  private static HttpRequest get(Replica replica, String path) {
-    return HttpRequest.newBuilder(URI.create("http://" + replica.host() + ":" + replica.port() + path)).timeout(Duration.ofSeconds(5)).build();
-  }
-
-  private int status(Replica replica, String path) {
-    try {
-      return http.send(get(replica, path), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (Exception notYet) {
-      return -1;
-    }
   }
 }

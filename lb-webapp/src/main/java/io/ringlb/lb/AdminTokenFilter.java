@@ -45,20 +45,24 @@ public class AdminTokenFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
+    refusal(request.getHeaderString(HttpHeaders.AUTHORIZATION)).ifPresent(problem -> request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ringlb\"")
+        .type(MediaType.APPLICATION_JSON)
+        .entity(Failure.of(problem))
+        .build()));
+  }
+
+  /** Why a call with this {@code Authorization} header (null for none) may not change the fleet; empty when it may. */
+  Optional<String> refusal(String authorization) {
     if (expected == null) {
-      return;
+      return Optional.empty();
     }
-    String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
-    if (!bearer || !MessageDigest.isEqual(expected, digest(authorization.substring(BEARER.length()).strip()))) {
-      request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-          .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ringlb\"")
-          .type(MediaType.APPLICATION_JSON)
-          .entity(Failure.of((bearer ? "The bearer token is not the admin token"
-              : "This call changes the fleet and needs 'Authorization: Bearer <token>' with the balancer's " + TOKEN)
-              + "; nothing was changed"))
-          .build());
+    if (bearer && MessageDigest.isEqual(expected, digest(authorization.substring(BEARER.length()).strip()))) {
+      return Optional.empty();
     }
+    return Optional.of((bearer ? "The bearer token is not the admin token"
+        : "This call changes the fleet and needs 'Authorization: Bearer <token>' with the balancer's " + TOKEN) + "; nothing was changed");
   }
 
   private static byte[] digest(String token) {

@@ -1,32 +1,96 @@
 package io.ringlb.lb;
 
+import io.ringlb.core.fleet.FleetView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code GET /rep}: the replicas the balancer keeps, on the admin port and, passed through by
- * the data plane, on the clients' port.
+ * The exercise's API: {@code GET /rep}, {@code POST /add}, {@code DELETE /rm}, on the admin port
+ * and, passed through by the data plane, on the clients' port. A change is answered when the
+ * fleet's loop completes it, so no request thread waits on the replicas. {@code /add} and
+ * {@code /rm} take any content type, since the exercise's clients send JSON without always
+ * saying so.
  */
-@Path("rep")
+@Path("/")
 @ApplicationScoped
+@Tag(name = "replicas")
 public class ReplicasResource {
 
   @Inject BalancerLifecycle lifecycle;
 
   @GET
+  @Path("rep")
   @Produces(MediaType.APPLICATION_JSON)
-  @Tag(name = "replicas")
   @Operation(summary = "The replicas the balancer keeps",
       description = "N and the hostnames, in the order they were added. A replica being replaced after a failure is still listed.")
   @APIResponse(responseCode = "200", description = "The replicas")
   public Success<ReplicaList> replicas() {
     return Success.of(ReplicaList.of(lifecycle.balancer().fleet().view()));
+  }
+
+  @POST
+  @Path("add")
+  @ChangesFleet
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Starts replicas and adds them to the ring",
+      description = "Answers once every new replica has passed a heartbeat and is in the ring. hostnames may be shorter than n: the rest get"
+          + " generated names. weights (strategies ring, maglev and rendezvous) give a replica a share of the keys in proportion to its weight.")
+  @SecurityRequirement(name = BalancerApplication.ADMIN_TOKEN)
+  @APIResponse(responseCode = "200", description = "The replicas now kept, the new ones in the ring")
+  @APIResponse(ref = BalancerApplication.BAD_REQUEST)
+  @APIResponse(ref = BalancerApplication.UNAUTHORIZED)
+  @APIResponse(ref = BalancerApplication.UNAVAILABLE)
+  public CompletionStage<Success<ReplicaList>> add(
+      @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AdminRequest.class),
+          examples = @ExampleObject(name = "two named, two generated", value = "{\"n\": 4, \"hostnames\": [\"S5\", \"S4\"], \"weights\": {\"S5\": 2}}")))
+      String body) {
+    AdminRequest request = AdminRequest.parse(body);
+    return answered(lifecycle.balancer().fleet().add(request.n(), request.hostnames(), request.weights()));
+  }
+
+  @DELETE
+  @Path("rm")
+  @ChangesFleet
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Takes replicas out of the ring and stops them",
+      description = "Answers once they are out of the ring and stopped; requests in flight at them finish first, for at most"
+          + " lb.drain-timeout-ms. hostnames may be shorter than n: the rest are picked at random among the others.")
+  @SecurityRequirement(name = BalancerApplication.ADMIN_TOKEN)
+  @APIResponse(responseCode = "200", description = "The replicas still kept")
+  @APIResponse(ref = BalancerApplication.BAD_REQUEST)
+  @APIResponse(ref = BalancerApplication.UNAUTHORIZED)
+  @APIResponse(ref = BalancerApplication.UNAVAILABLE)
+  public CompletionStage<Success<ReplicaList>> remove(
+      @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AdminRequest.class),
+          examples = @ExampleObject(name = "one named, two at random", value = "{\"n\": 3, \"hostnames\": [\"S5\"]}")))
+      String body) {
+    AdminRequest request = AdminRequest.parse(body);
+    if (!request.weights().isEmpty()) {
+      throw new ApiException(Response.Status.BAD_REQUEST, "'weights' are given when adding replicas, not when removing them");
+    }
+    return answered(lifecycle.balancer().fleet().remove(request.n(), request.hostnames()));
+  }
+
+  private static CompletionStage<Success<ReplicaList>> answered(CompletionStage<FleetView> change) {
+    return change.thenApply(view -> Success.of(ReplicaList.of(view)));
   }
 }

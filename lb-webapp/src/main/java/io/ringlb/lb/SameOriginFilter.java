@@ -39,7 +39,7 @@ public class SameOriginFilter implements ContainerRequestFilter {
   }
 
   /** Whether {@code origin} (scheme, host and port) names the server the request was sent to ({@code Host}). */
-  private static boolean sameOrigin(String origin, String host) {
+  static boolean sameOrigin(String origin, String host) {
     if (host == null) {
       return false;
     }

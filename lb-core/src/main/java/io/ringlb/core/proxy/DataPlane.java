@@ -3,13 +3,9 @@ package io.ringlb.core.proxy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
@@ -93,28 +89,13 @@ public final class DataPlane implements AutoCloseable {
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
     Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, clock::nanoTime, rules);
-    HttpDecoderConfig decoding = new HttpDecoderConfig()
-        .setMaxInitialLineLength(settings.maxHeaderBytes())
-        .setMaxHeaderSize(settings.maxHeaderBytes())
-        .setMaxChunkSize(ReplicaPools.MAX_CHUNK_BYTES);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel channel) {
-            ClientConnection connection = new ClientConnection(plane, pools.get(channel.eventLoop()));
-            channel.pipeline().addLast(
-                connection.headWatch(),
-                new ClientCodec(decoding),
-                // writer idle: the connection looks at what the client took since the last event
-                new IdleStateHandler(settings.idleTimeout().toMillis(), settings.idleTimeout().toMillis(), 0, TimeUnit.MILLISECONDS),
-                connection);
-          }
-        });
+        .childHandler(new ClientPipeline(plane, pools::get));
     // requests waiting on a replica that left the ring go elsewhere as soon as each loop hears of it
     Consumer<HashRing> leavers = ring -> pools.forEach((loop, loopPools) -> {
       try {

@@ -1,9 +1,9 @@
 package io.ringlb.core.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Kept-alive connections to one replica, owned by one event loop: at most {@code max} open, the
@@ -23,7 +24,8 @@ final class ReplicaPool {
 
   private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed, ScheduledFuture<?>[] timeout) {}
 
-  private final Bootstrap bootstrap;
+  private final Supplier<ChannelFuture> connector;
+  private final EventExecutor loop;
   private final int max;
   private final long waitNanos;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>();
@@ -33,9 +35,13 @@ final class ReplicaPool {
   private int open;
   private boolean closed;
 
-  /** @param bootstrap connects to the replica on the pool's own event loop, with the connection's handlers */
-  ReplicaPool(Bootstrap bootstrap, int max, long waitNanos) {
-    this.bootstrap = bootstrap;
+  /**
+   * @param connector opens a connection to the replica on {@code loop}, with the connection's handlers
+   * @param loop the pool's own event loop, which alone touches it and times its waiting requests
+   */
+  ReplicaPool(Supplier<ChannelFuture> connector, EventExecutor loop, int max, long waitNanos) {
+    this.connector = connector;
+    this.loop = loop;
     this.max = max;
     this.waitNanos = waitNanos;
   }
@@ -58,7 +64,7 @@ final class ReplicaPool {
     }
     ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
     Waiter waiter = new Waiter(acquired, failed, timeout);
-    timeout[0] = bootstrap.config().group().schedule(() -> {
+    timeout[0] = loop.schedule(() -> {
       if (waiting.remove(waiter)) {
         failed.accept(new TimeoutException("no connection to the replica came free in time"));
       }
@@ -83,7 +89,7 @@ final class ReplicaPool {
 
   private void connect(Consumer<Channel> acquired, Consumer<Throwable> failed) {
     open++;
-    ChannelFuture connecting = bootstrap.connect();
+    ChannelFuture connecting = connector.get();
     Channel channel = connecting.channel();
     connections.add(channel);
     channel.closeFuture().addListener((ChannelFutureListener) gone -> {

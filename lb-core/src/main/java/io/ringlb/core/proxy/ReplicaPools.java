@@ -32,11 +32,13 @@ final class ReplicaPools {
   static final int MAX_CHUNK_BYTES = 65_536;
 
   private final Bootstrap bootstrap;
+  private final EventLoop loop;
   private final ProxySettings settings;
   private final Router router;
   private final Map<Replica, ReplicaPool> pools = new HashMap<>();
 
   ReplicaPools(EventLoop loop, Transport transport, ProxySettings settings, Router router) {
+    this.loop = loop;
     this.settings = settings;
     this.router = router;
     this.bootstrap = new Bootstrap()
@@ -85,7 +87,7 @@ final class ReplicaPools {
                 new ReplicaConnection(silence));
           }
         });
-    return new ReplicaPool(connecting, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
+    return new ReplicaPool(connecting::connect, loop, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
   }
 
   /** Whether {@code replica} is in the ring requests are routed on now, as this very instance. */

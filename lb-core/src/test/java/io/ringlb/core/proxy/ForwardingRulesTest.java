@@ -1,6 +1,7 @@
 package io.ringlb.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.ringlb.core.health.Outcome;
@@ -8,6 +9,7 @@ import io.ringlb.core.time.EngineClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -288,9 +290,9 @@ class ForwardingRulesTest {
         s.headerTimeout(), s.idleTimeout(), 1, s.responseTimeout())));
     try (RawClient holding = new RawClient(proxy.port()); RawClient waiting = new RawClient(proxy.port()); RawClient later = new RawClient(proxy.port())) {
       holding.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n"); // R0's only connection
-      Thread.sleep(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
       waiting.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n"); // waits for it
-      Thread.sleep(200);
+      Thread.sleep(200); // nothing outside the pool sees a request wait in it: time for this one to get there
 
       proxy.router.update(ring -> ring.without("R0"));
       RawClient.Response afterwards = later.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n").read();

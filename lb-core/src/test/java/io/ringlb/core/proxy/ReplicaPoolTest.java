@@ -1,0 +1,125 @@
+package io.ringlb.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One replica's pool on an embedded event loop whose time stands still until the test moves it:
+ * how long a request beyond the bound waits is asserted to the millisecond, without a sleep.
+ * Each connection is an embedded channel, open until the test closes it.
+ */
+class ReplicaPoolTest {
+
+  private static final Duration WAIT = Duration.ofMillis(500);
+
+  /** The pool's loop: its timers run when the test advances its frozen time. */
+  private final EmbeddedChannel loop = new EmbeddedChannel();
+  private final List<EmbeddedChannel> opened = new ArrayList<>();
+  /** What the requests were handed, in order: "got N" for the Nth connection opened, or the failure's class. */
+  private final List<String> handed = new ArrayList<>();
+  private ReplicaPool pool;
+
+  @BeforeEach
+  void oneConnectionAtMost() {
+    loop.freezeTime();
+    pool = new ReplicaPool(() -> {
+      EmbeddedChannel connection = new EmbeddedChannel();
+      opened.add(connection);
+      return connection.newSucceededFuture();
+    }, loop.eventLoop(), 1, WAIT.toNanos());
+  }
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(EmbeddedChannel::finishAndReleaseAll);
+    loop.finishAndReleaseAll();
+  }
+
+  private void request() {
+    pool.acquire(channel -> handed.add("got " + (opened.indexOf((EmbeddedChannel) channel) + 1)), cause -> handed.add(cause.getClass().getSimpleName()));
+  }
+
+  private void advance(long millis) {
+    loop.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+    loop.runScheduledPendingTasks();
+  }
+
+  @Test
+  void aRequestBeyondTheBoundWaitsItsTimeAndThenFails() {
+    request();
+    request();
+    assertThat(handed).containsExactly("got 1");
+
+    advance(WAIT.toMillis() - 1);
+    assertThat(handed).as("still waiting a millisecond before its time").containsExactly("got 1");
+    advance(1);
+    assertThat(handed).containsExactly("got 1", TimeoutException.class.getSimpleName());
+    assertThat(opened).as("the bound held: no second connection").hasSize(1);
+  }
+
+  @Test
+  void aConnectionReleasedInTimeGoesToTheWaitingRequestAndItsTimerIsOff() {
+    request();
+    request();
+    Channel first = opened.getFirst();
+
+    advance(WAIT.toMillis() - 1);
+    pool.release(first, true);
+    assertThat(handed).containsExactly("got 1", "got 1");
+
+    advance(WAIT.toMillis());
+    assertThat(handed).as("no timeout after the request was served").containsExactly("got 1", "got 1");
+  }
+
+  @Test
+  void aConnectionThatClosesFreesItsPlaceForTheWaitingRequest() {
+    request();
+    request();
+
+    pool.release(opened.getFirst(), false); // the replica's answer said close
+
+    assertThat(handed).containsExactly("got 1", "got 2");
+    assertThat(opened.getFirst().isOpen()).isFalse();
+    advance(WAIT.toMillis());
+    assertThat(handed).containsExactly("got 1", "got 2");
+  }
+
+  @Test
+  void aKeptConnectionIsHandedOutAgainAndAClosedOneIsPassedOver() {
+    request();
+    pool.release(opened.getFirst(), true);
+    request();
+    assertThat(handed).as("the idle connection, not a new one").containsExactly("got 1", "got 1");
+
+    pool.release(opened.getFirst(), true);
+    opened.getFirst().close(); // the replica closed it while it sat in the pool
+    request();
+    assertThat(handed).containsExactly("got 1", "got 1", "got 2");
+  }
+
+  @Test
+  void aPoolWhoseReplicaLeftFailsItsWaitingRequestsAtOnceAndTakesNoMore() {
+    request();
+    request();
+
+    pool.left();
+
+    assertThat(handed).containsExactly("got 1", IllegalStateException.class.getSimpleName());
+    request();
+    assertThat(handed).last().isEqualTo(IllegalStateException.class.getSimpleName());
+    pool.release(opened.getFirst(), true);
+    assertThat(opened.getFirst().isOpen()).as("in use when the replica left: closed as it comes back").isFalse();
+    advance(WAIT.toMillis());
+    assertThat(handed).hasSize(3);
+  }
+}
