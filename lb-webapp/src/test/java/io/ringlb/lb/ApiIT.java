@@ -118,7 +118,7 @@ class ApiIT {
 
   static Stream<Arguments> callsWithoutTheAdminToken() {
     return Stream.of(
-        Arguments.of("POST", "/add", null, "needs 'Authorization: Bearer <token>' with the balancer's lb.admin().token; nothing was changed"),
+        Arguments.of("POST", "/add", null, "needs 'Authorization: Bearer <token>' with the balancer's lb.admin.token; nothing was changed"),
         Arguments.of("DELETE", "/rm", null, "needs 'Authorization: Bearer <token>'"),
         Arguments.of("POST", "/add", "Bearer wrong-" + BalancerClient.ADMIN_TOKEN, "The bearer token is not the admin token; nothing was changed"),
         Arguments.of("DELETE", "/rm", "Bearer " + BalancerClient.ADMIN_TOKEN.substring(1), "The bearer token is not the admin token"),
@@ -130,7 +130,7 @@ class ApiIT {
   @MethodSource("callsWithoutTheAdminToken")
   void changingTheFleetWithoutTheAdminTokenIsA401OnEitherPortThatChangesNothing(String method, String path, String authorization,
       String problem) {
-    assertThat(BalancerClient.ADMIN_TOKEN).as("the suite runs the balancer with lb.admin().token set").isNotEmpty();
+    assertThat(BalancerClient.ADMIN_TOKEN).as("the suite runs the balancer with lb.admin.token set").isNotEmpty();
     for (URI port : List.of(lb.data(), lb.admin())) {
       HttpResponse<String> refused = lb.send(port, method, path, "{\"n\": 1}", authorization);
 

@@ -21,10 +21,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.ringlb.api.Replica;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * {@code maxBodyBytes} are refused. Each refusal is an answer in the API's JSON shape, and a line
  * of the access log.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements Downstream {
 
   private final Plane plane;
   private final ReplicaPools pools;
@@ -120,7 +118,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** Reads from the client, or pauses; a change only when it is one, since each costs a system call. */
-  void reading(boolean on) {
+  @Override
+  public void reading(boolean on) {
     ctx.channel().config().setAutoRead(on);
   }
 
@@ -152,32 +151,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
           request, accessLogTime());
       return;
     }
-    String target = originForm(request.uri());
-    int question = target.indexOf('?');
-    String path = question < 0 ? target : target.substring(0, question);
-    boolean toAdmin = plane.settings().admin().isPresent() && plane.rules().toAdmin(path);
-    List<Replica> candidates = toAdmin
-        ? List.of(plane.settings().admin().get())
-        : plane.router().candidates(plane.keys().keyOf(new NettyRequestAttributes(request, path, target, address)));
-    exchange = new Exchange(this, plane, pools, request, target, path, candidates, toAdmin);
+    exchange = new Exchange(this, plane, pools, request, Route.of(plane, request, address));
     exchange.start();
   }
 
-  /** The path and query of a request target, also when a client sent it in absolute form. */
-  private static String originForm(String uri) {
-    if (uri.startsWith("/")) {
-      return uri;
-    }
-    int scheme = uri.indexOf("://");
-    if (scheme < 0) {
-      return "/" + uri;
-    }
-    int slash = uri.indexOf('/', scheme + 3);
-    return slash < 0 ? "/" : uri.substring(slash);
-  }
-
   /** The exchange has answered; the connection takes the next request or closes. */
-  void exchangeDone(boolean keepAlive) {
+  @Override
+  public void exchangeDone(boolean keepAlive) {
     exchange = null;
     if (!keepAlive) {
       closeAfterWrites();
@@ -197,25 +177,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  // ---- writing, for the exchange ----
+  // ---- the exchange's downstream ----
 
-  Channel channel() {
-    return ctx.channel();
-  }
-
-  String address() {
+  @Override
+  public String address() {
     return address;
   }
 
-  void write(Object message) {
+  @Override
+  public void write(Object message) {
     ctx.write(message);
   }
 
-  void flush() {
+  @Override
+  public void flush() {
     ctx.flush();
   }
 
-  boolean isWritable() {
+  @Override
+  public boolean isWritable() {
     return ctx.channel().isWritable();
   }
 
@@ -227,8 +207,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     context.fireChannelWritabilityChanged();
   }
 
-  /** The answer broke off midway: the client must not take what it got for a whole answer. */
-  void abort() {
+  /** The answer broke off midway: the connection closes. */
+  @Override
+  public void abort() {
     exchange = null;
     closing = true;
     releasePipelined();
@@ -237,7 +218,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** After a {@code 101}: this connection passes bytes to and from {@code replica} from now on. */
-  void becomeTunnel(Channel replica) {
+  @Override
+  public Channel becomeTunnel(Channel replica) {
     exchange = null;
     closing = true;
     releasePipelined();
@@ -250,6 +232,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     pipeline.remove(IdleStateHandler.class);
     pipeline.remove(this);
     pipeline.remove(codec);
+    return ctx.channel();
   }
 
   // ---- limits ----

@@ -1,21 +1,17 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.core.proxy.AttemptEnd.Result;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -38,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class Exchange {
 
-  private final ClientConnection client;
+  private final Downstream client;
   private final Plane plane;
   private final ReplicaPools pools;
   private final ClientRequest request;
@@ -50,16 +46,14 @@ final class Exchange {
   /** The replica of the last attempt: the one that answered, or failed last. */
   private Replica replica;
 
-  /** @param path the request's path alone, for the host's 404 rule */
-  Exchange(ClientConnection client, Plane plane, ReplicaPools pools, HttpRequest head, String target, String path, List<Replica> candidates,
-      boolean toAdmin) {
+  Exchange(Downstream client, Plane plane, ReplicaPools pools, HttpRequest head, Route route) {
     this.client = client;
     this.plane = plane;
     this.pools = pools;
-    this.candidates = new Candidates(candidates);
-    this.toAdmin = toAdmin;
-    this.request = new ClientRequest(head, target, client.address(), plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L);
-    this.relay = new ResponseRelay(client, request, toAdmin ? Optional.empty() : plane.rules().notFound(), path);
+    this.candidates = new Candidates(route.candidates());
+    this.toAdmin = route.toAdmin();
+    this.request = new ClientRequest(head, route.target(), client.address(), plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L);
+    this.relay = new ResponseRelay(client, request, toAdmin ? Optional.empty() : plane.rules().notFound(), route.path());
   }
 
   void start() {
@@ -314,14 +308,7 @@ final class Exchange {
     Channel replicaChannel = attempt.detachForTunnel();
     attempt = null;
     // the connection never goes back to the pool; its place is freed when the tunnel closes
-    ChannelPipeline replicaSide = replicaChannel.pipeline();
-    HttpClientCodec codec = replicaSide.get(HttpClientCodec.class);
-    codec.removeOutboundHandler();
-    client.becomeTunnel(replicaChannel);
-    replicaSide.addLast(new Tunnel(client.channel()));
-    replicaSide.remove(ReplicaConnection.class);
-    replicaSide.remove(IdleStateHandler.class);
-    replicaSide.remove(codec); // what the replica sent after its 101 goes on to the tunnel
+    ReplicaConnection.becomeTunnel(replicaChannel, client);
   }
 
   // ---- endings ----

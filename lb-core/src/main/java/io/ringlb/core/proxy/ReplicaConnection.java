@@ -1,7 +1,10 @@
 package io.ringlb.core.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -100,5 +103,20 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
       exchange.onReplicaFailed(Outcome.FAILED, cause);
     }
     ctx.close();
+  }
+
+  /**
+   * After a {@code 101}: the replica's connection stops speaking HTTP and passes bytes to and from
+   * {@code client}, which does the same on its side. What the replica sent after its 101 goes on
+   * to the tunnel.
+   */
+  static void becomeTunnel(Channel replica, Downstream client) {
+    ChannelPipeline pipeline = replica.pipeline();
+    HttpClientCodec codec = pipeline.get(HttpClientCodec.class);
+    codec.removeOutboundHandler();
+    pipeline.addLast(new Tunnel(client.becomeTunnel(replica)));
+    pipeline.remove(ReplicaConnection.class);
+    pipeline.remove(IdleStateHandler.class);
+    pipeline.remove(codec);
   }
 }

@@ -28,7 +28,7 @@ final class ResponseRelay {
     SWITCHED
   }
 
-  private final ClientConnection client;
+  private final Downstream client;
   private final ClientRequest request;
   /** The message of the 400 a 404 becomes, for this request's path; empty to pass the 404 on. */
   private final Optional<Function<String, String>> notFound;
@@ -44,7 +44,7 @@ final class ResponseRelay {
   private boolean replicaKeepAlive;
   private boolean clientKeepAliveAfter;
 
-  ResponseRelay(ClientConnection client, ClientRequest request, Optional<Function<String, String>> notFound, String path) {
+  ResponseRelay(Downstream client, ClientRequest request, Optional<Function<String, String>> notFound, String path) {
     this.client = client;
     this.request = request;
     this.notFound = notFound;

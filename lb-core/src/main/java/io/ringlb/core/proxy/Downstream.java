@@ -1,0 +1,39 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.Channel;
+
+/**
+ * The client's side of an {@link Exchange}: where its answer goes and how the client's request
+ * is paced. An HTTP/1.1 connection is one ({@link ClientConnection}); an HTTP/2 stream, its own
+ * child channel behind Netty's {@code Http2StreamFrameToHttpObjectCodec}, would be another, as
+ * both carry a request and its answer as Netty's {@code HttpObject}s. All on the client's event
+ * loop.
+ */
+interface Downstream {
+
+  /** The client's IP address, for the key ({@code client-address}), the forwarding headers and the access log. */
+  String address();
+
+  /** Reads the client's request body on, or pauses it while the replica takes no more. */
+  void reading(boolean on);
+
+  /** Writes part of the answer: a head, a piece of the body, its end. */
+  void write(Object message);
+
+  void flush();
+
+  /** Whether the client takes what it is sent: while it does not, the replica is not read. */
+  boolean isWritable();
+
+  /** The answer has ended; {@code keepAlive} whether the client's connection may carry another request. */
+  void exchangeDone(boolean keepAlive);
+
+  /** The answer broke off midway: the client must not take what it got for a whole answer. */
+  void abort();
+
+  /**
+   * After a {@code 101}: the client's bytes go to {@code replica} unchanged from now on. Answers
+   * the channel the replica's bytes go to.
+   */
+  Channel becomeTunnel(Channel replica);
+}

@@ -1,0 +1,39 @@
+package io.ringlb.core.proxy;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.ringlb.api.Replica;
+import java.util.List;
+
+/**
+ * Where a request goes: to the host's admin endpoint, for the paths the host serves itself, or
+ * to the ring's candidates for its key, in order. The same for a request of any protocol.
+ *
+ * @param target the request's path and query (origin form), as it is forwarded
+ * @param path the path alone, for the host's rules
+ */
+record Route(String target, String path, boolean toAdmin, List<Replica> candidates) {
+
+  static Route of(Plane plane, HttpRequest request, String clientAddress) {
+    String target = originForm(request.uri());
+    int question = target.indexOf('?');
+    String path = question < 0 ? target : target.substring(0, question);
+    boolean toAdmin = plane.settings().admin().isPresent() && plane.rules().toAdmin(path);
+    List<Replica> candidates = toAdmin
+        ? List.of(plane.settings().admin().get())
+        : plane.router().candidates(plane.keys().keyOf(new NettyRequestAttributes(request, path, target, clientAddress)));
+    return new Route(target, path, toAdmin, candidates);
+  }
+
+  /** The path and query of a request target, also when a client sent it in absolute form. */
+  static String originForm(String uri) {
+    if (uri.startsWith("/")) {
+      return uri;
+    }
+    int scheme = uri.indexOf("://");
+    if (scheme < 0) {
+      return "/" + uri;
+    }
+    int slash = uri.indexOf('/', scheme + 3);
+    return slash < 0 ? "/" : uri.substring(slash);
+  }
+}
