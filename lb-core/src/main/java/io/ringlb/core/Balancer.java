@@ -15,6 +15,7 @@ import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.SlowStartRing;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.tls.ServerTls;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -82,11 +83,12 @@ public final class Balancer implements AutoCloseable {
     try {
       // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
       balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
-          accessLog, options.threads(), clock, ExerciseRules.rules());
+          accessLog, options.threads(), clock, ExerciseRules.rules(), config.tls().map(ServerTls::load));
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
       throw failed;
     }
+    balancer.dataPlane.tls().ifPresent(balancer.metrics::tlsCertificate);
     balancer.fleet.start();
     return balancer;
   }

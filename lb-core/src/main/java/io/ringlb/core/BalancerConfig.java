@@ -14,6 +14,7 @@ import io.ringlb.core.key.KeyExtractors;
 import io.ringlb.core.proxy.AccessLogTarget;
 import io.ringlb.core.proxy.ProxySettings;
 import io.ringlb.core.routing.HashStrategies;
+import io.ringlb.core.tls.TlsSettings;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
@@ -40,9 +41,10 @@ import java.util.function.Function;
  * @param slowStart how long a replica that joins the ring takes to reach its whole share of keys; zero for at once
  * @param proxy the data plane: where it listens, how it talks to replicas, its limits
  * @param accessLog where the data plane logs a line per request ({@code lb.access-log}); empty for no access log
+ * @param tls TLS on the data plane, on a port of its own ({@code lb.tls.*}); empty for none
  */
 public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, FleetSettings fleet, int attempts, int balanceFactor, Duration slowStart,
-    ProxySettings proxy, Optional<AccessLogTarget> accessLog) {
+    ProxySettings proxy, Optional<AccessLogTarget> accessLog, Optional<TlsSettings> tls) {
 
   private static final int HOUR_MS = 3_600_000;
 
@@ -88,8 +90,9 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
       throw new InvalidConfigException(lb.key("balance-factor"),
           balanceFactor + " would bound every replica below the average load: 0 turns bounded loads off, otherwise at least 100 (percent)");
     }
+    ProxySettings proxy = proxy(lb);
     return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), balanceFactor,
-        Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy(lb), accessLog(lb));
+        Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy, accessLog(lb), tls(lb.within("tls"), proxy.port()));
   }
 
   /** {@code lb.weights}: {@code S1=2,S2=1}, by {@link Names#key}. */
@@ -190,6 +193,50 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
       throw new InvalidConfigException(key, (Files.exists(file) ? file : "the directory " + directory) + " is not writable by this process");
     }
     return Optional.of(new AccessLogTarget.File(file));
+  }
+
+  /**
+   * {@code lb.tls.*}: off unless {@code lb.tls.port} is set; then the certificate as PEM files
+   * ({@code certificate} and {@code key}) or a PKCS#12 {@code keystore}, one of the two. Whether
+   * the files hold what they should is checked when they are loaded, at start.
+   */
+  private static Optional<TlsSettings> tls(PluginConfig tls, int cleartextPort) {
+    Optional<String> certificate = tls.string("certificate").map(String::strip).filter(value -> !value.isEmpty());
+    Optional<String> key = tls.string("key").map(String::strip).filter(value -> !value.isEmpty());
+    Optional<String> keystore = tls.string("keystore").map(String::strip).filter(value -> !value.isEmpty());
+    if (tls.string("port").filter(value -> !value.isBlank()).isEmpty()) {
+      Optional<String> given = certificate.isPresent() ? Optional.of("certificate") : key.isPresent() ? Optional.of("key")
+          : keystore.isPresent() ? Optional.of("keystore") : Optional.empty();
+      if (given.isPresent()) {
+        throw new InvalidConfigException(tls.key("port"), "unset, while " + tls.key(given.get()) + " is set: set the port TLS is served on, such as 5443");
+      }
+      return Optional.empty();
+    }
+    int port = tls.integer("port", 5443, 0, 65_535);
+    if (port == cleartextPort && port != 0) {
+      throw new InvalidConfigException(tls.key("port"), port + " is also lb.port: TLS and cleartext need a port each");
+    }
+    if (keystore.isPresent() && (certificate.isPresent() || key.isPresent())) {
+      throw new InvalidConfigException(tls.key("keystore"), "set beside " + tls.key(certificate.isPresent() ? "certificate" : "key")
+          + ": give the certificate as PEM files or as a PKCS#12 keystore, not both");
+    }
+    if (keystore.isEmpty() && certificate.isEmpty()) {
+      throw new InvalidConfigException(tls.key("certificate"), "needed with lb.tls.port: the PEM certificate chain to serve (or lb.tls.keystore, PKCS#12)");
+    }
+    if (keystore.isEmpty() && key.isEmpty()) {
+      throw new InvalidConfigException(tls.key("key"), "needed with lb.tls.certificate: the certificate's private key, PEM (PKCS#8)");
+    }
+    return Optional.of(new TlsSettings(port, certificate.map(value -> path(tls, "certificate", value)), key.map(value -> path(tls, "key", value)),
+        keystore.map(value -> path(tls, "keystore", value)), tls.string("keystore-password", ""),
+        Duration.ofMillis(tls.integer("reload-interval-ms", 10_000, 100, HOUR_MS))));
+  }
+
+  private static Path path(PluginConfig within, String setting, String value) {
+    try {
+      return Path.of(value).toAbsolutePath().normalize();
+    } catch (InvalidPathException invalid) {
+      throw new InvalidConfigException(within.key(setting), "'" + value + "' is not a file path (" + invalid.getReason() + ")");
+    }
   }
 
   private static String heartbeatPath(PluginConfig beat) {

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.InvalidConfigException;
 import io.ringlb.api.Replica;
+import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.proxy.AccessLogTarget;
 import io.ringlb.core.proxy.ProxySettings;
-import io.ringlb.api.ReplicaSet;
+import io.ringlb.core.tls.TlsSettings;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
@@ -138,9 +139,40 @@ class BalancerConfigTest {
         "lb.drain-timeout-ms      | -5    | lb.drain-timeout-ms: -5 is out of range (accepted: 0..3600000)",
         "lb.slow-start-ms         | -1    | lb.slow-start-ms: -1 is out of range (accepted: 0..3600000)",
         "lb.weights               | S1=2  | lb.weights: the hash strategy weighs no replica, and no strategy on offer does",
+        "lb.tls.certificate       | a.crt | lb.tls.port: unset, while lb.tls.certificate is set: set the port TLS is served on, such as 5443",
+        "lb.tls.keystore          | a.p12 | lb.tls.port: unset, while lb.tls.keystore is set: set the port TLS is served on, such as 5443",
+        "lb.tls.port              | 5000  | lb.tls.port: 5000 is also lb.port: TLS and cleartext need a port each",
+        "lb.tls.port              | 5443  | lb.tls.certificate: needed with lb.tls.port: the PEM certificate chain to serve (or lb.tls.keystore, PKCS#12)",
+        "lb.tls.port              | 70000 | lb.tls.port: 70000 is out of range (accepted: 0..65535)",
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void tlsIsOffUnlessItsPortIsSetAndThenTakesPemFilesOrAKeystore(@TempDir Path directory) {
+    assertThat(config(Map.of()).tls()).isEmpty();
+
+    TlsSettings pem = config(Map.of("lb.tls.port", "5443", "lb.tls.certificate", "tls/lb.crt", "lb.tls.key", "tls/lb.key")).tls().orElseThrow();
+    assertThat(pem.port()).isEqualTo(5443);
+    assertThat(pem.certificate()).hasValue(Path.of("tls/lb.crt").toAbsolutePath());
+    assertThat(pem.key()).hasValue(Path.of("tls/lb.key").toAbsolutePath());
+    assertThat(pem.keystore()).isEmpty();
+    assertThat(pem.reloadInterval()).isEqualTo(Duration.ofSeconds(10));
+
+    TlsSettings keystore = config(Map.of("lb.tls.port", "5443", "lb.tls.keystore", directory.resolve("lb.p12").toString(), "lb.tls.keystore-password",
+        "secret", "lb.tls.reload-interval-ms", "2000")).tls().orElseThrow();
+    assertThat(keystore.keystore()).hasValue(directory.resolve("lb.p12"));
+    assertThat(keystore.keystorePassword()).isEqualTo("secret");
+    assertThat(keystore.reloadInterval()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void tlsTakesOneSourceOfTheCertificateAndTheKeyWithItsCertificate() {
+    assertThatThrownBy(() -> config(Map.of("lb.tls.port", "5443", "lb.tls.certificate", "a.crt", "lb.tls.key", "a.key", "lb.tls.keystore", "a.p12")))
+        .isInstanceOf(InvalidConfigException.class).hasMessageStartingWith("lb.tls.keystore: set beside lb.tls.certificate");
+    assertThatThrownBy(() -> config(Map.of("lb.tls.port", "5443", "lb.tls.certificate", "a.crt")))
+        .isInstanceOf(InvalidConfigException.class).hasMessage("lb.tls.key: needed with lb.tls.certificate: the certificate's private key, PEM (PKCS#8)");
   }
 
   @Test

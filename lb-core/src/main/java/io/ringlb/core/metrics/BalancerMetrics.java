@@ -9,9 +9,10 @@ import io.micrometer.core.instrument.Timer;
 import io.ringlb.api.Replica;
 import io.ringlb.core.fleet.FleetListener;
 import io.ringlb.core.proxy.RequestEvents;
-import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.RingDecorator;
+import io.ringlb.core.routing.Router;
 import io.ringlb.core.stats.KeyShares;
+import io.ringlb.core.tls.ServerTls;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -37,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ringlb_ring_key_share{replica}}: the share of the key space it holds;
  *       {@code ringlb_ring_points{replica}}: the points of the strategy's circle it holds (0 for a
  *       strategy without points, such as {@code rendezvous}).
+ *   <li>{@code ringlb_tls_certificate_not_after_seconds}: when the certificate the TLS port serves
+ *       now expires, in seconds since the epoch ({@code - time()} in PromQL is the time left);
+ *       only with {@code lb.tls.port}.
  * </ul>
  *
  * <p>A replica's meters are made on the fleet's loop when it starts or joins, and removed there
@@ -61,6 +65,12 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
   private final Router router;
   private final KeyShares shares = new KeyShares();
   private final ConcurrentHashMap<String, ReplicaMeters> byName = new ConcurrentHashMap<>();
+
+  /** Watches the certificate the data plane's TLS port serves, reloads included. */
+  public void tlsCertificate(ServerTls tls) {
+    Gauge.builder("ringlb.tls.certificate.not.after", () -> tls.notAfter().getEpochSecond())
+        .description("When the certificate served on the TLS port expires, in seconds since the epoch").baseUnit("seconds").register(registry);
+  }
 
   public BalancerMetrics(MeterRegistry registry, Router router) {
     this.registry = registry;

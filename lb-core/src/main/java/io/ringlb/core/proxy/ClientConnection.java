@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -44,6 +45,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private String address;
+  private boolean secure;
   private Exchange exchange;
   private boolean awaitingHead = true;
   private boolean headStarted;
@@ -76,6 +78,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
   public void handlerAdded(ChannelHandlerContext added) {
     this.ctx = added;
     this.address = added.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    this.secure = added.pipeline().get(SslHandler.class) != null;
+    if (added.channel().isActive()) {
+      // added once TLS chose HTTP/1.1: the first request's headers are timed from then
+      headStarted = true;
+      startHeaderTimer();
+    }
+  }
+
+  /** Taken out of the pipeline, as when the connection turns out to speak HTTP/2: its header timeout is no longer its to keep. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext removed) {
+    cancelHeaderTimer();
   }
 
   @Override
@@ -182,6 +196,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
   @Override
   public String address() {
     return address;
+  }
+
+  @Override
+  public boolean secure() {
+    return secure;
   }
 
   @Override

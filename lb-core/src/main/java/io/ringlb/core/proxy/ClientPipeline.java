@@ -1,29 +1,49 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.ringlb.core.tls.ServerTls;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The handlers of one client connection, in order: the watch that starts a request's header
- * timeout at its first byte, the strict HTTP/1.1 codec, the idle handler (reader idle: nothing
- * from the client; writer idle: the connection looks at what the client took of its answer),
- * and the {@link ClientConnection} that forwards each request.
+ * The handlers of one client connection. On the cleartext port: the {@link PrefaceSniffer} that
+ * tells HTTP/2 by prior knowledge from HTTP/1.1, then either {@link Http2Pipeline}'s handlers or
+ * the HTTP/1.1 ones. On the TLS port: the TLS handler, then whichever of the two ALPN chose,
+ * HTTP/1.1 when the client named none.
+ *
+ * <p>HTTP/1.1's, in order: the watch that starts a request's header timeout at its first byte,
+ * the strict codec, the idle handler (reader idle: nothing from the client; writer idle: the
+ * connection looks at what the client took of its answer), and the {@link ClientConnection}
+ * that forwards each request. An HTTP/2 connection keeps the idle handler.
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
+
+  private static final String IDLE = "idle";
+  private static final String HEAD_WATCH = "head-watch";
 
   private final Plane plane;
   private final Function<EventLoop, ReplicaPools> pools;
   private final HttpDecoderConfig decoding;
+  private final Optional<ServerTls> tls;
 
-  /** @param pools the replica pools of the event loop a connection is on */
-  ClientPipeline(Plane plane, Function<EventLoop, ReplicaPools> pools) {
+  /**
+   * @param pools the replica pools of the event loop a connection is on
+   * @param tls the TLS the port serves; empty for the cleartext port
+   */
+  ClientPipeline(Plane plane, Function<EventLoop, ReplicaPools> pools, Optional<ServerTls> tls) {
     this.plane = plane;
     this.pools = pools;
+    this.tls = tls;
     this.decoding = new HttpDecoderConfig()
         .setMaxInitialLineLength(plane.settings().maxHeaderBytes())
         .setMaxHeaderSize(plane.settings().maxHeaderBytes())
@@ -32,9 +52,45 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel channel) {
-    ClientConnection connection = new ClientConnection(plane, pools.apply(channel.eventLoop()));
+    ReplicaPools loopPools = pools.apply(channel.eventLoop());
+    ChannelPipeline pipeline = channel.pipeline();
+    if (tls.isPresent()) {
+      SslHandler handshake = tls.get().newHandler(channel.alloc());
+      handshake.setHandshakeTimeoutMillis(plane.settings().headerTimeout().toMillis());
+      pipeline.addLast(handshake, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+          if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            pipeline.addLast(IDLE, idle());
+            Http2Pipeline.install(pipeline, IDLE, plane, loopPools);
+          } else {
+            http1(pipeline, loopPools);
+          }
+        }
+      });
+      return;
+    }
+    ClientConnection connection = http1(pipeline, loopPools);
+    pipeline.addFirst(new PrefaceSniffer(() -> {
+      pipeline.remove(ClientCodec.class);
+      pipeline.remove(connection);
+      pipeline.remove(HEAD_WATCH);
+      Http2Pipeline.install(pipeline, IDLE, plane, loopPools);
+    }));
+  }
+
+  /** Adds HTTP/1.1's handlers at the end of the pipeline; answers the connection that forwards its requests. */
+  private ClientConnection http1(ChannelPipeline pipeline, ReplicaPools loopPools) {
+    ClientConnection connection = new ClientConnection(plane, loopPools);
+    pipeline.addLast(HEAD_WATCH, connection.headWatch());
+    pipeline.addLast(new ClientCodec(decoding));
+    pipeline.addLast(IDLE, idle());
+    pipeline.addLast(connection);
+    return connection;
+  }
+
+  private IdleStateHandler idle() {
     long idleMillis = plane.settings().idleTimeout().toMillis();
-    channel.pipeline().addLast(connection.headWatch(), new ClientCodec(decoding), new IdleStateHandler(idleMillis, idleMillis, 0, TimeUnit.MILLISECONDS),
-        connection);
+    return new IdleStateHandler(idleMillis, idleMillis, 0, TimeUnit.MILLISECONDS);
   }
 }

@@ -51,8 +51,9 @@ final class ClientRequest {
   /**
    * @param target the origin-form target the replica is sent
    * @param clientAddress the client's address, for {@code X-Forwarded-For}
+   * @param secure whether it came over TLS, for {@code X-Forwarded-Proto}
    */
-  ClientRequest(HttpRequest request, String target, String clientAddress, long receivedNanos) {
+  ClientRequest(HttpRequest request, String target, String clientAddress, boolean secure, long receivedNanos) {
     this.version = request.protocolVersion();
     this.method = request.method().name();
     this.uri = request.uri();
@@ -62,7 +63,7 @@ final class ClientRequest {
     this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     this.retryable = IDEMPOTENT.contains(method);
     this.receivedNanos = receivedNanos;
-    this.outbound = ProxyHeaders.toReplica(request, target, clientAddress, upgrade); // last: it edits the request
+    this.outbound = ProxyHeaders.toReplica(request, target, clientAddress, secure, upgrade); // last: it edits the request
   }
 
   /** Whether the request may go to another replica: idempotent, and its body so far kept. */

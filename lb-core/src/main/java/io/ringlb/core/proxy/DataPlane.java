@@ -14,11 +14,13 @@ import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.time.EngineClock.Cancellable;
+import io.ringlb.core.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +46,11 @@ public final class DataPlane implements AutoCloseable {
 
   private final EventLoopGroup loops;
   private final ChannelFuture bound;
+  /** The TLS port's bind, when there is one. */
+  private final Optional<ChannelFuture> tlsBound;
+  private final Optional<ServerTls> tls;
+  /** Reads the TLS files again now and then; cancelled on close. */
+  private final Cancellable reloading;
   private final Transport transport;
   private final Map<EventLoop, ReplicaPools> pools;
   private final Router router;
@@ -51,10 +58,13 @@ public final class DataPlane implements AutoCloseable {
   private final AccessLog accessLog;
   private final EngineClock clock;
 
-  private DataPlane(EventLoopGroup loops, ChannelFuture bound, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router,
-      Consumer<HashRing> leavers, AccessLog accessLog, EngineClock clock) {
+  private DataPlane(EventLoopGroup loops, ChannelFuture bound, Optional<ChannelFuture> tlsBound, Optional<ServerTls> tls, Cancellable reloading,
+      Transport transport, Map<EventLoop, ReplicaPools> pools, Router router, Consumer<HashRing> leavers, AccessLog accessLog, EngineClock clock) {
     this.loops = loops;
     this.bound = bound;
+    this.tlsBound = tlsBound;
+    this.tls = tls;
+    this.reloading = reloading;
     this.transport = transport;
     this.pools = pools;
     this.router = router;
@@ -78,9 +88,10 @@ public final class DataPlane implements AutoCloseable {
    * @param threads makes the event loops' threads (on Liberty, a {@code ManagedThreadFactory})
    * @param clock the engine's clock: times the requests, and bounds the drain when the data plane closes
    * @param rules what the host decides: which paths its admin endpoint serves, how a replica's 404 is answered
+   * @param tls TLS on a port of its own beside {@code settings.port()}, its files read again every {@code reloadInterval}; empty for none
    */
   public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
-      RequestEvents events, AccessLog accessLog, ThreadFactory threads, EngineClock clock, HostRules rules) {
+      RequestEvents events, AccessLog accessLog, ThreadFactory threads, EngineClock clock, HostRules rules, Optional<ServerTls> tls) {
     Transport transport = Transport.best();
     EventLoopGroup loops = transport.group(settings.eventLoops(), threads);
     Map<EventLoop, ReplicaPools> pools = new IdentityHashMap<>();
@@ -95,7 +106,7 @@ public final class DataPlane implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ClientPipeline(plane, pools::get));
+        .childHandler(new ClientPipeline(plane, pools::get, Optional.empty()));
     // requests waiting on a replica that left the ring go elsewhere as soon as each loop hears of it
     Consumer<HashRing> leavers = ring -> pools.forEach((loop, loopPools) -> {
       try {
@@ -115,7 +126,21 @@ public final class DataPlane implements AutoCloseable {
             result.cause());
       }
     });
-    return new DataPlane(loops, bound, transport, pools, router, leavers, accessLog, clock);
+    Optional<ChannelFuture> tlsBound = tls.map(serving -> {
+      ChannelFuture binding = bootstrap.clone().childHandler(new ClientPipeline(plane, pools::get, tls)).bind(settings.host(), serving.port());
+      binding.addListener((ChannelFutureListener) result -> {
+        if (result.isSuccess()) {
+          LOG.log(System.Logger.Level.INFO, "ringlb data plane listening for TLS on {0} ({1}; ALPN h2, http/1.1)", result.channel().localAddress(),
+              serving.providerName());
+        } else {
+          LOG.log(System.Logger.Level.ERROR, "ringlb data plane cannot listen for TLS on " + settings.host() + ":" + serving.port() + " (lb.tls.port)",
+              result.cause());
+        }
+      });
+      return binding;
+    });
+    Cancellable reloading = tls.map(serving -> clock.every(serving.reloadInterval(), serving::reload)).orElse(Cancellable.NONE);
+    return new DataPlane(loops, bound, tlsBound, tls, reloading, transport, pools, router, leavers, accessLog, clock);
   }
 
   /**
@@ -131,9 +156,30 @@ public final class DataPlane implements AutoCloseable {
     return (InetSocketAddress) bound.channel().localAddress();
   }
 
-  /** Whether the data plane has bound its port and takes clients: for a readiness check, never waits. */
+  /**
+   * Where the data plane listens for TLS, once it does; empty without {@code lb.tls.port}.
+   *
+   * @throws IllegalStateException when the port could not be bound
+   */
+  public Optional<InetSocketAddress> tlsAddress() {
+    return tlsBound.map(binding -> {
+      binding.awaitUninterruptibly();
+      if (!binding.isSuccess()) {
+        throw new IllegalStateException("the data plane cannot listen for TLS (lb.host, lb.tls.port): " + binding.cause(), binding.cause());
+      }
+      return (InetSocketAddress) binding.channel().localAddress();
+    });
+  }
+
+  /** The TLS the data plane serves, if any: its certificate's end, for a metric. */
+  public Optional<ServerTls> tls() {
+    return tls;
+  }
+
+  /** Whether the data plane has bound its ports and takes clients: for a readiness check, never waits. */
   public boolean listening() {
-    return bound.isSuccess() && bound.channel().isActive();
+    return bound.isSuccess() && bound.channel().isActive()
+        && tlsBound.map(binding -> binding.isSuccess() && binding.channel().isActive()).orElse(true);
   }
 
   /** {@code epoll} or {@code nio}. */
@@ -153,7 +199,9 @@ public final class DataPlane implements AutoCloseable {
    * closed last, with a line for every request, those cut included.
    */
   public void close(Duration drain) {
+    reloading.cancel();
     bound.channel().close().awaitUninterruptibly();
+    tlsBound.ifPresent(binding -> binding.channel().close().awaitUninterruptibly());
     if (router.loads().total() > 0) {
       // the clock's timers: one looks whether the requests have ended, one ends the wait at the drain timeout
       CompletableFuture<Void> drained = new CompletableFuture<>();

@@ -14,6 +14,9 @@ interface Downstream {
   /** The client's IP address, for the key ({@code client-address}), the forwarding headers and the access log. */
   String address();
 
+  /** Whether the client's connection is TLS: {@code X-Forwarded-Proto: https}. */
+  boolean secure();
+
   /** Reads the client's request body on, or pauses it while the replica takes no more. */
   void reading(boolean on);
 

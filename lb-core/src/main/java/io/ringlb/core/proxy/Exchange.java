@@ -52,7 +52,7 @@ final class Exchange {
     this.pools = pools;
     this.candidates = new Candidates(route.candidates());
     this.toAdmin = route.toAdmin();
-    this.request = new ClientRequest(head, route.target(), client.address(), plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L);
+    this.request = new ClientRequest(head, route.target(), client.address(), client.secure(), plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L);
     this.relay = new ResponseRelay(client, request, toAdmin ? Optional.empty() : plane.rules().notFound(), route.path());
   }
 

@@ -32,6 +32,7 @@ final class ProxyHeaders {
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
   private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
 
   private ProxyHeaders() {}
 
@@ -46,7 +47,7 @@ final class ProxyHeaders {
    * headers and the forwarding ones. Whatever the exchange needs of the request as the client
    * sent it is read before.
    */
-  static HttpRequest toReplica(HttpRequest in, String target, String clientAddress, boolean upgrade) {
+  static HttpRequest toReplica(HttpRequest in, String target, String clientAddress, boolean secure, boolean upgrade) {
     HttpHeaders headers = in.headers();
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
     String host = headers.get(HttpHeaderNames.HOST);
@@ -62,7 +63,7 @@ final class ProxyHeaders {
     }
     List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
     headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? clientAddress : String.join(", ", forwardedFor) + ", " + clientAddress);
-    headers.set(X_FORWARDED_PROTO, HTTP);
+    headers.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
     if (host != null) {
       headers.set(X_FORWARDED_HOST, host);
     }

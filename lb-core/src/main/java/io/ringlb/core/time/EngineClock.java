@@ -62,6 +62,10 @@ public interface EngineClock extends AutoCloseable {
   /** A timer that may be cancelled; cancelling one that has run, or twice, does nothing. */
   @FunctionalInterface
   interface Cancellable {
+
+    /** Nothing to cancel. */
+    Cancellable NONE = () -> {};
+
     void cancel();
   }
 }

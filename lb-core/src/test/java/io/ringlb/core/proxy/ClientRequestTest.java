@@ -33,7 +33,7 @@ class ClientRequestTest {
   private static ClientRequest put() {
     HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/home");
     head.headers().set(HttpHeaderNames.HOST, "x").set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    return new ClientRequest(head, "/home", "192.0.2.7", 0L);
+    return new ClientRequest(head, "/home", "192.0.2.7", false, 0L);
   }
 
   private static HttpContent part(String text, boolean last) {

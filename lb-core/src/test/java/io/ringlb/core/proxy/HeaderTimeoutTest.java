@@ -11,6 +11,7 @@ import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +39,7 @@ class HeaderTimeoutTest {
         HostRules.NONE);
     client = new EmbeddedChannel(false, false);
     client.freezeTime(); // before the connection starts, which starts the first request's timeout
-    client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router)));
+    client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router), Optional.empty()));
     client.register();
   }
 

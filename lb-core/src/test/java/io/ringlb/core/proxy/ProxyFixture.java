@@ -11,9 +11,11 @@ import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
@@ -51,12 +53,23 @@ final class ProxyFixture implements AutoCloseable {
     this(replicas, tune, balanceFactor, accessLog, EngineClock.system(), ExerciseRules.rules());
   }
 
+  /** With TLS on a port of its own beside the cleartext one. */
+  ProxyFixture(List<InetSocketAddress> replicas, ServerTls tls) {
+    this(replicas, settings -> settings, 0, AccessLog.NONE, EngineClock.system(), ExerciseRules.rules(), Optional.of(tls));
+  }
+
+  ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog, EngineClock clock,
+      HostRules rules) {
+    this(replicas, tune, balanceFactor, accessLog, clock, rules, Optional.empty());
+  }
+
   /**
    * @param clock the data plane's clock; closed with it
    * @param rules what the host decides of paths and 404s
+   * @param tls TLS on a port of its own, if any
    */
   ProxyFixture(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, int balanceFactor, AccessLog accessLog, EngineClock clock,
-      HostRules rules) {
+      HostRules rules, Optional<ServerTls> tls) {
     this.clock = clock;
     ReplicaSet set = ReplicaSet.empty();
     for (int i = 0; i < replicas.size(); i++) {
@@ -82,7 +95,7 @@ final class ProxyFixture implements AutoCloseable {
           public void connectFailed(Replica replica) {
             events.add("connect-failed " + replica.name());
           }
-        }, accessLog, new DefaultThreadFactory("test-data-plane", true), clock, rules);
+        }, accessLog, new DefaultThreadFactory("test-data-plane", true), clock, rules, tls);
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 
@@ -103,6 +116,10 @@ final class ProxyFixture implements AutoCloseable {
 
   int port() {
     return plane.address().getPort();
+  }
+
+  int tlsPort() {
+    return plane.tlsAddress().orElseThrow().getPort();
   }
 
   @Override

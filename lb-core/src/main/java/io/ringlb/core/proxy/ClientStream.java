@@ -1,0 +1,184 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * One HTTP/2 stream from a client: one request, routed on its own key, whatever else its
+ * connection carries. Its child channel's frames arrive as Netty's {@code HttpObject}s (through
+ * {@code Http2StreamFrameToHttpObjectCodec}), so the same {@link Exchange} forwards it as an
+ * HTTP/1.1 request, retries and observers included. Back-pressure is the stream's flow control:
+ * while the exchange pauses reading, the stream's window is not opened again.
+ */
+final class ClientStream extends ChannelInboundHandlerAdapter implements Downstream {
+
+  /** How an HTTP/2 request shows in the access log. */
+  static final HttpVersion HTTP_2 = HttpVersion.valueOf("HTTP/2.0");
+  /** What Netty's conversion adds to a request's headers, which are nobody's business beyond here. */
+  private static final String NETTY_EXTENSION = "x-http2-";
+
+  private final Plane plane;
+  private final ReplicaPools pools;
+  private ChannelHandlerContext ctx;
+  private String address;
+  private boolean secure;
+  private Exchange exchange;
+  private boolean begun;
+
+  ClientStream(Plane plane, ReplicaPools pools) {
+    this.plane = plane;
+    this.pools = pools;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext added) {
+    this.ctx = added;
+    Channel connection = added.channel().parent();
+    this.address = connection != null && connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    this.secure = connection != null && connection.pipeline().get(SslHandler.class) != null;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) {
+    if (!begun && msg instanceof HttpRequest request) {
+      begun = true;
+      begin(request);
+    } else if (exchange != null && msg instanceof HttpContent content) {
+      exchange.onRequestContent(content);
+    } else {
+      ReferenceCountUtil.release(msg); // the rest of a request already answered
+    }
+  }
+
+  private void begin(HttpRequest request) {
+    HttpRequest head = new DefaultHttpRequest(HTTP_2, request.method(), request.uri(), withoutExtensions(request.headers()));
+    DefaultLastHttpContent whole = request instanceof FullHttpRequest full ? new DefaultLastHttpContent(full.content(), full.trailingHeaders()) : null;
+    long length = HttpUtil.getContentLength(head, -1L);
+    if (length > plane.settings().maxBodyBytes()) {
+      ReferenceCountUtil.release(whole);
+      refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          "The request body of " + length + " bytes is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
+      return;
+    }
+    exchange = new Exchange(this, plane, pools, head, Route.of(plane, head, address));
+    exchange.start();
+    if (whole != null) {
+      if (exchange != null) {
+        exchange.onRequestContent(whole); // a stream that ended with its headers: its (empty) body ends the request
+      } else {
+        whole.release();
+      }
+    }
+  }
+
+  private static HttpHeaders withoutExtensions(HttpHeaders headers) {
+    List<String> added = headers.names().stream().filter(name -> name.regionMatches(true, 0, NETTY_EXTENSION, 0, NETTY_EXTENSION.length())).toList();
+    added.forEach(headers::remove);
+    return headers;
+  }
+
+  private void refuse(HttpResponseStatus status, String problem) {
+    ctx.writeAndFlush(Answers.failure(status, problem, HTTP_2, true));
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext context) {
+    if (exchange != null) {
+      exchange.onClientReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext context) {
+    if (exchange != null && context.channel().isWritable()) {
+      exchange.onClientWritable();
+    }
+    context.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) {
+    if (exchange != null) {
+      exchange.onClientGone(); // reset by the client, or its connection gone
+      exchange = null;
+    }
+    context.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+    context.close(); // the stream is reset; the connection and its other streams go on
+  }
+
+  // ---- the exchange's downstream ----
+
+  @Override
+  public String address() {
+    return address;
+  }
+
+  @Override
+  public boolean secure() {
+    return secure;
+  }
+
+  @Override
+  public void reading(boolean on) {
+    ctx.channel().config().setAutoRead(on);
+  }
+
+  @Override
+  public void write(Object message) {
+    ctx.write(message);
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  /**
+   * The answer's end also ended the stream; an HTTP/2 connection is never closed for one
+   * request's sake. What the client still sends of a body answered early (a refusal) is read and
+   * let go, so its flow control does not hold the stream open.
+   */
+  @Override
+  public void exchangeDone(boolean keepAlive) {
+    exchange = null;
+    ctx.flush();
+    reading(true);
+  }
+
+  /** The answer broke off midway: the stream is reset, which tells the client it is not whole. */
+  @Override
+  public void abort() {
+    exchange = null;
+    ctx.flush();
+    ctx.close();
+  }
+
+  /** HTTP/2 has no {@code 101}: a request cannot switch its stream's protocol (RFC 9113, 8.6). */
+  @Override
+  public Channel becomeTunnel(Channel replica) {
+    throw new UnsupportedOperationException("an HTTP/2 stream does not switch protocols");
+  }
+}

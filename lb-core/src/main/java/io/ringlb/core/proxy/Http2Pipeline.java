@@ -1,0 +1,72 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * The handlers of a client connection that speaks HTTP/2: Netty's frame codec, which also holds
+ * the limits the last years' attacks taught every proxy (concurrent streams, the header list's
+ * size, resets, CONTINUATION frames, empty DATA frames and queued control frames), then one child
+ * channel per stream, each a {@link ClientStream} behind the codec that turns its frames into
+ * {@code HttpObject}s.
+ */
+final class Http2Pipeline {
+
+  /** Streams a client may have open at once on one connection (SETTINGS_MAX_CONCURRENT_STREAMS), as HAProxy's and Envoy's default. */
+  static final int MAX_CONCURRENT_STREAMS = 100;
+
+  private Http2Pipeline() {}
+
+  /** Adds the HTTP/2 handlers after the handler named {@code after}, for a connection on {@code pools}' event loop. */
+  static void install(ChannelPipeline pipeline, String after, Plane plane, ReplicaPools pools) {
+    Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
+        .initialSettings(Http2Settings.defaultSettings()
+            .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+            .maxHeaderListSize(plane.settings().maxHeaderBytes()))
+        .validateHeaders(true)
+        .build();
+    Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel stream) {
+        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new ClientStream(plane, pools));
+      }
+    });
+    pipeline.addAfter(after, "h2-frames", frames);
+    pipeline.addAfter("h2-frames", "h2-streams", streams);
+    pipeline.addAfter("h2-streams", "h2-idle", new IdleConnection(frames));
+  }
+
+  /**
+   * Closes, with a GOAWAY, a connection that has had no stream open and sent nothing for the idle
+   * timeout, as an idle HTTP/1.1 connection is closed.
+   */
+  private static final class IdleConnection extends ChannelInboundHandlerAdapter {
+
+    private final Http2FrameCodec frames;
+
+    IdleConnection(Http2FrameCodec frames) {
+      this.frames = frames;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof IdleStateEvent idle) {
+        if (idle.state() == IdleState.READER_IDLE && frames.connection().numActiveStreams() == 0) {
+          ctx.close();
+        }
+        return;
+      }
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package io.ringlb.core.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.ringlb.api.InvalidConfigException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The TLS the data plane serves: TLS 1.3 and 1.2 only, ALPN offering {@code h2} and
+ * {@code http/1.1}, through OpenSSL (netty-tcnative's BoringSSL) where it loads and the JDK's
+ * provider otherwise. The certificate is read again when its files change ({@link #reload}), as
+ * cert-manager rotates one: connections made since get the new one, those open keep theirs.
+ *
+ * <p>Every way the files can be wrong stops the start naming the property: a missing or
+ * unreadable file, a keystore the password does not open, a key that is not the certificate's.
+ * A reload that fails keeps the certificate served and says why in the log.
+ */
+public final class ServerTls {
+
+  private static final System.Logger LOG = System.getLogger(ServerTls.class.getName());
+  private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN ([A-Z ]*)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1PRIVATE KEY-----");
+
+  /** What was loaded from the files, and the digest of the files it was loaded from. */
+  private record Loaded(SslContext context, X509Certificate served, byte[] fingerprint) {}
+
+  private final TlsSettings settings;
+  private final SslProvider provider;
+  private volatile Loaded current;
+
+  private ServerTls(TlsSettings settings, SslProvider provider, Loaded first) {
+    this.settings = settings;
+    this.provider = provider;
+    this.current = first;
+  }
+
+  /** Loads the certificate and key {@code settings} name; fails naming the property at fault. */
+  public static ServerTls load(TlsSettings settings) {
+    SslProvider provider = OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+    ServerTls tls = new ServerTls(settings, provider, read(settings, provider));
+    LOG.log(System.Logger.Level.INFO, "TLS on port {0,number,#} with {1}: {2}, valid until {3}", settings.port(), tls.providerName(),
+        tls.subject(), tls.notAfter());
+    return tls;
+  }
+
+  /** The port TLS is served on ({@code lb.tls.port}). */
+  public int port() {
+    return settings.port();
+  }
+
+  /** How often {@link #reload} should look at the files ({@code lb.tls.reload-interval-ms}). */
+  public Duration reloadInterval() {
+    return settings.reloadInterval();
+  }
+
+  /** Which TLS implementation serves: OpenSSL's (BoringSSL) or the JDK's. */
+  public String providerName() {
+    return provider == SslProvider.OPENSSL ? "OpenSSL (" + OpenSsl.versionString() + ")" : "the JDK's provider";
+  }
+
+  /** The end of the validity of the certificate served now. */
+  public Instant notAfter() {
+    return current.served().getNotAfter().toInstant();
+  }
+
+  /** The subject of the certificate served now: {@code CN=example.com}. */
+  public String subject() {
+    return current.served().getSubjectX500Principal().getName();
+  }
+
+  /** A handler for a new connection, with the certificate served now. */
+  public SslHandler newHandler(ByteBufAllocator allocator) {
+    return current.context().newHandler(allocator);
+  }
+
+  /**
+   * Reads the files again and serves what they hold from now on, if they changed; answers
+   * whether they did. A failure keeps the certificate served.
+   */
+  public boolean reload() {
+    byte[] fingerprint;
+    try {
+      fingerprint = fingerprint(settings);
+    } catch (RuntimeException unreadable) {
+      LOG.log(System.Logger.Level.WARNING, "Cannot read the TLS files to look for a new certificate; still serving the one loaded", unreadable);
+      return false;
+    }
+    if (Arrays.equals(fingerprint, current.fingerprint())) {
+      return false;
+    }
+    try {
+      current = read(settings, provider);
+    } catch (RuntimeException invalid) {
+      LOG.log(System.Logger.Level.WARNING, "The TLS files changed but cannot be loaded (" + invalid.getMessage() + "); still serving the one loaded");
+      return false;
+    }
+    LOG.log(System.Logger.Level.INFO, "TLS certificate reloaded: {0}, valid until {1}", subject(), notAfter());
+    return true;
+  }
+
+  private static Loaded read(TlsSettings settings, SslProvider provider) {
+    byte[] fingerprint = fingerprint(settings);
+    PrivateKey key;
+    List<X509Certificate> chain;
+    String keyProperty;
+    if (settings.keystore().isPresent()) {
+      KeyStore store = keystore(settings.keystore().get(), settings.keystorePassword());
+      keyProperty = "lb.tls.keystore";
+      try {
+        String alias = Collections.list(store.aliases()).stream().filter(name -> isKey(store, name)).findFirst()
+            .orElseThrow(() -> new InvalidConfigException("lb.tls.keystore", settings.keystore().get() + " holds no private key"));
+        key = (PrivateKey) store.getKey(alias, settings.keystorePassword().toCharArray());
+        chain = new ArrayList<>();
+        for (Certificate certificate : store.getCertificateChain(alias)) {
+          chain.add((X509Certificate) certificate);
+        }
+      } catch (GeneralSecurityException e) {
+        throw new InvalidConfigException("lb.tls.keystore-password", "the key in " + settings.keystore().get() + " cannot be read with it: " + e.getMessage());
+      }
+    } else {
+      chain = certificates(settings.certificate().orElseThrow());
+      key = privateKey(settings.key().orElseThrow());
+      keyProperty = "lb.tls.key";
+    }
+    X509Certificate served = chain.getFirst();
+    if (!matches(key, served)) {
+      throw new InvalidConfigException(keyProperty, "the private key is not the key of the certificate served (" + served.getSubjectX500Principal().getName() + ")");
+    }
+    try {
+      SslContext context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+          .sslProvider(provider)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+          .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+              ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+              ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+          .build();
+      return new Loaded(context, served, fingerprint);
+    } catch (IOException e) {
+      throw new InvalidConfigException(keyProperty, "cannot serve the certificate and key: " + e.getMessage());
+    }
+  }
+
+  private static boolean isKey(KeyStore store, String alias) {
+    try {
+      return store.isKeyEntry(alias);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static KeyStore keystore(Path path, String password) {
+    byte[] bytes = bytes(path, "lb.tls.keystore");
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(new ByteArrayInputStream(bytes), password.toCharArray());
+      return store;
+    } catch (IOException e) {
+      if (e.getCause() instanceof UnrecoverableKeyException) {
+        throw new InvalidConfigException("lb.tls.keystore-password", "it does not open " + path);
+      }
+      throw new InvalidConfigException("lb.tls.keystore", path + " is not a PKCS#12 keystore, or lb.tls.keystore-password does not open it: " + e.getMessage());
+    } catch (GeneralSecurityException e) {
+      throw new InvalidConfigException("lb.tls.keystore", path + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static List<X509Certificate> certificates(Path path) {
+    byte[] bytes = bytes(path, "lb.tls.certificate");
+    List<X509Certificate> chain = new ArrayList<>();
+    try (InputStream in = new ByteArrayInputStream(bytes)) {
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        chain.add((X509Certificate) certificate);
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw new InvalidConfigException("lb.tls.certificate", path + " is not a PEM certificate chain: " + e.getMessage());
+    }
+    if (chain.isEmpty()) {
+      throw new InvalidConfigException("lb.tls.certificate", path + " holds no certificate");
+    }
+    return chain;
+  }
+
+  private static PrivateKey privateKey(Path path) {
+    String pem = new String(bytes(path, "lb.tls.key"), StandardCharsets.US_ASCII);
+    Matcher found = PEM_KEY.matcher(pem);
+    if (!found.find()) {
+      throw new InvalidConfigException("lb.tls.key", path + " holds no PEM private key");
+    }
+    if (!found.group(1).isEmpty()) {
+      throw new InvalidConfigException("lb.tls.key", path + " is a " + found.group(1).strip() + " key; convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in "
+          + path.getFileName() + " -out key.pem");
+    }
+    byte[] der = Base64.getMimeDecoder().decode(found.group(2));
+    for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException notThisOne) {
+        // the next
+      }
+    }
+    throw new InvalidConfigException("lb.tls.key", path + " is not an RSA, EC or EdDSA private key in PKCS#8");
+  }
+
+  /** Whether {@code key} signs what the certificate's public key verifies. */
+  private static boolean matches(PrivateKey key, X509Certificate certificate) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      default -> key.getAlgorithm(); // Ed25519, Ed448
+    };
+    try {
+      byte[] probe = "ringlb".getBytes(StandardCharsets.US_ASCII);
+      Signature signing = Signature.getInstance(algorithm);
+      signing.initSign(key);
+      signing.update(probe);
+      byte[] signed = signing.sign();
+      Signature verifying = Signature.getInstance(algorithm);
+      verifying.initVerify(certificate.getPublicKey());
+      verifying.update(probe);
+      return verifying.verify(signed);
+    } catch (GeneralSecurityException mismatch) {
+      return false; // a key of another kind than the certificate's
+    }
+  }
+
+  /** A digest of every file the certificate comes from: a reload happens only when it changes. */
+  private static byte[] fingerprint(TlsSettings settings) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      if (settings.keystore().isPresent()) {
+        digest.update(bytes(settings.keystore().get(), "lb.tls.keystore"));
+      } else {
+        digest.update(bytes(settings.certificate().orElseThrow(), "lb.tls.certificate"));
+        digest.update(bytes(settings.key().orElseThrow(), "lb.tls.key"));
+      }
+      return digest.digest();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static byte[] bytes(Path path, String property) {
+    if (!Files.isRegularFile(path)) {
+      throw new InvalidConfigException(property, "no file at " + path);
+    }
+    try {
+      return Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new InvalidConfigException(property, path + " cannot be read: " + e.getMessage());
+    }
+  }
+}

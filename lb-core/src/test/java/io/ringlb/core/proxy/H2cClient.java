@@ -1,0 +1,85 @@
+package io.ringlb.core.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client that speaks HTTP/2 by prior knowledge (h2c), as {@code curl --http2-prior-knowledge}
+ * does: one connection, a stream per request. Netty's own client codec, not the data plane's.
+ */
+final class H2cClient implements AutoCloseable {
+
+  /** A whole answer: its status, headers and body as text. */
+  record Answer(int status, HttpHeaders headers, String body) {}
+
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final Channel connection;
+
+  H2cClient(int port) throws InterruptedException {
+    connection = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+      }
+    }).connect("127.0.0.1", port).sync().channel();
+  }
+
+  /** Sends {@code request} on a stream of its own; completes with the answer, or fails if the stream ends without one. */
+  CompletableFuture<Answer> send(FullHttpRequest request) {
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    new Http2StreamChannelBootstrap(connection).handler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel stream) {
+        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new HttpObjectAggregator(16 << 20),
+            new SimpleChannelInboundHandler<FullHttpResponse>() {
+              @Override
+              protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+                answer.complete(new Answer(response.status().code(), response.headers().copy(), response.content().toString(StandardCharsets.UTF_8)));
+              }
+
+              @Override
+              public void channelInactive(ChannelHandlerContext ctx) {
+                answer.completeExceptionally(new IOException("the stream ended without a whole answer"));
+              }
+            });
+      }
+    }).open().addListener(opened -> {
+      if (opened.isSuccess()) {
+        ((Http2StreamChannel) opened.getNow()).writeAndFlush(request);
+      } else {
+        request.release();
+        answer.completeExceptionally(opened.cause());
+      }
+    });
+    return answer;
+  }
+
+  boolean isOpen() {
+    return connection.isActive();
+  }
+
+  @Override
+  public void close() {
+    connection.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
