@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -71,6 +72,21 @@ final class H2cClient implements AutoCloseable {
       }
     });
     return answer;
+  }
+
+  /** Opens a stream, sends {@code head} without ending it, and resets the stream at once, as a rapid-reset attack does (CVE-2023-44487). */
+  void sendAndReset(HttpRequest head) {
+    new Http2StreamChannelBootstrap(connection).handler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel stream) {
+        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false));
+      }
+    }).open().addListener(opened -> {
+      if (opened.isSuccess()) {
+        Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
+        stream.writeAndFlush(head).addListener(sent -> stream.close()); // a stream closed before its end is reset
+      }
+    });
   }
 
   boolean isOpen() {

@@ -1,17 +1,27 @@
 package io.ringlb.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -152,5 +162,84 @@ class Http2Test {
       assertThat(entry.status()).isEqualTo(200);
       assertThat(entry.replica()).isEqualTo("R0");
     });
+  }
+
+  @Test
+  void aTenMebibyteUploadGoesThroughAndItsAnswerComesBack() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")));
+    byte[] upload = new byte[10 << 20];
+    Arrays.fill(upload, (byte) 'x');
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      FullHttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo", Unpooled.wrappedBuffer(upload));
+      post.headers().set(HttpHeaderNames.HOST, "lb.example").setInt(HttpHeaderNames.CONTENT_LENGTH, upload.length);
+
+      H2cClient.Answer answer = client.send(post).get(60, TimeUnit.SECONDS);
+
+      assertThat(answer.status()).isEqualTo(200);
+      String echoed = answer.body().substring(answer.body().indexOf("body=") + "body=".length());
+      assertThat(echoed).as("every byte of the upload reached the replica, and came back").hasSize(upload.length);
+      assertThat(echoed.chars().allMatch(c -> c == 'x')).isTrue();
+    }
+  }
+
+  @Test
+  void aRapidResetEndsTheAbusiveConnectionAndEveryOtherClientIsServed() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")));
+    try (H2cClient abusive = new H2cClient(proxy.port()); H2cClient other = new H2cClient(proxy.port())) {
+      for (int i = 0; i < 1_000 && abusive.isOpen(); i++) {
+        abusive.sendAndReset(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo"));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> !abusive.isOpen());
+
+      assertThat(other.send(get("/home", 0)).get(10, TimeUnit.SECONDS).body()).isEqualTo("Hello from R0");
+      try (H2cClient later = new H2cClient(proxy.port())) {
+        assertThat(later.send(get("/home", 0)).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aContinuationFloodEndsTheAbusiveConnectionAndEveryOtherClientIsServed() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")));
+    try (Socket flood = new Socket("127.0.0.1", proxy.port()); H2cClient other = new H2cClient(proxy.port())) {
+      flood.setSoTimeout(10_000);
+      OutputStream out = flood.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[0])); // SETTINGS, none changed
+      // a request's headers that never end: HEADERS without END_HEADERS, then CONTINUATION after CONTINUATION, each a little header
+      out.write(frame(0x1, 0, 1, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86}));
+      byte[] little = {0x40, 0x03, 'x', '-', 'a', 0x01, 'b'};
+      boolean ended = false;
+      try {
+        for (int i = 0; i < 100_000; i++) {
+          out.write(frame(0x9, 0, 1, little));
+        }
+        out.flush();
+      } catch (IOException closedByTheBalancer) {
+        ended = true;
+      }
+      if (!ended) {
+        InputStream in = flood.getInputStream();
+        try {
+          while (in.read() >= 0) {
+            // the balancer's SETTINGS and GOAWAY, until it closes; a balancer that kept it open would time this read out
+          }
+          ended = true;
+        } catch (SocketException reset) {
+          ended = true; // closed with bytes unread: as good an end
+        }
+      }
+      assertThat(ended).as("the flooding connection was ended by the balancer").isTrue();
+
+      assertThat(other.send(get("/home", 0)).get(10, TimeUnit.SECONDS).body()).isEqualTo("Hello from R0");
+    }
+  }
+
+  /** An HTTP/2 frame: its 9-byte header, then its payload. */
+  private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+    ByteBuffer frame = ByteBuffer.allocate(9 + payload.length);
+    frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length);
+    frame.put((byte) type).put((byte) flags).putInt(stream).put(payload);
+    return frame.array();
   }
 }
