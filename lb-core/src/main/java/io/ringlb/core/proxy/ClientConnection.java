@@ -16,13 +16,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -38,14 +36,11 @@ import java.util.concurrent.TimeUnit;
  * {@code maxBodyBytes} are refused. Each refusal is an answer in the API's JSON shape, and a line
  * of the access log.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter implements Downstream {
+final class ClientConnection extends ChannelDownstream {
 
   private final Plane plane;
   private final ReplicaPools pools;
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
-  private ChannelHandlerContext ctx;
-  private String address;
-  private boolean secure;
   private Exchange exchange;
   private boolean awaitingHead = true;
   private boolean headStarted;
@@ -76,9 +71,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
 
   @Override
   public void handlerAdded(ChannelHandlerContext added) {
-    this.ctx = added;
-    this.address = added.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
-    this.secure = added.pipeline().get(SslHandler.class) != null;
+    super.handlerAdded(added);
     if (added.channel().isActive()) {
       // added once TLS chose HTTP/1.1: the first request's headers are timed from then
       headStarted = true;
@@ -131,10 +124,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
     }
   }
 
-  /** Reads from the client, or pauses; a change only when it is one, since each costs a system call. */
   @Override
-  public void reading(boolean on) {
-    ctx.channel().config().setAutoRead(on);
+  protected Exchange exchange() {
+    return exchange;
   }
 
   // ---- one request ----
@@ -165,7 +157,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
           request, accessLogTime());
       return;
     }
-    exchange = new Exchange(this, plane, pools, request, Route.of(plane, request, address));
+    exchange = new Exchange(this, plane, pools, request, Route.of(plane, request, address()));
     exchange.start();
   }
 
@@ -192,39 +184,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
   }
 
   // ---- the exchange's downstream ----
-
-  @Override
-  public String address() {
-    return address;
-  }
-
-  @Override
-  public boolean secure() {
-    return secure;
-  }
-
-  @Override
-  public void write(Object message) {
-    ctx.write(message);
-  }
-
-  @Override
-  public void flush() {
-    ctx.flush();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return ctx.channel().isWritable();
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext context) {
-    if (exchange != null && context.channel().isWritable()) {
-      exchange.onClientWritable();
-    }
-    context.fireChannelWritabilityChanged();
-  }
 
   /** The answer broke off midway: the connection closes. */
   @Override
@@ -268,8 +227,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Dow
       int bytes = answer.content().readableBytes();
       long now = plane.nanoTime().getAsLong();
       plane.accessLog().log(request == null
-          ? AccessLogEntry.unread(address, status.code(), bytes, startedNanos, now)
-          : new AccessLogEntry(address, request.method().name(), request.uri(), request.protocolVersion().text(), status.code(), bytes,
+          ? AccessLogEntry.unread(address(), status.code(), bytes, startedNanos, now)
+          : new AccessLogEntry(address(), request.method().name(), request.uri(), request.protocolVersion().text(), status.code(), bytes,
               AccessLogEntry.NO_REPLICA, startedNanos, now));
     }
     ctx.write(answer);

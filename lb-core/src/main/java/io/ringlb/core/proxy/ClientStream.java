@@ -2,7 +2,6 @@ package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -12,9 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -24,7 +21,7 @@ import java.util.List;
  * HTTP/1.1 request, retries and observers included. Back-pressure is the stream's flow control:
  * while the exchange pauses reading, the stream's window is not opened again.
  */
-final class ClientStream extends ChannelInboundHandlerAdapter implements Downstream {
+final class ClientStream extends ChannelDownstream {
 
   /** How an HTTP/2 request shows in the access log. */
   static final HttpVersion HTTP_2 = HttpVersion.valueOf("HTTP/2.0");
@@ -33,9 +30,6 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements Downstr
 
   private final Plane plane;
   private final ReplicaPools pools;
-  private ChannelHandlerContext ctx;
-  private String address;
-  private boolean secure;
   private Exchange exchange;
   private boolean begun;
 
@@ -45,11 +39,8 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements Downstr
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext added) {
-    this.ctx = added;
-    Channel connection = added.channel().parent();
-    this.address = connection != null && connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
-    this.secure = connection != null && connection.pipeline().get(SslHandler.class) != null;
+  protected Exchange exchange() {
+    return exchange;
   }
 
   @Override
@@ -74,7 +65,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements Downstr
           "The request body of " + length + " bytes is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
       return;
     }
-    exchange = new Exchange(this, plane, pools, head, Route.of(plane, head, address));
+    exchange = new Exchange(this, plane, pools, head, Route.of(plane, head, address()));
     exchange.start();
     if (whole != null) {
       if (exchange != null) {
@@ -103,14 +94,6 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements Downstr
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext context) {
-    if (exchange != null && context.channel().isWritable()) {
-      exchange.onClientWritable();
-    }
-    context.fireChannelWritabilityChanged();
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext context) {
     if (exchange != null) {
       exchange.onClientGone(); // reset by the client, or its connection gone
@@ -125,36 +108,6 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements Downstr
   }
 
   // ---- the exchange's downstream ----
-
-  @Override
-  public String address() {
-    return address;
-  }
-
-  @Override
-  public boolean secure() {
-    return secure;
-  }
-
-  @Override
-  public void reading(boolean on) {
-    ctx.channel().config().setAutoRead(on);
-  }
-
-  @Override
-  public void write(Object message) {
-    ctx.write(message);
-  }
-
-  @Override
-  public void flush() {
-    ctx.flush();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return ctx.channel().isWritable();
-  }
 
   /**
    * The answer's end also ended the stream; an HTTP/2 connection is never closed for one

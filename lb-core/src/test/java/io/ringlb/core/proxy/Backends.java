@@ -42,6 +42,30 @@ final class Backends implements AutoCloseable {
     }
   }
 
+  /** Answers {@code Hello from <name>}, as the exercise's replicas name themselves. */
+  static HttpHandler hello(String name) {
+    return exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = ("Hello from " + name).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    };
+  }
+
+  /** Answers with what it was sent: the request line, each header (lower case) and the body, one a line. */
+  static HttpHandler echo() {
+    return exchange -> {
+      StringBuilder seen = new StringBuilder(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getProtocol() + "\n");
+      exchange.getRequestHeaders().forEach((header, values) -> seen.append(header.toLowerCase()).append('=').append(String.join("|", values)).append('\n'));
+      seen.append("body=").append(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] body = seen.toString().getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    };
+  }
+
   /**
    * A server that takes connections and answers each with {@code answer} given what it read of
    * the request head; it counts the requests it took.

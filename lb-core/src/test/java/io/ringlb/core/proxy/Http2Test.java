@@ -3,7 +3,6 @@ package io.ringlb.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -44,23 +43,9 @@ class Http2Test {
     backends.close();
   }
 
-  /** A replica that names itself, and echoes what it was sent on {@code /echo}. */
+  /** A replica that names itself on {@code /home}, and echoes what it was sent on {@code /echo}. */
   private InetSocketAddress replica(String name) {
-    HttpHandler echo = exchange -> {
-      StringBuilder seen = new StringBuilder(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getProtocol() + "\n");
-      exchange.getRequestHeaders().forEach((header, values) -> seen.append(header.toLowerCase()).append('=').append(String.join("|", values)).append('\n'));
-      seen.append("body=").append(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      byte[] body = seen.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    };
-    return backends.http(Map.of("/echo", echo, "/home", exchange -> {
-      byte[] body = ("Hello from " + name).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    }));
+    return backends.http(Map.of("/echo", Backends.echo(), "/home", Backends.hello(name)));
   }
 
   private static FullHttpRequest get(String uri, long key) {
