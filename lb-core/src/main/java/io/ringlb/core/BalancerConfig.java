@@ -157,7 +157,8 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
         Duration.ofMillis(forward.integer("connect-timeout-ms", (int) defaults.connectTimeout().toMillis(), 1, HOUR_MS)),
         Duration.ofMillis(forward.integer("timeout-ms", (int) defaults.responseTimeout().toMillis(), 1, HOUR_MS)),
         forward.integer("connections-per-replica", defaults.connectionsPerReplica(), 1, 65_536),
-        adminPort < 1 ? Optional.empty() : Optional.of(new Replica("admin", 0, adminAddress, adminPort)));
+        adminPort < 1 ? Optional.empty() : Optional.of(new Replica("admin", 0, adminAddress, adminPort)),
+        lb.integer("http2.max-concurrent-streams", ProxySettings.MAX_CONCURRENT_STREAMS, 1, 10_000));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -35,15 +36,18 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
   private final Function<EventLoop, ReplicaPools> pools;
   private final HttpDecoderConfig decoding;
   private final Optional<ServerTls> tls;
+  private final ChannelGroup http2;
 
   /**
    * @param pools the replica pools of the event loop a connection is on
    * @param tls the TLS the port serves; empty for the cleartext port
+   * @param http2 where each connection that turns out to speak HTTP/2 is kept, for a GOAWAY when the data plane stops
    */
-  ClientPipeline(Plane plane, Function<EventLoop, ReplicaPools> pools, Optional<ServerTls> tls) {
+  ClientPipeline(Plane plane, Function<EventLoop, ReplicaPools> pools, Optional<ServerTls> tls, ChannelGroup http2) {
     this.plane = plane;
     this.pools = pools;
     this.tls = tls;
+    this.http2 = http2;
     this.decoding = new HttpDecoderConfig()
         .setMaxInitialLineLength(plane.settings().maxHeaderBytes())
         .setMaxHeaderSize(plane.settings().maxHeaderBytes())
@@ -62,7 +66,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
           if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             pipeline.addLast(IDLE, idle());
-            Http2Pipeline.install(pipeline, IDLE, plane, loopPools);
+            Http2Pipeline.install(pipeline, IDLE, plane, loopPools, http2);
           } else {
             http1(pipeline, loopPools);
           }
@@ -75,7 +79,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
       pipeline.remove(ClientCodec.class);
       pipeline.remove(connection);
       pipeline.remove(HEAD_WATCH);
-      Http2Pipeline.install(pipeline, IDLE, plane, loopPools);
+      Http2Pipeline.install(pipeline, IDLE, plane, loopPools, http2);
     }));
   }
 

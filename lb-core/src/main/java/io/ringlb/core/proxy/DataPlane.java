@@ -1,19 +1,24 @@
 package io.ringlb.core.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.Router;
-import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.time.EngineClock.Cancellable;
+import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -51,6 +56,8 @@ public final class DataPlane implements AutoCloseable {
   private final Optional<ServerTls> tls;
   /** Reads the TLS files again now and then; cancelled on close. */
   private final Cancellable reloading;
+  /** The client connections that speak HTTP/2, each told GOAWAY when the data plane stops. */
+  private final ChannelGroup http2;
   private final Transport transport;
   private final Map<EventLoop, ReplicaPools> pools;
   private final Router router;
@@ -59,12 +66,13 @@ public final class DataPlane implements AutoCloseable {
   private final EngineClock clock;
 
   private DataPlane(EventLoopGroup loops, ChannelFuture bound, Optional<ChannelFuture> tlsBound, Optional<ServerTls> tls, Cancellable reloading,
-      Transport transport, Map<EventLoop, ReplicaPools> pools, Router router, Consumer<HashRing> leavers, AccessLog accessLog, EngineClock clock) {
+      ChannelGroup http2, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router, Consumer<HashRing> leavers, AccessLog accessLog, EngineClock clock) {
     this.loops = loops;
     this.bound = bound;
     this.tlsBound = tlsBound;
     this.tls = tls;
     this.reloading = reloading;
+    this.http2 = http2;
     this.transport = transport;
     this.pools = pools;
     this.router = router;
@@ -100,13 +108,14 @@ public final class DataPlane implements AutoCloseable {
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
     Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, clock::nanoTime, rules);
+    ChannelGroup http2 = new DefaultChannelGroup("ringlb-http2", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ClientPipeline(plane, pools::get, Optional.empty()));
+        .childHandler(new ClientPipeline(plane, pools::get, Optional.empty(), http2));
     // requests waiting on a replica that left the ring go elsewhere as soon as each loop hears of it
     Consumer<HashRing> leavers = ring -> pools.forEach((loop, loopPools) -> {
       try {
@@ -127,7 +136,7 @@ public final class DataPlane implements AutoCloseable {
       }
     });
     Optional<ChannelFuture> tlsBound = tls.map(serving -> {
-      ChannelFuture binding = bootstrap.clone().childHandler(new ClientPipeline(plane, pools::get, tls)).bind(settings.host(), serving.port());
+      ChannelFuture binding = bootstrap.clone().childHandler(new ClientPipeline(plane, pools::get, tls, http2)).bind(settings.host(), serving.port());
       binding.addListener((ChannelFutureListener) result -> {
         if (result.isSuccess()) {
           LOG.log(System.Logger.Level.INFO, "ringlb data plane listening for TLS on {0} ({1}; ALPN h2, http/1.1)", result.channel().localAddress(),
@@ -140,7 +149,7 @@ public final class DataPlane implements AutoCloseable {
       return binding;
     });
     Cancellable reloading = tls.map(serving -> clock.every(serving.reloadInterval(), serving::reload)).orElse(Cancellable.NONE);
-    return new DataPlane(loops, bound, tlsBound, tls, reloading, transport, pools, router, leavers, accessLog, clock);
+    return new DataPlane(loops, bound, tlsBound, tls, reloading, http2, transport, pools, router, leavers, accessLog, clock);
   }
 
   /**
@@ -187,6 +196,22 @@ public final class DataPlane implements AutoCloseable {
     return transport.name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * Tells every HTTP/2 client GOAWAY: it opens no new stream here, and those it has finish, for
+   * at most {@code drain}, before its connection closes.
+   */
+  private void goAway(Duration drain) {
+    for (Channel connection : http2) {
+      Http2FrameCodec frames = connection.pipeline().get(Http2FrameCodec.class);
+      if (frames != null) {
+        connection.eventLoop().execute(() -> {
+          frames.gracefulShutdownTimeoutMillis(drain.toMillis());
+          connection.close();
+        });
+      }
+    }
+  }
+
   /** Stops listening, closes every connection and stops the event loops, cutting requests in flight; then writes out the access log. */
   @Override
   public void close() {
@@ -194,14 +219,16 @@ public final class DataPlane implements AutoCloseable {
   }
 
   /**
-   * Stops listening, lets the requests in flight finish for at most {@code drain}, as HAProxy's
-   * soft stop does, then closes every connection and stops the event loops. The access log is
+   * Stops listening, tells every HTTP/2 client GOAWAY, lets the requests in flight finish for at
+   * most {@code drain}, as HAProxy's soft stop does, then closes every connection and stops the
+   * event loops. The access log is
    * closed last, with a line for every request, those cut included.
    */
   public void close(Duration drain) {
     reloading.cancel();
     bound.channel().close().awaitUninterruptibly();
     tlsBound.ifPresent(binding -> binding.channel().close().awaitUninterruptibly());
+    goAway(drain);
     if (router.loads().total() > 0) {
       // the clock's timers: one looks whether the requests have ended, one ends the wait at the drain timeout
       CompletableFuture<Void> drained = new CompletableFuture<>();

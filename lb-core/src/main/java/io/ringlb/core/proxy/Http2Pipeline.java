@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -15,23 +16,24 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * The handlers of a client connection that speaks HTTP/2: Netty's frame codec, which also holds
- * the limits the last years' attacks taught every proxy (concurrent streams, the header list's
- * size, resets, CONTINUATION frames, empty DATA frames and queued control frames), then one child
- * channel per stream, each a {@link ClientStream} behind the codec that turns its frames into
- * {@code HttpObject}s.
+ * the limits the last years' attacks taught every proxy (concurrent streams as
+ * {@code lb.http2.max-concurrent-streams} says, the header list's size, resets, CONTINUATION
+ * frames, empty DATA frames and queued control frames), then one child channel per stream, each
+ * a {@link ClientStream} behind the codec that turns its frames into {@code HttpObject}s.
  */
 final class Http2Pipeline {
 
-  /** Streams a client may have open at once on one connection (SETTINGS_MAX_CONCURRENT_STREAMS), as HAProxy's and Envoy's default. */
-  static final int MAX_CONCURRENT_STREAMS = 100;
-
   private Http2Pipeline() {}
 
-  /** Adds the HTTP/2 handlers after the handler named {@code after}, for a connection on {@code pools}' event loop. */
-  static void install(ChannelPipeline pipeline, String after, Plane plane, ReplicaPools pools) {
+  /**
+   * Adds the HTTP/2 handlers after the handler named {@code after}, for a connection on
+   * {@code pools}' event loop, and the connection to {@code connections}, which the data plane
+   * sends a GOAWAY when it stops.
+   */
+  static void install(ChannelPipeline pipeline, String after, Plane plane, ReplicaPools pools, ChannelGroup connections) {
     Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
         .initialSettings(Http2Settings.defaultSettings()
-            .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+            .maxConcurrentStreams(plane.settings().maxConcurrentStreams())
             .maxHeaderListSize(plane.settings().maxHeaderBytes()))
         .validateHeaders(true)
         .build();
@@ -44,6 +46,7 @@ final class Http2Pipeline {
     pipeline.addAfter(after, "h2-frames", frames);
     pipeline.addAfter("h2-frames", "h2-streams", streams);
     pipeline.addAfter("h2-streams", "h2-idle", new IdleConnection(frames));
+    connections.add(pipeline.channel());
   }
 
   /**

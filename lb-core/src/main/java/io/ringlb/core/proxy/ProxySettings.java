@@ -24,6 +24,8 @@ import java.util.Optional;
  *     request beyond them waits for one to free up, for at most {@code responseTimeout}
  * @param admin the endpoint that serves {@code /rep}, {@code /add} and {@code /rm}, passed through
  *     as they are; empty to route those paths to replicas like any other
+ * @param maxConcurrentStreams the most streams a client may have open at once on one HTTP/2
+ *     connection (SETTINGS_MAX_CONCURRENT_STREAMS); a stream past it is refused
  */
 public record ProxySettings(
     String host,
@@ -37,15 +39,20 @@ public record ProxySettings(
     Duration connectTimeout,
     Duration responseTimeout,
     int connectionsPerReplica,
-    Optional<Replica> admin) {
+    Optional<Replica> admin,
+    int maxConcurrentStreams) {
 
   /** {@link #maxBodyBytes} for no limit, as HAProxy and Envoy have by default. */
   public static final long NO_LIMIT = Long.MAX_VALUE;
 
+  /** {@link #maxConcurrentStreams} unless told otherwise, as HAProxy's and Envoy's default. */
+  public static final int MAX_CONCURRENT_STREAMS = 100;
+
   public ProxySettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(admin, "admin");
-    if (port < 0 || port > 65_535 || eventLoops < 1 || maxHeaderBytes < 1 || maxBodyBytes < 0 || retryBodyBytes < 0 || connectionsPerReplica < 1) {
+    if (port < 0 || port > 65_535 || eventLoops < 1 || maxHeaderBytes < 1 || maxBodyBytes < 0 || retryBodyBytes < 0 || connectionsPerReplica < 1
+        || maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("out of range: " + this);
     }
     for (Duration d : new Duration[] {headerTimeout, idleTimeout, connectTimeout, responseTimeout}) {
@@ -53,6 +60,13 @@ public record ProxySettings(
         throw new IllegalArgumentException("timeouts must be positive: " + this);
       }
     }
+  }
+
+  /** Settings with HTTP/2's concurrent streams at their default. */
+  public ProxySettings(String host, int port, int eventLoops, int maxHeaderBytes, long maxBodyBytes, int retryBodyBytes, Duration headerTimeout,
+      Duration idleTimeout, Duration connectTimeout, Duration responseTimeout, int connectionsPerReplica, Optional<Replica> admin) {
+    this(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
+        connectionsPerReplica, admin, MAX_CONCURRENT_STREAMS);
   }
 
   /**

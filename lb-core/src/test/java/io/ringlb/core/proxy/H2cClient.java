@@ -14,14 +14,18 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client that speaks HTTP/2 by prior knowledge (h2c), as {@code curl --http2-prior-knowledge}
@@ -33,13 +37,24 @@ final class H2cClient implements AutoCloseable {
   record Answer(int status, HttpHeaders headers, String body) {}
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
+  /** Whether the server has said GOAWAY on this connection. */
+  private final AtomicBoolean goneAway = new AtomicBoolean();
   private final Channel connection;
 
   H2cClient(int port) throws InterruptedException {
     connection = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+        channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2GoAwayFrame) {
+                  goneAway.set(true);
+                }
+                ReferenceCountUtil.release(msg);
+              }
+            });
       }
     }).connect("127.0.0.1", port).sync().channel();
   }
@@ -87,6 +102,15 @@ final class H2cClient implements AutoCloseable {
         stream.writeAndFlush(head).addListener(sent -> stream.close()); // a stream closed before its end is reset
       }
     });
+  }
+
+  /** The most streams the server lets this connection have open at once, once its SETTINGS have come. */
+  int maxConcurrentStreams() {
+    return connection.pipeline().get(Http2FrameCodec.class).connection().local().maxActiveStreams();
+  }
+
+  boolean goneAway() {
+    return goneAway.get();
   }
 
   boolean isOpen() {

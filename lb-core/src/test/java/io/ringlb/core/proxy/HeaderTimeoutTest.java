@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Loads;
@@ -39,7 +41,8 @@ class HeaderTimeoutTest {
         HostRules.NONE);
     client = new EmbeddedChannel(false, false);
     client.freezeTime(); // before the connection starts, which starts the first request's timeout
-    client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router), Optional.empty()));
+    client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router), Optional.empty(),
+        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
     client.register();
   }
 

@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +102,17 @@ class Http2Test {
       assertThat(first.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/json");
       assertThat(second.status()).isEqualTo(503);
       assertThat(client.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void theServerLetsAConnectionOpenAsManyStreamsAsConfigured() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")), s -> new ProxySettings(s.host(), s.port(), s.eventLoops(), s.maxHeaderBytes(), s.maxBodyBytes(),
+        s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), s.connectTimeout(), s.responseTimeout(), s.connectionsPerReplica(), s.admin(), 7));
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      assertThat(client.send(get("/home", 0)).get(10, TimeUnit.SECONDS).status()).isEqualTo(200); // the SETTINGS have come by then
+
+      assertThat(client.maxConcurrentStreams()).isEqualTo(7);
     }
   }
 
@@ -226,5 +239,34 @@ class Http2Test {
     frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length);
     frame.put((byte) type).put((byte) flags).putInt(stream).put(payload);
     return frame.array();
+  }
+
+  @Test
+  void stoppingSaysGoawayAndLetsTheStreamsInFlightFinish() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger arrived = new AtomicInteger();
+    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
+      arrived.incrementAndGet();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Backends.hello("R0").handle(exchange);
+    }));
+    ProxyFixture stopping = new ProxyFixture(List.of(slow));
+    try (H2cClient client = new H2cClient(stopping.port())) {
+      CompletableFuture<H2cClient.Answer> inFlight = client.send(get("/slow", 0));
+      await().atMost(Duration.ofSeconds(10)).until(() -> arrived.get() == 1);
+
+      Thread stop = Thread.ofPlatform().start(() -> stopping.close(Duration.ofSeconds(20)));
+      await().atMost(Duration.ofSeconds(10)).until(client::goneAway);
+      assertThat(inFlight).as("the stream in flight goes on after the GOAWAY").isNotDone();
+      release.countDown();
+
+      assertThat(inFlight.get(10, TimeUnit.SECONDS).body()).isEqualTo("Hello from R0");
+      stop.join(30_000);
+      assertThat(stop.isAlive()).isFalse();
+    }
   }
 }

@@ -14,6 +14,7 @@ import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,8 +100,8 @@ final class ProxyFixture implements AutoCloseable {
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 
-  static ProxySettings with(ProxySettings s, int maxHeaderBytes, long maxBodyBytes, java.time.Duration headerTimeout, java.time.Duration idleTimeout,
-      int connectionsPerReplica, java.time.Duration responseTimeout) {
+  static ProxySettings with(ProxySettings s, int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout, Duration idleTimeout,
+      int connectionsPerReplica, Duration responseTimeout) {
     return new ProxySettings(s.host(), s.port(), s.eventLoops(), maxHeaderBytes, maxBodyBytes, s.retryBodyBytes(), headerTimeout, idleTimeout,
         s.connectTimeout(), responseTimeout, connectionsPerReplica, s.admin());
   }
@@ -124,7 +125,12 @@ final class ProxyFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    plane.close();
+    close(Duration.ZERO);
+  }
+
+  /** Stops the data plane as the balancer does, letting the requests in flight finish for at most {@code drain}. */
+  void close(Duration drain) {
+    plane.close(drain);
     clock.close();
   }
 }
