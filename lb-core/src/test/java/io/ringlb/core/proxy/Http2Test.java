@@ -117,6 +117,15 @@ class Http2Test {
   }
 
   @Test
+  void curlSpeaksHttp2ByPriorKnowledgeToTheCleartextPort() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0"), replica("R1")));
+
+    String answered = Curl.run("--http2-prior-knowledge", "-H", "X-Key: 1", "-w", " %{http_version} %{http_code}", "http://127.0.0.1:" + proxy.port() + "/home");
+
+    assertThat(answered).isEqualTo("Hello from R1 2 200");
+  }
+
+  @Test
   void http11KeepsWorkingOnTheSamePort() throws Exception {
     proxy = new ProxyFixture(List.of(replica("R0")));
     try (RawClient http1 = new RawClient(proxy.port()); H2cClient h2 = new H2cClient(proxy.port())) {

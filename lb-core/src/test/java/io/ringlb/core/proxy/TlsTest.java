@@ -111,6 +111,15 @@ class TlsTest {
   }
 
   @Test
+  void curlGetsHttp2ByAlpnAndHttp11WhenItAsks() throws Exception {
+    String resolve = "localhost:" + proxy.tlsPort() + ":127.0.0.1";
+    String url = "https://localhost:" + proxy.tlsPort() + "/echo";
+
+    assertThat(Curl.run("--cacert", certificate.toString(), "--resolve", resolve, "-w", " %{http_version}", url)).endsWith(" 2").startsWith("proto=https ");
+    assertThat(Curl.run("--http1.1", "--cacert", certificate.toString(), "--resolve", resolve, "-w", " %{http_version}", url)).endsWith(" 1.1");
+  }
+
+  @Test
   void tls13And12AreSpokenAndAlpnOffersH2ThenHttp11() throws Exception {
     try (SSLSocket modern = connect(List.of("h2", "http/1.1"), "TLSv1.3", "TLSv1.2"); SSLSocket older = connect(List.of("http/1.1"), "TLSv1.2")) {
       assertThat(modern.getSession().getProtocol()).isEqualTo("TLSv1.3");
