@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 
@@ -100,6 +102,22 @@ final class ClientStream extends ChannelDownstream {
       exchange = null;
     }
     context.fireChannelInactive();
+  }
+
+  /**
+   * A stream's own idle timeout ({@code lb.client.idle-timeout-ms}): a body that stalls is
+   * answered 408, as over HTTP/1.1; an answer the client takes nothing of (its flow-control
+   * window shut) for the whole timeout resets the stream, which frees the replica.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext context, Object event) {
+    if (!(event instanceof IdleStateEvent idle) || exchange == null) {
+      context.fireUserEventTriggered(event);
+    } else if (idle.state() == IdleState.WRITER_IDLE && !context.channel().isWritable()) {
+      context.close();
+    } else if (idle.state() == IdleState.READER_IDLE && !exchange.requestComplete() && context.channel().config().isAutoRead()) {
+      exchange.onClientStalled();
+    }
   }
 
   @Override

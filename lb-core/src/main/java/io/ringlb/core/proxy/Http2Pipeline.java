@@ -13,6 +13,8 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The handlers of a client connection that speaks HTTP/2: Netty's frame codec, which also holds
@@ -40,7 +42,9 @@ final class Http2Pipeline {
     Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
-        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new ClientStream(plane, pools));
+        long idleMillis = plane.settings().idleTimeout().toMillis();
+        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new IdleStateHandler(idleMillis, idleMillis, 0, TimeUnit.MILLISECONDS),
+            new ClientStream(plane, pools));
       }
     });
     pipeline.addAfter(after, "h2-frames", frames);

@@ -5,12 +5,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
@@ -61,6 +63,15 @@ final class H2cClient implements AutoCloseable {
 
   /** Sends {@code request} on a stream of its own; completes with the answer, or fails if the stream ends without one. */
   CompletableFuture<Answer> send(FullHttpRequest request) {
+    return send(request, null);
+  }
+
+  /** Sends a head and the first part of its body, and no more: a body that stalls. Completes with the answer. */
+  CompletableFuture<Answer> sendStalling(HttpRequest head, HttpContent part) {
+    return send(head, part);
+  }
+
+  private CompletableFuture<Answer> send(HttpRequest request, HttpContent part) {
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     new Http2StreamChannelBootstrap(connection).handler(new ChannelInitializer<Http2StreamChannel>() {
       @Override
@@ -80,9 +91,16 @@ final class H2cClient implements AutoCloseable {
       }
     }).open().addListener(opened -> {
       if (opened.isSuccess()) {
-        ((Http2StreamChannel) opened.getNow()).writeAndFlush(request);
+        Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
+        if (part == null) {
+          stream.writeAndFlush(request);
+        } else {
+          stream.write(request);
+          stream.writeAndFlush(part);
+        }
       } else {
-        request.release();
+        ReferenceCountUtil.release(request);
+        ReferenceCountUtil.release(part);
         answer.completeExceptionally(opened.cause());
       }
     });
@@ -107,6 +125,17 @@ final class H2cClient implements AutoCloseable {
   /** The most streams the server lets this connection have open at once, once its SETTINGS have come. */
   int maxConcurrentStreams() {
     return connection.pipeline().get(Http2FrameCodec.class).connection().local().maxActiveStreams();
+  }
+
+  /**
+   * Opens a stream, asks for {@code request} and never reads its answer: the stream's flow-control
+   * window stays shut once the first bytes fill it. Answers the stream, which the server may reset.
+   */
+  Http2StreamChannel sendAndNeverRead(FullHttpRequest request) throws InterruptedException {
+    Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection).option(ChannelOption.AUTO_READ, false)
+        .handler(new Http2StreamFrameToHttpObjectCodec(false)).open().sync().getNow();
+    stream.writeAndFlush(request).sync();
+    return stream;
   }
 
   boolean goneAway() {

@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -276,6 +278,48 @@ class Http2Test {
       assertThat(inFlight.get(10, TimeUnit.SECONDS).body()).isEqualTo("Hello from R0");
       stop.join(30_000);
       assertThat(stop.isAlive()).isFalse();
+    }
+  }
+
+  private ProxySettings idleAfter(ProxySettings s, Duration idle) {
+    return ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(), idle, s.connectionsPerReplica(), s.responseTimeout());
+  }
+
+  @Test
+  void aStreamWhoseBodyStallsIsAnswered408AndTheConnectionGoesOn() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")), s -> idleAfter(s, Duration.ofMillis(500)));
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo");
+      head.headers().set(HttpHeaderNames.HOST, "lb.example").setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
+
+      H2cClient.Answer stalled = client.sendStalling(head, new DefaultHttpContent(Unpooled.copiedBuffer("ten bytes.", StandardCharsets.UTF_8)))
+          .get(10, TimeUnit.SECONDS);
+
+      assertThat(stalled.status()).isEqualTo(408);
+      assertThat(stalled.body()).contains("The request body stalled for longer than lb.client.idle-timeout-ms");
+      assertThat(client.send(get("/home", 0)).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aStreamWhoseClientTakesNothingOfItsAnswerIsResetAndFreesTheReplica() throws Exception {
+    byte[] large = new byte[4 << 20];
+    InetSocketAddress big = backends.http(Map.of("/big", exchange -> {
+      exchange.sendResponseHeaders(200, large.length);
+      try (var out = exchange.getResponseBody()) {
+        out.write(large);
+      } catch (IOException clientGone) {
+        // the balancer let go of the answer
+      }
+    }));
+    proxy = new ProxyFixture(List.of(big), s -> idleAfter(s, Duration.ofMillis(500)));
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      var stream = client.sendAndNeverRead(get("/big", 0));
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.router.loads().total() == 1);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().total() == 0); // the balancer let go of the request
+      stream.config().setAutoRead(true); // the client reads again: what it finds, past the bytes that filled its window, is the reset
+      assertThat(stream.closeFuture().await(10, TimeUnit.SECONDS)).as("the stream the client stopped reading was reset").isTrue();
     }
   }
 }
