@@ -92,7 +92,7 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
     }
     ProxySettings proxy = proxy(lb);
     return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), balanceFactor,
-        Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy, accessLog(lb), tls(lb.within("tls"), proxy.port()));
+        Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy, accessLog(lb), tls(lb.within("tls"), proxy.port(), proxy.admin().map(Replica::port).orElse(-1)));
   }
 
   /** {@code lb.weights}: {@code S1=2,S2=1}, by {@link Names#key}. */
@@ -201,7 +201,7 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
    * ({@code certificate} and {@code key}) or a PKCS#12 {@code keystore}, one of the two. Whether
    * the files hold what they should is checked when they are loaded, at start.
    */
-  private static Optional<TlsSettings> tls(PluginConfig tls, int cleartextPort) {
+  private static Optional<TlsSettings> tls(PluginConfig tls, int cleartextPort, int adminPort) {
     Optional<String> certificate = tls.string("certificate").map(String::strip).filter(value -> !value.isEmpty());
     Optional<String> key = tls.string("key").map(String::strip).filter(value -> !value.isEmpty());
     Optional<String> keystore = tls.string("keystore").map(String::strip).filter(value -> !value.isEmpty());
@@ -216,6 +216,9 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
     int port = tls.integer("port", 5443, 0, 65_535);
     if (port == cleartextPort && port != 0) {
       throw new InvalidConfigException(tls.key("port"), port + " is also lb.port: TLS and cleartext need a port each");
+    }
+    if (port == adminPort) {
+      throw new InvalidConfigException(tls.key("port"), port + " is also lb.admin.port: the data plane's TLS and the admin endpoint need a port each");
     }
     if (keystore.isPresent() && (certificate.isPresent() || key.isPresent())) {
       throw new InvalidConfigException(tls.key("keystore"), "set beside " + tls.key(certificate.isPresent() ? "certificate" : "key")

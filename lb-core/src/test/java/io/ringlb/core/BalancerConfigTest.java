@@ -144,6 +144,7 @@ class BalancerConfigTest {
         "lb.tls.port              | 5000  | lb.tls.port: 5000 is also lb.port: TLS and cleartext need a port each",
         "lb.tls.port              | 5443  | lb.tls.certificate: needed with lb.tls.port: the PEM certificate chain to serve (or lb.tls.keystore, PKCS#12)",
         "lb.tls.port              | 70000 | lb.tls.port: 70000 is out of range (accepted: 0..65535)",
+        "lb.tls.port              | 5001  | lb.tls.port: 5001 is also lb.admin.port: the data plane's TLS and the admin endpoint need a port each",
         "lb.http2.max-concurrent-streams | 0 | lb.http2.max-concurrent-streams: 0 is out of range (accepted: 1..10000)",
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -63,11 +64,16 @@ final class ClientStream extends ChannelDownstream {
     long length = HttpUtil.getContentLength(head, -1L);
     if (length > plane.settings().maxBodyBytes()) {
       ReferenceCountUtil.release(whole);
-      refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+      refuse(head, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           "The request body of " + length + " bytes is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
       return;
     }
-    exchange = new Exchange(this, plane, pools, head, Route.of(plane, head, address()));
+    try {
+      exchange = new Exchange(this, plane, pools, head, Route.of(plane, head, address()));
+    } catch (RuntimeException routing) {
+      ReferenceCountUtil.release(whole); // a key extractor that failed: the stream is reset below, its body let go here
+      throw routing;
+    }
     exchange.start();
     if (whole != null) {
       if (exchange != null) {
@@ -84,8 +90,15 @@ final class ClientStream extends ChannelDownstream {
     return headers;
   }
 
-  private void refuse(HttpResponseStatus status, String problem) {
-    ctx.writeAndFlush(Answers.failure(status, problem, HTTP_2, true));
+  /** Answers with an error of the data plane's own before any exchange began, and logs it; what the client still sends is let go. */
+  private void refuse(HttpRequest head, HttpResponseStatus status, String problem) {
+    FullHttpResponse answer = Answers.failure(status, problem, HTTP_2, true);
+    if (plane.logsAccess()) {
+      long now = plane.nanoTime().getAsLong();
+      plane.accessLog().log(new AccessLogEntry(address(), head.method().name(), head.uri(), HTTP_2.text(), status.code(), answer.content().readableBytes(),
+          AccessLogEntry.NO_REPLICA, now, now));
+    }
+    ctx.writeAndFlush(answer);
   }
 
   @Override
@@ -111,8 +124,10 @@ final class ClientStream extends ChannelDownstream {
    */
   @Override
   public void userEventTriggered(ChannelHandlerContext context, Object event) {
-    if (!(event instanceof IdleStateEvent idle) || exchange == null) {
+    if (!(event instanceof IdleStateEvent idle)) {
       context.fireUserEventTriggered(event);
+    } else if (exchange == null) {
+      context.close(); // answered, yet open a whole idle timeout on: a client that never ends its body, or never takes the answer's end
     } else if (idle.state() == IdleState.WRITER_IDLE && !context.channel().isWritable()) {
       context.close();
     } else if (idle.state() == IdleState.READER_IDLE && !exchange.requestComplete() && context.channel().config().isAutoRead()) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * a {@link ClientStream} behind the codec that turns its frames into {@code HttpObject}s.
  */
 final class Http2Pipeline {
+
+  /** HTTP/2's initial window, a stream's and the connection's: 64 KiB less a byte (RFC 9113, 6.9.2). */
+  private static final int STREAM_WINDOW = 65_535;
 
   private Http2Pipeline() {}
 
@@ -50,6 +54,10 @@ final class Http2Pipeline {
     pipeline.addAfter(after, "h2-frames", frames);
     pipeline.addAfter("h2-frames", "h2-streams", streams);
     pipeline.addAfter("h2-streams", "h2-idle", new IdleConnection(frames));
+    // the connection's window as large as every stream's together: a stream paused while its replica takes no more must not
+    // hold the whole connection's window, which would stall every other stream's upload on it
+    int concurrent = plane.settings().maxConcurrentStreams();
+    pipeline.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame((int) Math.min(Integer.MAX_VALUE - STREAM_WINDOW, (long) (concurrent - 1) * STREAM_WINDOW)));
     connections.add(pipeline.channel());
   }
 

@@ -139,7 +139,7 @@ public final class ServerTls {
       KeyStore store = keystore(settings.keystore().get(), settings.keystorePassword());
       keyProperty = "lb.tls.keystore";
       try {
-        String alias = Collections.list(store.aliases()).stream().filter(name -> isKey(store, name)).findFirst()
+        String alias = Collections.list(store.aliases()).stream().filter(name -> isPrivateKey(store, name)).findFirst()
             .orElseThrow(() -> new InvalidConfigException("lb.tls.keystore", settings.keystore().get() + " holds no private key"));
         key = (PrivateKey) store.getKey(alias, settings.keystorePassword().toCharArray());
         chain = new ArrayList<>();
@@ -173,9 +173,9 @@ public final class ServerTls {
     }
   }
 
-  private static boolean isKey(KeyStore store, String alias) {
+  private static boolean isPrivateKey(KeyStore store, String alias) {
     try {
-      return store.isKeyEntry(alias);
+      return store.entryInstanceOf(alias, KeyStore.PrivateKeyEntry.class);
     } catch (GeneralSecurityException e) {
       return false;
     }

@@ -1,6 +1,7 @@
 package io.ringlb.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.Unpooled;
@@ -321,5 +322,67 @@ class Http2Test {
       stream.config().setAutoRead(true); // the client reads again: what it finds, past the bytes that filled its window, is the reset
       assertThat(stream.closeFuture().await(10, TimeUnit.SECONDS)).as("the stream the client stopped reading was reset").isTrue();
     }
+  }
+
+  @Test
+  void aBodyOverTheLimitIsRefused413OnItsStreamAndLogged() throws Exception {
+    List<AccessLogEntry> logged = new CopyOnWriteArrayList<>();
+    AccessLog log = new AccessLog() {
+      @Override
+      public void log(AccessLogEntry entry) {
+        logged.add(entry);
+      }
+
+      @Override
+      public void close() {}
+    };
+    proxy = new ProxyFixture(List.of(replica("R0")), s -> ProxyFixture.with(s, s.maxHeaderBytes(), 10, s.headerTimeout(), s.idleTimeout(),
+        s.connectionsPerReplica(), s.responseTimeout()), 0, log);
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      FullHttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo", Unpooled.copiedBuffer("more than ten bytes", StandardCharsets.UTF_8));
+      post.headers().set(HttpHeaderNames.HOST, "lb.example").setInt(HttpHeaderNames.CONTENT_LENGTH, 19);
+
+      H2cClient.Answer refused = client.send(post).get(10, TimeUnit.SECONDS);
+
+      assertThat(refused.status()).isEqualTo(413);
+      assertThat(refused.body()).contains("larger than 10 bytes (lb.forward.max-body-bytes)");
+      assertThat(client.send(get("/home", 0)).get(10, TimeUnit.SECONDS).status()).as("the connection goes on").isEqualTo(200);
+    }
+    assertThat(logged).extracting(AccessLogEntry::status, AccessLogEntry::protocol, AccessLogEntry::replica)
+        .contains(tuple(413, "HTTP/2.0", AccessLogEntry.NO_REPLICA));
+  }
+
+  @Test
+  void anUploadPausedForItsReplicaDoesNotStallAnotherOnTheSameConnection() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    InetSocketAddress held = backends.http(Map.of("/slow", exchange -> {
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Backends.hello("R0").handle(exchange);
+    }, "/echo", Backends.echo()));
+    // one connection to R0 at most: while /slow holds it, an upload to R0 waits in the pool with its body unread
+    proxy = new ProxyFixture(List.of(held, replica("R1")), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), 1, s.responseTimeout()));
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      CompletableFuture<H2cClient.Answer> holding = client.send(get("/slow", 0));
+      CompletableFuture<H2cClient.Answer> waiting = client.send(upload(0, 200_000));
+
+      H2cClient.Answer other = client.send(upload(1, 200_000)).get(10, TimeUnit.SECONDS);
+
+      assertThat(other.status()).as("R1's upload went through while R0's waited").isEqualTo(200);
+      assertThat(holding).isNotDone();
+      release.countDown();
+      assertThat(holding.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+  }
+
+  private static FullHttpRequest upload(long key, int bytes) {
+    FullHttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo", Unpooled.wrappedBuffer(new byte[bytes]));
+    post.headers().set(HttpHeaderNames.HOST, "lb.example").set("X-Key", key).setInt(HttpHeaderNames.CONTENT_LENGTH, bytes);
+    return post;
   }
 }
