@@ -152,15 +152,7 @@ class Http2Test {
   @Test
   void theAccessLogNamesTheProtocolTheClientSpoke() throws Exception {
     List<AccessLogEntry> logged = new CopyOnWriteArrayList<>();
-    AccessLog log = new AccessLog() {
-      @Override
-      public void log(AccessLogEntry entry) {
-        logged.add(entry);
-      }
-
-      @Override
-      public void close() {}
-    };
+    AccessLog log = recordingInto(logged);
     proxy = new ProxyFixture(List.of(replica("R0")), settings -> settings, 0, log);
     try (H2cClient client = new H2cClient(proxy.port())) {
       assertThat(client.send(get("/home?k=1", 0)).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -327,15 +319,7 @@ class Http2Test {
   @Test
   void aBodyOverTheLimitIsRefused413OnItsStreamAndLogged() throws Exception {
     List<AccessLogEntry> logged = new CopyOnWriteArrayList<>();
-    AccessLog log = new AccessLog() {
-      @Override
-      public void log(AccessLogEntry entry) {
-        logged.add(entry);
-      }
-
-      @Override
-      public void close() {}
-    };
+    AccessLog log = recordingInto(logged);
     proxy = new ProxyFixture(List.of(replica("R0")), s -> ProxyFixture.with(s, s.maxHeaderBytes(), 10, s.headerTimeout(), s.idleTimeout(),
         s.connectionsPerReplica(), s.responseTimeout()), 0, log);
     try (H2cClient client = new H2cClient(proxy.port())) {
@@ -384,5 +368,18 @@ class Http2Test {
     FullHttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo", Unpooled.wrappedBuffer(new byte[bytes]));
     post.headers().set(HttpHeaderNames.HOST, "lb.example").set("X-Key", key).setInt(HttpHeaderNames.CONTENT_LENGTH, bytes);
     return post;
+  }
+
+  /** An access log that keeps every entry in {@code logged}. */
+  private static AccessLog recordingInto(List<AccessLogEntry> logged) {
+    return new AccessLog() {
+      @Override
+      public void log(AccessLogEntry entry) {
+        logged.add(entry);
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 }
