@@ -156,8 +156,9 @@ class ComposeIT {
         failures.size(), slowestMillis.get(), perReplica);
     assertThat(failures).as("requests a client saw fail").isEmpty();
     // the paused replica leaves the ring within about a second and its requests go on at once; before, they waited out
-    // lb.forward.timeout-ms (10 s). The bound leaves a busy machine room and still tells the two apart
-    assertThat(slowestMillis.get()).as("the slowest answer, in ms").isLessThan(5_000);
+    // lb.forward.timeout-ms (10 s). The bound tells the two apart; on new 2-core machines the slowest answer read 6.4 s in
+    // two runs of four while a replacement container booted, which is not the forward timeout
+    assertThat(slowestMillis.get()).as("the slowest answer, in ms").isLessThan(8_000);
     assertThat(perReplica).containsKeys("S1", "S2", "S3");
     assertThat(lb.get("/rep").body()).isEqualTo(THREE);
   }
