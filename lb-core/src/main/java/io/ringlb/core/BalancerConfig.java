@@ -13,7 +13,10 @@ import io.ringlb.core.fleet.Weighing;
 import io.ringlb.core.key.KeyExtractors;
 import io.ringlb.core.proxy.AccessLogTarget;
 import io.ringlb.core.proxy.ProxySettings;
+import io.ringlb.core.proxy.ReplicaLink;
+import io.ringlb.core.proxy.ReplicaProtocol;
 import io.ringlb.core.routing.HashStrategies;
+import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.TlsSettings;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
@@ -158,7 +161,37 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
         Duration.ofMillis(forward.integer("timeout-ms", (int) defaults.responseTimeout().toMillis(), 1, HOUR_MS)),
         forward.integer("connections-per-replica", defaults.connectionsPerReplica(), 1, 65_536),
         adminPort < 1 ? Optional.empty() : Optional.of(new Replica("admin", 0, adminAddress, adminPort)),
-        lb.integer("http2.max-concurrent-streams", ProxySettings.MAX_CONCURRENT_STREAMS, 1, 10_000));
+        lb.integer("http2.max-concurrent-streams", ProxySettings.MAX_CONCURRENT_STREAMS, 1, 10_000),
+        replicaLink(forward));
+  }
+
+  /**
+   * {@code lb.forward.protocol} ({@code http/1.1}, {@code h2c} or {@code h2}), {@code lb.forward.tls}
+   * and its trust store: {@code h2} is HTTP/2 over TLS, so it turns TLS on; {@code h2c} is HTTP/2 in the clear, so it cannot.
+   */
+  private static ReplicaLink replicaLink(PluginConfig forward) {
+    String protocolKey = forward.key("protocol");
+    String written = forward.string("protocol", ReplicaProtocol.HTTP_1_1.spelling());
+    ReplicaProtocol protocol = ReplicaProtocol.parse(written).orElseThrow(() ->
+        new InvalidConfigException(protocolKey, "'" + written.strip() + "' is not accepted (accepted: " + ReplicaProtocol.accepted() + ")"));
+    PluginConfig tls = forward.within("tls");
+    String tlsKey = forward.key("tls");
+    boolean tlsOn = switch (forward.string("tls", protocol == ReplicaProtocol.H2 ? "true" : "false").strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidConfigException(tlsKey, "'" + forward.string("tls", "") + "' is not accepted (accepted: true, false)");
+    };
+    if (protocol == ReplicaProtocol.H2C && tlsOn) {
+      throw new InvalidConfigException(tlsKey, "true, while " + protocolKey + " is h2c, HTTP/2 in the clear: HTTP/2 over TLS is h2");
+    }
+    if (protocol == ReplicaProtocol.H2 && !tlsOn) {
+      throw new InvalidConfigException(tlsKey, "false, while " + protocolKey + " is h2, HTTP/2 over TLS: HTTP/2 in the clear is h2c");
+    }
+    Optional<Path> trust = tls.string("trust").map(String::strip).filter(value -> !value.isEmpty()).map(value -> path(tls, "trust", value));
+    if (trust.isPresent() && !tlsOn) {
+      throw new InvalidConfigException(tls.key("trust"), "set while replicas are reached in the clear: set lb.forward.tls=true, or lb.forward.protocol=h2");
+    }
+    return new ReplicaLink(protocol, tlsOn ? Optional.of(ReplicaTls.load(trust, protocol == ReplicaProtocol.H2)) : Optional.empty());
   }
 
   /**

@@ -9,6 +9,8 @@ import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.proxy.AccessLogTarget;
 import io.ringlb.core.proxy.ProxySettings;
+import io.ringlb.core.proxy.ReplicaLink;
+import io.ringlb.core.proxy.ReplicaProtocol;
 import io.ringlb.core.tls.TlsSettings;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginConfig;
@@ -146,9 +148,33 @@ class BalancerConfigTest {
         "lb.tls.port              | 70000 | lb.tls.port: 70000 is out of range (accepted: 0..65535)",
         "lb.tls.port              | 5001  | lb.tls.port: 5001 is also lb.admin.port: the data plane's TLS and the admin endpoint need a port each",
         "lb.http2.max-concurrent-streams | 0 | lb.http2.max-concurrent-streams: 0 is out of range (accepted: 1..10000)",
+        "lb.forward.protocol      | http2 | lb.forward.protocol: 'http2' is not accepted (accepted: http/1.1, h2c, h2)",
+        "lb.forward.tls           | yes   | lb.forward.tls: 'yes' is not accepted (accepted: true, false)",
+        "lb.forward.tls.trust     | ca.pem | lb.forward.tls.trust: set while replicas are reached in the clear: set lb.forward.tls=true, or lb.forward.protocol=h2",
       })
   void aBadValueFailsNamingTheProperty(String property, String value, String message) {
     assertThatThrownBy(() -> config(Map.of(property, value))).isInstanceOf(InvalidConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void replicasAreReachedOverHttp11InTheClearUnlessToldOtherwise() {
+    assertThat(config(Map.of()).proxy().replicaLink()).isEqualTo(ReplicaLink.CLEARTEXT_HTTP_1_1);
+    assertThat(config(Map.of("lb.forward.protocol", "h2c")).proxy().replicaLink().protocol()).isEqualTo(ReplicaProtocol.H2C);
+    ReplicaLink h2 = config(Map.of("lb.forward.protocol", "h2")).proxy().replicaLink();
+    assertThat(h2.protocol()).as("h2 is HTTP/2 over TLS").isEqualTo(ReplicaProtocol.H2);
+    assertThat(h2.tls()).isPresent();
+    assertThat(config(Map.of("lb.forward.tls", "true")).proxy().replicaLink().tls()).isPresent();
+  }
+
+  @Test
+  void aProtocolAndTlsThatContradictEachOtherFailNamingTheSetting(@TempDir Path directory) {
+    assertThatThrownBy(() -> config(Map.of("lb.forward.protocol", "h2c", "lb.forward.tls", "true"))).isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.forward.tls: true, while lb.forward.protocol is h2c, HTTP/2 in the clear: HTTP/2 over TLS is h2");
+    assertThatThrownBy(() -> config(Map.of("lb.forward.protocol", "h2", "lb.forward.tls", "false"))).isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.forward.tls: false, while lb.forward.protocol is h2, HTTP/2 over TLS: HTTP/2 in the clear is h2c");
+    Path missing = directory.resolve("ca.pem");
+    assertThatThrownBy(() -> config(Map.of("lb.forward.tls", "true", "lb.forward.tls.trust", missing.toString()))).isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.forward.tls.trust: no file at " + missing);
   }
 
   @Test

@@ -6,17 +6,72 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The answers the data plane writes itself, in the API's error shape: {@code {"message":
- * "<Error> ...", "status": "failure"}}.
+ * "<Error> ...", "status": "failure"}}; to a gRPC call, as gRPC's own error, which its clients read.
  */
 final class Answers {
 
+  private static final AsciiString GRPC = AsciiString.cached("application/grpc");
+  private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
+  private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
   private Answers() {}
+
+  /** Whether {@code request} is a gRPC call: its content type is {@code application/grpc}, or one of its {@code +proto} kind. */
+  static boolean isGrpc(HttpRequest request) {
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return type != null && type.regionMatches(true, 0, "application/grpc", 0, GRPC.length())
+        && (type.length() == GRPC.length() || type.charAt(GRPC.length()) == '+' || type.charAt(GRPC.length()) == ';');
+  }
+
+  /**
+   * The data plane's failure as gRPC answers one (trailers-only: a head with {@code 200}, the
+   * status and its message, and no body, which over HTTP/2 is one HEADERS frame that ends the
+   * stream). The status is the one gRPC's HTTP mapping gives {@code status}, so a {@code 503} is
+   * {@code UNAVAILABLE}, which gRPC clients may retry.
+   */
+  static FullHttpResponse grpcFailure(HttpResponseStatus status, String problem) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, GRPC)
+        .setInt(GRPC_STATUS, grpcStatus(status.code()))
+        .set(GRPC_MESSAGE, percentEncoded(problem))
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    return response;
+  }
+
+  /** gRPC's code for an HTTP status, as gRPC's "HTTP to gRPC Status Code Mapping" gives it. */
+  static int grpcStatus(int httpStatus) {
+    return switch (httpStatus) {
+      case 400 -> 13; // INTERNAL
+      case 401 -> 16; // UNAUTHENTICATED
+      case 403 -> 7; // PERMISSION_DENIED
+      case 404 -> 12; // UNIMPLEMENTED
+      case 429, 502, 503, 504 -> 14; // UNAVAILABLE
+      default -> 2; // UNKNOWN
+    };
+  }
+
+  /** {@code grpc-message}'s encoding: UTF-8, each byte outside printable ASCII and each {@code %} as {@code %XX}. */
+  static String percentEncoded(String message) {
+    StringBuilder encoded = new StringBuilder(message.length());
+    for (byte b : message.getBytes(StandardCharsets.UTF_8)) {
+      if (b >= 0x20 && b < 0x7F && b != '%') {
+        encoded.append((char) b);
+      } else {
+        encoded.append('%').append((char) HEX[(b >> 4) & 0xF]).append((char) HEX[b & 0xF]);
+      }
+    }
+    return encoded.toString();
+  }
 
   /** A complete response to a client of {@code version}, which says whether the connection stays open. */
   static FullHttpResponse failure(HttpResponseStatus status, String problem, HttpVersion version, boolean keepAlive) {

@@ -34,6 +34,8 @@ final class ClientRequest {
   final boolean upgrade;
   /** A body follows the head. */
   final boolean expectsBody;
+  /** A gRPC call: the data plane's own failures are answered as gRPC's, not the API's JSON. */
+  final boolean grpc;
   /** The head as the replica gets it. */
   final HttpRequest outbound;
   /** When the head was read, by the plane's clock; read only for the access log. */
@@ -61,6 +63,7 @@ final class ClientRequest {
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.upgrade = ProxyHeaders.asksUpgrade(request);
     this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    this.grpc = Answers.isGrpc(request);
     this.retryable = IDEMPOTENT.contains(method);
     this.receivedNanos = receivedNanos;
     this.outbound = ProxyHeaders.toReplica(request, target, clientAddress, secure, upgrade); // last: it edits the request

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -15,7 +14,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.List;
 
 /**
  * One HTTP/2 stream from a client: one request, routed on its own key, whatever else its
@@ -28,8 +26,6 @@ final class ClientStream extends ChannelDownstream {
 
   /** How an HTTP/2 request shows in the access log. */
   static final HttpVersion HTTP_2 = HttpVersion.valueOf("HTTP/2.0");
-  /** What Netty's conversion adds to a request's headers, which are nobody's business beyond here. */
-  private static final String NETTY_EXTENSION = "x-http2-";
 
   private final Plane plane;
   private final ReplicaPools pools;
@@ -59,7 +55,8 @@ final class ClientStream extends ChannelDownstream {
   }
 
   private void begin(HttpRequest request) {
-    HttpRequest head = new DefaultHttpRequest(HTTP_2, request.method(), request.uri(), withoutExtensions(request.headers()));
+    ProxyHeaders.dropConversionHeaders(request.headers());
+    HttpRequest head = new DefaultHttpRequest(HTTP_2, request.method(), request.uri(), request.headers());
     DefaultLastHttpContent whole = request instanceof FullHttpRequest full ? new DefaultLastHttpContent(full.content(), full.trailingHeaders()) : null;
     long length = HttpUtil.getContentLength(head, -1L);
     if (length > plane.settings().maxBodyBytes()) {
@@ -84,15 +81,9 @@ final class ClientStream extends ChannelDownstream {
     }
   }
 
-  private static HttpHeaders withoutExtensions(HttpHeaders headers) {
-    List<String> added = headers.names().stream().filter(name -> name.regionMatches(true, 0, NETTY_EXTENSION, 0, NETTY_EXTENSION.length())).toList();
-    added.forEach(headers::remove);
-    return headers;
-  }
-
   /** Answers with an error of the data plane's own before any exchange began, and logs it; what the client still sends is let go. */
   private void refuse(HttpRequest head, HttpResponseStatus status, String problem) {
-    FullHttpResponse answer = Answers.failure(status, problem, HTTP_2, true);
+    FullHttpResponse answer = Answers.isGrpc(head) ? Answers.grpcFailure(status, problem) : Answers.failure(status, problem, HTTP_2, true);
     if (plane.logsAccess()) {
       long now = plane.nanoTime().getAsLong();
       plane.accessLog().log(new AccessLogEntry(address(), head.method().name(), head.uri(), HTTP_2.text(), status.code(), answer.content().readableBytes(),

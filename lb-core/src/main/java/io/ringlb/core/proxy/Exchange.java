@@ -8,10 +8,12 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.core.proxy.AttemptEnd.Result;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -218,7 +220,17 @@ final class Exchange {
         onReplicaFailed(Outcome.FAILED, response.decoderResult().cause());
         return;
       }
+      if (response.status().code() == 101 && !request.upgrade) {
+        // a switch no one asked for (RFC 9110, 15.2.2), and one HTTP/2 cannot carry at all (RFC 9113, 8.6): a broken answer
+        ReferenceCountUtil.release(message);
+        onReplicaFailed(Outcome.FAILED, new IOException("the replica switched protocols unasked"));
+        return;
+      }
       head(response);
+      if (message instanceof LastHttpContent && relay.phase() == Phase.RELAYING) {
+        complete(); // an HTTP/2 replica's answer that ended with its headers, gone to the client whole (gRPC's trailers-only error)
+        return;
+      }
     }
     if (message instanceof HttpContent content) {
       if (content.decoderResult().isFailure()) {
@@ -340,7 +352,7 @@ final class Exchange {
     request.release();
     // a request without a body is as good as complete: its end follows the head and is let go
     boolean keepAlive = request.keepAlive && (request.complete() || !request.expectsBody);
-    FullHttpResponse failure = Answers.failure(answer, problem, request.version, keepAlive);
+    FullHttpResponse failure = request.grpc ? Answers.grpcFailure(answer, problem) : Answers.failure(answer, problem, request.version, keepAlive);
     relay.answeredWith(failure);
     logAccess(answer.code(), null);
     client.write(failure);

@@ -1,7 +1,5 @@
 package io.ringlb.core.proxy;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -12,8 +10,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +26,11 @@ final class Http2Pipeline {
   private static final int STREAM_WINDOW = 65_535;
 
   private Http2Pipeline() {}
+
+  /** What widens a connection's window from HTTP/2's initial one to {@code streams} streams' worth. */
+  static DefaultHttp2WindowUpdateFrame connectionWindow(int streams) {
+    return new DefaultHttp2WindowUpdateFrame((int) Math.min(Integer.MAX_VALUE - STREAM_WINDOW, (long) (streams - 1) * STREAM_WINDOW));
+  }
 
   /**
    * Adds the HTTP/2 handlers after the handler named {@code after}, for a connection on
@@ -53,35 +54,11 @@ final class Http2Pipeline {
     });
     pipeline.addAfter(after, "h2-frames", frames);
     pipeline.addAfter("h2-frames", "h2-streams", streams);
-    pipeline.addAfter("h2-streams", "h2-idle", new IdleConnection(frames));
+    pipeline.addAfter("h2-streams", "h2-idle", new IdleHttp2Connection(frames));
     // the connection's window as large as every stream's together: a stream paused while its replica takes no more must not
     // hold the whole connection's window, which would stall every other stream's upload on it
     int concurrent = plane.settings().maxConcurrentStreams();
-    pipeline.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame((int) Math.min(Integer.MAX_VALUE - STREAM_WINDOW, (long) (concurrent - 1) * STREAM_WINDOW)));
+    pipeline.channel().writeAndFlush(connectionWindow(concurrent));
     connections.add(pipeline.channel());
-  }
-
-  /**
-   * Closes, with a GOAWAY, a connection that has had no stream open and sent nothing for the idle
-   * timeout, as an idle HTTP/1.1 connection is closed.
-   */
-  private static final class IdleConnection extends ChannelInboundHandlerAdapter {
-
-    private final Http2FrameCodec frames;
-
-    IdleConnection(Http2FrameCodec frames) {
-      this.frames = frames;
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-      if (event instanceof IdleStateEvent idle) {
-        if (idle.state() == IdleState.READER_IDLE && frames.connection().numActiveStreams() == 0) {
-          ctx.close();
-        }
-        return;
-      }
-      ctx.fireUserEventTriggered(event);
-    }
   }
 }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.Locale;
 /**
  * What a proxy changes in the messages it passes (RFC 9110 section 7.6): the headers that belong
  * to one connection are dropped both ways, with those {@code Connection} names; the request gains
- * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}; {@code Host} is kept. A message's
+ * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host}; {@code Host} is kept, and
+ * {@code TE: trailers}, which says the proxy relays trailers. A message's
  * framing is the proxy's own on each side: a body whose length is known keeps its
  * {@code Content-Length}, any other goes chunked, or close-delimited to an HTTP/1.0 client.
  */
@@ -28,6 +30,7 @@ final class ProxyHeaders {
   private static final List<AsciiString> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
       AsciiString.cached("proxy-connection"), HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
       HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+  private static final HttpConversionUtil.ExtensionHeaderNames[] CONVERSION_HEADERS = HttpConversionUtil.ExtensionHeaderNames.values();
   private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
@@ -52,6 +55,7 @@ final class ProxyHeaders {
     boolean chunked = HttpUtil.isTransferEncodingChunked(in);
     String host = headers.get(HttpHeaderNames.HOST);
     CharSequence upgradeTo = upgrade ? headers.get(HttpHeaderNames.UPGRADE) : null;
+    boolean trailers = headers.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     dropHopByHop(headers);
     if (chunked) {
       headers.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -60,6 +64,10 @@ final class ProxyHeaders {
     if (upgradeTo != null) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
       headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
+    } else if (trailers) {
+      // the client takes trailers, and so does the proxy, which relays them: gRPC's servers look for it. Not named in
+      // Connection, which HTTP/2's conversion would read as a reason to drop it: "te: trailers" is the one TE HTTP/2 allows
+      headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     }
     List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
     headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? clientAddress : String.join(", ", forwardedFor) + ", " + clientAddress);
@@ -111,6 +119,16 @@ final class ProxyHeaders {
   /** Whether the response to the message with these framing-relevant facts has no body. */
   static boolean bodyless(boolean headRequest, int status) {
     return headRequest || status == 204 || status == 304 || (status >= 100 && status < 200);
+  }
+
+  /**
+   * Drops what Netty's conversion from HTTP/2 adds to a message's headers ({@code x-http2-stream-id}
+   * and its kind): they tell of one connection's streams and are nobody's business beyond it.
+   */
+  static void dropConversionHeaders(HttpHeaders headers) {
+    for (HttpConversionUtil.ExtensionHeaderNames added : CONVERSION_HEADERS) {
+      headers.remove(added.text());
+    }
   }
 
   private static void dropHopByHop(HttpHeaders headers) {

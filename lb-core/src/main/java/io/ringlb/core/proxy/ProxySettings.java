@@ -26,6 +26,7 @@ import java.util.Optional;
  *     as they are; empty to route those paths to replicas like any other
  * @param maxConcurrentStreams the most streams a client may have open at once on one HTTP/2
  *     connection (SETTINGS_MAX_CONCURRENT_STREAMS); a stream past it is refused
+ * @param replicaLink the protocol spoken to replicas, and the TLS they are reached through
  */
 public record ProxySettings(
     String host,
@@ -40,7 +41,8 @@ public record ProxySettings(
     Duration responseTimeout,
     int connectionsPerReplica,
     Optional<Replica> admin,
-    int maxConcurrentStreams) {
+    int maxConcurrentStreams,
+    ReplicaLink replicaLink) {
 
   /** {@link #maxBodyBytes} for no limit, as HAProxy and Envoy have by default. */
   public static final long NO_LIMIT = Long.MAX_VALUE;
@@ -51,6 +53,7 @@ public record ProxySettings(
   public ProxySettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(replicaLink, "replicaLink");
     if (port < 0 || port > 65_535 || eventLoops < 1 || maxHeaderBytes < 1 || maxBodyBytes < 0 || retryBodyBytes < 0 || connectionsPerReplica < 1
         || maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("out of range: " + this);
@@ -62,11 +65,24 @@ public record ProxySettings(
     }
   }
 
-  /** Settings with HTTP/2's concurrent streams at their default. */
+  /** Settings that speak HTTP/1.1 to replicas in the clear. */
+  public ProxySettings(String host, int port, int eventLoops, int maxHeaderBytes, long maxBodyBytes, int retryBodyBytes, Duration headerTimeout,
+      Duration idleTimeout, Duration connectTimeout, Duration responseTimeout, int connectionsPerReplica, Optional<Replica> admin, int maxConcurrentStreams) {
+    this(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
+        connectionsPerReplica, admin, maxConcurrentStreams, ReplicaLink.CLEARTEXT_HTTP_1_1);
+  }
+
+  /** Settings with HTTP/2's concurrent streams at their default, speaking HTTP/1.1 to replicas in the clear. */
   public ProxySettings(String host, int port, int eventLoops, int maxHeaderBytes, long maxBodyBytes, int retryBodyBytes, Duration headerTimeout,
       Duration idleTimeout, Duration connectTimeout, Duration responseTimeout, int connectionsPerReplica, Optional<Replica> admin) {
     this(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
         connectionsPerReplica, admin, MAX_CONCURRENT_STREAMS);
+  }
+
+  /** These settings, reaching replicas through {@code link}. */
+  public ProxySettings withReplicaLink(ReplicaLink link) {
+    return new ProxySettings(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
+        connectionsPerReplica, admin, maxConcurrentStreams, link);
   }
 
   /**

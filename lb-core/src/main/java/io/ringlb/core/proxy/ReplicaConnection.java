@@ -6,6 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -58,6 +61,9 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
+    if (object instanceof HttpResponse response && ctx.channel() instanceof Http2StreamChannel) {
+      ProxyHeaders.dropConversionHeaders(response.headers());
+    }
     exchange.onResponse(object);
   }
 
@@ -77,6 +83,13 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof Http2GoAwayFrame goAway) {
+      goAway.release();
+      if (exchange != null) {
+        exchange.onReplicaLeft(); // the replica's GOAWAY says it never processed this stream: it may go elsewhere
+      }
+      return;
+    }
     if (!(event instanceof IdleStateEvent)) {
       return;
     }

@@ -1,140 +1,25 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * Kept-alive connections to one replica, owned by one event loop: at most {@code max} open, the
- * most recently used handed out first, and a request beyond the bound waiting its turn for at
- * most {@code wait}. Only its own loop touches it, so it needs no lock and no promise: Netty's
- * {@code FixedChannelPool}, made for pools shared between threads, measured several percent of
- * the request path in promises and a concurrent deque.
+ * Where an event loop's requests get a channel to one replica: a pooled HTTP/1.1 connection of
+ * their own ({@link ConnectionPool}), or a stream of the replica's one HTTP/2 connection
+ * ({@link StreamPool}). Either way the channel speaks Netty's {@code HttpObject}s and ends in a
+ * {@link ReplicaConnection}. Only its own event loop touches a pool.
  */
-final class ReplicaPool {
+interface ReplicaPool {
 
-  private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed, ScheduledFuture<?>[] timeout) {}
+  /** Hands a channel to {@code acquired}, or the reason there is none to {@code failed}; either may run at once. */
+  void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed);
 
-  private final Supplier<ChannelFuture> connector;
-  private final EventExecutor loop;
-  private final int max;
-  private final long waitNanos;
-  private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-  /** Every connection open or opening, idle or in use: told when the replica leaves the ring. */
-  private final List<Channel> connections = new ArrayList<>();
-  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-  private int open;
-  private boolean closed;
+  /** Takes a channel back once its request has ended: used again when {@code reusable} and the pool can, else closed. */
+  void release(Channel channel, boolean reusable);
 
-  /**
-   * @param connector opens a connection to the replica on {@code loop}, with the connection's handlers
-   * @param loop the pool's own event loop, which alone touches it and times its waiting requests
-   */
-  ReplicaPool(Supplier<ChannelFuture> connector, EventExecutor loop, int max, long waitNanos) {
-    this.connector = connector;
-    this.loop = loop;
-    this.max = max;
-    this.waitNanos = waitNanos;
-  }
+  /** Closes what is idle and fails the requests waiting; channels in use close as they come back. */
+  void close();
 
-  /** Hands a connection to {@code acquired}, or the reason there is none to {@code failed}; either may run at once. */
-  void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed) {
-    if (closed) {
-      failed.accept(new IllegalStateException("the replica has left the ring"));
-      return;
-    }
-    for (Channel channel; (channel = idle.pollFirst()) != null; ) {
-      if (channel.isActive()) {
-        acquired.accept(channel);
-        return;
-      }
-    }
-    if (open < max) {
-      connect(acquired, failed);
-      return;
-    }
-    ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
-    Waiter waiter = new Waiter(acquired, failed, timeout);
-    timeout[0] = loop.schedule(() -> {
-      if (waiting.remove(waiter)) {
-        failed.accept(new TimeoutException("no connection to the replica came free in time"));
-      }
-    }, waitNanos, TimeUnit.NANOSECONDS);
-    waiting.add(waiter);
-  }
-
-  /** Takes a connection back: kept for the next request when {@code reusable}, else closed. */
-  void release(Channel channel, boolean reusable) {
-    if (!reusable || closed || !channel.isActive()) {
-      channel.close(); // its close listener frees its place
-      return;
-    }
-    Waiter next = waiting.poll();
-    if (next != null) {
-      next.timeout()[0].cancel(false);
-      next.acquired().accept(channel);
-    } else {
-      idle.addFirst(channel);
-    }
-  }
-
-  private void connect(Consumer<Channel> acquired, Consumer<Throwable> failed) {
-    open++;
-    ChannelFuture connecting = connector.get();
-    Channel channel = connecting.channel();
-    connections.add(channel);
-    channel.closeFuture().addListener((ChannelFutureListener) gone -> {
-      open--;
-      idle.remove(channel);
-      connections.remove(channel);
-      Waiter next = closed ? null : waiting.poll();
-      if (next != null) {
-        next.timeout()[0].cancel(false);
-        connect(next.acquired(), next.failed());
-      }
-    });
-    connecting.addListener((ChannelFutureListener) result -> {
-      if (result.isSuccess() && closed) {
-        channel.close(); // the replica left the ring while this connection was being made
-        failed.accept(new IllegalStateException("the replica has left the ring"));
-      } else if (result.isSuccess()) {
-        acquired.accept(channel);
-      } else {
-        failed.accept(result.cause());
-      }
-    });
-  }
-
-  /** Closes the idle connections and fails the waiting requests; connections in use close as they come back. */
-  void close() {
-    closed = true;
-    // closing on the pool's own loop runs each connection's close listener at once, which takes it out of idle
-    List<Channel> closing = List.copyOf(idle);
-    idle.clear();
-    closing.forEach(Channel::close);
-    for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
-      waiter.timeout()[0].cancel(false);
-      waiter.failed().accept(new IllegalStateException("the replica has left the ring"));
-    }
-  }
-
-  /** The replica has left the ring: the pool closes, and each connection in use is told, as its request may go elsewhere now. */
-  void left() {
-    close();
-    for (Channel inUse : List.copyOf(connections)) {
-      ReplicaConnection connection = inUse.pipeline().get(ReplicaConnection.class);
-      if (connection != null) {
-        connection.replicaLeft();
-      }
-    }
-  }
+  /** The replica has left the ring: the pool closes, and each request in flight on it is told, as it may go elsewhere now. */
+  void left();
 }

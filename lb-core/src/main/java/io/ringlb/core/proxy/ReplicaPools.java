@@ -2,21 +2,30 @@ package io.ringlb.core.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.tls.ReplicaTls;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One event loop's kept-alive connections to the replicas, a bounded pool per replica. Only its
@@ -27,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 final class ReplicaPools {
 
   /** Response heads from replicas may be larger than what clients are allowed. */
-  private static final int MAX_RESPONSE_HEADER_BYTES = 65_536;
+  static final int MAX_RESPONSE_HEADER_BYTES = 65_536;
   /** Body bytes a decoded chunk may carry: fewer, larger objects per megabyte streamed. */
   static final int MAX_CHUNK_BYTES = 65_536;
 
@@ -75,11 +84,17 @@ final class ReplicaPools {
   }
 
   private ReplicaPool create(Replica replica) {
+    ReplicaLink link = settings.replicaLink();
     Bootstrap connecting = bootstrap.clone()
         .remoteAddress(InetSocketAddress.createUnresolved(replica.host(), replica.port()))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
+            link.tls().ifPresent(tls -> channel.pipeline().addLast(tls.newHandler(channel.alloc(), replica.host(), replica.port())));
+            if (link.protocol().multiplexed()) {
+              ReplicaHttp2Pipeline.install(channel.pipeline(), settings);
+              return;
+            }
             IdleStateHandler silence = new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
             channel.pipeline().addLast(
                 new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES),
@@ -87,7 +102,44 @@ final class ReplicaPools {
                 new ReplicaConnection(silence));
           }
         });
-    return new ReplicaPool(connecting::connect, loop, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
+    Supplier<ChannelFuture> connector = () -> spoken(connecting.connect(), replica);
+    return link.protocol().multiplexed() ? new StreamPool(connector, ReplicaHttp2Pipeline.streamHandlers(settings))
+        : new ConnectionPool(connector, loop, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
+  }
+
+  /**
+   * {@code connected}, or over TLS a future that completes later: once the handshake is done, the
+   * replica's certificate and name checked, and ALPN has settled on the protocol wanted. A
+   * connection that fails any of these failed to connect, so its request goes to the next
+   * replica: nothing of it was sent.
+   */
+  private ChannelFuture spoken(ChannelFuture connected, Replica replica) {
+    Optional<ReplicaTls> tls = settings.replicaLink().tls();
+    if (tls.isEmpty()) {
+      return connected;
+    }
+    Channel channel = connected.channel();
+    ChannelPromise spoken = channel.newPromise();
+    connected.addListener((ChannelFutureListener) connecting -> {
+      if (!connecting.isSuccess()) {
+        spoken.tryFailure(connecting.cause());
+        return;
+      }
+      SslHandler handshaking = channel.pipeline().get(SslHandler.class);
+      handshaking.handshakeFuture().addListener(handshake -> {
+        String agreed = handshaking.applicationProtocol() == null ? ApplicationProtocolNames.HTTP_1_1 : handshaking.applicationProtocol();
+        if (!handshake.isSuccess()) {
+          spoken.tryFailure(handshake.cause());
+        } else if (!agreed.equals(tls.get().applicationProtocol())) {
+          channel.close();
+          spoken.tryFailure(new SSLHandshakeException(replica.name() + " agreed to " + agreed + " by ALPN, not to " + tls.get().applicationProtocol()
+              + " (lb.forward.protocol)"));
+        } else {
+          spoken.trySuccess();
+        }
+      });
+    });
+    return spoken;
   }
 
   /** Whether {@code replica} is in the ring requests are routed on now, as this very instance. */

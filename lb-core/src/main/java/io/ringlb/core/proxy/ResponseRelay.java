@@ -91,7 +91,11 @@ final class ResponseRelay {
     sentBytes = answer.content().readableBytes();
   }
 
-  /** A head from the replica: interim, or the final one. */
+  /**
+   * A head from the replica: interim, or the final one. A final one that is a whole answer
+   * ({@code FullHttpResponse}, from an HTTP/2 replica) is relayed whole, body and trailers
+   * included: the exchange completes without handing its body to {@link #body}.
+   */
   void head(HttpResponse response) {
     status = response.status().code();
     clientStatus = status;
@@ -117,6 +121,9 @@ final class ResponseRelay {
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
       HttpResponse out = ProxyHeaders.toClient(response, request.version, ProxyHeaders.bodyless(request.head, status), request.keepAlive);
       clientKeepAliveAfter = HttpUtil.isKeepAlive(out);
+      if (out instanceof FullHttpResponse whole) {
+        sentBytes += whole.content().readableBytes(); // an HTTP/2 replica's whole answer: it goes on whole, a HEADERS frame that ends the stream
+      }
       client.write(out);
     }
   }

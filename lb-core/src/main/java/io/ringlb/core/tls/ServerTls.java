@@ -13,9 +13,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.ringlb.api.InvalidConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -25,7 +23,6 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
@@ -150,7 +147,7 @@ public final class ServerTls {
         throw new InvalidConfigException("lb.tls.keystore-password", "the key in " + settings.keystore().get() + " cannot be read with it: " + e.getMessage());
       }
     } else {
-      chain = certificates(settings.certificate().orElseThrow());
+      chain = PemFiles.certificates(settings.certificate().orElseThrow(), "lb.tls.certificate");
       key = privateKey(settings.key().orElseThrow());
       keyProperty = "lb.tls.key";
     }
@@ -182,7 +179,7 @@ public final class ServerTls {
   }
 
   private static KeyStore keystore(Path path, String password) {
-    byte[] bytes = bytes(path, "lb.tls.keystore");
+    byte[] bytes = PemFiles.bytes(path, "lb.tls.keystore");
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(new ByteArrayInputStream(bytes), password.toCharArray());
@@ -197,24 +194,8 @@ public final class ServerTls {
     }
   }
 
-  private static List<X509Certificate> certificates(Path path) {
-    byte[] bytes = bytes(path, "lb.tls.certificate");
-    List<X509Certificate> chain = new ArrayList<>();
-    try (InputStream in = new ByteArrayInputStream(bytes)) {
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        chain.add((X509Certificate) certificate);
-      }
-    } catch (IOException | GeneralSecurityException e) {
-      throw new InvalidConfigException("lb.tls.certificate", path + " is not a PEM certificate chain: " + e.getMessage());
-    }
-    if (chain.isEmpty()) {
-      throw new InvalidConfigException("lb.tls.certificate", path + " holds no certificate");
-    }
-    return chain;
-  }
-
   private static PrivateKey privateKey(Path path) {
-    String pem = new String(bytes(path, "lb.tls.key"), StandardCharsets.US_ASCII);
+    String pem = new String(PemFiles.bytes(path, "lb.tls.key"), StandardCharsets.US_ASCII);
     Matcher found = PEM_KEY.matcher(pem);
     if (!found.find()) {
       throw new InvalidConfigException("lb.tls.key", path + " holds no PEM private key");
@@ -261,25 +242,14 @@ public final class ServerTls {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       if (settings.keystore().isPresent()) {
-        digest.update(bytes(settings.keystore().get(), "lb.tls.keystore"));
+        digest.update(PemFiles.bytes(settings.keystore().get(), "lb.tls.keystore"));
       } else {
-        digest.update(bytes(settings.certificate().orElseThrow(), "lb.tls.certificate"));
-        digest.update(bytes(settings.key().orElseThrow(), "lb.tls.key"));
+        digest.update(PemFiles.bytes(settings.certificate().orElseThrow(), "lb.tls.certificate"));
+        digest.update(PemFiles.bytes(settings.key().orElseThrow(), "lb.tls.key"));
       }
       return digest.digest();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-  }
-
-  private static byte[] bytes(Path path, String property) {
-    if (!Files.isRegularFile(path)) {
-      throw new InvalidConfigException(property, "no file at " + path);
-    }
-    try {
-      return Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new InvalidConfigException(property, path + " cannot be read: " + e.getMessage());
     }
   }
 }

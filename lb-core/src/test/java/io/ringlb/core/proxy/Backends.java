@@ -2,6 +2,9 @@ package io.ringlb.core.proxy;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.ringlb.core.tls.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +15,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /** Real HTTP backends on loopback ports, each standing for a replica, and the ways a replica fails. */
 final class Backends implements AutoCloseable {
@@ -39,6 +47,31 @@ final class Backends implements AutoCloseable {
       return server.getAddress();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The JDK's HTTPS server (HTTP/1.1 over TLS) serving {@code certificates}, with a handler per path. */
+  InetSocketAddress https(Map<String, HttpHandler> handlers, TestCertificates certificates) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(certificates.keystore())) {
+        store.load(in, certificates.password().toCharArray());
+      }
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, certificates.password().toCharArray());
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(keys.getKeyManagers(), null, null);
+      HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+      server.setHttpsConfigurator(new HttpsConfigurator(tls));
+      handlers.forEach(server::createContext);
+      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      server.start();
+      started.add(() -> server.stop(0));
+      return server.getAddress();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -175,7 +175,7 @@ class ForwardingRulesTest {
     try {
       return client.read();
     } catch (IOException | RuntimeException truncated) {
-      return new RawClient.Response("HTTP/1.1 200 (truncated)", Map.of(), "");
+      return new RawClient.Response("HTTP/1.1 200 (truncated)", Map.of(), "", Map.of());
     }
   }
 

@@ -16,16 +16,21 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,8 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class H2cClient implements AutoCloseable {
 
-  /** A whole answer: its status, headers and body as text. */
-  record Answer(int status, HttpHeaders headers, String body) {}
+  /** A whole answer: its status, headers, body as text and trailers. */
+  record Answer(int status, HttpHeaders headers, String body, HttpHeaders trailers) {}
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   /** Whether the server has said GOAWAY on this connection. */
@@ -80,7 +85,8 @@ final class H2cClient implements AutoCloseable {
             new SimpleChannelInboundHandler<FullHttpResponse>() {
               @Override
               protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-                answer.complete(new Answer(response.status().code(), response.headers().copy(), response.content().toString(StandardCharsets.UTF_8)));
+                answer.complete(new Answer(response.status().code(), response.headers().copy(), response.content().toString(StandardCharsets.UTF_8),
+                    response.trailingHeaders().copy()));
               }
 
               @Override
@@ -105,6 +111,38 @@ final class H2cClient implements AutoCloseable {
       }
     });
     return answer;
+  }
+
+  /**
+   * Sends {@code request} on a stream of its own and completes with the frames of its answer as
+   * they came, each as {@code HEADERS} or {@code DATA}, with {@code +END} on the one that ended the stream.
+   */
+  CompletableFuture<List<String>> frames(FullHttpRequest request) {
+    CompletableFuture<List<String>> frames = new CompletableFuture<>();
+    List<String> seen = new ArrayList<>();
+    new Http2StreamChannelBootstrap(connection).handler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel stream) {
+        stream.pipeline().addLast(new SimpleChannelInboundHandler<Http2StreamFrame>() {
+          @Override
+          protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
+            boolean end = frame instanceof Http2HeadersFrame headers ? headers.isEndStream() : ((Http2DataFrame) frame).isEndStream();
+            seen.add((frame instanceof Http2HeadersFrame ? "HEADERS" : "DATA") + (end ? "+END" : ""));
+            if (end) {
+              frames.complete(seen);
+            }
+          }
+        }, new Http2StreamFrameToHttpObjectCodec(false));
+      }
+    }).open().addListener(opened -> {
+      if (opened.isSuccess()) {
+        ((Http2StreamChannel) opened.getNow()).writeAndFlush(request);
+      } else {
+        ReferenceCountUtil.release(request);
+        frames.completeExceptionally(opened.cause());
+      }
+    });
+    return frames;
   }
 
   /** Opens a stream, sends {@code head} without ending it, and resets the stream at once, as a rapid-reset attack does (CVE-2023-44487). */

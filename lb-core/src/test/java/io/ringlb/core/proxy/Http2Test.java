@@ -129,6 +129,27 @@ class Http2Test {
   }
 
   @Test
+  void aReplicaThatSwitchesProtocolsUnaskedHasFailedAndTheNextAnswers() throws Exception {
+    AtomicInteger switched = new AtomicInteger();
+    InetSocketAddress switching = backends.raw(switched, (head, out) -> {
+      out.write("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: elsewhere\r\n\r\nnot http".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    });
+    proxy = new ProxyFixture(List.of(switching, replica("R1")));
+    try (H2cClient h2 = new H2cClient(proxy.port()); RawClient http1 = new RawClient(proxy.port())) {
+      H2cClient.Answer overH2 = h2.send(get("/home", 0)).get(10, TimeUnit.SECONDS);
+      RawClient.Response overH11 = http1.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n").read();
+
+      assertThat(overH2.status()).as("HTTP/2 has no 101 to pass on").isEqualTo(200);
+      assertThat(overH2.body()).isEqualTo("Hello from R1");
+      assertThat(overH11.status()).isEqualTo(200);
+      assertThat(overH11.body()).isEqualTo("Hello from R1");
+      assertThat(switched).hasValue(2);
+      assertThat(proxy.reports).extracting(ProxyFixture.Report::replica).containsExactly("R0", "R0");
+    }
+  }
+
+  @Test
   void http11KeepsWorkingOnTheSamePort() throws Exception {
     proxy = new ProxyFixture(List.of(replica("R0")));
     try (RawClient http1 = new RawClient(proxy.port()); H2cClient h2 = new H2cClient(proxy.port())) {

@@ -14,7 +14,8 @@ import java.util.Map;
 /** A client on a bare socket, for what an HTTP client library will not send: pipelining, HTTP/1.0, slow or broken requests. */
 final class RawClient implements AutoCloseable {
 
-  record Response(String statusLine, Map<String, String> headers, String body) {
+  /** @param trailers the trailer fields of a chunked body, names in lower case */
+  record Response(String statusLine, Map<String, String> headers, String body, Map<String, String> trailers) {
     int status() {
       return Integer.parseInt(statusLine.split(" ")[1]);
     }
@@ -48,9 +49,10 @@ final class RawClient implements AutoCloseable {
       }
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
+    Map<String, String> trailers = new LinkedHashMap<>();
     int status = Integer.parseInt(lines[0].split(" ")[1]);
     if (head || status == 204 || status == 304 || status / 100 == 1) {
-      return new Response(lines[0], headers, "");
+      return new Response(lines[0], headers, "", trailers);
     }
     if (headers.containsKey("content-length")) {
       body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
@@ -58,8 +60,9 @@ final class RawClient implements AutoCloseable {
       while (true) {
         int size = Integer.parseInt(line().split(";")[0].strip(), 16);
         if (size == 0) {
-          while (!line().isEmpty()) {
-            // trailers
+          for (String trailer; !(trailer = line()).isEmpty(); ) {
+            int colon = trailer.indexOf(':');
+            trailers.put(trailer.substring(0, colon).strip().toLowerCase(Locale.ROOT), trailer.substring(colon + 1).strip());
           }
           break;
         }
@@ -69,7 +72,7 @@ final class RawClient implements AutoCloseable {
     } else {
       body.write(in.readAllBytes());
     }
-    return new Response(lines[0], headers, body.toString(StandardCharsets.UTF_8));
+    return new Response(lines[0], headers, body.toString(StandardCharsets.UTF_8), trailers);
   }
 
   Response read() throws IOException {

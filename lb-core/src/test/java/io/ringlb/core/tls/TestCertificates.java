@@ -24,14 +24,19 @@ public record TestCertificates(Path keystore, String password, Path certificate,
 
   public static final String PASSWORD = "changeit";
 
-  /** A new certificate whose subject is {@code CN=<name>}, in {@code dir}. */
+  /** A new certificate whose subject is {@code CN=<name>}, in {@code dir}, for {@code localhost} and {@code 127.0.0.1}. */
   public static TestCertificates make(Path dir, String name) throws IOException, GeneralSecurityException, InterruptedException {
+    return make(dir, name, "dns:localhost,ip:127.0.0.1");
+  }
+
+  /** A new certificate whose subject is {@code CN=<name>}, in {@code dir}, for the names of {@code san}, as keytool writes them. */
+  public static TestCertificates make(Path dir, String name, String san) throws IOException, GeneralSecurityException, InterruptedException {
     Files.createDirectories(dir);
     Path keystore = dir.resolve(name + ".p12");
     Files.deleteIfExists(keystore);
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process made = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "lb", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD)
+        "-ext", "SAN=" + san, "-validity", "30", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD)
         .redirectErrorStream(true).start();
     String said = new String(made.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!made.waitFor(60, TimeUnit.SECONDS) || made.exitValue() != 0) {

@@ -27,12 +27,12 @@ class ReplicaPoolTest {
   private final List<EmbeddedChannel> opened = new ArrayList<>();
   /** What the requests were handed, in order: "got N" for the Nth connection opened, or the failure's class. */
   private final List<String> handed = new ArrayList<>();
-  private ReplicaPool pool;
+  private ConnectionPool pool;
 
   @BeforeEach
   void oneConnectionAtMost() {
     loop.freezeTime();
-    pool = new ReplicaPool(() -> {
+    pool = new ConnectionPool(() -> {
       EmbeddedChannel connection = new EmbeddedChannel();
       opened.add(connection);
       return connection.newSucceededFuture();

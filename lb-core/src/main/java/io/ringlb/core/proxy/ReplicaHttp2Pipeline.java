@@ -1,0 +1,84 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The handlers of an HTTP/2 connection to a replica: Netty's frame codec as a client (no server
+ * push; streams past the replica's limit wait in it), one child channel per request's stream, in
+ * which Netty's conversion makes the frames the {@code HttpObject}s an HTTP/1.1 connection gives,
+ * so the same {@link ReplicaConnection} and {@link Exchange} serve both.
+ */
+final class ReplicaHttp2Pipeline {
+
+  private ReplicaHttp2Pipeline() {}
+
+  /** Adds the connection's handlers to {@code pipeline}, after TLS's if there is TLS. */
+  static void install(ChannelPipeline pipeline, ProxySettings settings) {
+    Http2FrameCodec frames = Http2FrameCodecBuilder.forClient()
+        .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(ReplicaPools.MAX_RESPONSE_HEADER_BYTES))
+        .encoderEnforceMaxConcurrentStreams(true)
+        .validateHeaders(true)
+        .build();
+    long idleMillis = settings.responseTimeout().toMillis();
+    pipeline.addLast(frames,
+        new Http2MultiplexHandler(new RefusedPush()),
+        new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS),
+        new IdleHttp2Connection(frames),
+        new WiderWindow(settings.maxConcurrentStreams()));
+  }
+
+  /** What each stream's channel is given: the conversion to {@code HttpObject}s, the response timeout, and the exchange's end. */
+  static ChannelHandler streamHandlers(ProxySettings settings) {
+    return new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel stream) {
+        IdleStateHandler silence = new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), silence, new ReplicaConnection(silence));
+      }
+    };
+  }
+
+  /**
+   * Widens the connection's window as the client side's is (see {@link Http2Pipeline}), once the
+   * codec has sent its preface: a stream held back for a slow client must not hold every other's.
+   */
+  private static final class WiderWindow extends ChannelInboundHandlerAdapter {
+
+    private final int streams;
+
+    WiderWindow(int streams) {
+      this.streams = streams;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ctx.writeAndFlush(Http2Pipeline.connectionWindow(streams));
+      ctx.pipeline().remove(this);
+      ctx.fireChannelActive();
+    }
+  }
+
+  /** Server push is off (SETTINGS_ENABLE_PUSH 0): a stream the replica opens anyway is closed. */
+  @ChannelHandler.Sharable
+  private static final class RefusedPush extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      Channel pushed = ctx.channel();
+      pushed.close();
+    }
+  }
+}

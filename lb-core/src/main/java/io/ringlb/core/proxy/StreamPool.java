@@ -1,0 +1,145 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One HTTP/2 connection to one replica, owned by one event loop, a stream of it per request. The
+ * connection is made for the first request, and again once it has closed or the replica has sent
+ * GOAWAY; requests that come while it is being made wait for it. Streams past
+ * the replica's {@code SETTINGS_MAX_CONCURRENT_STREAMS} wait in the codec until one ends, as
+ * requests past {@code lb.forward.connections-per-replica} wait for an HTTP/1.1 connection.
+ */
+final class StreamPool implements ReplicaPool {
+
+  private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed) {}
+
+  private final Supplier<ChannelFuture> connector;
+  private final ChannelHandler streamHandlers;
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+  /** The streams in use, told when the replica leaves the ring. */
+  private final List<Channel> streams = new ArrayList<>();
+  /** The connection new streams open on, once made; null before, and once it is gone or going. */
+  private Channel connection;
+  private Http2FrameCodec frames;
+  private Http2StreamChannelBootstrap opening;
+  private boolean connecting;
+  private boolean closed;
+
+  /**
+   * @param connector makes the connection on the pool's loop: its future completes once the
+   *     connection speaks HTTP/2 (TLS's handshake and ALPN done, where there are)
+   * @param streamHandlers installs the handlers of each stream, ending in a {@link ReplicaConnection}
+   */
+  StreamPool(Supplier<ChannelFuture> connector, ChannelHandler streamHandlers) {
+    this.connector = connector;
+    this.streamHandlers = streamHandlers;
+  }
+
+  @Override
+  public void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    if (closed) {
+      failed.accept(new IllegalStateException("the replica has left the ring"));
+    } else if (connection != null && connection.isActive() && !frames.connection().goAwayReceived()) {
+      open(acquired, failed);
+    } else {
+      waiting.add(new Waiter(acquired, failed));
+      if (!connecting) {
+        connect();
+      }
+    }
+  }
+
+  private void connect() {
+    connecting = true;
+    connection = null;
+    ChannelFuture made = connector.get();
+    Channel channel = made.channel();
+    channel.closeFuture().addListener((ChannelFutureListener) gone -> {
+      if (connection == channel) {
+        connection = null;
+      }
+    });
+    made.addListener((ChannelFutureListener) result -> {
+      connecting = false;
+      if (closed) {
+        channel.close();
+        return; // the waiting requests were failed as the pool closed
+      }
+      if (!result.isSuccess()) {
+        channel.close();
+        for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
+          waiter.failed().accept(result.cause());
+        }
+        return;
+      }
+      connection = channel;
+      frames = channel.pipeline().get(Http2FrameCodec.class);
+      opening = new Http2StreamChannelBootstrap(channel).handler(streamHandlers);
+      for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
+        open(waiter.acquired(), waiter.failed());
+      }
+    });
+  }
+
+  private void open(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    opening.open().addListener((GenericFutureListener<Future<Http2StreamChannel>>) result -> {
+      if (!result.isSuccess()) {
+        failed.accept(result.cause());
+        return;
+      }
+      Http2StreamChannel stream = result.getNow();
+      streams.add(stream);
+      stream.closeFuture().addListener((ChannelFutureListener) ended -> {
+        streams.remove(stream);
+        if (closed && streams.isEmpty() && connection != null) {
+          connection.close(); // the last request of a replica that left the ring has ended
+        }
+      });
+      acquired.accept(stream);
+    });
+  }
+
+  /**
+   * A stream's request has ended. A stream is never used twice: closing one whose answer ended
+   * changes nothing, and one whose answer did not is reset, which tells the replica to stop.
+   */
+  @Override
+  public void release(Channel stream, boolean reusable) {
+    stream.close();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
+      waiter.failed().accept(new IllegalStateException("the replica has left the ring"));
+    }
+    if (streams.isEmpty() && connection != null) {
+      connection.close();
+    }
+  }
+
+  @Override
+  public void left() {
+    close();
+    for (Channel inUse : List.copyOf(streams)) {
+      ReplicaConnection stream = inUse.pipeline().get(ReplicaConnection.class);
+      if (stream != null) {
+        stream.replicaLeft();
+      }
+    }
+  }
+}

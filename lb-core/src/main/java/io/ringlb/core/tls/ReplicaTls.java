@@ -1,0 +1,70 @@
+package io.ringlb.core.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.ringlb.api.InvalidConfigException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The TLS the data plane speaks to replicas behind it ({@code lb.forward.tls}): TLS 1.3 and 1.2,
+ * the replica's certificate checked against the trust store ({@code lb.forward.tls.trust}, PEM;
+ * the JDK's own when unset) and its name against the replica's host, as a browser checks it.
+ * ALPN asks for {@code h2} when HTTP/2 is spoken, and for {@code http/1.1} otherwise.
+ */
+public final class ReplicaTls {
+
+  private final SslContext context;
+  private final boolean http2;
+
+  private ReplicaTls(SslContext context, boolean http2) {
+    this.context = context;
+    this.http2 = http2;
+  }
+
+  /**
+   * Loads the trust store; fails naming {@code lb.forward.tls.trust} when the file is missing or
+   * holds no certificate.
+   *
+   * @param trust PEM certificates a replica's chain must end in; empty for the JDK's default ones
+   * @param http2 whether HTTP/2 is spoken over it, which ALPN must settle
+   */
+  public static ReplicaTls load(Optional<Path> trust, boolean http2) {
+    SslProvider provider = OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+    String protocol = http2 ? ApplicationProtocolNames.HTTP_2 : ApplicationProtocolNames.HTTP_1_1;
+    SslContextBuilder builder = SslContextBuilder.forClient()
+        .sslProvider(provider)
+        .protocols("TLSv1.3", "TLSv1.2")
+        .endpointIdentificationAlgorithm("HTTPS")
+        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocol));
+    if (http2) {
+      builder.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE); // RFC 9113, 9.2.2: no cipher HTTP/2 forbids
+    }
+    trust.ifPresent(file -> builder.trustManager(PemFiles.certificates(file, "lb.forward.tls.trust")));
+    try {
+      return new ReplicaTls(builder.build(), http2);
+    } catch (IOException e) {
+      throw new InvalidConfigException("lb.forward.tls.trust", "cannot trust what it holds: " + e.getMessage());
+    }
+  }
+
+  /** A handler for a new connection to {@code host}: the name sent (SNI) and the name the replica's certificate must bear. */
+  public SslHandler newHandler(ByteBufAllocator allocator, String host, int port) {
+    return context.newHandler(allocator, host, port);
+  }
+
+  /** The protocol ALPN must have settled on, or the connection is not the one wanted. */
+  public String applicationProtocol() {
+    return http2 ? ApplicationProtocolNames.HTTP_2 : ApplicationProtocolNames.HTTP_1_1;
+  }
+}

@@ -1,0 +1,182 @@
+package io.ringlb.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.ringlb.core.ExerciseRules;
+import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.tls.ServerTls;
+import io.ringlb.core.tls.TestCertificates;
+import io.ringlb.core.tls.TlsSettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * gRPC end to end: grpc-java's client, through the data plane over h2c and over TLS, to
+ * grpc-java's servers as replicas ({@code lb.forward.protocol=h2c}), each call routed on its own
+ * key (metadata {@code x-key}), streams delivered as written, statuses and trailers as the
+ * replica sent them, and a gRPC error when no replica can answer.
+ */
+class GrpcTest {
+
+  @TempDir
+  Path dir;
+
+  private final List<Server> replicas = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private ProxyFixture proxy;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channels.forEach(ManagedChannel::shutdownNow);
+    if (proxy != null) {
+      proxy.close();
+    }
+    for (Server replica : replicas) {
+      replica.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private List<InetSocketAddress> replicas(int count) throws Exception {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Server replica = GrpcEcho.start("R" + i);
+      replicas.add(replica);
+      addresses.add(new InetSocketAddress("127.0.0.1", replica.getPort()));
+    }
+    return addresses;
+  }
+
+  private void proxyTo(List<InetSocketAddress> addresses, Optional<ServerTls> tls) {
+    proxy = new ProxyFixture(addresses, s -> s.withReplicaLink(new ReplicaLink(ReplicaProtocol.H2C, Optional.empty())), 0, AccessLog.NONE,
+        EngineClock.system(), ExerciseRules.rules(), tls);
+  }
+
+  /** A channel to the data plane's cleartext port, speaking h2c as grpc-java does with {@code usePlaintext}. */
+  private ManagedChannel cleartext() {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", proxy.port()).usePlaintext().build();
+    channels.add(channel);
+    return channel;
+  }
+
+  /** {@code channel} with every call carrying the routing key {@code key} in its metadata. */
+  private static Channel keyed(Channel channel, long key) {
+    Metadata metadata = new Metadata();
+    metadata.put(Metadata.Key.of("x-key", Metadata.ASCII_STRING_MARSHALLER), Long.toString(key));
+    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(metadata));
+  }
+
+  private static CallOptions deadline() {
+    return CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void unaryCallsOfOneConnectionGoWhereEachCallsKeyHashes() throws Exception {
+    proxyTo(replicas(3), Optional.empty());
+    ManagedChannel channel = cleartext();
+
+    for (long key = 0; key < 9; key++) {
+      assertThat(ClientCalls.blockingUnaryCall(keyed(channel, key), GrpcEcho.SAY, deadline(), "hello")).isEqualTo("R" + key % 3 + ": hello");
+    }
+  }
+
+  @Test
+  void aServerStreamComesWholeAndInOrder() throws Exception {
+    proxyTo(replicas(2), Optional.empty());
+
+    List<String> counted = new ArrayList<>();
+    ClientCalls.blockingServerStreamingCall(keyed(cleartext(), 1), GrpcEcho.COUNT, deadline(), "100").forEachRemaining(counted::add);
+
+    assertThat(counted).hasSize(100).startsWith("R1 1", "R1 2").endsWith("R1 100");
+  }
+
+  @Test
+  void streamedMessagesAreDeliveredAsWrittenBothWays() throws Exception {
+    proxyTo(replicas(1), Optional.empty());
+    BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(cleartext().newCall(GrpcEcho.CHAT, deadline()), new StreamObserver<>() {
+      @Override
+      public void onNext(String answer) {
+        answers.add(answer);
+      }
+
+      @Override
+      public void onError(Throwable cause) {
+        answers.add("error " + Status.fromThrowable(cause));
+      }
+
+      @Override
+      public void onCompleted() {
+        answers.add("completed");
+      }
+    });
+
+    // each message is answered before the next is sent: neither way holds a message back for more
+    for (String said : List.of("one", "two", "three")) {
+      chat.onNext(said);
+      assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: " + said);
+    }
+    chat.onCompleted();
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("completed");
+  }
+
+  @Test
+  void aFailedCallsStatusDescriptionAndTrailersPassUnchanged() throws Exception {
+    proxyTo(replicas(1), Optional.empty());
+
+    StatusRuntimeException failed = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(cleartext(), GrpcEcho.SAY, deadline(), "fail"));
+
+    assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(failed.getStatus().getDescription()).isEqualTo("no such thing");
+    assertThat(failed.getTrailers().get(GrpcEcho.REASON)).isEqualTo("asked to");
+  }
+
+  @Test
+  void aCallNoReplicaCanTakeFailsUnavailableAsGrpcSaysNotWithTheApisJson() throws Exception {
+    proxyTo(List.of(), Optional.empty());
+
+    StatusRuntimeException failed = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(cleartext(), GrpcEcho.SAY, deadline(), "hello"));
+
+    assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(failed.getStatus().getDescription()).isEqualTo("No replica is in the ring");
+  }
+
+  @Test
+  void callsOverTlsReachTheReplicasToo() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "lb");
+    ServerTls tls = ServerTls.load(new TlsSettings(0, Optional.of(certificates.certificate()), Optional.of(certificates.key()), Optional.empty(), "",
+        Duration.ofSeconds(10)));
+    proxyTo(replicas(2), Optional.of(tls));
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", proxy.tlsPort(),
+        TlsChannelCredentials.newBuilder().trustManager(certificates.certificate().toFile()).build()).build();
+    channels.add(channel);
+
+    assertThat(ClientCalls.blockingUnaryCall(keyed(channel, 1), GrpcEcho.SAY, deadline(), "over tls")).isEqualTo("R1: over tls");
+  }
+}

@@ -1,0 +1,123 @@
+package io.ringlb.core.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.ringlb.core.tls.TestCertificates;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A replica that speaks HTTP/2 only, in the clear (h2c by prior knowledge) or over TLS (h2 by
+ * ALPN): Netty's server codec, as a gRPC or Envoy upstream speaks it. It counts its connections.
+ * {@code /trailers} answers a body and trailers, {@code /trailers-only} a HEADERS frame that ends
+ * the stream (gRPC's way to fail), {@code /stream} three parts 100 ms apart, any other path what
+ * it was sent, as {@link Backends#echo()} does.
+ */
+final class H2Backend implements AutoCloseable {
+
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final Channel server;
+  final AtomicInteger connections = new AtomicInteger();
+
+  /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
+  H2Backend(Optional<TestCertificates> tls) throws Exception {
+    Optional<SslContext> context = tls.isEmpty() ? Optional.empty() : Optional.of(SslContextBuilder.forServer(tls.get().certificate().toFile(), tls.get().key().toFile())
+        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2))
+        .build());
+    server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class).childHandler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        connections.incrementAndGet();
+        context.ifPresent(ssl -> channel.pipeline().addLast(ssl.newHandler(channel.alloc())));
+        channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+          @Override
+          protected void initChannel(Http2StreamChannel stream) {
+            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new HttpObjectAggregator(16 << 20), new Answering());
+          }
+        }));
+      }
+    }).bind("127.0.0.1", 0).sync().channel();
+  }
+
+  InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  private static final class Answering extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      switch (request.uri()) {
+        case "/trailers" -> {
+          ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+          ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("body", StandardCharsets.UTF_8)));
+          LastHttpContent last = new DefaultLastHttpContent();
+          last.trailingHeaders().set("x-checksum", "42");
+          ctx.writeAndFlush(last);
+        }
+        case "/trailers-only" -> {
+          FullHttpResponse failed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+          failed.headers().set("grpc-status", "7");
+          ctx.writeAndFlush(failed);
+        }
+        case "/stream" -> {
+          ctx.writeAndFlush(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+          for (int part = 1; part <= 3; part++) {
+            String text = "part " + part + "\n";
+            boolean last = part == 3;
+            ctx.executor().schedule(() -> ctx.writeAndFlush(last ? new DefaultLastHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))
+                : new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))), part * 100L, TimeUnit.MILLISECONDS);
+          }
+        }
+        default -> {
+          StringBuilder seen = new StringBuilder(request.method() + " " + request.uri() + "\n");
+          for (Map.Entry<String, String> header : request.headers()) {
+            seen.append(header.getKey().toLowerCase()).append('=').append(header.getValue()).append('\n');
+          }
+          seen.append("body=").append(request.content().toString(StandardCharsets.UTF_8));
+          FullHttpResponse echoed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+              Unpooled.copiedBuffer(seen, StandardCharsets.UTF_8));
+          echoed.headers().setInt("content-length", echoed.content().readableBytes());
+          ctx.writeAndFlush(echoed);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

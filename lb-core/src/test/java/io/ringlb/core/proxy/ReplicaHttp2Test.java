@@ -1,0 +1,205 @@
+package io.ringlb.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.ringlb.core.tls.ReplicaTls;
+import io.ringlb.core.tls.TestCertificates;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replicas that speak HTTP/2 ({@code lb.forward.protocol=h2c} or {@code h2}) or sit behind TLS
+ * ({@code lb.forward.tls}): requests of any client become streams of one connection per replica
+ * and event loop, trailers and whole answers pass as they came, and a replica whose certificate
+ * is not trusted, not for its name, or which will not speak the protocol asked is never sent a request.
+ */
+class ReplicaHttp2Test {
+
+  @TempDir
+  Path dir;
+
+  private final Backends backends = new Backends();
+  private final HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private H2Backend replica;
+  private ProxyFixture proxy;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (replica != null) {
+      replica.close();
+    }
+    backends.close();
+    http1.close();
+  }
+
+  private void proxyTo(InetSocketAddress address, ReplicaLink link) {
+    proxy = new ProxyFixture(List.of(address), s -> ProxyFixture.oneLoop(s).withReplicaLink(link));
+  }
+
+  private static ReplicaLink h2c() {
+    return new ReplicaLink(ReplicaProtocol.H2C, Optional.empty());
+  }
+
+  private static FullHttpRequest get(String uri) {
+    FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+    get.headers().set(HttpHeaderNames.HOST, "lb.example");
+    return get;
+  }
+
+  private HttpResponse<String> getOver11(String path) throws Exception {
+    return http1.send(HttpRequest.newBuilder(proxy.base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void requestsOfHttp11AndHttp2ClientsReachAnH2cReplicaAsStreamsOfOneConnection() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    proxyTo(replica.address(), h2c());
+
+    List<CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      posts.add(http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/echo?n=" + i)).header("TE", "trailers")
+          .POST(HttpRequest.BodyPublishers.ofString("body " + i)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    List<CompletableFuture<H2cClient.Answer>> streams = new ArrayList<>();
+    try (H2cClient h2 = new H2cClient(proxy.port())) {
+      for (int i = 0; i < 10; i++) {
+        streams.add(h2.send(get("/h2?n=" + i)));
+      }
+      for (int i = 0; i < 10; i++) {
+        H2cClient.Answer answer = streams.get(i).get(10, TimeUnit.SECONDS);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).startsWith("GET /h2?n=" + i + "\n").contains("host=lb.example\n").contains("x-forwarded-proto=http\n");
+      }
+    }
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> answer = posts.get(i).get(10, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).startsWith("POST /echo?n=" + i + "\n").contains("te=trailers\n").endsWith("body=body " + i);
+      assertThat(answer.headers().map().keySet()).as("Netty's conversion headers stay in the balancer").noneMatch(name -> name.startsWith("x-http2-"));
+    }
+    assertThat(replica.connections).as("one connection per replica and event loop, a stream per request").hasValue(1);
+  }
+
+  @Test
+  void trailersReachHttp2AndHttp11ClientsAsTheReplicaSentThem() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    proxyTo(replica.address(), h2c());
+
+    try (H2cClient h2 = new H2cClient(proxy.port()); RawClient raw = new RawClient(proxy.port())) {
+      H2cClient.Answer overH2 = h2.send(get("/trailers")).get(10, TimeUnit.SECONDS);
+      RawClient.Response overH11 = raw.send("GET /trailers HTTP/1.1\r\nHost: x\r\nTE: trailers\r\n\r\n").read();
+
+      assertThat(overH2.body()).isEqualTo("body");
+      assertThat(overH2.trailers().get("x-checksum")).isEqualTo("42");
+      assertThat(overH11.headers()).containsEntry("transfer-encoding", "chunked");
+      assertThat(overH11.body()).isEqualTo("body");
+      assertThat(overH11.trailers()).containsEntry("x-checksum", "42");
+    }
+  }
+
+  @Test
+  void anAnswerThatEndsWithItsHeadersReachesAnHttp2ClientAsOneHeadersFrame() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    proxyTo(replica.address(), h2c());
+
+    try (H2cClient h2 = new H2cClient(proxy.port())) {
+      assertThat(h2.frames(get("/trailers-only")).get(10, TimeUnit.SECONDS)).as("gRPC's trailers-only answer stays one frame").containsExactly("HEADERS+END");
+      assertThat(h2.frames(get("/trailers")).get(10, TimeUnit.SECONDS)).containsExactly("HEADERS", "DATA", "HEADERS+END");
+    }
+    assertThat(getOver11("/trailers-only").headers().firstValue("grpc-status")).hasValue("7");
+  }
+
+  @Test
+  void aStreamedAnswerComesWhole() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    proxyTo(replica.address(), h2c());
+
+    HttpResponse<String> answer = getOver11("/stream");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).isEqualTo("part 1\npart 2\npart 3\n");
+  }
+
+  @Test
+  void h2OverTlsReachesAReplicaWhoseCertificateIsTrustedAndForItsName() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "replica");
+    replica = new H2Backend(Optional.of(certificates));
+    proxyTo(replica.address(), new ReplicaLink(ReplicaProtocol.H2, Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), true))));
+
+    HttpResponse<String> answer = getOver11("/echo");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).startsWith("GET /echo\n").contains("x-forwarded-proto=http\n");
+  }
+
+  @Test
+  void http11OverTlsReachesAnHttpsReplica() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "replica");
+    InetSocketAddress https = backends.https(Map.of("/echo", Backends.echo()), certificates);
+    proxyTo(https, new ReplicaLink(ReplicaProtocol.HTTP_1_1, Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), false))));
+
+    HttpResponse<String> answer = getOver11("/echo");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).startsWith("GET /echo HTTP/1.1\n");
+  }
+
+  @Test
+  void aReplicaWhoseCertificateIsNotTrustedIsNotSentTheRequest() throws Exception {
+    TestCertificates served = TestCertificates.make(dir.resolve("served"), "replica");
+    TestCertificates trusted = TestCertificates.make(dir.resolve("trusted"), "another");
+    replica = new H2Backend(Optional.of(served));
+    proxyTo(replica.address(), new ReplicaLink(ReplicaProtocol.H2, Optional.of(ReplicaTls.load(Optional.of(trusted.certificate()), true))));
+
+    assertRefused();
+  }
+
+  @Test
+  void aReplicaWhoseCertificateIsForAnotherNameIsNotSentTheRequest() throws Exception {
+    TestCertificates elsewhere = TestCertificates.make(dir, "replica", "dns:elsewhere.example");
+    replica = new H2Backend(Optional.of(elsewhere));
+    proxyTo(replica.address(), new ReplicaLink(ReplicaProtocol.H2, Optional.of(ReplicaTls.load(Optional.of(elsewhere.certificate()), true))));
+
+    assertRefused();
+  }
+
+  @Test
+  void aReplicaThatWillNotSpeakH2ByAlpnIsNotSentTheRequest() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "replica");
+    InetSocketAddress http11Only = backends.https(Map.of("/echo", Backends.echo()), certificates);
+    proxyTo(http11Only, new ReplicaLink(ReplicaProtocol.H2, Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), true))));
+
+    assertRefused();
+  }
+
+  /** The request was answered 503 by the balancer, and the replica counted as one that could not be connected to. */
+  private void assertRefused() throws Exception {
+    HttpResponse<String> answer = getOver11("/echo");
+
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(answer.body()).contains("No replica could answer: tried R0");
+    assertThat(proxy.events).containsExactly("connect-failed R0");
+  }
+}
