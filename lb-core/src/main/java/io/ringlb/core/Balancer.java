@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.ringlb.api.HashRing;
 import io.ringlb.core.fleet.Fleet;
 import io.ringlb.core.fleet.FleetListener;
+import io.ringlb.core.fleet.GrpcHeartbeat;
+import io.ringlb.core.fleet.HealthProbe;
+import io.ringlb.core.fleet.HeartbeatSettings;
 import io.ringlb.core.fleet.HttpHeartbeat;
 import io.ringlb.core.fleet.RecentEvents;
 import io.ringlb.core.metrics.BalancerMetrics;
@@ -15,6 +18,7 @@ import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.SlowStartRing;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.ServerTls;
 import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
@@ -51,8 +55,10 @@ public final class Balancer implements AutoCloseable {
     this.clock = given.orElseGet(EngineClock::system);
     this.ownsClock = given.isEmpty();
     this.recentEvents = new RecentEvents(RECENT_EVENTS, clock.wallClock(ZoneOffset.UTC));
-    // heartbeats only: HTTP/1.1, no h2c upgrade dance
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout()).build();
+    // heartbeats only: HTTP/1.1, no h2c upgrade dance; over TLS trusting what the data plane trusts
+    HttpClient.Builder heartbeats = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout());
+    config.proxy().replicaLink().tls().ifPresent(tls -> heartbeats.sslContext(tls.jdkContext()));
+    this.client = heartbeats.build();
     this.drainTimeout = config.fleet().drainTimeout();
     Loads loads = new Loads();
     // slow start reorders a key's replicas, then the bound skips the loaded ones among them
@@ -60,8 +66,16 @@ public final class Balancer implements AutoCloseable {
     ring = config.balanceFactor() == 0 ? ring : new BoundedLoadRing(ring, loads, config.balanceFactor());
     this.router = new Router(ring, config.attempts(), loads);
     this.metrics = new BalancerMetrics(registry, router);
-    this.fleet = new Fleet(config.fleet(), launcher, router, new HttpHeartbeat(client, config.fleet().heartbeat().idleTimeout(), config.fleet().heartbeat().path(), virtualThreads), new SplittableRandom(),
+    this.fleet = new Fleet(config.fleet(), launcher, router, probe(config, client, virtualThreads), new SplittableRandom(),
         FleetListener.all(metrics, recentEvents), clock);
+  }
+
+  /** The heartbeat {@code lb.heartbeat.*} asks for: gRPC's health check, or a {@code GET} of the heartbeat path. */
+  private static HealthProbe probe(BalancerConfig config, HttpClient client, ExecutorService virtualThreads) {
+    HeartbeatSettings heartbeat = config.fleet().heartbeat();
+    Optional<ReplicaTls> tls = config.proxy().replicaLink().tls();
+    return heartbeat.grpcService().<HealthProbe>map(service -> new GrpcHeartbeat(heartbeat.idleTimeout(), service, tls, virtualThreads))
+        .orElseGet(() -> new HttpHeartbeat(client, heartbeat.idleTimeout(), heartbeat.path(), tls.isPresent(), virtualThreads));
   }
 
   /** As {@link #start(BalancerConfig, ReplicaLauncher, BalancerOptions)}, with the {@linkplain BalancerOptions#defaults defaults}. */

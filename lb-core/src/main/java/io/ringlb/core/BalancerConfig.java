@@ -74,7 +74,8 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
             Duration.ofMillis(beat.integer("idle-timeout-ms", Math.max(1_000, timeout), timeout, HOUR_MS)),
             beat.integer("fall", 2, 1, 100),
             beat.integer("rise", 1, 1, 100),
-            heartbeatPath(beat));
+            heartbeatPath(beat),
+            grpcService(beat));
     boolean keep = switch (lb.string("keep-replicas", "false").toLowerCase(java.util.Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
@@ -273,6 +274,24 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
       return Path.of(value).toAbsolutePath().normalize();
     } catch (InvalidPathException invalid) {
       throw new InvalidConfigException(within.key(setting), "'" + value + "' is not a file path (" + invalid.getReason() + ")");
+    }
+  }
+
+  /** {@code lb.heartbeat.protocol}: {@code http} ({@code GET} the path), or {@code grpc} (the health check of {@code lb.heartbeat.grpc-service}). */
+  private static Optional<String> grpcService(PluginConfig beat) {
+    String protocol = beat.string("protocol", "http").strip().toLowerCase(java.util.Locale.ROOT);
+    Optional<String> service = beat.string("grpc-service");
+    switch (protocol) {
+      case "grpc" -> {
+        return Optional.of(service.orElse("").strip());
+      }
+      case "http" -> {
+        if (service.isPresent()) {
+          throw new InvalidConfigException(beat.key("grpc-service"), "set while lb.heartbeat.protocol is http: set lb.heartbeat.protocol=grpc to check it");
+        }
+        return Optional.empty();
+      }
+      default -> throw new InvalidConfigException(beat.key("protocol"), "'" + protocol + "' is not accepted (accepted: http, grpc)");
     }
   }
 

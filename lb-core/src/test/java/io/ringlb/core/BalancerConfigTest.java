@@ -148,6 +148,8 @@ class BalancerConfigTest {
         "lb.tls.port              | 70000 | lb.tls.port: 70000 is out of range (accepted: 0..65535)",
         "lb.tls.port              | 5001  | lb.tls.port: 5001 is also lb.admin.port: the data plane's TLS and the admin endpoint need a port each",
         "lb.http2.max-concurrent-streams | 0 | lb.http2.max-concurrent-streams: 0 is out of range (accepted: 1..10000)",
+        "lb.heartbeat.protocol    | tcp   | lb.heartbeat.protocol: 'tcp' is not accepted (accepted: http, grpc)",
+        "lb.heartbeat.grpc-service | shop | lb.heartbeat.grpc-service: set while lb.heartbeat.protocol is http: set lb.heartbeat.protocol=grpc to check it",
         "lb.forward.protocol      | http2 | lb.forward.protocol: 'http2' is not accepted (accepted: http/1.1, h2c, h2)",
         "lb.forward.tls           | yes   | lb.forward.tls: 'yes' is not accepted (accepted: true, false)",
         "lb.forward.tls.trust     | ca.pem | lb.forward.tls.trust: set while replicas are reached in the clear: set lb.forward.tls=true, or lb.forward.protocol=h2",
@@ -164,6 +166,13 @@ class BalancerConfigTest {
     assertThat(h2.protocol()).as("h2 is HTTP/2 over TLS").isEqualTo(ReplicaProtocol.H2);
     assertThat(h2.tls()).isPresent();
     assertThat(config(Map.of("lb.forward.tls", "true")).proxy().replicaLink().tls()).isPresent();
+  }
+
+  @Test
+  void heartbeatsAreHttpGetsUnlessGrpcsHealthCheckIsAskedFor() {
+    assertThat(config(Map.of()).fleet().heartbeat().grpcService()).isEmpty();
+    assertThat(config(Map.of("lb.heartbeat.protocol", "grpc")).fleet().heartbeat().grpcService()).as("the whole server").hasValue("");
+    assertThat(config(Map.of("lb.heartbeat.protocol", "grpc", "lb.heartbeat.grpc-service", "shop.Cart")).fleet().heartbeat().grpcService()).hasValue("shop.Cart");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.ringlb.core.fleet;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How replicas are watched, as HAProxy's {@code inter}, {@code timeout check}, {@code fall},
@@ -17,14 +18,22 @@ import java.util.Objects;
  * @param rise consecutive passes that put a (re)started replica into the ring
  * @param path what a heartbeat asks for: {@code /heartbeat}, or {@code /health/ready} of any
  *     MicroProfile server
+ * @param grpcService when present, a heartbeat is gRPC's health check of this service instead
+ *     ({@code grpc.health.v1.Health/Check}; {@code ""} is the whole server), for replicas that speak only gRPC
  */
-public record HeartbeatSettings(Duration interval, Duration timeout, Duration idleTimeout, int fall, int rise, String path) {
+public record HeartbeatSettings(Duration interval, Duration timeout, Duration idleTimeout, int fall, int rise, String path, Optional<String> grpcService) {
 
   /** Every 500 ms; 250 ms to answer while clients wait, 1 s when none does; out after 2 misses, in after 1 pass; at {@code /heartbeat}. */
   public static final HeartbeatSettings DEFAULT =
       new HeartbeatSettings(Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofSeconds(1), 2, 1, HttpHeartbeat.DEFAULT_PATH);
 
+  /** Heartbeats over HTTP, at {@code path}. */
+  public HeartbeatSettings(Duration interval, Duration timeout, Duration idleTimeout, int fall, int rise, String path) {
+    this(interval, timeout, idleTimeout, fall, rise, path, Optional.empty());
+  }
+
   public HeartbeatSettings {
+    Objects.requireNonNull(grpcService, "grpcService");
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");

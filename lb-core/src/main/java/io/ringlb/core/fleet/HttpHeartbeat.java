@@ -33,25 +33,29 @@ public final class HttpHeartbeat implements HealthProbe {
   private final HttpClient client;
   private final Duration timeout;
   private final String path;
+  private final String scheme;
   private final Executor virtualThreads;
 
   /**
+   * @param client speaks HTTP/1.1, and TLS trusting what the data plane trusts when {@code tls}
    * @param path what to {@code GET}, starting with {@code /}
+   * @param tls whether replicas are reached over TLS ({@code https})
    * @param virtualThreads an executor that runs each task on a virtual thread of its own
    */
-  public HttpHeartbeat(HttpClient client, Duration timeout, String path, Executor virtualThreads) {
+  public HttpHeartbeat(HttpClient client, Duration timeout, String path, boolean tls, Executor virtualThreads) {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("a heartbeat path starts with '/', was " + path);
     }
     this.client = client;
     this.timeout = timeout;
     this.path = path;
+    this.scheme = tls ? "https://" : "http://";
     this.virtualThreads = virtualThreads;
   }
 
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
-    URI uri = URI.create("http://" + replica.host() + ":" + replica.port() + path);
+    URI uri = URI.create(scheme + replica.host() + ":" + replica.port() + path);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     String tried = "GET " + uri + ": ";
     return CompletableFuture.supplyAsync(

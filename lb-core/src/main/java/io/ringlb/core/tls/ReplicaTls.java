@@ -13,7 +13,12 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.ringlb.api.InvalidConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The TLS the data plane speaks to replicas behind it ({@code lb.forward.tls}): TLS 1.3 and 1.2,
@@ -24,10 +29,12 @@ import java.util.Optional;
 public final class ReplicaTls {
 
   private final SslContext context;
+  private final TrustManagerFactory trust;
   private final boolean http2;
 
-  private ReplicaTls(SslContext context, boolean http2) {
+  private ReplicaTls(SslContext context, TrustManagerFactory trust, boolean http2) {
     this.context = context;
+    this.trust = trust;
     this.http2 = http2;
   }
 
@@ -50,11 +57,48 @@ public final class ReplicaTls {
     if (http2) {
       builder.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE); // RFC 9113, 9.2.2: no cipher HTTP/2 forbids
     }
-    trust.ifPresent(file -> builder.trustManager(PemFiles.certificates(file, "lb.forward.tls.trust")));
+    TrustManagerFactory trusting = trustManagers(trust);
+    builder.trustManager(trusting);
     try {
-      return new ReplicaTls(builder.build(), http2);
+      return new ReplicaTls(builder.build(), trusting, http2);
     } catch (IOException e) {
       throw new InvalidConfigException("lb.forward.tls.trust", "cannot trust what it holds: " + e.getMessage());
+    }
+  }
+
+  /** The certificates a replica's chain must end in, for the heartbeats' own clients (the JDK's, grpc-java's), which check names too. */
+  public TrustManagerFactory trust() {
+    return trust;
+  }
+
+  /** The JDK's TLS, trusting as the data plane does: the heartbeats' HTTP client speaks it. */
+  public SSLContext jdkContext() {
+    try {
+      SSLContext jdk = SSLContext.getInstance("TLS");
+      jdk.init(null, trust.getTrustManagers(), null);
+      return jdk;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java runtime has TLS", e);
+    }
+  }
+
+  private static TrustManagerFactory trustManagers(Optional<Path> trust) {
+    try {
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      if (trust.isEmpty()) {
+        factory.init((KeyStore) null); // the JDK's own
+        return factory;
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (X509Certificate certificate : PemFiles.certificates(trust.get(), "lb.forward.tls.trust")) {
+        store.setCertificateEntry("trusted-" + i++, certificate);
+      }
+      factory.init(store);
+      return factory;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new InvalidConfigException("lb.forward.tls.trust", "cannot trust what " + trust.orElseThrow() + " holds: " + e.getMessage());
     }
   }
 

@@ -6,6 +6,7 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
@@ -19,11 +20,11 @@ import java.nio.charset.StandardCharsets;
  * A gRPC service served by grpc-java's own server, its messages UTF-8 text so no generated code
  * is needed: {@code Say} answers once ({@code "fail"} fails with {@code NOT_FOUND} and a trailer),
  * {@code Count} streams {@code n} answers, {@code Chat} answers each message as it comes. Every
- * answer starts with the name of the replica that gave it.
+ * answer starts with the name of the replica that gave it. Its health service says it serves.
  */
-final class GrpcEcho {
+public final class GrpcEcho {
 
-  static final Metadata.Key<String> REASON = Metadata.Key.of("x-reason", Metadata.ASCII_STRING_MARSHALLER);
+  public static final Metadata.Key<String> REASON = Metadata.Key.of("x-reason", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
     @Override
@@ -41,9 +42,9 @@ final class GrpcEcho {
     }
   };
 
-  static final MethodDescriptor<String, String> SAY = method(MethodDescriptor.MethodType.UNARY, "Say");
-  static final MethodDescriptor<String, String> COUNT = method(MethodDescriptor.MethodType.SERVER_STREAMING, "Count");
-  static final MethodDescriptor<String, String> CHAT = method(MethodDescriptor.MethodType.BIDI_STREAMING, "Chat");
+  public static final MethodDescriptor<String, String> SAY = method(MethodDescriptor.MethodType.UNARY, "Say");
+  public static final MethodDescriptor<String, String> COUNT = method(MethodDescriptor.MethodType.SERVER_STREAMING, "Count");
+  public static final MethodDescriptor<String, String> CHAT = method(MethodDescriptor.MethodType.BIDI_STREAMING, "Chat");
 
   private GrpcEcho() {}
 
@@ -52,8 +53,8 @@ final class GrpcEcho {
         .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
   }
 
-  /** A gRPC server on a loopback port, answering as {@code name}. */
-  static Server start(String name) throws IOException {
+  /** A gRPC server on a loopback port, answering as {@code name}, with gRPC's health service saying it serves. */
+  public static Server start(String name) throws IOException {
     ServerServiceDefinition echo = ServerServiceDefinition.builder("ringlb.test.Echo")
         .addMethod(SAY, ServerCalls.asyncUnaryCall((String said, StreamObserver<String> answers) -> {
           if (said.equals("fail")) {
@@ -88,6 +89,7 @@ final class GrpcEcho {
           }
         }))
         .build();
-    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(echo).build().start();
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(echo).addService(new HealthStatusManager().getHealthService())
+        .build().start();
   }
 }
