@@ -15,11 +15,12 @@ import java.util.stream.Collectors;
  * round k, both measured minutes apart on the same warm replicas, and shown as the median of
  * those ratios with their range; the other figures are the median of the rounds.
  *
- * @param connections wrk's open connections
+ * @param connections the load's open connections
  * @param contenders the contenders in the order the table lists them
  * @param measurements every contender's runs, one a round
+ * @param workload what loaded them: the heading, and the throughput ringlb must reach
  */
-record Comparison(int connections, List<String> contenders, List<Measurement> measurements) {
+record Comparison(int connections, List<String> contenders, List<Measurement> measurements, Workload workload) {
 
   static final String BASELINE = "HAProxy";
   static final String SUBJECT = "ringlb";
@@ -31,8 +32,18 @@ record Comparison(int connections, List<String> contenders, List<Measurement> me
   static final List<String> HEADER = List.of("contender", "requests/s", "vs HAProxy", "p50 ms", "p99 ms", "p99 vs HAProxy", "p99.9 ms",
       "errors", "CPU s / 10k req", "CPU vs HAProxy", "RSS idle MiB", "RSS under load MiB");
 
-  static final List<String> ROUND_HEADER = List.of("connections", "round", "contender", "requests/s", "p50 us", "p99 us", "p99.9 us",
+  static final List<String> ROUND_HEADER = roundHeader("connections");
+
+  /** The header of {@link #roundRows}, its first column named {@code lead}. */
+  static List<String> roundHeader(String lead) {
+    return List.of(lead, "round", "contender", "requests/s", "p50 us", "p99 us", "p99.9 us",
       "errors", "CPU s", "peak RSS bytes");
+  }
+
+  /** The cleartext comparison at {@code connections} wrk connections. */
+  Comparison(int connections, List<String> contenders, List<Measurement> measurements) {
+    this(connections, contenders, measurements, Workload.cleartext(connections));
+  }
 
   Comparison {
     List<String> listed = List.copyOf(contenders);
@@ -77,7 +88,7 @@ record Comparison(int connections, List<String> contenders, List<Measurement> me
 
   /** Every round of every contender, unrounded, for the CSV. */
   List<List<String>> roundRows() {
-    return measurements.stream().map(m -> List.of(Integer.toString(connections), Integer.toString(m.round()), m.contender(),
+    return measurements.stream().map(m -> List.of(workload.key(), Integer.toString(m.round()), m.contender(),
         String.format("%.1f", m.load().requestsPerSecond()), Long.toString(m.load().p50Micros()), Long.toString(m.load().p99Micros()),
         Long.toString(m.load().p999Micros()), Long.toString(m.load().errors()),
         m.use().map(u -> String.format("%.3f", u.cpuSeconds())).orElse(""),
@@ -91,8 +102,9 @@ record Comparison(int connections, List<String> contenders, List<Measurement> me
       return List.of();
     }
     List<String> verdicts = new ArrayList<>();
-    throughputRatios(SUBJECT).ifPresent(s -> verdicts.add(verdict("Throughput", s, "%.2f of HAProxy's", "at least %.1f", THROUGHPUT_TARGET,
-        s.median() >= THROUGHPUT_TARGET, count(ratios(SUBJECT, m -> m.load().requestsPerSecond()), r -> r >= THROUGHPUT_TARGET))));
+    double target = workload.throughputTarget();
+    throughputRatios(SUBJECT).ifPresent(s -> verdicts.add(verdict(workload.throughput(), s, "%.2f of HAProxy's", "at least %.1f", target,
+        s.median() >= target, count(ratios(SUBJECT, m -> m.load().requestsPerSecond()), r -> r >= target))));
     cpuRatios(SUBJECT).ifPresent(s -> verdicts.add(verdict("CPU per request", s, "%.2f times HAProxy's", "at most %.1f", CPU_TARGET,
         s.median() <= CPU_TARGET, count(cpuRatioList(SUBJECT), r -> r <= CPU_TARGET))));
     p99Ratios(SUBJECT).ifPresent(s -> verdicts.add(verdict("p99 latency", s, "%.2f times HAProxy's", "at most %.1f", P99_TARGET,
@@ -110,21 +122,21 @@ record Comparison(int connections, List<String> contenders, List<Measurement> me
         what, spread.median(), spread.range("%.2f"), limit, met ? "met" : "missed", roundsMet, spread.count());
   }
 
-  /** The section for this number of connections: heading, table, verdicts and charts under {@code chartPrefix}. */
+  /** The section for this load: heading, table, verdicts and charts under {@code chartPrefix}. */
   String markdown(String chartPrefix) {
     StringBuilder md = new StringBuilder();
-    md.append("### ").append(connections).append(" connections\n\n");
+    md.append("### ").append(workload.heading()).append("\n\n");
     md.append(Report.markdownTable(HEADER, rows())).append('\n');
     verdicts().forEach(line -> md.append("- ").append(line).append('\n'));
     md.append('\n');
-    md.append("![requests per second, ").append(connections).append(" connections](").append(chartPrefix).append(chartName("throughput")).append(".png) ");
-    md.append("![latency percentiles, ").append(connections).append(" connections](").append(chartPrefix).append(chartName("latency")).append(".png)\n\n");
+    md.append("![requests per second, ").append(workload.heading()).append("](").append(chartPrefix).append(chartName("throughput")).append(".png) ");
+    md.append("![latency percentiles, ").append(workload.heading()).append("](").append(chartPrefix).append(chartName("latency")).append(".png)\n\n");
     return md.toString();
   }
 
-  /** What this connection count's chart of {@code kind} is called, without its extension. */
+  /** What this load's chart of {@code kind} is called, without its extension. */
   String chartName(String kind) {
-    return kind + "-" + connections;
+    return kind + "-" + workload.key();
   }
 
   private void requireBaseline() {

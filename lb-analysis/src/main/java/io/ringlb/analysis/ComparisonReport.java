@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole comparison as Markdown: a section per number of connections, then what was
- * measured on what.
+ * The whole comparison as Markdown: a section per load (a number of connections, or one of
+ * TLS's), then what was measured on what.
  *
- * @param comparisons one per number of connections, in the order they were measured
+ * @param comparisons one per load, in the order they were measured
  * @param setup the machine, the versions, the settings and the idle contenders' CPU, one bullet each
  */
 record ComparisonReport(List<Comparison> comparisons, List<String> setup) {
@@ -22,12 +22,12 @@ record ComparisonReport(List<Comparison> comparisons, List<String> setup) {
     setup = List.copyOf(setup);
   }
 
-  /** Every table's rows, each led by its number of connections, for the CSV. */
+  /** Every table's rows, each led by its load's key (the number of connections for cleartext), for the CSV. */
   List<List<String>> rows() {
     List<List<String>> rows = new ArrayList<>();
     for (Comparison comparison : comparisons) {
       comparison.rows().forEach(row -> {
-        List<String> led = new ArrayList<>(List.of(Integer.toString(comparison.connections())));
+        List<String> led = new ArrayList<>(List.of(comparison.workload().key()));
         led.addAll(row);
         rows.add(List.copyOf(led));
       });
@@ -36,7 +36,12 @@ record ComparisonReport(List<Comparison> comparisons, List<String> setup) {
   }
 
   static List<String> header() {
-    List<String> header = new ArrayList<>(List.of("connections"));
+    return header("connections");
+  }
+
+  /** The header of {@link #rows}, its first column, what tells the loads apart, named {@code lead}. */
+  static List<String> header(String lead) {
+    List<String> header = new ArrayList<>(List.of(lead));
     header.addAll(Comparison.HEADER);
     return List.copyOf(header);
   }

@@ -34,6 +34,29 @@ final class Contenders {
   /** HAProxy, {@code balance uri whole} with {@code hash-type consistent}: the key is in the query string. */
   static Contender haproxy(List<URI> replicas, Path configs, Path work) {
     int port = LiveBalancer.freePort();
+    return haproxy(replicas, port, "", URI.create("http://127.0.0.1:" + port), configs.resolve("haproxy.cfg"), work.resolve("haproxy.log"));
+  }
+
+  /**
+   * HAProxy as {@link #haproxy}, terminating TLS as ringlb does: on a port of its own beside the
+   * cleartext one (which only tells that it is up), TLS 1.2 and 1.3, ALPN offering {@code h2}
+   * and {@code http/1.1}, cleartext HTTP/1.1 to the replicas. wrk and h2load go to the TLS port.
+   */
+  static Contender haproxyTls(List<URI> replicas, TlsCertificate certificate, Path configs, Path work) {
+    int port = LiveBalancer.freePort();
+    int tlsPort = LiveBalancer.freePort();
+    while (tlsPort == port) {
+      tlsPort = LiveBalancer.freePort();
+    }
+    // TLS 1.3's suites in BoringSSL's order, ringlb's TLS, since HAProxy picks by its own order: both then settle on AES-128-GCM
+    String tls = "  bind 127.0.0.1:%d ssl crt %s alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphersuites %s%n".formatted(tlsPort, certificate.combined(),
+        "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");
+    return haproxy(replicas, port, tls, URI.create("https://127.0.0.1:" + tlsPort), configs.resolve("haproxy-tls.cfg"),
+        work.resolve("haproxy-tls.log"));
+  }
+
+  /** HAProxy listening on {@code port} and any {@code moreBinds}, its configuration written to {@code file}, loaded at {@code url}. */
+  private static Contender haproxy(List<URI> replicas, int port, String moreBinds, URI url, Path file, Path log) {
     StringBuilder servers = new StringBuilder();
     for (int i = 0; i < replicas.size(); i++) {
       servers.append(String.format("  server replica-%d %s:%d check%n", i + 1, replicas.get(i).getHost(), replicas.get(i).getPort()));
@@ -48,14 +71,14 @@ final class Contenders {
           timeout server 30s
         frontend balancer
           bind 127.0.0.1:%d
-          default_backend replicas
+        %s  default_backend replicas
         backend replicas
           balance uri whole
           hash-type consistent
           option httpchk GET /heartbeat
-        %s""".formatted(port, servers);
-    Path file = write(configs.resolve("haproxy.cfg"), config).toAbsolutePath();
-    return started("HAProxy", port, work.resolve("haproxy.log"), "haproxy", "-db", "-f", file.toString());
+        %s""".formatted(port, moreBinds, servers);
+    Path written = write(file, config).toAbsolutePath();
+    return started("HAProxy", port, url, log, "haproxy", "-db", "-f", written.toString());
   }
 
   /** nginx, {@code hash $request_uri consistent}, keeping connections to the replicas open as HAProxy and ringlb do. */
@@ -90,8 +113,8 @@ final class Contenders {
         """.formatted(prefix, servers, port);
     write(prefix.resolve("error.log"), "");
     Path file = write(configs.resolve("nginx.conf"), config).toAbsolutePath(); // nginx reads a relative -c under its prefix
-    return started("nginx", port, work.resolve("nginx.log"), "nginx", "-p", prefix.toString(), "-e", prefix.resolve("error.log").toString(),
-        "-c", file.toString());
+    return started("nginx", port, URI.create("http://127.0.0.1:" + port), work.resolve("nginx.log"), "nginx", "-p", prefix.toString(),
+        "-e", prefix.resolve("error.log").toString(), "-c", file.toString());
   }
 
   /**
@@ -100,9 +123,24 @@ final class Contenders {
    * {@code eventLoops} data-plane event loops when given, else its default.
    */
   static Contender ringlb(List<URI> replicas, Path wlp, Path war, Path work, OptionalInt eventLoops) {
+    return ringlb(replicas, wlp, war, work.resolve("ringlb.log"), eventLoops, Map.of(), OptionalInt.empty());
+  }
+
+  /**
+   * ringlb as {@link #ringlb}, terminating TLS on its data plane ({@code lb.tls.*}) with
+   * {@code certificate} on a port of its own beside the cleartext one; wrk and h2load go there.
+   */
+  static Contender ringlbTls(List<URI> replicas, Path wlp, Path war, Path work, OptionalInt eventLoops, TlsCertificate certificate) {
+    int tlsPort = LiveBalancer.freePort();
+    return ringlb(replicas, wlp, war, work.resolve("ringlb-tls.log"), eventLoops, certificate.ringlbSettings(tlsPort), OptionalInt.of(tlsPort));
+  }
+
+  private static Contender ringlb(List<URI> replicas, Path wlp, Path war, Path log, OptionalInt eventLoops, Map<String, String> more,
+      OptionalInt tlsPort) {
     Map<String, String> settings = new LinkedHashMap<>(settings(replicas));
     eventLoops.ifPresent(n -> settings.put("lb.event-loops", Integer.toString(n)));
-    LiveBalancer balancer = LiveBalancer.start(wlp, war, settings, work.resolve("ringlb.log"));
+    settings.putAll(more);
+    LiveBalancer balancer = LiveBalancer.start(wlp, war, settings, log);
     try {
       balancer.awaitInRing(replicas.size(), READY_WITHIN);
       LocalReplicas.awaitAnswer(balancer.data().resolve("/home?key=1"), READY_WITHIN);
@@ -110,7 +148,8 @@ final class Contenders {
       balancer.close();
       throw e;
     }
-    return new Contender("ringlb", balancer.data(), List.of(), balancer.process(), balancer::close);
+    URI url = tlsPort.isPresent() ? URI.create("https://127.0.0.1:" + tlsPort.getAsInt()) : balancer.data();
+    return new Contender("ringlb", url, List.of(), balancer.process(), balancer::close);
   }
 
   /** What ringlb is told beside its defaults: the replicas, hashing as HAProxy and nginx do, heartbeats as often as theirs. */
@@ -125,7 +164,8 @@ final class Contenders {
     return Collections.unmodifiableMap(settings);
   }
 
-  private static Contender started(String name, int port, Path log, String... command) {
+  /** Starts {@code command}, waits until it answers in cleartext on {@code port}, and loads it at {@code url}. */
+  private static Contender started(String name, int port, URI url, Path log, String... command) {
     Process process;
     try {
       List<String> resolved = new ArrayList<>(List.of(command));
@@ -134,10 +174,9 @@ final class Contenders {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + name + ": " + Tools.INSTALL, e);
     }
-    URI url = URI.create("http://127.0.0.1:" + port);
     Runnable stop = () -> stop(process);
     try {
-      LocalReplicas.awaitAnswer(url.resolve("/home?key=1"), READY_WITHIN, process.toHandle());
+      LocalReplicas.awaitAnswer(URI.create("http://127.0.0.1:" + port + "/home?key=1"), READY_WITHIN, process.toHandle());
     } catch (RuntimeException e) {
       stop.run();
       throw new IllegalStateException(name + " did not come up; see " + log, e);

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Debian's {@code wrk}, driven with the comparison's script: a fixed number of connections for a fixed time. */
-final class Wrk {
+final class Wrk implements Load {
 
   private final Path script;
   private final int threads;
@@ -36,7 +36,8 @@ final class Wrk {
   }
 
   /** Loads {@code contender} for {@code duration} and answers what wrk measured. */
-  WrkResult load(Contender contender, Duration duration) {
+  @Override
+  public WrkResult load(Contender contender, Duration duration) {
     // wrk deals its connections evenly over its threads; to spread threads over N addresses, it needs N threads
     int runThreads = contender.spread().isEmpty() ? threads : contender.spread().size();
     List<String> command = List.of(Tools.executable("wrk"), "-t" + runThreads, "-c" + connections, "-d" + Math.max(1, duration.toSeconds()) + "s",

@@ -27,7 +27,7 @@ class CompareCommandIT {
     Files.writeString(doc, "# Benchmarks\n\nbefore\n\n" + CompareCommand.BEGIN + "\nold table\n" + CompareCommand.END + "\n\nafter\n");
     Path wlp = Path.of(System.getProperty("lb.wlp")).toAbsolutePath();
 
-    int exit = new CommandLine(new Analysis()).execute("compare", "--duration", "2", "--warmup", "1", "--rounds", "2", "--connections", "16,32",
+    int exit = new CommandLine(new Analysis()).execute("compare", "--parts", "cleartext", "--duration", "2", "--warmup", "1", "--rounds", "2", "--connections", "16,32",
         "--idle-window", "2", "--wlp", wlp.toString(), "--war", System.getProperty("lb.war"), "--out", out.resolve("compare").toString(),
         "--work", out.resolve("work").toString(), "--doc", doc.toString());
 
