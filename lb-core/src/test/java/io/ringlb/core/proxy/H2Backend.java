@@ -19,7 +19,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -46,6 +51,7 @@ final class H2Backend implements AutoCloseable {
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final Channel server;
+  private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger connections = new AtomicInteger();
 
   /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
@@ -59,6 +65,7 @@ final class H2Backend implements AutoCloseable {
       @Override
       protected void initChannel(Channel channel) {
         connections.incrementAndGet();
+        open.add(channel);
         context.ifPresent(ssl -> channel.pipeline().addLast(ssl.newHandler(channel.alloc())));
         channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
           @Override
@@ -72,6 +79,16 @@ final class H2Backend implements AutoCloseable {
 
   InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();
+  }
+
+  /** Says GOAWAY on every connection, as a server about to restart does: no new stream there, the open ones may end. */
+  void goAway() {
+    open.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).syncUninterruptibly();
+  }
+
+  /** Closes every connection, as a replica that restarts does. */
+  void dropConnections() {
+    open.close().syncUninterruptibly();
   }
 
   private static final class Answering extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -1,6 +1,7 @@
 package io.ringlb.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +102,21 @@ class ReplicaHttp2Test {
       assertThat(answer.headers().map().keySet()).as("Netty's conversion headers stay in the balancer").noneMatch(name -> name.startsWith("x-http2-"));
     }
     assertThat(replica.connections).as("one connection per replica and event loop, a stream per request").hasValue(1);
+  }
+
+  @Test
+  void aReplicaThatSaysGoAwayOrDropsItsConnectionGetsTheNextRequestOnANewOne() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    proxyTo(replica.address(), h2c());
+    assertThat(getOver11("/echo").statusCode()).isEqualTo(200);
+
+    replica.goAway();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(getOver11("/echo").statusCode()).isEqualTo(200));
+    assertThat(replica.connections).as("no new stream on a connection told GOAWAY").hasValue(2);
+
+    replica.dropConnections();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(getOver11("/echo").statusCode()).isEqualTo(200));
+    assertThat(replica.connections).as("a closed connection is made again").hasValue(3);
   }
 
   @Test
