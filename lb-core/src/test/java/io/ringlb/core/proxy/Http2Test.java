@@ -223,19 +223,45 @@ class Http2Test {
 
   @Test
   void aContinuationFloodEndsTheAbusiveConnectionAndEveryOtherClientIsServed() throws Exception {
+    // a request's headers that never end: HEADERS without END_HEADERS, then CONTINUATION after CONTINUATION, each a little header
+    byte[] opening = frame(0x1, 0, 1, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86});
+    byte[] little = {0x40, 0x03, 'x', '-', 'a', 0x01, 'b'};
+    assertFloodEndsTheConnection(opening, frame(0x9, 0, 1, little), 100_000);
+  }
+
+  @Test
+  void aPingFloodWhoseAcknowledgementsAreNeverReadEndsTheAbusiveConnection() throws Exception {
+    assertFloodEndsTheConnection(new byte[0], frame(0x6, 0, 0, new byte[8]), 300_000);
+  }
+
+  @Test
+  void aSettingsFloodWhoseAcknowledgementsAreNeverReadEndsTheAbusiveConnection() throws Exception {
+    assertFloodEndsTheConnection(new byte[0], frame(0x4, 0, 0, new byte[0]), 300_000);
+  }
+
+  /**
+   * Opens a connection that reads next to nothing (a receive buffer of 1 KiB), sends the preface,
+   * {@code opening} and {@code times} copies of {@code flooding}, and asserts that the balancer
+   * ended that connection while another client was served.
+   */
+  private void assertFloodEndsTheConnection(byte[] opening, byte[] flooding, int times) throws Exception {
     proxy = new ProxyFixture(List.of(replica("R0")));
-    try (Socket flood = new Socket("127.0.0.1", proxy.port()); H2cClient other = new H2cClient(proxy.port())) {
+    try (Socket flood = new Socket(); H2cClient other = new H2cClient(proxy.port())) {
+      flood.setReceiveBufferSize(1_024);
+      flood.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
       flood.setSoTimeout(10_000);
       OutputStream out = flood.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.write(frame(0x4, 0, 0, new byte[0])); // SETTINGS, none changed
-      // a request's headers that never end: HEADERS without END_HEADERS, then CONTINUATION after CONTINUATION, each a little header
-      out.write(frame(0x1, 0, 1, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86}));
-      byte[] little = {0x40, 0x03, 'x', '-', 'a', 0x01, 'b'};
+      out.write(opening);
+      ByteBuffer batch = ByteBuffer.allocate(flooding.length * 1_000);
+      while (batch.hasRemaining()) {
+        batch.put(flooding);
+      }
       boolean ended = false;
       try {
-        for (int i = 0; i < 100_000; i++) {
-          out.write(frame(0x9, 0, 1, little));
+        for (int i = 0; i < times / 1_000; i++) {
+          out.write(batch.array());
         }
         out.flush();
       } catch (IOException closedByTheBalancer) {
@@ -245,7 +271,7 @@ class Http2Test {
         InputStream in = flood.getInputStream();
         try {
           while (in.read() >= 0) {
-            // the balancer's SETTINGS and GOAWAY, until it closes; a balancer that kept it open would time this read out
+            // what the balancer answered, until it closes; a balancer that kept it open would time this read out
           }
           ended = true;
         } catch (SocketException reset) {
