@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -36,14 +35,14 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
   private final Function<EventLoop, ReplicaPools> pools;
   private final HttpDecoderConfig decoding;
   private final Optional<ServerTls> tls;
-  private final ChannelGroup http2;
+  private final Http2Connections http2;
 
   /**
    * @param pools the replica pools of the event loop a connection is on
    * @param tls the TLS the port serves; empty for the cleartext port
    * @param http2 where each connection that turns out to speak HTTP/2 is kept, for a GOAWAY when the data plane stops
    */
-  ClientPipeline(Plane plane, Function<EventLoop, ReplicaPools> pools, Optional<ServerTls> tls, ChannelGroup http2) {
+  ClientPipeline(Plane plane, Function<EventLoop, ReplicaPools> pools, Optional<ServerTls> tls, Http2Connections http2) {
     this.plane = plane;
     this.pools = pools;
     this.tls = tls;

@@ -1,17 +1,12 @@
 package io.ringlb.core.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.RequestKeyExtractor;
@@ -57,7 +52,7 @@ public final class DataPlane implements AutoCloseable {
   /** Reads the TLS files again now and then; cancelled on close. */
   private final Cancellable reloading;
   /** The client connections that speak HTTP/2, each told GOAWAY when the data plane stops. */
-  private final ChannelGroup http2;
+  private final Http2Connections http2;
   private final Transport transport;
   private final Map<EventLoop, ReplicaPools> pools;
   private final Router router;
@@ -66,7 +61,7 @@ public final class DataPlane implements AutoCloseable {
   private final EngineClock clock;
 
   private DataPlane(EventLoopGroup loops, ChannelFuture bound, Optional<ChannelFuture> tlsBound, Optional<ServerTls> tls, Cancellable reloading,
-      ChannelGroup http2, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router, Consumer<HashRing> leavers, AccessLog accessLog, EngineClock clock) {
+      Http2Connections http2, Transport transport, Map<EventLoop, ReplicaPools> pools, Router router, Consumer<HashRing> leavers, AccessLog accessLog, EngineClock clock) {
     this.loops = loops;
     this.bound = bound;
     this.tlsBound = tlsBound;
@@ -108,7 +103,7 @@ public final class DataPlane implements AutoCloseable {
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
     Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, clock::nanoTime, rules);
-    ChannelGroup http2 = new DefaultChannelGroup("ringlb-http2", GlobalEventExecutor.INSTANCE);
+    Http2Connections http2 = new Http2Connections();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
         .channel(transport.serverChannel())
@@ -196,22 +191,6 @@ public final class DataPlane implements AutoCloseable {
     return transport.name().toLowerCase(Locale.ROOT);
   }
 
-  /**
-   * Tells every HTTP/2 client GOAWAY: it opens no new stream here, and those it has finish, for
-   * at most {@code drain}, before its connection closes.
-   */
-  private void goAway(Duration drain) {
-    for (Channel connection : http2) {
-      Http2FrameCodec frames = connection.pipeline().get(Http2FrameCodec.class);
-      if (frames != null) {
-        connection.eventLoop().execute(() -> {
-          frames.gracefulShutdownTimeoutMillis(drain.toMillis());
-          connection.close();
-        });
-      }
-    }
-  }
-
   /** Stops listening, closes every connection and stops the event loops, cutting requests in flight; then writes out the access log. */
   @Override
   public void close() {
@@ -228,7 +207,7 @@ public final class DataPlane implements AutoCloseable {
     reloading.cancel();
     bound.channel().close().awaitUninterruptibly();
     tlsBound.ifPresent(binding -> binding.channel().close().awaitUninterruptibly());
-    goAway(drain);
+    http2.goAway(drain);
     if (router.loads().total() > 0) {
       // the clock's timers: one looks whether the requests have ended, one ends the wait at the drain timeout
       CompletableFuture<Void> drained = new CompletableFuture<>();

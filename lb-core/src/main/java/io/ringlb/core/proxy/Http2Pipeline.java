@@ -2,7 +2,6 @@ package io.ringlb.core.proxy;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -17,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * The handlers of a client connection that speaks HTTP/2: Netty's frame codec, which also holds
  * the limits the last years' attacks taught every proxy (concurrent streams as
  * {@code lb.http2.max-concurrent-streams} says, the header list's size, resets, CONTINUATION
- * frames, empty DATA frames and queued control frames), then one child channel per stream, each
+ * frames, empty DATA frames and queued control frames), ahead of it {@link Http2HeaderTimeout}
+ * (a header block must be whole within {@code lb.client.header-timeout-ms}), then one child channel per stream, each
  * a {@link ClientStream} behind the codec that turns its frames into {@code HttpObject}s.
  */
 final class Http2Pipeline {
@@ -37,7 +37,7 @@ final class Http2Pipeline {
    * {@code pools}' event loop, and the connection to {@code connections}, which the data plane
    * sends a GOAWAY when it stops.
    */
-  static void install(ChannelPipeline pipeline, String after, Plane plane, ReplicaPools pools, ChannelGroup connections) {
+  static void install(ChannelPipeline pipeline, String after, Plane plane, ReplicaPools pools, Http2Connections connections) {
     Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
         .initialSettings(Http2Settings.defaultSettings()
             .maxConcurrentStreams(plane.settings().maxConcurrentStreams())
@@ -52,7 +52,8 @@ final class Http2Pipeline {
             new ClientStream(plane, pools));
       }
     });
-    pipeline.addAfter(after, "h2-frames", frames);
+    pipeline.addAfter(after, "h2-header-timeout", new Http2HeaderTimeout(plane.settings().headerTimeout()));
+    pipeline.addAfter("h2-header-timeout", "h2-frames", frames);
     pipeline.addAfter("h2-frames", "h2-streams", streams);
     pipeline.addAfter("h2-streams", "h2-idle", new IdleHttp2Connection(frames));
     // the connection's window as large as every stream's together: a stream paused while its replica takes no more must not

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +42,7 @@ class HeaderTimeoutTest {
     client = new EmbeddedChannel(false, false);
     client.freezeTime(); // before the connection starts, which starts the first request's timeout
     client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router), Optional.empty(),
-        new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
+        new Http2Connections()));
     client.register();
   }
 
@@ -117,5 +117,85 @@ class HeaderTimeoutTest {
     assertThat(answered()).startsWith("HTTP/1.1 503 ");
     advance(HEADERS);
     assertThat(client.isOpen()).isTrue();
+  }
+
+  // ---- HTTP/2 by prior knowledge on the same port: a header block must be whole within the timeout ----
+
+  private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int HEADERS_FRAME = 0x1;
+  private static final int CONTINUATION_FRAME = 0x9;
+  private static final int GOAWAY_FRAME = 0x7;
+  private static final int END_STREAM = 0x1;
+  private static final int END_HEADERS = 0x4;
+
+  private void send(byte[]... parts) {
+    for (byte[] part : parts) {
+      client.writeInbound(Unpooled.wrappedBuffer(part));
+    }
+    client.runPendingTasks();
+  }
+
+  /** The types of the frames the client was sent so far. */
+  private List<Integer> framesSent() {
+    ByteBuf sent = Unpooled.buffer();
+    for (ByteBuf bytes; (bytes = client.readOutbound()) != null; ) {
+      sent.writeBytes(bytes);
+      bytes.release();
+    }
+    List<Integer> types = new ArrayList<>();
+    while (sent.readableBytes() >= 9) {
+      int length = sent.readUnsignedMedium();
+      types.add((int) sent.readByte());
+      sent.skipBytes(Math.min(5 + length, sent.readableBytes())); // flags, stream, payload
+    }
+    sent.release();
+    return types;
+  }
+
+  /**
+   * Stream 3: Netty's multiplexer takes stream 1 of a connection whose parent is no server
+   * channel, as an embedded channel's is not, for an upgrade's; any odd stream may come first.
+   */
+  private static final int STREAM = 3;
+
+  /** A request's header block, GET / in the clear, begun in a HEADERS frame and left open. */
+  private static byte[] headersBegun() {
+    return Http2Test.frame(HEADERS_FRAME, END_STREAM, STREAM, new byte[] {(byte) 0x82, (byte) 0x84});
+  }
+
+  @Test
+  void anHttp2HeaderBlockLeftUnfinishedEndsTheConnectionWithAGoawayAtTheTimeout() {
+    send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), headersBegun());
+    advance(HEADERS.minusMillis(1));
+    assertThat(client.isOpen()).isTrue();
+
+    send(Http2Test.frame(CONTINUATION_FRAME, 0, STREAM, new byte[] {0x40, 0x03, 'x', '-', 'a', 0x01, 'b'})); // more of it, still not the end: no reprieve
+    advance(Duration.ofMillis(1));
+
+    assertThat(client.isOpen()).isFalse();
+    assertThat(framesSent()).contains(GOAWAY_FRAME);
+  }
+
+  @Test
+  void anHttp2HeaderBlockFinishedWithinTheTimeoutIsAnsweredAndTheConnectionStays() {
+    send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), headersBegun());
+    advance(HEADERS.minusMillis(1));
+    send(Http2Test.frame(CONTINUATION_FRAME, END_HEADERS, STREAM, new byte[] {(byte) 0x86}));
+
+    advance(HEADERS.multipliedBy(10));
+
+    assertThat(client.isOpen()).isTrue();
+    assertThat(framesSent()).as("the answer's HEADERS, a 503 with no replica in the ring").contains(HEADERS_FRAME).doesNotContain(GOAWAY_FRAME);
+  }
+
+  @Test
+  void frameHeadersSplitAcrossReadsAreFollowed() {
+    ByteBuf all = Unpooled.wrappedBuffer(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), headersBegun());
+    while (all.isReadable()) {
+      send(new byte[] {all.readByte()});
+    }
+    advance(HEADERS);
+
+    assertThat(client.isOpen()).isFalse();
   }
 }

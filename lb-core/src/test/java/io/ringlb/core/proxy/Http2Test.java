@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -285,11 +286,48 @@ class Http2Test {
   }
 
   /** An HTTP/2 frame: its 9-byte header, then its payload. */
-  private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+  static byte[] frame(int type, int flags, int stream, byte[] payload) {
     ByteBuffer frame = ByteBuffer.allocate(9 + payload.length);
     frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length);
     frame.put((byte) type).put((byte) flags).putInt(stream).put(payload);
     return frame.array();
+  }
+
+  @Test
+  void aConnectionThatTurnsToHttp2AfterTheStopBeganIsToldGoawayAtOnce() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger arrived = new AtomicInteger();
+    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
+      arrived.incrementAndGet();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Backends.hello("R0").handle(exchange);
+    }));
+    ProxyFixture stopping = new ProxyFixture(List.of(slow));
+    try (H2cClient client = new H2cClient(stopping.port()); Socket late = new Socket("127.0.0.1", stopping.port())) {
+      client.send(get("/slow", 0)); // holds the drain open
+      await().atMost(Duration.ofSeconds(10)).until(() -> arrived.get() == 1);
+      Thread stop = Thread.ofPlatform().start(() -> stopping.close(Duration.ofSeconds(20)));
+      await().atMost(Duration.ofSeconds(10)).until(client::goneAway);
+
+      // accepted before the stop, its preface only now: it speaks HTTP/2 from after the GOAWAYs went out
+      late.setSoTimeout(10_000);
+      late.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      late.getOutputStream().write(frame(0x4, 0, 0, new byte[0]));
+      DataInputStream in = new DataInputStream(late.getInputStream());
+      boolean goneAway = false;
+      while (!goneAway) {
+        int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+        goneAway = in.readUnsignedByte() == 0x7;
+        in.skipNBytes(5 + length);
+      }
+      assertThat(goneAway).as("the late connection was told GOAWAY, not left to open streams through the drain").isTrue();
+      release.countDown();
+      stop.join(30_000);
+    }
   }
 
   @Test
