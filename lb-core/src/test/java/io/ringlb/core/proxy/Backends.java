@@ -34,23 +34,29 @@ final class Backends implements AutoCloseable {
   /** The JDK's HTTP server with a handler per path; an unknown path answers 404. */
   InetSocketAddress http(Map<String, HttpHandler> handlers) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-      handlers.forEach(server::createContext);
-      server.createContext("/", exchange -> {
-        exchange.getRequestBody().readAllBytes();
-        exchange.sendResponseHeaders(404, -1);
-        exchange.close();
-      });
-      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-      server.start();
-      started.add(() -> server.stop(0));
-      return server.getAddress();
+      return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100), handlers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The JDK's HTTPS server (HTTP/1.1 over TLS) serving {@code certificates}, with a handler per path. */
+  /** Starts {@code server} with a handler per path and an answer of 404 for any other; answers where it listens. */
+  private InetSocketAddress serve(HttpServer server, Map<String, HttpHandler> handlers) {
+    handlers.forEach(server::createContext);
+    if (!handlers.containsKey("/")) {
+      server.createContext("/", exchange -> {
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+      });
+    }
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+    started.add(() -> server.stop(0));
+    return server.getAddress();
+  }
+
+  /** The JDK's HTTPS server (HTTP/1.1 over TLS) serving {@code certificates}, with a handler per path; an unknown path answers 404. */
   InetSocketAddress https(Map<String, HttpHandler> handlers, TestCertificates certificates) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -63,11 +69,7 @@ final class Backends implements AutoCloseable {
       tls.init(keys.getKeyManagers(), null, null);
       HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
       server.setHttpsConfigurator(new HttpsConfigurator(tls));
-      handlers.forEach(server::createContext);
-      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-      server.start();
-      started.add(() -> server.stop(0));
-      return server.getAddress();
+      return serve(server, handlers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException e) {

@@ -293,11 +293,9 @@ class Http2Test {
     return frame.array();
   }
 
-  @Test
-  void aConnectionThatTurnsToHttp2AfterTheStopBeganIsToldGoawayAtOnce() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger arrived = new AtomicInteger();
-    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
+  /** A replica whose {@code /slow} counts each request in {@code arrived} and answers it once {@code release} opens. */
+  private InetSocketAddress slowReplica(AtomicInteger arrived, CountDownLatch release) {
+    return backends.http(Map.of("/slow", exchange -> {
       arrived.incrementAndGet();
       try {
         release.await(30, TimeUnit.SECONDS);
@@ -306,6 +304,13 @@ class Http2Test {
       }
       Backends.hello("R0").handle(exchange);
     }));
+  }
+
+  @Test
+  void aConnectionThatTurnsToHttp2AfterTheStopBeganIsToldGoawayAtOnce() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger arrived = new AtomicInteger();
+    InetSocketAddress slow = slowReplica(arrived, release);
     ProxyFixture stopping = new ProxyFixture(List.of(slow));
     try (H2cClient client = new H2cClient(stopping.port()); Socket late = new Socket("127.0.0.1", stopping.port())) {
       client.send(get("/slow", 0)); // holds the drain open
@@ -334,15 +339,7 @@ class Http2Test {
   void stoppingSaysGoawayAndLetsTheStreamsInFlightFinish() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger arrived = new AtomicInteger();
-    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
-      arrived.incrementAndGet();
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      Backends.hello("R0").handle(exchange);
-    }));
+    InetSocketAddress slow = slowReplica(arrived, release);
     ProxyFixture stopping = new ProxyFixture(List.of(slow));
     try (H2cClient client = new H2cClient(stopping.port())) {
       CompletableFuture<H2cClient.Answer> inFlight = client.send(get("/slow", 0));
