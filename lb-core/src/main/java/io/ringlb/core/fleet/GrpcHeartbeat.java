@@ -9,6 +9,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.core.tls.ReplicaTls;
@@ -32,7 +33,8 @@ public final class GrpcHeartbeat implements HealthProbe {
 
   private final Duration timeout;
   private final String service;
-  private final Optional<ReplicaTls> tls;
+  /** grpc-java's TLS, made once: trusting what the data plane trusts; empty for cleartext. */
+  private final Optional<SslContext> tls;
   private final Executor virtualThreads;
 
   /**
@@ -43,8 +45,12 @@ public final class GrpcHeartbeat implements HealthProbe {
   public GrpcHeartbeat(Duration timeout, String service, Optional<ReplicaTls> tls, Executor virtualThreads) {
     this.timeout = timeout;
     this.service = service;
-    this.tls = tls;
     this.virtualThreads = virtualThreads;
+    try {
+      this.tls = tls.isEmpty() ? Optional.empty() : Optional.of(GrpcSslContexts.forClient().trustManager(tls.get().trust()).build());
+    } catch (SSLException e) {
+      throw new IllegalStateException("grpc-java cannot speak TLS here: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -54,8 +60,8 @@ public final class GrpcHeartbeat implements HealthProbe {
       ManagedChannel channel;
       try {
         channel = channel(replica);
-      } catch (SSLException e) {
-        return new Heartbeat(Outcome.FAILED, tried + e.getMessage());
+      } catch (RuntimeException e) {
+        return new Heartbeat(Outcome.FAILED, tried + e.getMessage()); // an address grpc-java will not take: a heartbeat never fails exceptionally
       }
       try {
         HealthCheckResponse.ServingStatus status = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
@@ -75,12 +81,12 @@ public final class GrpcHeartbeat implements HealthProbe {
     }, virtualThreads);
   }
 
-  private ManagedChannel channel(Replica replica) throws SSLException {
+  private ManagedChannel channel(Replica replica) {
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(replica.host(), replica.port())
         .directExecutor() // the answer is handled on the channel's event loop, and only wakes the virtual thread waiting on it
         .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()));
     if (tls.isPresent()) {
-      builder.sslContext(GrpcSslContexts.forClient().trustManager(tls.get().trust()).build());
+      builder.sslContext(tls.get());
     } else {
       builder.usePlaintext();
     }

@@ -38,13 +38,16 @@ final class Answers {
    * stream). The status is the one gRPC's HTTP mapping gives {@code status}, so a {@code 503} is
    * {@code UNAVAILABLE}, which gRPC clients may retry.
    */
-  static FullHttpResponse grpcFailure(HttpResponseStatus status, String problem) {
+  static FullHttpResponse grpcFailure(HttpResponseStatus status, String problem, boolean close) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, GRPC)
         .setInt(GRPC_STATUS, grpcStatus(status.code()))
         .set(GRPC_MESSAGE, percentEncoded(problem))
         .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (close) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // an HTTP/1.1 client's; HTTP/2's conversion drops it
+    }
     return response;
   }
 

@@ -83,7 +83,7 @@ final class ClientStream extends ChannelDownstream {
 
   /** Answers with an error of the data plane's own before any exchange began, and logs it; what the client still sends is let go. */
   private void refuse(HttpRequest head, HttpResponseStatus status, String problem) {
-    FullHttpResponse answer = Answers.isGrpc(head) ? Answers.grpcFailure(status, problem) : Answers.failure(status, problem, HTTP_2, true);
+    FullHttpResponse answer = Answers.isGrpc(head) ? Answers.grpcFailure(status, problem, false) : Answers.failure(status, problem, HTTP_2, true);
     if (plane.logsAccess()) {
       long now = plane.nanoTime().getAsLong();
       plane.accessLog().log(new AccessLogEntry(address(), head.method().name(), head.uri(), HTTP_2.text(), status.code(), answer.content().readableBytes(),

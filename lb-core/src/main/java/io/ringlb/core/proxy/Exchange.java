@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
@@ -55,7 +56,8 @@ final class Exchange {
     this.candidates = new Candidates(route.candidates());
     this.toAdmin = route.toAdmin();
     this.request = new ClientRequest(head, route.target(), client.address(), client.secure(), plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L);
-    this.relay = new ResponseRelay(client, request, toAdmin ? Optional.empty() : plane.rules().notFound(), route.path());
+    // a gRPC client reads a replica's 404 itself (as UNIMPLEMENTED): the host's rewrite to its JSON 400 is no answer it could read
+    this.relay = new ResponseRelay(client, request, toAdmin || request.grpc ? Optional.empty() : plane.rules().notFound(), route.path());
   }
 
   void start() {
@@ -180,7 +182,7 @@ final class Exchange {
     }
     // a pool closed as its replica left the ring is no failure of the replica
     Result result = cause instanceof IllegalStateException ? Result.NOT_ITS_DOING
-        : cause instanceof ConnectTimeoutException ? Result.CONNECT_TIMED_OUT : Result.CONNECT_FAILED;
+        : cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException ? Result.CONNECT_TIMED_OUT : Result.CONNECT_FAILED;
     tell(AttemptEnd.ended(failed.replica, result, result != Result.NOT_ITS_DOING && candidates.more()));
     tryNext(); // nothing was sent, so the next candidate is always safe
   }
@@ -352,7 +354,7 @@ final class Exchange {
     request.release();
     // a request without a body is as good as complete: its end follows the head and is let go
     boolean keepAlive = request.keepAlive && (request.complete() || !request.expectsBody);
-    FullHttpResponse failure = request.grpc ? Answers.grpcFailure(answer, problem) : Answers.failure(answer, problem, request.version, keepAlive);
+    FullHttpResponse failure = request.grpc ? Answers.grpcFailure(answer, problem, !keepAlive) : Answers.failure(answer, problem, request.version, keepAlive);
     relay.answeredWith(failure);
     logAccess(answer.code(), null);
     client.write(failure);

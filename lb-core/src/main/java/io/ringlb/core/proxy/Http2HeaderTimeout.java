@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lb.client.header-timeout-ms} for HTTP/2: a header block (a HEADERS frame, then
- * CONTINUATION frames until one ends it) must be whole within the timeout, as an HTTP/1.1
- * request's head must. A client that trickles one holds a stream and the decoder's buffer as a
+ * CONTINUATION frames until one ends it) must be whole within the timeout from its first byte,
+ * payloads included, as an HTTP/1.1 request's head must. A client that trickles one holds a stream and the decoder's buffer as a
  * slowloris holds a connection, and each frame it sends keeps the idle timeout away: its
  * connection is closed, with a GOAWAY. Netty's codec hands a block on only once it is whole, so
  * this handler, ahead of it, reads the 9-byte header of each frame as the bytes pass, and skips
@@ -30,6 +30,8 @@ final class Http2HeaderTimeout extends ChannelInboundHandlerAdapter {
   private int headerRead;
   /** What is left of the current frame's payload, skipped. */
   private long payloadLeft;
+  /** Whether the current frame ends a header block, once its payload has all come. */
+  private boolean blockEnds;
   /** What is left of the client's connection preface, which comes before any frame. */
   private int prefaceLeft = Http2CodecUtil.connectionPrefaceBuf().readableBytes();
   /** The close of a connection whose header block is not whole yet; null while none is open. */
@@ -58,6 +60,9 @@ final class Http2HeaderTimeout extends ChannelInboundHandlerAdapter {
           prefaceLeft -= skipped;
         } else {
           payloadLeft -= skipped;
+          if (payloadLeft == 0 && blockEnds) {
+            cancel(); // the last of the block has come
+          }
         }
         at += skipped;
         continue;
@@ -66,17 +71,23 @@ final class Http2HeaderTimeout extends ChannelInboundHandlerAdapter {
       if (headerRead == FRAME_HEADER_BYTES) {
         headerRead = 0;
         payloadLeft = (frameHeader[0] & 0xFF) << 16 | (frameHeader[1] & 0xFF) << 8 | frameHeader[2] & 0xFF;
-        frame(ctx, frameHeader[3], frameHeader[4]);
+        frame(ctx, frameHeader[3], frameHeader[4], end - at);
       }
     }
   }
 
-  private void frame(ChannelHandlerContext ctx, byte type, byte flags) {
-    boolean ends = (flags & END_HEADERS) != 0;
-    if (type == HEADERS && !ends && deadline == null) {
-      // from the channel's tail, so the codec on the way says GOAWAY
+  /**
+   * A frame's header has been read, {@code available} bytes of the read follow it: a HEADERS
+   * frame starts the block's deadline, and the block is whole once the frame that ends it
+   * (END_HEADERS) has all its payload, which may trickle too.
+   */
+  private void frame(ChannelHandlerContext ctx, byte type, byte flags, int available) {
+    blockEnds = (type == HEADERS || type == CONTINUATION) && (flags & END_HEADERS) != 0;
+    if (type == HEADERS && deadline == null && !(blockEnds && payloadLeft <= available)) {
+      // a block not whole in this read (most are, and cost no timer); closed from the channel's tail, so the codec says GOAWAY
       deadline = ctx.executor().schedule(() -> ctx.channel().close(), timeoutNanos, TimeUnit.NANOSECONDS);
-    } else if (type == CONTINUATION && ends) {
+    }
+    if (blockEnds && payloadLeft == 0) {
       cancel();
     }
   }

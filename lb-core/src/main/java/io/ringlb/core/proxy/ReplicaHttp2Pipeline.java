@@ -33,9 +33,10 @@ final class ReplicaHttp2Pipeline {
         .validateHeaders(true)
         .build();
     long idleMillis = settings.responseTimeout().toMillis();
-    pipeline.addLast(frames,
+    // ahead of the codec, so every frame read counts: behind the multiplexer it would see only the connection's own frames
+    pipeline.addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS),
+        frames,
         new Http2MultiplexHandler(new RefusedPush()),
-        new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS),
         new IdleHttp2Connection(frames),
         new WiderWindow(settings.maxConcurrentStreams()));
   }

@@ -84,13 +84,19 @@ final class ReplicaPools {
   }
 
   private ReplicaPool create(Replica replica) {
-    ReplicaLink link = settings.replicaLink();
+    // the host's admin endpoint (Liberty, on loopback) speaks HTTP/1.1 in the clear, whatever the replicas speak
+    boolean admin = settings.admin().filter(replica::equals).isPresent();
+    ReplicaLink link = admin ? ReplicaLink.CLEARTEXT_HTTP_1_1 : settings.replicaLink();
     Bootstrap connecting = bootstrap.clone()
         .remoteAddress(InetSocketAddress.createUnresolved(replica.host(), replica.port()))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
-            link.tls().ifPresent(tls -> channel.pipeline().addLast(tls.newHandler(channel.alloc(), replica.host(), replica.port())));
+            link.tls().ifPresent(tls -> {
+              SslHandler handshaking = tls.newHandler(channel.alloc(), replica.host(), replica.port());
+              handshaking.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis()); // connecting ends with the handshake
+              channel.pipeline().addLast(handshaking);
+            });
             if (link.protocol().multiplexed()) {
               ReplicaHttp2Pipeline.install(channel.pipeline(), settings);
               return;
@@ -102,7 +108,7 @@ final class ReplicaPools {
                 new ReplicaConnection(silence));
           }
         });
-    Supplier<ChannelFuture> connector = () -> spoken(connecting.connect(), replica);
+    Supplier<ChannelFuture> connector = () -> spoken(connecting.connect(), replica, link);
     return link.protocol().multiplexed() ? new StreamPool(connector, ReplicaHttp2Pipeline.streamHandlers(settings))
         : new ConnectionPool(connector, loop, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
   }
@@ -113,8 +119,8 @@ final class ReplicaPools {
    * connection that fails any of these failed to connect, so its request goes to the next
    * replica: nothing of it was sent.
    */
-  private ChannelFuture spoken(ChannelFuture connected, Replica replica) {
-    Optional<ReplicaTls> tls = settings.replicaLink().tls();
+  private ChannelFuture spoken(ChannelFuture connected, Replica replica, ReplicaLink link) {
+    Optional<ReplicaTls> tls = link.tls();
     if (tls.isEmpty()) {
       return connected;
     }

@@ -52,7 +52,7 @@ final class StreamPool implements ReplicaPool {
   public void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed) {
     if (closed) {
       failed.accept(new IllegalStateException("the replica has left the ring"));
-    } else if (connection != null && connection.isActive() && !frames.connection().goAwayReceived()) {
+    } else if (connection != null && connection.isActive() && !frames.connection().goAwayReceived() && !frames.connection().goAwaySent()) {
       open(acquired, failed);
     } else {
       waiting.add(new Waiter(acquired, failed));

@@ -39,7 +39,7 @@ class AnswersTest {
 
   @Test
   void aFailureIsTrailersOnlyWithItsStatusAndPercentEncodedMessage() {
-    FullHttpResponse failure = Answers.grpcFailure(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried R1, Ré 100%");
+    FullHttpResponse failure = Answers.grpcFailure(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried R1, Ré 100%", false);
 
     assertThat(failure.status().code()).isEqualTo(200);
     assertThat(failure.content().readableBytes()).isZero();

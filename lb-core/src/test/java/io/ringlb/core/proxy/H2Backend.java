@@ -23,6 +23,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -53,6 +54,8 @@ final class H2Backend implements AutoCloseable {
   private final Channel server;
   private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger connections = new AtomicInteger();
+  /** Whether {@code /refuse} is refused: a GOAWAY saying the stream was never processed, and no answer. */
+  volatile boolean refuses;
 
   /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
   H2Backend(Optional<TestCertificates> tls) throws Exception {
@@ -70,7 +73,7 @@ final class H2Backend implements AutoCloseable {
         channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
           @Override
           protected void initChannel(Http2StreamChannel stream) {
-            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new HttpObjectAggregator(16 << 20), new Answering());
+            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new HttpObjectAggregator(16 << 20), new Answering(H2Backend.this));
           }
         }));
       }
@@ -93,8 +96,23 @@ final class H2Backend implements AutoCloseable {
 
   private static final class Answering extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private final H2Backend backend;
+
+    Answering(H2Backend backend) {
+      this.backend = backend;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      if (request.uri().equals("/refuse") && backend.refuses) {
+        // GOAWAY naming the stream before this one as the last processed: this one never was, and may go elsewhere
+        Http2StreamChannel stream = (Http2StreamChannel) ctx.channel();
+        Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
+        ChannelHandlerContext connection = stream.parent().pipeline().context(codec);
+        codec.goAway(connection, Math.max(0, stream.stream().id() - 2), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, connection.newPromise());
+        connection.flush();
+        return;
+      }
       switch (request.uri()) {
         case "/trailers" -> {
           ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));

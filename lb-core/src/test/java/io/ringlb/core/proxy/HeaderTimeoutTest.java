@@ -189,6 +189,29 @@ class HeaderTimeoutTest {
   }
 
   @Test
+  void aHeadersFrameThatEndsItsBlockButWhosePayloadTricklesEndsTheConnectionAtTheTimeout() {
+    byte[] whole = Http2Test.frame(HEADERS_FRAME, END_STREAM | END_HEADERS, STREAM, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86});
+    send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), java.util.Arrays.copyOf(whole, whole.length - 1));
+    advance(HEADERS.minusMillis(1));
+    assertThat(client.isOpen()).isTrue();
+
+    advance(Duration.ofMillis(1));
+
+    assertThat(client.isOpen()).as("the block's last byte never came").isFalse();
+  }
+
+  @Test
+  void aHeadersFrameWholeInOneReadStartsNoTimer() {
+    send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]),
+        Http2Test.frame(HEADERS_FRAME, END_STREAM | END_HEADERS, STREAM, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86}));
+
+    advance(HEADERS.multipliedBy(10));
+
+    assertThat(client.isOpen()).isTrue();
+    assertThat(framesSent()).as("answered: a 503, no replica in the ring").contains(HEADERS_FRAME).doesNotContain(GOAWAY_FRAME);
+  }
+
+  @Test
   void frameHeadersSplitAcrossReadsAreFollowed() {
     ByteBuf all = Unpooled.wrappedBuffer(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), headersBegun());
     while (all.isReadable()) {

@@ -120,6 +120,54 @@ class ReplicaHttp2Test {
   }
 
   @Test
+  void theHostsAdminEndpointIsReachedOverHttp11InTheClearWhateverTheReplicasSpeak() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "replica");
+    replica = new H2Backend(Optional.of(certificates));
+    InetSocketAddress admin = backends.http(Map.of("/rep", Backends.hello("admin")));
+    ReplicaLink h2 = new ReplicaLink(ReplicaProtocol.H2, Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), true)));
+    proxy = new ProxyFixture(List.of(replica.address()), s -> new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(), s.maxBodyBytes(),
+        s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), s.connectTimeout(), s.responseTimeout(), s.connectionsPerReplica(),
+        Optional.of(new io.ringlb.api.Replica("admin", 0, "127.0.0.1", admin.getPort())), s.maxConcurrentStreams(), h2));
+
+    assertThat(getOver11("/rep").body()).isEqualTo("Hello from admin");
+    assertThat(getOver11("/echo").body()).as("and the replica over h2").startsWith("GET /echo\n");
+  }
+
+  @Test
+  void aReplicaThatNeverFinishesTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "replica");
+    InetSocketAddress mute = backends.raw(new java.util.concurrent.atomic.AtomicInteger(), (head, out) -> {}); // takes the connection, says nothing
+    ReplicaLink tls = new ReplicaLink(ReplicaProtocol.HTTP_1_1, Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), false)));
+    proxy = new ProxyFixture(List.of(mute), s -> new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(), s.maxBodyBytes(), s.retryBodyBytes(),
+        s.headerTimeout(), s.idleTimeout(), Duration.ofMillis(300), s.responseTimeout(), s.connectionsPerReplica(), s.admin(), s.maxConcurrentStreams(), tls));
+
+    long started = System.nanoTime();
+    HttpResponse<String> answer = getOver11("/echo");
+
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("bounded by the 300 ms connect timeout, not Netty's 10 s handshake default")
+        .isLessThan(Duration.ofSeconds(5));
+    assertThat(proxy.reports).extracting(ProxyFixture.Report::outcome).containsOnly(io.ringlb.core.health.Outcome.TIMED_OUT);
+  }
+
+  @Test
+  void aRequestTheReplicaSaysItNeverProcessedGoesToTheNextReplicaAndCountsNoFailure() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    replica.refuses = true;
+    try (H2Backend next = new H2Backend(Optional.empty())) {
+      proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
+
+      HttpResponse<String> answer = http1.send(HttpRequest.newBuilder(proxy.base.resolve("/refuse")).header("X-Key", "0").build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).startsWith("GET /refuse\n");
+      assertThat(proxy.events).containsExactly("retried R0", "answered R1 200");
+      assertThat(proxy.reports).as("a replica that stops gracefully has not failed").isEmpty();
+    }
+  }
+
+  @Test
   void trailersReachHttp2AndHttp11ClientsAsTheReplicaSentThem() throws Exception {
     replica = new H2Backend(Optional.empty());
     proxyTo(replica.address(), h2c());
