@@ -166,7 +166,11 @@ class ComposeIT {
   private void replaceAfter(String action, String name) {
     String before = Docker.docker("ps", "-q", "--no-trunc", "--filter", "name=^" + name + "$");
     long at = System.nanoTime();
-    Docker.docker(action, name);
+    if (action.equals("pause")) {
+      Docker.pause(name);
+    } else {
+      Docker.docker(action, name);
+    }
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> lb.inRing().orElse(-1) == 2);
     long detected = System.nanoTime();
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> lb.inRing().orElse(-1) == 3);

@@ -102,7 +102,7 @@ class DockerProviderIT {
     Replica s1 = launcher.start(new ReplicaSpec("S1", 1));
     assertThat(launcher.stopped(s1)).as("running").isFalse();
 
-    Docker.docker("pause", "S1");
+    Docker.pause("S1");
 
     assertThat(launcher.stopped(s1)).as("paused: it will answer nothing however long one waits").isTrue();
     launcher.kill(s1);
