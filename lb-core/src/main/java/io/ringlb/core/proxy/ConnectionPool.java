@@ -131,11 +131,7 @@ final class ConnectionPool implements ReplicaPool {
   @Override
   public void left() {
     close();
-    for (Channel inUse : List.copyOf(connections)) {
-      ReplicaConnection connection = inUse.pipeline().get(ReplicaConnection.class);
-      if (connection != null) {
-        connection.replicaLeft();
-      }
-    }
+    ReplicaConnection.replicaLeft(List.copyOf(connections));
   }
+
 }

@@ -14,6 +14,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.core.health.Outcome;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The last handler of a pooled connection to a replica: hands what the replica sends to the
@@ -45,6 +46,16 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
    */
   void awaitAnswer() {
     silence.resetReadTimeout();
+  }
+
+  /** The replica left the ring while these channels to it served requests, which may go elsewhere now. */
+  static void replicaLeft(List<Channel> inUse) {
+    for (Channel channel : inUse) {
+      ReplicaConnection connection = channel.pipeline().get(ReplicaConnection.class);
+      if (connection != null) {
+        connection.replicaLeft();
+      }
+    }
   }
 
   /** The replica left the ring while this connection served a request, which may go elsewhere now. */

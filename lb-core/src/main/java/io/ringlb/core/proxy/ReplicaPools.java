@@ -73,8 +73,7 @@ final class ReplicaPools {
     for (Iterator<Map.Entry<Replica, ReplicaPool>> it = pools.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Replica, ReplicaPool> entry = it.next();
       Replica replica = entry.getKey();
-      boolean admin = settings.admin().filter(replica::equals).isPresent();
-      if (!admin && !ring.replicas().get(replica.name()).filter(replica::equals).isPresent()) {
+      if (!isAdmin(replica) && !ring.replicas().get(replica.name()).filter(replica::equals).isPresent()) {
         leavers.add(entry.getValue());
         it.remove();
       }
@@ -85,8 +84,7 @@ final class ReplicaPools {
 
   private ReplicaPool create(Replica replica) {
     // the host's admin endpoint (Liberty, on loopback) speaks HTTP/1.1 in the clear, whatever the replicas speak
-    boolean admin = settings.admin().filter(replica::equals).isPresent();
-    ReplicaLink link = admin ? ReplicaLink.CLEARTEXT_HTTP_1_1 : settings.replicaLink();
+    ReplicaLink link = isAdmin(replica) ? ReplicaLink.CLEARTEXT_HTTP_1_1 : settings.replicaLink();
     Bootstrap connecting = bootstrap.clone()
         .remoteAddress(InetSocketAddress.createUnresolved(replica.host(), replica.port()))
         .handler(new ChannelInitializer<Channel>() {
@@ -146,6 +144,11 @@ final class ReplicaPools {
       });
     });
     return spoken;
+  }
+
+  /** Whether {@code replica} is the host's admin endpoint, which is in no ring. */
+  private boolean isAdmin(Replica replica) {
+    return settings.admin().filter(replica::equals).isPresent();
   }
 
   /** Whether {@code replica} is in the ring requests are routed on now, as this very instance. */

@@ -135,11 +135,7 @@ final class StreamPool implements ReplicaPool {
   @Override
   public void left() {
     close();
-    for (Channel inUse : List.copyOf(streams)) {
-      ReplicaConnection stream = inUse.pipeline().get(ReplicaConnection.class);
-      if (stream != null) {
-        stream.replicaLeft();
-      }
-    }
+    ReplicaConnection.replicaLeft(List.copyOf(streams));
   }
+
 }

@@ -65,7 +65,7 @@ public final class ServerTls {
 
   /** Loads the certificate and key {@code settings} name; fails naming the property at fault. */
   public static ServerTls load(TlsSettings settings) {
-    SslProvider provider = OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+    SslProvider provider = TlsProviders.best();
     ServerTls tls = new ServerTls(settings, provider, read(settings, provider));
     LOG.log(System.Logger.Level.INFO, "TLS on port {0,number,#} with {1}: {2}, valid until {3}", settings.port(), tls.providerName(),
         tls.subject(), tls.notAfter());
