@@ -3,14 +3,13 @@ package io.ringlb.core.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 
 /**
- * What an HTTP/1.1 connection and an HTTP/2 stream share as the {@link Downstream} of their
- * exchanges: the channel the answer is written to and whose reading is paced, and who the client
- * is, learnt from the connection (a stream's parent) when the handler is added.
+ * A channel as the {@link Downstream} of its exchanges: the channel the answer is written to and
+ * whose reading is paced, and who the client is, learnt from the channel when the handler is
+ * added. An HTTP/1.1 connection is one; an HTTP/2 stream, a {@link ClientStream}, is no channel.
  */
 abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements Downstream {
 
@@ -22,7 +21,7 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
   @Override
   public void handlerAdded(ChannelHandlerContext added) {
     this.ctx = added;
-    Channel connection = added.channel() instanceof Http2StreamChannel stream ? stream.parent() : added.channel();
+    Channel connection = added.channel();
     this.address = connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
     this.secure = connection.pipeline().get(SslHandler.class) != null;
   }

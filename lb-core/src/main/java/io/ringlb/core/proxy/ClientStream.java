@@ -1,137 +1,223 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 
 /**
  * One HTTP/2 stream from a client: one request, routed on its own key, whatever else its
- * connection carries. Its child channel's frames arrive as Netty's {@code HttpObject}s (through
- * {@code Http2StreamFrameToHttpObjectCodec}), so the same {@link Exchange} forwards it as an
- * HTTP/1.1 request, retries and observers included. Back-pressure is the stream's flow control:
- * while the exchange pauses reading, the stream's window is not opened again.
+ * connection carries. Its frames come from {@link ClientStreams}, the connection's handler, and
+ * become Netty's {@code HttpObject}s here, so the same {@link Exchange} forwards it as an
+ * HTTP/1.1 request, retries and observers included; its answer goes back as the stream's frames
+ * ({@link ResponseFrames}). Back-pressure is the stream's flow control: while the exchange pauses
+ * reading, what the client sent is not acknowledged, so its window shuts and it sends no more.
+ * All on the connection's event loop.
  */
-final class ClientStream extends ChannelDownstream {
+final class ClientStream implements Downstream {
 
   /** How an HTTP/2 request shows in the access log. */
   static final HttpVersion HTTP_2 = HttpVersion.valueOf("HTTP/2.0");
 
-  private final Plane plane;
-  private final ReplicaPools pools;
+  private final ClientStreams connection;
+  private final Http2FrameStream stream;
   private Exchange exchange;
   private boolean begun;
+  private boolean reading = true;
+  /** What the client sent that is not acknowledged yet: its window, held shut while reading pauses. */
+  private int unacknowledged;
+  /** When the stream last read and wrote, on the plane's clock: what its idle timeout counts from. */
+  private long lastRead;
+  private long lastWrite;
+  /** Whether the connection's read under way brought this stream something; see {@link ClientStreams}. */
+  boolean readThisTurn;
 
-  ClientStream(Plane plane, ReplicaPools pools) {
-    this.plane = plane;
-    this.pools = pools;
+  ClientStream(ClientStreams connection, Http2FrameStream stream, long now) {
+    this.connection = connection;
+    this.stream = stream;
+    this.lastRead = now;
+    this.lastWrite = now;
   }
 
-  @Override
-  protected Exchange exchange() {
-    return exchange;
-  }
+  // ---- from the client ----
 
-  @Override
-  public void channelRead(ChannelHandlerContext context, Object msg) {
-    if (!begun && msg instanceof HttpRequest request) {
+  /** A HEADERS frame: the request's head, or, after it, its trailers. */
+  void onHeaders(Http2Headers headers, boolean endStream, long now) throws Http2Exception {
+    lastRead = now;
+    if (!begun) {
       begun = true;
-      begin(request);
-    } else if (exchange != null && msg instanceof HttpContent content) {
+      begin(headers, endStream);
+    } else if (exchange != null) {
+      LastHttpContent trailers = new DefaultLastHttpContent();
+      HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), headers, trailers.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
+      exchange.onRequestContent(trailers);
+    }
+  }
+
+  /** A DATA frame: a piece of the body, the last when it ends the stream. */
+  void onData(Http2DataFrame data, long now) {
+    lastRead = now;
+    int flowControlled = data.initialFlowControlledBytes();
+    if (exchange != null) {
+      HttpContent content = data.isEndStream() ? new DefaultLastHttpContent(data.content()) : new DefaultHttpContent(data.content());
       exchange.onRequestContent(content);
     } else {
-      ReferenceCountUtil.release(msg); // the rest of a request already answered
+      data.release(); // the rest of a request already answered
+    }
+    if (reading) {
+      acknowledge(flowControlled);
+    } else {
+      unacknowledged += flowControlled;
     }
   }
 
-  private void begin(HttpRequest request) {
+  private void begin(Http2Headers headers, boolean endStream) throws Http2Exception {
+    HttpRequest request = HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
     ProxyHeaders.dropConversionHeaders(request.headers());
+    if (!endStream && !HttpUtil.isContentLengthSet(request)) {
+      request.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // a body of a length not given
+    }
     HttpRequest head = new DefaultHttpRequest(HTTP_2, request.method(), request.uri(), request.headers());
-    DefaultLastHttpContent whole = request instanceof FullHttpRequest full ? new DefaultLastHttpContent(full.content(), full.trailingHeaders()) : null;
     long length = HttpUtil.getContentLength(head, -1L);
-    if (length > plane.settings().maxBodyBytes()) {
-      ReferenceCountUtil.release(whole);
-      refuse(head, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-          "The request body of " + length + " bytes is larger than " + plane.settings().maxBodyBytes() + " bytes (lb.forward.max-body-bytes)");
+    long maxBody = connection.plane().settings().maxBodyBytes();
+    if (length > maxBody) {
+      refuse(head, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request body of " + length + " bytes is larger than " + maxBody + " bytes (lb.forward.max-body-bytes)");
       return;
     }
-    try {
-      exchange = new Exchange(this, plane, pools, head, Route.of(plane, head, address()));
-    } catch (RuntimeException routing) {
-      ReferenceCountUtil.release(whole); // a key extractor that failed: the stream is reset below, its body let go here
-      throw routing;
-    }
+    exchange = new Exchange(this, connection.plane(), connection.pools(), head, Route.of(connection.plane(), head, address()));
     exchange.start();
-    if (whole != null) {
-      if (exchange != null) {
-        exchange.onRequestContent(whole); // a stream that ended with its headers: its (empty) body ends the request
-      } else {
-        whole.release();
-      }
+    if (endStream && exchange != null) {
+      exchange.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT); // a stream that ended with its headers: its (empty) body ends the request
     }
   }
 
   /** Answers with an error of the data plane's own before any exchange began, and logs it; what the client still sends is let go. */
   private void refuse(HttpRequest head, HttpResponseStatus status, String problem) {
     FullHttpResponse answer = Answers.isGrpc(head) ? Answers.grpcFailure(status, problem, false) : Answers.failure(status, problem, HTTP_2, true);
+    Plane plane = connection.plane();
     if (plane.logsAccess()) {
       long now = plane.nanoTime().getAsLong();
       plane.accessLog().log(new AccessLogEntry(address(), head.method().name(), head.uri(), HTTP_2.text(), status.code(), answer.content().readableBytes(),
           AccessLogEntry.NO_REPLICA, now, now));
     }
-    ctx.writeAndFlush(answer);
+    write(answer);
+    flush();
   }
 
-  @Override
-  public void channelReadComplete(ChannelHandlerContext context) {
+  /** The connection's read that brought this stream frames has ended: what went to the replica is sent on. */
+  void onReadComplete() {
     if (exchange != null) {
       exchange.onClientReadComplete();
     }
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext context) {
+  /** The stream was reset by the client, or ended with its connection. */
+  void onClosed() {
     if (exchange != null) {
-      exchange.onClientGone(); // reset by the client, or its connection gone
+      Exchange gone = exchange;
       exchange = null;
+      gone.onClientGone();
     }
-    context.fireChannelInactive();
+  }
+
+  /** The stream's window, or its connection's, opened. */
+  void onWritabilityChanged() {
+    if (exchange != null && isWritable()) {
+      exchange.onClientWritable();
+    }
   }
 
   /**
-   * A stream's own idle timeout ({@code lb.client.idle-timeout-ms}): a body that stalls is
-   * answered 408, as over HTTP/1.1; an answer the client takes nothing of (its flow-control
-   * window shut) for the whole timeout resets the stream, which frees the replica.
+   * The stream's own idle timeout ({@code lb.client.idle-timeout-ms}), as an idle handler on an
+   * HTTP/1.1 connection: a body that stalls is answered 408; an answer the client takes nothing of
+   * (its window shut) for the whole timeout resets the stream, which frees the replica; a stream
+   * answered, yet kept open a whole timeout on (a body never ended, an end never taken), is reset.
    */
-  @Override
-  public void userEventTriggered(ChannelHandlerContext context, Object event) {
-    if (!(event instanceof IdleStateEvent idle)) {
-      context.fireUserEventTriggered(event);
-    } else if (exchange == null) {
-      context.close(); // answered, yet open a whole idle timeout on: a client that never ends its body, or never takes the answer's end
-    } else if (idle.state() == IdleState.WRITER_IDLE && !context.channel().isWritable()) {
-      context.close();
-    } else if (idle.state() == IdleState.READER_IDLE && !exchange.requestComplete() && context.channel().config().isAutoRead()) {
+  void onTick(long now, long idleNanos) {
+    boolean readIdle = now - lastRead >= idleNanos;
+    boolean writeIdle = now - lastWrite >= idleNanos;
+    if (!readIdle && !writeIdle) {
+      return;
+    }
+    if (exchange == null) {
+      reset();
+    } else if (writeIdle && !isWritable()) {
+      reset();
+    } else if (readIdle && !exchange.requestComplete() && reading) {
+      lastRead = now;
       exchange.onClientStalled();
     }
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-    context.close(); // the stream is reset; the connection and its other streams go on
+  private void reset() {
+    connection.context().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
+    onClosed(); // the codec tells of the closed stream too; by then there is nothing left to end
+  }
+
+  private void acknowledge(int bytes) {
+    if (bytes > 0) {
+      connection.context().write(new DefaultHttp2WindowUpdateFrame(bytes).stream(stream));
+    }
   }
 
   // ---- the exchange's downstream ----
+
+  @Override
+  public String address() {
+    return connection.address();
+  }
+
+  @Override
+  public boolean secure() {
+    return connection.secure();
+  }
+
+  @Override
+  public void reading(boolean on) {
+    if (on == reading) {
+      return;
+    }
+    reading = on;
+    if (on && unacknowledged > 0) {
+      acknowledge(unacknowledged);
+      unacknowledged = 0;
+      connection.context().flush();
+    }
+  }
+
+  @Override
+  public void write(Object message) {
+    lastWrite = connection.plane().nanoTime().getAsLong();
+    ResponseFrames.write(connection.context(), stream, (HttpObject) message);
+  }
+
+  @Override
+  public void flush() {
+    connection.context().flush();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return connection.isWritable(stream);
+  }
 
   /**
    * The answer's end also ended the stream; an HTTP/2 connection is never closed for one
@@ -141,7 +227,7 @@ final class ClientStream extends ChannelDownstream {
   @Override
   public void exchangeDone(boolean keepAlive) {
     exchange = null;
-    ctx.flush();
+    flush();
     reading(true);
   }
 
@@ -149,13 +235,22 @@ final class ClientStream extends ChannelDownstream {
   @Override
   public void abort() {
     exchange = null;
-    ctx.flush();
-    ctx.close();
+    reset();
   }
 
   /** HTTP/2 has no {@code 101}: a request cannot switch its stream's protocol (RFC 9113, 8.6). */
   @Override
   public Channel becomeTunnel(Channel replica) {
     throw new UnsupportedOperationException("an HTTP/2 stream does not switch protocols");
+  }
+
+  /** The request could not even be routed (a key extractor failed) or converted: the stream is reset, its exchange ended. */
+  void resetOnFailure() {
+    Exchange failed = exchange;
+    exchange = null;
+    reset();
+    if (failed != null) {
+      failed.onClientGone();
+    }
   }
 }

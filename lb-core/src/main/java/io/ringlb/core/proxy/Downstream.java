@@ -4,10 +4,9 @@ import io.netty.channel.Channel;
 
 /**
  * The client's side of an {@link Exchange}: where its answer goes and how the client's request
- * is paced. An HTTP/1.1 connection is one ({@link ClientConnection}); an HTTP/2 stream, its own
- * child channel behind Netty's {@code Http2StreamFrameToHttpObjectCodec}, would be another, as
- * both carry a request and its answer as Netty's {@code HttpObject}s. All on the client's event
- * loop.
+ * is paced. An HTTP/1.1 connection is one ({@link ClientConnection}); an HTTP/2 stream is another
+ * ({@link ClientStream}), its frames turned into the same {@code HttpObject}s and back. All on
+ * the client's event loop.
  */
 interface Downstream {
 

@@ -1,24 +1,20 @@
 package io.ringlb.core.proxy;
 
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
  * The handlers of a client connection that speaks HTTP/2: Netty's frame codec, which also holds
  * the limits the last years' attacks taught every proxy (concurrent streams as
  * {@code lb.http2.max-concurrent-streams} says, the header list's size, resets, CONTINUATION
  * frames, empty DATA frames and queued control frames), ahead of it {@link Http2HeaderTimeout}
- * (a header block must be whole within {@code lb.client.header-timeout-ms}), then one child channel per stream, each
- * a {@link ClientStream} behind the codec that turns its frames into {@code HttpObject}s.
+ * (a header block must be whole within {@code lb.client.header-timeout-ms}), behind it the streams as
+ * {@link ClientStreams} serves them, and ahead of all a consolidation of flushes: what the streams
+ * answer in one turn of the event loop goes out in one write.
  */
 final class Http2Pipeline {
 
@@ -44,17 +40,11 @@ final class Http2Pipeline {
             .maxHeaderListSize(plane.settings().maxHeaderBytes()))
         .validateHeaders(true)
         .build();
-    Http2MultiplexHandler streams = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-      @Override
-      protected void initChannel(Http2StreamChannel stream) {
-        long idleMillis = plane.settings().idleTimeout().toMillis();
-        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new IdleStateHandler(idleMillis, idleMillis, 0, TimeUnit.MILLISECONDS),
-            new ClientStream(plane, pools));
-      }
-    });
-    pipeline.addAfter(after, "h2-header-timeout", new Http2HeaderTimeout(plane.settings().headerTimeout()));
+    // the answers that end in one event-loop turn, each on its own stream and replica, leave in one TLS record and write
+    pipeline.addAfter(after, "h2-flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    pipeline.addAfter("h2-flushes", "h2-header-timeout", new Http2HeaderTimeout(plane.settings().headerTimeout()));
     pipeline.addAfter("h2-header-timeout", "h2-frames", frames);
-    pipeline.addAfter("h2-frames", "h2-streams", streams);
+    pipeline.addAfter("h2-frames", "h2-streams", new ClientStreams(plane, pools, frames));
     pipeline.addAfter("h2-streams", "h2-idle", new IdleHttp2Connection(frames));
     // the connection's window as large as every stream's together: a stream paused while its replica takes no more must not
     // hold the whole connection's window, which would stall every other stream's upload on it

@@ -1,0 +1,211 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The streams of one client connection that speaks HTTP/2, served as frames on the connection's
+ * own pipeline, right behind Netty's frame codec: each stream is a {@link ClientStream}, not a
+ * channel of its own. A child channel per stream (Netty's {@code Http2MultiplexHandler}) would
+ * cost each request a channel registered and torn down, a pipeline, its timers and conversions
+ * twice over: more than the request's own forwarding, as the benchmarks showed.
+ *
+ * <p>What the codec reads goes to the stream it names; the streams that read something are told
+ * when the connection's read ends, so each request's bytes go on to its replica once per read.
+ * One timer per connection, while it has streams, checks their idle timeouts.
+ */
+final class ClientStreams extends ChannelInboundHandlerAdapter {
+
+  private final Plane plane;
+  private final ReplicaPools pools;
+  private final Http2FrameCodec frames;
+  private final IntObjectMap<ClientStream> streams = new IntObjectHashMap<>();
+  private final List<ClientStream> readThisTurn = new ArrayList<>();
+  private final long idleNanos;
+  private ChannelHandlerContext ctx;
+  private String address;
+  private boolean secure;
+  private ScheduledFuture<?> ticking;
+
+  ClientStreams(Plane plane, ReplicaPools pools, Http2FrameCodec frames) {
+    this.plane = plane;
+    this.pools = pools;
+    this.frames = frames;
+    this.idleNanos = plane.settings().idleTimeout().toNanos();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext added) {
+    this.ctx = added;
+    Channel connection = added.channel();
+    this.address = connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+    this.secure = connection.pipeline().get(SslHandler.class) != null;
+  }
+
+  Plane plane() {
+    return plane;
+  }
+
+  ReplicaPools pools() {
+    return pools;
+  }
+
+  ChannelHandlerContext context() {
+    return ctx;
+  }
+
+  String address() {
+    return address;
+  }
+
+  boolean secure() {
+    return secure;
+  }
+
+  /** Whether {@code stream} can be written to now: its window open, and its connection taking more. */
+  boolean isWritable(Http2FrameStream stream) {
+    if (!ctx.channel().isWritable()) {
+      return false;
+    }
+    Http2Stream open = frames.connection().stream(stream.id());
+    return open != null && frames.connection().remote().flowController().isWritable(open);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) {
+    if (msg instanceof Http2HeadersFrame headers) {
+      long now = plane.nanoTime().getAsLong();
+      ClientStream stream = streams.get(headers.stream().id());
+      if (stream == null) {
+        stream = new ClientStream(this, headers.stream(), now);
+        streams.put(headers.stream().id(), stream);
+        tickWhileStreamsAreOpen();
+      }
+      touched(stream);
+      try {
+        stream.onHeaders(headers.headers(), headers.isEndStream(), now);
+      } catch (RuntimeException | Http2Exception failed) {
+        stream.resetOnFailure(); // a key extractor that failed, a head that cannot be forwarded: the stream is reset, the connection goes on
+      }
+    } else if (msg instanceof Http2DataFrame data) {
+      ClientStream stream = streams.get(data.stream().id());
+      if (stream == null) {
+        data.release();
+        return;
+      }
+      touched(stream);
+      stream.onData(data, plane.nanoTime().getAsLong());
+    } else {
+      context.fireChannelRead(msg); // SETTINGS, PING, GOAWAY and the rest: the connection's, not a stream's
+    }
+  }
+
+  private void touched(ClientStream stream) {
+    if (!stream.readThisTurn) {
+      stream.readThisTurn = true;
+      readThisTurn.add(stream);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext context) {
+    for (int i = 0; i < readThisTurn.size(); i++) {
+      ClientStream stream = readThisTurn.get(i);
+      stream.readThisTurn = false;
+      stream.onReadComplete();
+    }
+    readThisTurn.clear();
+    context.fireChannelReadComplete();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext context, Object event) {
+    if (event instanceof Http2FrameStreamEvent streamEvent) {
+      ClientStream stream = streams.get(streamEvent.stream().id());
+      if (stream == null) {
+        return;
+      }
+      if (streamEvent.type() == Http2FrameStreamEvent.Type.Writability) {
+        stream.onWritabilityChanged();
+      } else if (streamEvent.stream().state() == Http2Stream.State.CLOSED) {
+        streams.remove(streamEvent.stream().id());
+        stream.onClosed();
+      }
+      return;
+    }
+    context.fireUserEventTriggered(event);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext context) {
+    if (context.channel().isWritable()) {
+      for (ClientStream stream : List.copyOf(streams.values())) {
+        stream.onWritabilityChanged();
+      }
+    }
+    context.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) {
+    List<ClientStream> open = List.copyOf(streams.values());
+    streams.clear();
+    for (ClientStream stream : open) {
+      stream.onClosed();
+    }
+    stopTicking();
+    context.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+    if (cause instanceof Http2FrameStreamException) {
+      return; // the codec has reset the stream, and tells of its closing; the connection and its other streams go on
+    }
+    context.fireExceptionCaught(cause);
+  }
+
+  // ---- idle timeouts ----
+
+  private void tickWhileStreamsAreOpen() {
+    if (ticking == null) {
+      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 8);
+      ticking = ctx.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void tick() {
+    if (streams.isEmpty()) {
+      stopTicking();
+      return;
+    }
+    long now = plane.nanoTime().getAsLong();
+    for (ClientStream stream : List.copyOf(streams.values())) {
+      stream.onTick(now, idleNanos);
+    }
+  }
+
+  private void stopTicking() {
+    if (ticking != null) {
+      ticking.cancel(false);
+      ticking = null;
+    }
+  }
+}
