@@ -64,7 +64,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
           if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            pipeline.addLast(IDLE, idle());
+            pipeline.addLast(IDLE, http2Idle());
             Http2Pipeline.install(pipeline, IDLE, plane, loopPools, http2);
           } else {
             http1(pipeline, loopPools);
@@ -78,6 +78,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
       pipeline.remove(ClientCodec.class);
       pipeline.remove(connection);
       pipeline.remove(HEAD_WATCH);
+      pipeline.replace(IDLE, IDLE, http2Idle());
       Http2Pipeline.install(pipeline, IDLE, plane, loopPools, http2);
     }));
   }
@@ -95,5 +96,14 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
   private IdleStateHandler idle() {
     long idleMillis = plane.settings().idleTimeout().toMillis();
     return new IdleStateHandler(idleMillis, idleMillis, 0, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * An HTTP/2 connection's: reading alone, for {@link IdleHttp2Connection}; a stream's answer the
+   * client does not take is its stream's business ({@link ClientStream}), and watching every
+   * frame written would cost each a listener.
+   */
+  private IdleStateHandler http2Idle() {
+    return new IdleStateHandler(plane.settings().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
   }
 }
