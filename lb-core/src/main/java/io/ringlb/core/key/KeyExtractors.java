@@ -17,8 +17,12 @@ import java.util.random.RandomGenerator;
  *   <li>{@code client-address}: the client's address, as HAProxy's {@code balance source}.
  * </ul>
  *
- * A request that lacks the header, parameter or cookie gets a random id, as Envoy does when a
- * hash policy yields no hash: it is spread evenly instead of piling onto one replica.
+ * A comma-separated chain of them, such as {@code header:X-User,cookie:session,client-address},
+ * keys a request by the first its request has, as Envoy's hash policies and Caddy's fallbacks
+ * do. A request that lacks every header, parameter or cookie it names gets a random id, as Envoy
+ * does when no hash policy yields a hash: it is spread evenly instead of piling onto one replica.
+ * Only the last link may be one every request has ({@code path}, {@code uri},
+ * {@code client-address}, {@code random-id}): a link after it would never be used.
  */
 public final class KeyExtractors {
 
@@ -40,13 +44,30 @@ public final class KeyExtractors {
 
   /** As {@link #parse(String)}, with the random source for {@code random-id} and fallbacks. */
   public static RequestKeyExtractor parse(String spec, RandomGenerator random) {
+    String[] links = spec.split(",", -1);
+    RequestKeyExtractor next = new RandomIdKey(random);
+    for (int i = links.length - 1; i >= 0; i--) {
+      if (links[i].isBlank()) {
+        throw new InvalidConfigException(KEY, "'" + spec + "' has an empty link in its chain (a chain is as in 'header:X-User,cookie:session,client-address')");
+      }
+      RequestKeyExtractor link = link(links[i], random, next);
+      if (i < links.length - 1 && !(link instanceof AttributeKey)) {
+        throw new InvalidConfigException(KEY, "'" + links[i].strip() + "' gives every request a key, so '" + links[i + 1].strip()
+            + "' after it in '" + spec + "' would never be used; only a chain's last link may be one");
+      }
+      next = link;
+    }
+    return next;
+  }
+
+  /** One link of a chain: what a request that lacks its header, parameter or cookie is keyed by is {@code fallback}. */
+  private static RequestKeyExtractor link(String spec, RandomGenerator random, RequestKeyExtractor fallback) {
     String trimmed = spec.strip();
     int colon = trimmed.indexOf(':');
     String kind = colon < 0 ? trimmed : trimmed.substring(0, colon);
     String argument = colon < 0 ? "" : trimmed.substring(colon + 1).strip();
-    RandomIdKey fallback = new RandomIdKey(random);
     return switch (kind) {
-      case "random-id" -> noArgument(kind, argument, fallback);
+      case "random-id" -> noArgument(kind, argument, new RandomIdKey(random));
       case "path" -> noArgument(kind, argument, new PathKey());
       case "uri" -> noArgument(kind, argument, new UriKey());
       case "client-address" -> noArgument(kind, argument, new ClientAddressKey());
@@ -62,7 +83,7 @@ public final class KeyExtractors {
         String name = named(kind, argument);
         yield new AttributeKey(trimmed, request -> request.cookie(name), fallback);
       }
-      default -> throw new InvalidConfigException(KEY, "'" + spec + "' is not accepted (accepted: " + ACCEPTED + ")");
+      default -> throw new InvalidConfigException(KEY, "'" + trimmed + "' is not accepted (accepted: " + ACCEPTED + ", or a chain of them separated by commas)");
     };
   }
 

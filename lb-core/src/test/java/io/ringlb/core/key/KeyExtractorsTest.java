@@ -77,8 +77,41 @@ class KeyExtractorsTest {
   void refusesWhatItCannotParseNamingTheKeyAndTheAcceptedForms() {
     assertThatThrownBy(() -> KeyExtractors.parse("url"))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address)");
+        .hasMessage("lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address,"
+            + " or a chain of them separated by commas)");
     assertThatThrownBy(() -> KeyExtractors.parse("header:")).hasMessage("lb.key: 'header' needs a name, as in 'header:<name>'");
     assertThatThrownBy(() -> KeyExtractors.parse("path:/x")).hasMessageStartingWith("lb.key: 'path' takes no ':<name>'");
+  }
+
+  @Test
+  void aChainKeysByTheFirstLinkTheRequestHas() {
+    RequestKeyExtractor chain = KeyExtractors.parse("header:X-User, cookie:sid ,client-address");
+    Request cookieOnly = new Request("/home", Map.of(), Map.of(), Map.of("sid", "carol"), "10.0.0.3");
+    Request addressOnly = Request.of("/home", "10.0.0.4");
+
+    assertThat(chain.keyOf(alice)).isEqualTo(KeyExtractors.parse("header:X-User").keyOf(alice));
+    assertThat(chain.keyOf(cookieOnly)).isEqualTo(KeyExtractors.parse("cookie:sid").keyOf(cookieOnly));
+    assertThat(chain.keyOf(addressOnly)).isEqualTo(KeyExtractors.parse("client-address").keyOf(addressOnly));
+  }
+
+  @Test
+  void aRequestThatHasNoLinkOfAChainOfAttributesGetsARandomId() {
+    RequestKeyExtractor chain = KeyExtractors.parse("header:X-Tenant,query:tenant", new SplittableRandom(3));
+    Request none = Request.of("/home", "10.0.0.1");
+
+    assertThat(IntStream.range(0, 100).mapToLong(i -> chain.keyOf(none))).allSatisfy(key -> assertThat(key).isBetween(100_000L, 999_999L));
+    assertThat(IntStream.range(0, 100).mapToLong(i -> chain.keyOf(none)).distinct().count()).isGreaterThan(90);
+  }
+
+  @Test
+  void refusesAChainWithAnEmptyLinkOrALinkThatCouldNeverBeUsed() {
+    assertThatThrownBy(() -> KeyExtractors.parse("header:X-User,,client-address"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("lb.key: 'header:X-User,,client-address' has an empty link in its chain");
+    assertThatThrownBy(() -> KeyExtractors.parse("header:X-User,client-address,cookie:sid"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.key: 'client-address' gives every request a key, so 'cookie:sid' after it in 'header:X-User,client-address,cookie:sid'"
+            + " would never be used; only a chain's last link may be one");
+    assertThatThrownBy(() -> KeyExtractors.parse("header:X-User,urn")).hasMessageStartingWith("lb.key: 'urn' is not accepted");
   }
 }
