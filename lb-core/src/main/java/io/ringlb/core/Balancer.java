@@ -13,6 +13,7 @@ import io.ringlb.core.metrics.BalancerMetrics;
 import io.ringlb.core.proxy.AccessLog;
 import io.ringlb.core.proxy.AccessLogWriter;
 import io.ringlb.core.proxy.DataPlane;
+import io.ringlb.core.proxy.KeyLookup;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
@@ -41,6 +42,7 @@ public final class Balancer implements AutoCloseable {
 
   private final HttpClient client;
   private final Router router;
+  private final KeyLookup keyLookup;
   private final Fleet fleet;
   private final BalancerMetrics metrics;
   private final RecentEvents recentEvents;
@@ -65,6 +67,7 @@ public final class Balancer implements AutoCloseable {
     HashRing ring = config.slowStart().isZero() ? config.emptyRing() : new SlowStartRing(config.emptyRing(), config.slowStart(), clock::nanoTime);
     ring = config.balanceFactor() == 0 ? ring : new BoundedLoadRing(ring, loads, config.balanceFactor());
     this.router = new Router(ring, config.attempts(), loads);
+    this.keyLookup = new KeyLookup(config.keys(), router);
     this.metrics = new BalancerMetrics(registry, router);
     this.fleet = new Fleet(config.fleet(), launcher, router, probe(config, client, virtualThreads), new SplittableRandom(),
         FleetListener.all(metrics, recentEvents), clock);
@@ -109,6 +112,11 @@ public final class Balancer implements AutoCloseable {
 
   public Fleet fleet() {
     return fleet;
+  }
+
+  /** Where a request or a key would go now, and why: {@code GET /lookup}. */
+  public KeyLookup keyLookup() {
+    return keyLookup;
   }
 
   public Router router() {

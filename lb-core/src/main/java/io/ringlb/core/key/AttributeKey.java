@@ -21,6 +21,12 @@ record AttributeKey(String description, Function<RequestAttributes, Optional<Str
   }
 
   @Override
+  public Optional<String> keyText(RequestAttributes request) {
+    Optional<String> found = value.apply(request);
+    return found.isPresent() ? found : fallback.keyText(request);
+  }
+
+  @Override
   public String toString() {
     return description;
   }

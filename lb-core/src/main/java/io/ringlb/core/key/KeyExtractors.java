@@ -2,6 +2,7 @@ package io.ringlb.core.key;
 
 import io.ringlb.api.InvalidConfigException;
 import io.ringlb.api.RequestKeyExtractor;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
@@ -85,6 +86,23 @@ public final class KeyExtractors {
       }
       default -> throw new InvalidConfigException(KEY, "'" + trimmed + "' is not accepted (accepted: " + ACCEPTED + ", or a chain of them separated by commas)");
     };
+  }
+
+  /**
+   * The key {@code extractor} gives a request whose key text is {@code text}, for a lookup of a
+   * raw key: the text's hash, or for {@code random-id} the 6-digit number itself. Empty when
+   * {@code extractor} would never give such a key: a random id that is not one.
+   */
+  public static OptionalLong keyOfText(RequestKeyExtractor extractor, String text) {
+    if (extractor instanceof RandomIdKey) {
+      try {
+        int id = Integer.parseInt(text);
+        return id >= RandomIdKey.LOWEST && id <= RandomIdKey.HIGHEST ? OptionalLong.of(id) : OptionalLong.empty();
+      } catch (NumberFormatException notANumber) {
+        return OptionalLong.empty();
+      }
+    }
+    return OptionalLong.of(StringKeys.of(text));
   }
 
   private static RequestKeyExtractor noArgument(String kind, String argument, RequestKeyExtractor extractor) {

@@ -2,6 +2,7 @@ package io.ringlb.core.key;
 
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
+import java.util.Optional;
 
 /** Keys a request by its path, so one path always reaches the same replica. */
 record PathKey() implements RequestKeyExtractor {
@@ -9,5 +10,10 @@ record PathKey() implements RequestKeyExtractor {
   @Override
   public long keyOf(RequestAttributes request) {
     return StringKeys.of(request.path());
+  }
+
+  @Override
+  public Optional<String> keyText(RequestAttributes request) {
+    return Optional.of(request.path());
   }
 }

@@ -5,6 +5,7 @@ import io.ringlb.api.Replica;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Consistent hashing with bounded loads (Mirrokni, Thorup and Zadimoghaddam, 2016), over any
@@ -80,6 +81,18 @@ public final class BoundedLoadRing extends RingDecorator {
     int least = from + leastLoaded(candidates.subList(from, candidates.size()));
     loads.beginAdmitted(candidates.get(least));
     return least;
+  }
+
+  @Override
+  public Optional<String> passesOver(Replica replica, long key) {
+    String name = replica.name();
+    if (ring.replicas().size() <= 1) {
+      return Optional.empty();
+    }
+    long bound = bound(loads.total(), weightOf(name), totalWeight);
+    int inFlight = loads.of(name);
+    return inFlight + 1 <= bound ? Optional.empty()
+        : Optional.of("over the bounded-load limit: " + inFlight + " requests in flight, at most " + bound + " with the next (lb.balance-factor " + factorPercent + ")");
   }
 
   /** The first of {@code order} that may take one more request, or -1. */

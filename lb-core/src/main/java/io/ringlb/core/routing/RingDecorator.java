@@ -26,6 +26,12 @@ public abstract class RingDecorator implements HashRing {
     return ring;
   }
 
+  /**
+   * Why this ring, at this moment, would pass {@code replica} over for {@code key} where the ring
+   * under it would take it; empty when it would not. For a lookup: never on the request path.
+   */
+  public abstract Optional<String> passesOver(Replica replica, long key);
+
   /** The strategy's own ring under any decorators: the keys each replica holds before anything reorders them. */
   public static HashRing undecorated(HashRing ring) {
     HashRing inner = ring;

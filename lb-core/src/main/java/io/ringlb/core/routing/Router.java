@@ -2,6 +2,7 @@ package io.ringlb.core.routing;
 
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -58,6 +59,30 @@ public final class Router {
   /** The replicas to try for {@code key}, first choice first; empty when the ring is empty. */
   public List<Replica> candidates(long key) {
     return current.get().candidates(key, attempts);
+  }
+
+  /**
+   * Where {@code key} goes now and why, read from the ring requests route on now: what the data
+   * plane would try, and the replicas the strategy's own order puts first that the ring's
+   * decorators pass over. For a lookup; nothing is counted.
+   */
+  public KeyRoute explain(long key) {
+    HashRing ring = current.get();
+    List<Replica> candidates = ring.candidates(key, attempts);
+    List<KeyRoute.PassedOver> passedOver = new ArrayList<>();
+    if (!candidates.isEmpty()) {
+      for (Replica ahead : RingDecorator.undecorated(ring).candidates(key, ring.replicas().size())) {
+        if (ahead.equals(candidates.get(0))) {
+          break;
+        }
+        List<String> reasons = new ArrayList<>();
+        for (HashRing layer = ring; layer instanceof RingDecorator decorator; layer = decorator.ring()) {
+          decorator.passesOver(ahead, key).ifPresent(reasons::add);
+        }
+        passedOver.add(new KeyRoute.PassedOver(ahead.name(), reasons));
+      }
+    }
+    return new KeyRoute(candidates, passedOver);
   }
 
   /**

@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -70,6 +72,18 @@ public final class SlowStartRing extends RingDecorator {
   private boolean admits(Replica replica, double point, long now) {
     Long joined = joinedAt.get(replica.name());
     return joined == null || (double) (now - joined) / periodNanos > point;
+  }
+
+  @Override
+  public Optional<String> passesOver(Replica replica, long key) {
+    long now = nanoTime.getAsLong();
+    Long joined = joinedAt.get(replica.name());
+    if (joined == null || admits(replica, point(key), now)) {
+      return Optional.empty();
+    }
+    long warmInMillis = Math.max(0, (joined + periodNanos - now) / 1_000_000);
+    return Optional.of(String.format(Locale.ROOT, "slow start: it takes %.0f %% of its keys now, not yet this one, and all in %d ms (lb.slow-start-ms)",
+        100.0 * (now - joined) / periodNanos, warmInMillis));
   }
 
   /** The key's fixed point in [0, 1): SplitMix64's finalizer, so close keys land far apart. */

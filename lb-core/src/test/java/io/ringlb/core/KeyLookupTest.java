@@ -1,0 +1,91 @@
+package io.ringlb.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ringlb.api.Replica;
+import io.ringlb.core.proxy.KeyLookup;
+import io.ringlb.spi.HashStrategyProvider;
+import io.ringlb.spi.PluginRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A lookup agrees with the data plane: each of a thousand varied requests, sent through it, is
+ * answered by the replica the lookup of the same request names.
+ */
+class KeyLookupTest {
+
+  private static final Pattern ANSWERED_BY = Pattern.compile("Hello from Server: (\\w+)");
+
+  @Test
+  void aLookupNamesTheReplicaThatAnswersTheSameRequest() throws Exception {
+    HttpReplicas replicas = new HttpReplicas();
+    BalancerConfig config = BalancerConfig.from(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "4", "lb.strategy", "tiny",
+        "lb.max-replicas", "4", "lb.key", "header:X-User,query:user,cookie:sid,uri"),
+        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+    try (Balancer balancer = Balancer.start(config, replicas); HttpClient client = HttpClient.newHttpClient()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 4);
+      URI base = URI.create("http://127.0.0.1:" + balancer.dataPlane().address().getPort());
+      SplittableRandom random = new SplittableRandom(25);
+      List<String> answeredBy = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        String user = "user-" + random.nextInt(100_000);
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        String target = "/home";
+        switch (i % 4) {
+          case 0 -> headers.add(Map.entry("X-User", user));
+          case 1 -> target = "/home?user=" + user + "&page=" + random.nextInt(10);
+          case 2 -> headers.add(Map.entry("Cookie", "theme=dark; sid=" + user));
+          default -> target = "/home?page=" + user; // none of the attributes: keyed by the uri, the chain's last link
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(target));
+        headers.forEach(header -> request.header(header.getKey(), header.getValue()));
+        String body = client.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher served = ANSWERED_BY.matcher(body);
+        assertThat(served.find()).as(body).isTrue();
+
+        Optional<KeyLookup.Answer> lookup = balancer.keyLookup().of(new KeyLookup.Request(target, headers, Optional.of("127.0.0.1")));
+
+        assertThat(lookup).isPresent();
+        assertThat(lookup.get().route().replica().map(Replica::name)).as("request %d to %s with %s", i, target, headers).contains(served.group(1));
+        assertThat(lookup.get().keyText()).isEqualTo(i % 4 == 3 ? target : user);
+        answeredBy.add(served.group(1));
+      }
+      assertThat(answeredBy).as("the requests spread over every replica").containsAll(List.of("S1", "S2", "S3", "S4"));
+    } finally {
+      replicas.stopAll();
+    }
+  }
+
+  @Test
+  void aRequestWithNothingToHashHasNoLookupAndARawKeyIsHashedAsTheKeysAre() throws Exception {
+    HttpReplicas replicas = new HttpReplicas();
+    BalancerConfig config = BalancerConfig.from(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "2", "lb.strategy", "tiny",
+        "lb.max-replicas", "4", "lb.key", "header:X-User,client-address"),
+        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+    try (Balancer balancer = Balancer.start(config, replicas)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 2);
+      KeyLookup lookups = balancer.keyLookup();
+
+      assertThat(lookups.of(new KeyLookup.Request("/home", List.of(), Optional.empty()))).as("no header, no client address").isEmpty();
+      KeyLookup.Answer byHeader = lookups.of(new KeyLookup.Request("/home", List.of(Map.entry("X-User", "alice")), Optional.empty())).orElseThrow();
+      KeyLookup.Answer byKey = lookups.ofKey("alice").orElseThrow();
+      assertThat(byKey.key()).isEqualTo(byHeader.key());
+      assertThat(byKey.route()).isEqualTo(byHeader.route());
+    } finally {
+      replicas.stopAll();
+    }
+  }
+}
