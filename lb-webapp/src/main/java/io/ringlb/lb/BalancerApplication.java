@@ -25,11 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
     info = @Info(title = "ringlb", version = "1",
         description = "A consistent-hashing load balancer that runs its own replicas. The exercise's API (/rep, /add, /rm) is served on the"
             + " clients' port (lb.port, 5000) and on the admin port (lb.admin.port, 5001); every other path of the clients' port goes to a"
-            + " replica. The operator's endpoints (/fleet, /metrics, /dashboard, /health, /openapi) are on the admin port only.",
+            + " replica. The operator's endpoints (/fleet, /lookup, /metrics, /dashboard, /health, /openapi) are on the admin port only.",
         license = @License(name = "Apache-2.0")),
     tags = {
         @Tag(name = "replicas", description = "The exercise's API: list, add and remove replicas"),
-        @Tag(name = "operating", description = "What an operator reads: the fleet, metrics and the dashboard (admin port only)")},
+        @Tag(name = "operating", description = "What an operator reads: the fleet, where a key goes, metrics and the dashboard (admin port only)")},
     components = @Components(
         securitySchemes = @SecurityScheme(securitySchemeName = BalancerApplication.ADMIN_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
             description = "lb.admin.token, when set: required by /add and /rm. Without it, the calls are open."),

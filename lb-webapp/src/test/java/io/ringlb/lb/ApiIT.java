@@ -262,6 +262,26 @@ class ApiIT {
   }
 
   @Test
+  void lookupNamesWhereARandomIdGoesAndRefusesWhatItCannotHash() {
+    HttpResponse<String> found = lb.send(lb.admin(), "GET", "/lookup?key=123456", null);
+
+    assertThat(found.statusCode()).isEqualTo(200);
+    assertThat(found.body()).matches("\\{\"message\":\\{\"candidates\":\\[\"(S[123])\",\"S[123]\",\"S[123]\"],\"hash\":\"000000000001e240\","
+        + "\"key\":\"123456\",\"passedOver\":\\[],\"replica\":\"\\1\"},\"status\":\"successful\"}");
+    assertThat(lb.send(lb.admin(), "GET", "/lookup?key=123456", null).body()).as("the same key, the same answer").isEqualTo(found.body());
+
+    HttpResponse<String> nothing = lb.send(lb.admin(), "GET", "/lookup?path=/home&header.X-User=alice", null);
+    assertThat(nothing.statusCode()).isEqualTo(400);
+    assertThat(nothing.body()).startsWith("{\"message\":\"<Error> Nothing to hash: lb.key finds nothing in this request, so the data plane would give it"
+        + " a random id").endsWith("\"status\":\"failure\"}");
+    assertThat(lb.send(lb.admin(), "GET", "/lookup?key=abc", null).body())
+        .isEqualTo("{\"message\":\"<Error> 'abc' is no key lb.key=random-id makes: a random id is a 6-digit number, 100000 to 999999\",\"status\":\"failure\"}");
+    HttpResponse<String> unknown = lb.send(lb.admin(), "GET", "/lookup?host=x", null);
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).contains("'host' is not a lookup parameter (accepted: path, header.<name>, query.<name>, cookie.<name>, client, or key alone)");
+  }
+
+  @Test
   void onTheDataPortEveryPathButTheApisGoesToAReplicaItsHealthIncluded() {
     HttpResponse<String> replicaHealth = lb.get("/health/ready");
 

@@ -48,7 +48,8 @@ class OpenApiIT {
   void documentsEveryEndpointAsOpenApi31() {
     assertThat(document.path("openapi").asText()).startsWith("3.1");
     assertThat(document.path("info").path("title").asText()).isEqualTo("ringlb");
-    Map<String, String> operations = Map.of("/rep", "get", "/add", "post", "/rm", "delete", "/fleet", "get", "/metrics", "get", "/dashboard", "get");
+    Map<String, String> operations = Map.of("/rep", "get", "/add", "post", "/rm", "delete", "/fleet", "get", "/lookup", "get", "/metrics", "get",
+        "/dashboard", "get");
     assertThat(names(document.path("paths"))).containsExactlyInAnyOrderElementsOf(operations.keySet());
     operations.forEach((path, method) -> {
       JsonNode operation = document.path("paths").path(path).path(method);
@@ -91,6 +92,9 @@ class OpenApiIT {
     assertThat(names(fleet.path("replicas").get(0))).containsExactlyInAnyOrderElementsOf(names(schemas.path("ReplicaStatus").path("properties")));
     assertThat(names(fleet.path("arcs").get(0))).containsExactlyInAnyOrderElementsOf(names(schemas.path("Arc").path("properties")));
     assertThat(names(fleet.path("events").get(0))).containsExactlyInAnyOrderElementsOf(names(schemas.path("FleetEvent").path("properties")));
+
+    JsonNode lookup = JSON.readTree(lb.send(lb.admin(), "GET", "/lookup?key=123456", null).body()).path("message");
+    assertThat(names(lookup)).containsExactlyInAnyOrderElementsOf(names(schemas.path("LookupAnswer").path("properties")));
 
     JsonNode refused = JSON.readTree(lb.send(lb.admin(), "POST", "/add", "{\"n\": 0}").body());
     assertThat(names(refused)).containsExactlyInAnyOrderElementsOf(names(schemas.path("Failure").path("properties")));
