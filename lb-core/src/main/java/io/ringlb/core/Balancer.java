@@ -14,6 +14,7 @@ import io.ringlb.core.proxy.AccessLog;
 import io.ringlb.core.proxy.AccessLogWriter;
 import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.proxy.KeyLookup;
+import io.ringlb.core.stats.RingChanges;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
@@ -69,6 +70,9 @@ public final class Balancer implements AutoCloseable {
     this.router = new Router(ring, config.attempts(), loads);
     this.keyLookup = new KeyLookup(config.keys(), router);
     this.metrics = new BalancerMetrics(registry, router);
+    RingChanges changes = new RingChanges(ring, recentEvents::ringChanged);
+    router.watch(changes);
+    metrics.ringChanges(changes);
     this.fleet = new Fleet(config.fleet(), launcher, router, probe(config, client, virtualThreads), new SplittableRandom(),
         FleetListener.all(metrics, recentEvents), clock);
   }

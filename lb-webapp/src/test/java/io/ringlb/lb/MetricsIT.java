@@ -59,6 +59,8 @@ class MetricsIT {
       assertThat(after.get("ringlb_ring_key_share{replica=\"" + replica + "\"}")).as(replica).isBetween(0.2, 0.5);
     }
     assertThat(sum(after, "ringlb_ring_key_share{")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(after.get("ringlb_ring_keys_moved_ratio")).as("what the last change of ring moved: a replica joining or leaving moves some keys")
+        .isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
     assertThat(after).as("the JVM's own meters too").containsKey("jvm_threads_live_threads");
   }
 

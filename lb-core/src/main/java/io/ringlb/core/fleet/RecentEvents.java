@@ -1,5 +1,6 @@
 package io.ringlb.core.fleet;
 
+import io.ringlb.core.stats.RingChange;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,6 +43,11 @@ public final class RecentEvents implements FleetListener {
   @Override
   public void started(String replica) {
     record(down.remove(replica) ? "replaced" : "added", replica, "");
+  }
+
+  /** A new ring was published: what it moved, for the operator to see next to who joined or left. */
+  public void ringChanged(RingChange change) {
+    record("ring", "", change.toString());
   }
 
   @Override

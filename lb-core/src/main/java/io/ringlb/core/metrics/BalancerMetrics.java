@@ -12,6 +12,7 @@ import io.ringlb.core.proxy.RequestEvents;
 import io.ringlb.core.routing.RingDecorator;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.stats.KeyShares;
+import io.ringlb.core.stats.RingChanges;
 import io.ringlb.core.tls.ServerTls;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -65,6 +66,13 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
   private final Router router;
   private final KeyShares shares = new KeyShares();
   private final ConcurrentHashMap<String, ReplicaMeters> byName = new ConcurrentHashMap<>();
+
+  /** Watches what each change of ring moves: the last change's share of the keys. */
+  public void ringChanges(RingChanges changes) {
+    Gauge.builder("ringlb.ring.keys.moved.ratio", () -> changes.last().moved())
+        .description("The share of the key space, 0 to 1, that the last change of ring (a replica joined or left, a weight changed) moved")
+        .register(registry);
+  }
 
   /** Watches the certificate the data plane's TLS port serves, reloads included. */
   public void tlsCertificate(ServerTls tls) {
