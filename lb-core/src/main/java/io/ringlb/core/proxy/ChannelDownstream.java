@@ -21,9 +21,18 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
   @Override
   public void handlerAdded(ChannelHandlerContext added) {
     this.ctx = added;
-    Channel connection = added.channel();
-    this.address = connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
-    this.secure = connection.pipeline().get(SslHandler.class) != null;
+    this.address = clientAddress(added.channel());
+    this.secure = isTls(added.channel());
+  }
+
+  /** The IP address of the client at the other end of {@code connection}. */
+  static String clientAddress(Channel connection) {
+    return connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
+  }
+
+  /** Whether {@code connection} is TLS: {@code X-Forwarded-Proto: https}. */
+  static boolean isTls(Channel connection) {
+    return connection.pipeline().get(SslHandler.class) != null;
   }
 
   /** The exchange under way on this channel, or null between requests. */

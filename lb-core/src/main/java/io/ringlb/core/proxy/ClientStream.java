@@ -47,6 +47,8 @@ final class ClientStream implements Downstream {
   /** When the stream last read and wrote, on the plane's clock: what its idle timeout counts from. */
   private long lastRead;
   private long lastWrite;
+  /** Whether the client has ended its side of the stream: its request, body and all. */
+  private boolean requestEnded;
   /** Whether the connection's read under way brought this stream something; see {@link ClientStreams}. */
   boolean readThisTurn;
 
@@ -62,6 +64,7 @@ final class ClientStream implements Downstream {
   /** A HEADERS frame: the request's head, or, after it, its trailers. */
   void onHeaders(Http2Headers headers, boolean endStream, long now) throws Http2Exception {
     lastRead = now;
+    requestEnded |= endStream;
     if (!begun) {
       begun = true;
       begin(headers, endStream);
@@ -75,6 +78,7 @@ final class ClientStream implements Downstream {
   /** A DATA frame: a piece of the body, the last when it ends the stream. */
   void onData(Http2DataFrame data, long now) {
     lastRead = now;
+    requestEnded |= data.isEndStream();
     int flowControlled = data.initialFlowControlledBytes();
     if (exchange != null) {
       HttpContent content = data.isEndStream() ? new DefaultLastHttpContent(data.content()) : new DefaultHttpContent(data.content());
@@ -138,6 +142,11 @@ final class ClientStream implements Downstream {
     }
   }
 
+  /** The client opened the stream's window, or its connection's: it took part of what it was sent, which counts as the answer going on. */
+  void onTaken(long now) {
+    lastWrite = now;
+  }
+
   /** The stream's window, or its connection's, opened. */
   void onWritabilityChanged() {
     if (exchange != null && isWritable()) {
@@ -148,27 +157,28 @@ final class ClientStream implements Downstream {
   /**
    * The stream's own idle timeout ({@code lb.client.idle-timeout-ms}), as an idle handler on an
    * HTTP/1.1 connection: a body that stalls is answered 408; an answer the client takes nothing of
-   * (its window shut) for the whole timeout resets the stream, which frees the replica; a stream
-   * answered, yet kept open a whole timeout on (a body never ended, an end never taken), is reset.
+   * (its window shut, and not opened again) for the whole timeout resets the stream, which frees
+   * the replica. Once answered, a stream is reset when its client has not ended its side a whole
+   * timeout on, or takes nothing of what is left of the answer for as long; an answer still being
+   * taken, slowly, is not cut off.
    */
   void onTick(long now, long idleNanos) {
     boolean readIdle = now - lastRead >= idleNanos;
     boolean writeIdle = now - lastWrite >= idleNanos;
-    if (!readIdle && !writeIdle) {
-      return;
-    }
     if (exchange == null) {
-      reset();
+      if (requestEnded ? writeIdle : readIdle || writeIdle) {
+        reset(Http2Error.CANCEL);
+      }
     } else if (writeIdle && !isWritable()) {
-      reset();
+      reset(Http2Error.CANCEL);
     } else if (readIdle && !exchange.requestComplete() && reading) {
       lastRead = now;
       exchange.onClientStalled();
     }
   }
 
-  private void reset() {
-    connection.context().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
+  private void reset(Http2Error error) {
+    connection.context().writeAndFlush(new DefaultHttp2ResetFrame(error).stream(stream));
     onClosed(); // the codec tells of the closed stream too; by then there is nothing left to end
   }
 
@@ -231,11 +241,12 @@ final class ClientStream implements Downstream {
     reading(true);
   }
 
-  /** The answer broke off midway: the stream is reset, which tells the client it is not whole. */
+  /** The answer broke off midway: what was relayed goes out, then the stream is reset, which tells the client it is not whole. */
   @Override
   public void abort() {
     exchange = null;
-    reset();
+    flush();
+    reset(Http2Error.CANCEL);
   }
 
   /** HTTP/2 has no {@code 101}: a request cannot switch its stream's protocol (RFC 9113, 8.6). */
@@ -244,11 +255,15 @@ final class ClientStream implements Downstream {
     throw new UnsupportedOperationException("an HTTP/2 stream does not switch protocols");
   }
 
-  /** The request could not even be routed (a key extractor failed) or converted: the stream is reset, its exchange ended. */
-  void resetOnFailure() {
+  /**
+   * The stream failed: a request that could not be routed (a key extractor failed) or converted,
+   * a frame the codec refused (a body longer than its content-length, DATA after its end): the
+   * stream is reset with {@code error}, its exchange ended.
+   */
+  void resetOnFailure(Http2Error error) {
     Exchange failed = exchange;
     exchange = null;
-    reset();
+    reset(error);
     if (failed != null) {
       failed.onClientGone();
     }

@@ -1,9 +1,10 @@
 package io.ringlb.core.proxy;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStream;
@@ -11,10 +12,9 @@ import io.netty.handler.codec.http2.Http2FrameStreamEvent;
 import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.codec.http2.Http2WindowUpdateFrame;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -54,9 +54,8 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext added) {
     this.ctx = added;
-    Channel connection = added.channel();
-    this.address = connection.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "unknown";
-    this.secure = connection.pipeline().get(SslHandler.class) != null;
+    this.address = ChannelDownstream.clientAddress(added.channel());
+    this.secure = ChannelDownstream.isTls(added.channel());
   }
 
   Plane plane() {
@@ -102,7 +101,7 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       try {
         stream.onHeaders(headers.headers(), headers.isEndStream(), now);
       } catch (RuntimeException | Http2Exception failed) {
-        stream.resetOnFailure(); // a key extractor that failed, a head that cannot be forwarded: the stream is reset, the connection goes on
+        stream.resetOnFailure(Http2Error.CANCEL); // a key extractor that failed, a head that cannot be forwarded: the stream is reset, the connection goes on
       }
     } else if (msg instanceof Http2DataFrame data) {
       ClientStream stream = streams.get(data.stream().id());
@@ -111,7 +110,19 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
         return;
       }
       touched(stream);
-      stream.onData(data, plane.nanoTime().getAsLong());
+      try {
+        stream.onData(data, plane.nanoTime().getAsLong());
+      } catch (RuntimeException failed) {
+        stream.resetOnFailure(Http2Error.INTERNAL_ERROR);
+      }
+    } else if (msg instanceof Http2WindowUpdateFrame update) {
+      long now = plane.nanoTime().getAsLong();
+      ClientStream stream = update.stream() == null ? null : streams.get(update.stream().id());
+      if (stream != null) {
+        stream.onTaken(now);
+      } else {
+        streams.forEach((id, open) -> open.onTaken(now)); // the connection's window: whoever waited on it goes on
+      }
     } else {
       context.fireChannelRead(msg); // SETTINGS, PING, GOAWAY and the rest: the connection's, not a stream's
     }
@@ -176,8 +187,15 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-    if (cause instanceof Http2FrameStreamException) {
-      return; // the codec has reset the stream, and tells of its closing; the connection and its other streams go on
+    if (cause instanceof Http2FrameStreamException failed) {
+      // a frame the codec refused on one stream: it is reset here (the codec leaves that to the handler of its streams), the rest go on
+      ClientStream stream = streams.get(failed.stream().id());
+      if (stream != null) {
+        stream.resetOnFailure(failed.error());
+      } else {
+        context.writeAndFlush(new DefaultHttp2ResetFrame(failed.error()).stream(failed.stream()));
+      }
+      return;
     }
     context.fireExceptionCaught(cause);
   }
@@ -198,7 +216,11 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
     }
     long now = plane.nanoTime().getAsLong();
     for (ClientStream stream : List.copyOf(streams.values())) {
-      stream.onTick(now, idleNanos);
+      try {
+        stream.onTick(now, idleNanos);
+      } catch (RuntimeException failed) {
+        stream.resetOnFailure(Http2Error.INTERNAL_ERROR); // one stream's failure must not end the timer every stream of the connection relies on
+      }
     }
   }
 

@@ -404,6 +404,74 @@ class Http2Test {
   }
 
   @Test
+  void aClientThatTakesItsAnswerSlowerThanTheIdleTimeoutGetsItWhole() throws Exception {
+    byte[] large = new byte[600_000];
+    InetSocketAddress big = backends.http(Map.of("/big", exchange -> {
+      exchange.sendResponseHeaders(200, large.length);
+      try (var out = exchange.getResponseBody()) {
+        out.write(large);
+      }
+    }));
+    proxy = new ProxyFixture(List.of(big), s -> idleAfter(s, Duration.ofMillis(500)));
+    // each DATA frame's window comes back 150 ms after it arrived: the 600 kB take some 1.4 s, nearly three idle timeouts
+    try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ofMillis(150))) {
+      var stream = client.open(H2FrameClient.request("GET", "/big"), true);
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> client.ended(stream));
+
+      assertThat(client.received).noneMatch(frame -> frame.kind().equals("RST"));
+      assertThat(client.bodyBytes(stream)).isEqualTo(large.length);
+    }
+  }
+
+  @Test
+  void aStreamTheCodecRefusesIsResetAtOnceAndTheConnectionGoesOn() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")), s -> idleAfter(s, Duration.ofSeconds(30)));
+    try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
+      // a content-length of 5 on a request that ends with its headers, and 10 bytes where 5 were announced: both malformed (RFC 9113, 8.1.1)
+      var noBody = client.open(H2FrameClient.request("POST", "/echo").set("content-length", "5"), true);
+      var tooLong = client.open(H2FrameClient.request("POST", "/echo").set("content-length", "5"), false);
+      client.data(tooLong, new byte[10], true);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(noBody) && client.ended(tooLong)); // not a whole idle timeout on
+      assertThat(client.received).filteredOn(frame -> frame.kind().equals("RST")).extracting(H2FrameClient.Received::stream)
+          .containsExactlyInAnyOrder(noBody.id(), tooLong.id());
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.router.loads().total() == 0); // the replica is let go
+      var fine = client.open(H2FrameClient.request("GET", "/home"), true);
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(fine));
+      assertThat(client.bodyBytes(fine)).isPositive();
+      assertThat(client.isOpen()).isTrue();
+    }
+  }
+
+  @Test
+  void anAnswerBrokenOffMidwaySendsWhatWasRelayedBeforeTheReset() throws Exception {
+    try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> {
+        try (java.net.Socket replica = raw.accept()) {
+          Backends.readHead(replica.getInputStream());
+          // a chunk of 16 kB, then a chunk size that is none: the answer breaks off after its first chunk
+          String broken = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4000\r\n" + "a".repeat(0x4000) + "\r\nzz\r\n";
+          replica.getOutputStream().write(broken.getBytes(StandardCharsets.US_ASCII));
+          replica.getOutputStream().flush();
+          Thread.sleep(3_000);
+        } catch (Exception done) {
+          // the balancer hung up
+        }
+      });
+      proxy = new ProxyFixture(List.of(new InetSocketAddress("127.0.0.1", raw.getLocalPort())), s -> s);
+      try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
+        var stream = client.open(H2FrameClient.request("GET", "/broken"), true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.ended(stream));
+
+        assertThat(client.received).extracting(H2FrameClient.Received::kind).containsExactly("HEADERS", "DATA", "RST");
+        assertThat(client.bodyBytes(stream)).isEqualTo(0x4000);
+      }
+    }
+  }
+
+  @Test
   void aBodyOverTheLimitIsRefused413OnItsStreamAndLogged() throws Exception {
     List<AccessLogEntry> logged = new CopyOnWriteArrayList<>();
     AccessLog log = recordingInto(logged);

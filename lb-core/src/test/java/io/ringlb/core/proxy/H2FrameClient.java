@@ -1,0 +1,105 @@
+package io.ringlb.core.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP/2 client that works in frames, as a misbehaving or slow client does: it sends what it
+ * is told, frame by frame, lists every frame it gets on its streams in order, and gives back the
+ * window of each DATA frame only {@code takeAfter} later, as a client that reads slowly.
+ */
+final class H2FrameClient extends Http2ChannelDuplexHandler implements AutoCloseable {
+
+  /** One frame the client got: its kind (HEADERS, DATA, RST), its stream, and what it says. */
+  record Received(String kind, int stream, int bytes, boolean endStream, long errorCode) {}
+
+  final List<Received> received = new CopyOnWriteArrayList<>();
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final Channel channel;
+  private final Duration takeAfter;
+
+  H2FrameClient(int port, Duration takeAfter) throws InterruptedException {
+    this.takeAfter = takeAfter;
+    H2FrameClient self = this;
+    channel = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), self);
+      }
+    }).connect("127.0.0.1", port).sync().channel();
+  }
+
+  static Http2Headers request(String method, String path) {
+    return new DefaultHttp2Headers().method(method).scheme("http").path(path).authority("lb.example");
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof Http2HeadersFrame headers) {
+      received.add(new Received("HEADERS", headers.stream().id(), 0, headers.isEndStream(), 0));
+    } else if (msg instanceof Http2DataFrame data) {
+      received.add(new Received("DATA", data.stream().id(), data.content().readableBytes(), data.isEndStream(), 0));
+      int taken = data.initialFlowControlledBytes();
+      Http2FrameStream stream = data.stream();
+      if (taken > 0) {
+        ctx.executor().schedule(() -> ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(taken).stream(stream)), takeAfter.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } else if (msg instanceof Http2ResetFrame reset) {
+      received.add(new Received("RST", reset.stream().id(), 0, true, reset.errorCode()));
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  /** Opens a stream with {@code headers}, ended with them when {@code end}. */
+  Http2FrameStream open(Http2Headers headers, boolean end) throws Exception {
+    Http2FrameStream stream = newStream();
+    channel.eventLoop().submit(() -> channel.writeAndFlush(new DefaultHttp2HeadersFrame(headers, end).stream(stream))).get();
+    return stream;
+  }
+
+  void data(Http2FrameStream stream, byte[] bytes, boolean end) throws Exception {
+    channel.eventLoop().submit(() -> channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), end).stream(stream))).get();
+  }
+
+  /** The body bytes received on {@code stream} so far. */
+  long bodyBytes(Http2FrameStream stream) {
+    return received.stream().filter(frame -> frame.stream() == stream.id() && frame.kind().equals("DATA")).mapToLong(Received::bytes).sum();
+  }
+
+  /** Whether {@code stream} has ended, with its last frame or a reset. */
+  boolean ended(Http2FrameStream stream) {
+    return received.stream().anyMatch(frame -> frame.stream() == stream.id() && frame.endStream());
+  }
+
+  boolean isOpen() {
+    return channel.isActive();
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
