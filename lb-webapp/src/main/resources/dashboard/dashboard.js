@@ -349,7 +349,58 @@ async function change(form, method, path) {
   }
 }
 
+// What a change would do, asked of the API as a dry run (?dry-run=true) while the form is filled in, before it is submitted.
+function percent(share) {
+  return (100 * share).toFixed(1) + " %";
+}
+
+function shares(byReplica) {
+  return Object.keys(byReplica).sort().map((name) => `${name} ${percent(byReplica[name])}`).join(", ");
+}
+
+function requestOf(form) {
+  const token = document.getElementById("token").value;
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = "Bearer " + token;
+  return { headers, body: JSON.stringify({ n: Number(form.elements.n.value), hostnames: names(form.elements.hostnames.value) }) };
+}
+
+async function preview(form, method, path) {
+  const out = form.querySelector(".preview");
+  const { headers, body } = requestOf(form);
+  try {
+    const response = await fetch(path + "?dry-run=true", { method, headers, body });
+    const json = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
+    if (!response.ok) {
+      out.className = "preview failure";
+      out.textContent = `would be refused: ${typeof json.message === "string" ? json.message : response.status}`;
+      return;
+    }
+    const plan = json.message;
+    const who = plan.joining.length > 0 ? `${plan.joining.join(", ")} would join` : `${plan.leaving.join(", ")} would leave`
+        + (names(form.elements.hostnames.value).length < plan.leaving.length ? " (those not named: one pick at random)" : "");
+    const moves = plan.moved === 0 ? "no key would move"
+        : `${percent(plan.moved)} of keys would move` + (Object.keys(plan.from).length ? `, from ${shares(plan.from)}` : "")
+          + (Object.keys(plan.to).length ? ` to ${shares(plan.to)}` : "");
+    out.className = "preview";
+    out.textContent = `${who}: ${moves}`;
+  } catch (error) {
+    out.className = "preview failure";
+    out.textContent = error.message;
+  }
+}
+
+function previewed(form, method, path) {
+  let timer = null;
+  const later = () => { clearTimeout(timer); timer = setTimeout(() => preview(form, method, path), 250); };
+  form.addEventListener("input", later);
+  document.getElementById("token").addEventListener("input", later);
+  later();
+}
+
 document.getElementById("token").value = sessionStorage.getItem("ringlb-token") || "";
 document.getElementById("add-form").addEventListener("submit", (e) => { e.preventDefault(); change(e.target, "POST", "/add"); });
 document.getElementById("rm-form").addEventListener("submit", (e) => { e.preventDefault(); change(e.target, "DELETE", "/rm"); });
+previewed(document.getElementById("add-form"), "POST", "/add");
+previewed(document.getElementById("rm-form"), "DELETE", "/rm");
 poll();

@@ -2,16 +2,11 @@ package io.ringlb.lb;
 
 import io.ringlb.core.fleet.Names;
 import io.ringlb.core.fleet.RequestRules;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,20 +28,7 @@ public record AdminRequest(
         Map<String, Integer> weights) {
 
   static AdminRequest parse(String body) {
-    if (body == null || body.isBlank()) {
-      throw invalid("The request body is empty: send {\"n\": <count>, \"hostnames\": [<names>]}");
-    }
-    JsonValue value;
-    try (JsonReader reader = Json.createReader(new StringReader(body))) {
-      value = reader.readValue();
-    } catch (JsonParsingException e) {
-      throw invalid("Malformed JSON at line " + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber());
-    } catch (JsonException e) {
-      throw invalid("Malformed JSON");
-    }
-    if (!(value instanceof JsonObject object)) {
-      throw invalid("The request body must be a JSON object such as {\"n\": 2, \"hostnames\": [\"S5\"]}");
-    }
+    JsonObject object = JsonBody.object(body, "{\"n\": <count>, \"hostnames\": [<names>]}", "{\"n\": 2, \"hostnames\": [\"S5\"]}");
     return new AdminRequest(count(object), hostnames(object), weights(object));
   }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -47,13 +48,13 @@ public class LookupResource {
           + " replicas a request tries in order, and those the strategy's own order puts first that are passed over now, each with why"
           + " (over the bounded-load limit, in slow start). Replicas out of the ring (down, draining) are in neither list. The same"
           + " parameter may be given more than once (two headers of a name). Reads the ring as it is; nothing is counted or changed.")
-  @Parameter(name = "path", in = ParameterIn.QUERY, description = "The request's path, with its query string if any; / when not given",
+  @Parameter(name = "path", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "The request's path, with its query string if any; / when not given",
       example = "/home?user=7")
-  @Parameter(name = "header.<name>", in = ParameterIn.QUERY, description = "A request header, e.g. header.X-User=alice")
-  @Parameter(name = "query.<name>", in = ParameterIn.QUERY, description = "A query parameter added to the path's, e.g. query.user=alice")
-  @Parameter(name = "cookie.<name>", in = ParameterIn.QUERY, description = "A cookie, e.g. cookie.session=abc")
-  @Parameter(name = "client", in = ParameterIn.QUERY, description = "The client's address, for lb.key=client-address", example = "10.0.0.7")
-  @Parameter(name = "key", in = ParameterIn.QUERY, description = "A raw key instead of a request: the text lb.key would take from a request,"
+  @Parameter(name = "header.<name>", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A request header, e.g. header.X-User=alice")
+  @Parameter(name = "query.<name>", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A query parameter added to the path's, e.g. query.user=alice")
+  @Parameter(name = "cookie.<name>", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A cookie, e.g. cookie.session=abc")
+  @Parameter(name = "client", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "The client's address, for lb.key=client-address", example = "10.0.0.7")
+  @Parameter(name = "key", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A raw key instead of a request: the text lb.key would take from a request,"
       + " or with lb.key=random-id the 6-digit id", example = "alice")
   @APIResponse(responseCode = "200", description = "Where the request goes now")
   @APIResponse(ref = BalancerApplication.BAD_REQUEST)

@@ -2,6 +2,8 @@ package io.ringlb.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringlb.client.ApiJson;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -279,6 +281,62 @@ class ApiIT {
     HttpResponse<String> unknown = lb.send(lb.admin(), "GET", "/lookup?host=x", null);
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("'host' is not a lookup parameter (accepted: path, header.<name>, query.<name>, cookie.<name>, client, or key alone)");
+  }
+
+  @Test
+  void aDryRunSaysWhatAChangeWouldMoveAndChangesNothing() throws Exception {
+    HttpResponse<String> add = lb.send(lb.data(), "POST", "/add?dry-run=true", "{\"n\": 1, \"hostnames\": [\"S9\"]}");
+
+    assertThat(add.statusCode()).isEqualTo(200);
+    JsonNode plan = new ObjectMapper().readTree(add.body()).path("message");
+    assertThat(plan.path("joining").toString()).isEqualTo("[\"S9\"]");
+    assertThat(plan.path("leaving").toString()).isEqualTo("[]");
+    assertThat(plan.path("moved").asDouble()).as("a fourth replica takes about a quarter of the keys").isBetween(0.1, 0.4);
+    assertThat(plan.path("to").path("S9").asDouble()).isEqualTo(plan.path("moved").asDouble());
+    assertThat(lb.get("/rep").body()).as("nothing started").isEqualTo(THREE);
+
+    HttpResponse<String> rm = lb.send(lb.admin(), "DELETE", "/rm?dry-run=true", "{\"n\": 1, \"hostnames\": [\"s2\"]}");
+    JsonNode leaving = new ObjectMapper().readTree(rm.body()).path("message");
+    assertThat(leaving.path("leaving").toString()).isEqualTo("[\"S2\"]");
+    assertThat(leaving.path("from").path("S2").asDouble()).isEqualTo(leaving.path("moved").asDouble()).isBetween(0.15, 0.55);
+    assertThat(lb.get("/rep").body()).as("nothing stopped").isEqualTo(THREE);
+
+    assertThat(lb.send(lb.data(), "POST", "/add?dry-run=maybe", "{\"n\": 1}").body())
+        .isEqualTo("{\"message\":\"<Error> 'dry-run' is true or false, not 'maybe'\",\"status\":\"failure\"}");
+    HttpResponse<String> refused = lb.send(lb.data(), "POST", "/add?dry-run=true", "{\"n\": 1, \"hostnames\": [\"S1\"]}");
+    assertThat(refused.statusCode()).as("refused as the call would be").isEqualTo(400);
+  }
+
+  @Test
+  void aWeightChangesAtRuntimeWithTheSameDryRunAndBadInputChangesNothing() throws Exception {
+    HttpResponse<String> dry = lb.send(lb.admin(), "POST", "/weight?dry-run=true", "{\"hostname\": \"s2\", \"weight\": 3}");
+    JsonNode plan = new ObjectMapper().readTree(dry.body()).path("message");
+    assertThat(plan.path("reweighed").toString()).isEqualTo("[\"S2\"]");
+    assertThat(plan.path("to").path("S2").asDouble()).as("a heavier S2 takes keys from the others").isEqualTo(plan.path("moved").asDouble())
+        .isBetween(0.1, 0.6);
+    assertThat(weightOf("S2")).as("a dry run changes nothing").isEqualTo(1);
+    try {
+      HttpResponse<String> set = lb.send(lb.admin(), "POST", "/weight", "{\"hostname\": \"s2\", \"weight\": 3}");
+
+      assertThat(set.body()).isEqualTo("{\"message\":{\"hostname\":\"S2\",\"weight\":3},\"status\":\"successful\"}");
+      assertThat(weightOf("S2")).isEqualTo(3);
+      assertThat(lb.send(lb.admin(), "POST", "/weight", "{\"hostname\": \"S9\", \"weight\": 2}").body())
+          .isEqualTo("{\"message\":\"<Error> Hostname 'S9' is not among the replicas\",\"status\":\"failure\"}");
+      assertThat(lb.send(lb.admin(), "POST", "/weight", "{\"hostname\": \"S1\", \"weight\": 0}").statusCode()).isEqualTo(400);
+      assertThat(lb.send(lb.admin(), "POST", "/weight", "{\"hostname\": \"S1\"}").body()).contains("'weight' must be an integer from 1 to 1000, was missing");
+      assertThat(weightOf("S1")).as("refused, nothing changed").isEqualTo(1);
+    } finally {
+      lb.send(lb.admin(), "POST", "/weight", "{\"hostname\": \"S2\", \"weight\": 1}");
+    }
+  }
+
+  private int weightOf(String replica) throws Exception {
+    for (JsonNode status : new ObjectMapper().readTree(lb.send(lb.admin(), "GET", "/fleet", null).body()).path("message").path("replicas")) {
+      if (status.path("name").asText().equals(replica)) {
+        return status.path("weight").asInt();
+      }
+    }
+    throw new AssertionError(replica + " is not in /fleet");
   }
 
   @Test

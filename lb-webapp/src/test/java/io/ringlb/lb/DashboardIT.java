@@ -119,6 +119,9 @@ class DashboardIT {
     page.fill("#token", BalancerClient.ADMIN_TOKEN);
     page.fill("#add-form input[name=n]", "1");
     page.fill("#add-form input[name=hostnames]", "D1");
+    assertThat(page.locator("#add-form .preview")).containsText("D1 would join: ", SOON);
+    assertThat(page.locator("#add-form .preview")).containsText("of keys would move, from S", SOON);
+    assertThat(page.locator("#replicas tr[data-replica='D1']")).hasCount(0); // the preview changed nothing
     page.click("#add-form button");
 
     assertThat(page.locator("#answer")).containsText("N = 4", SOON);
@@ -130,6 +133,7 @@ class DashboardIT {
 
     page.fill("#rm-form input[name=n]", "1");
     page.fill("#rm-form input[name=hostnames]", "D1");
+    assertThat(page.locator("#rm-form .preview")).containsText("D1 would leave: ", SOON);
     page.click("#rm-form button");
 
     assertThat(page.locator("#answer")).containsText("N = 3", SOON);

@@ -48,8 +48,8 @@ class OpenApiIT {
   void documentsEveryEndpointAsOpenApi31() {
     assertThat(document.path("openapi").asText()).startsWith("3.1");
     assertThat(document.path("info").path("title").asText()).isEqualTo("ringlb");
-    Map<String, String> operations = Map.of("/rep", "get", "/add", "post", "/rm", "delete", "/fleet", "get", "/lookup", "get", "/metrics", "get",
-        "/dashboard", "get");
+    Map<String, String> operations = Map.of("/rep", "get", "/add", "post", "/rm", "delete", "/weight", "post", "/fleet", "get", "/lookup", "get",
+        "/metrics", "get", "/dashboard", "get");
     assertThat(names(document.path("paths"))).containsExactlyInAnyOrderElementsOf(operations.keySet());
     operations.forEach((path, method) -> {
       JsonNode operation = document.path("paths").path(path).path(method);

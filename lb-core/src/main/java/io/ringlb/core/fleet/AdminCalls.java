@@ -1,7 +1,11 @@
 package io.ringlb.core.fleet;
 
-import io.ringlb.core.time.EngineClock;
+import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
+import io.ringlb.core.routing.RingDecorator;
+import io.ringlb.core.stats.RingChange;
 import io.ringlb.core.time.EngineClock.Cancellable;
+import io.ringlb.core.time.EngineClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +15,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -47,6 +52,120 @@ final class AdminCalls {
   /** See {@link Fleet#remove}. */
   CompletableFuture<FleetView> remove(int n, List<String> names) {
     return submit(new Call(false, n, List.copyOf(names), Map.of()));
+  }
+
+  /**
+   * What {@link #add} would do if handed in now: the same checks, the same names (generated ones
+   * included) and weights, and the ring that would be published once they joined. Changes nothing.
+   */
+  CompletableFuture<ChangePlan> planAdd(int n, List<String> names, Map<String, Integer> weights) {
+    return onLoop(() -> {
+      RequestRules.checkAdd(n, names, weights, name -> parts.reconciler().get(name) != null, parts.reconciler().size(), parts.settings().maxReplicas(),
+          parts.settings().weighing());
+      Set<String> taken = new HashSet<>();
+      names.forEach(name -> taken.add(Names.key(name)));
+      Map<String, Integer> given = new HashMap<>();
+      weights.forEach((name, weight) -> given.put(Names.key(name), weight));
+      Set<Integer> ids = new HashSet<>();
+      List<String> joining = new ArrayList<>();
+      HashRing before = RingDecorator.undecorated(parts.ring().current());
+      HashRing after = before;
+      for (int k = 0; k < n; k++) {
+        String name = k < names.size() ? names.get(k) : parts.reconciler().generatedName(parts.settings().namePrefix(), taken);
+        taken.add(Names.key(name));
+        int id = 1;
+        while (!parts.reconciler().idFree(id) || ids.contains(id)) {
+          id++;
+        }
+        ids.add(id);
+        // where it will listen is not known yet, and no strategy places a replica by its address
+        after = after.without(name).with(new Replica(name, id, "0.0.0.0", 1), given.getOrDefault(Names.key(name), parts.settings().weightOf(name)));
+        joining.add(name);
+      }
+      return new ChangePlan(joining, List.of(), List.of(), RingChange.between(before, after));
+    });
+  }
+
+  /**
+   * What {@link #remove} would do if handed in now. Replicas it would pick at random are picked
+   * here at random too: the real call picks again, so only named replicas make a plan the call
+   * then follows to the letter.
+   */
+  CompletableFuture<ChangePlan> planRemove(int n, List<String> names) {
+    return onLoop(() -> {
+      RequestRules.checkRemove(n, names, parts.reconciler().members().stream().map(member -> member.name).toList());
+      List<String> leaving = new ArrayList<>();
+      names.forEach(name -> leaving.add(parts.reconciler().get(name).name));
+      List<String> others = new ArrayList<>(parts.reconciler().members().stream().map(member -> member.name).toList());
+      others.removeAll(leaving);
+      while (leaving.size() < n) {
+        leaving.add(others.remove(random.nextInt(others.size())));
+      }
+      HashRing before = RingDecorator.undecorated(parts.ring().current());
+      HashRing after = before;
+      for (String name : leaving) {
+        after = after.without(name);
+      }
+      return new ChangePlan(List.of(), leaving, List.of(), RingChange.between(before, after));
+    });
+  }
+
+  /**
+   * Gives {@code name} the weight {@code weight}, as HAProxy's {@code set server weight}: in the
+   * ring at once if it is in it, and whenever it joins it again (a replacement keeps it).
+   * Answers the replicas kept; refused, changing nothing, for a name not kept, a weight out of 1
+   * to {@link RequestRules#MAX_WEIGHT}, or a strategy that weighs none.
+   */
+  CompletableFuture<FleetView> reweigh(String name, int weight) {
+    CompletableFuture<FleetView> answer = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        Member member = weighable(name, weight);
+        member.weight = weight;
+        if (member.replica != null && parts.health().up(member.name)) {
+          parts.ring().join(member.replica, weight);
+        }
+        parts.publishView();
+        answer.complete(parts.views().view());
+      } catch (FleetException refused) {
+        answer.completeExceptionally(refused);
+      }
+    });
+    return answer;
+  }
+
+  /** What {@link #reweigh} would do if handed in now; changes nothing. */
+  CompletableFuture<ChangePlan> planReweigh(String name, int weight) {
+    return onLoop(() -> {
+      Member member = weighable(name, weight);
+      HashRing before = RingDecorator.undecorated(parts.ring().current());
+      HashRing after = before.replicas().contains(member.name) ? before.without(member.name).with(before.replicas().get(member.name).orElseThrow(), weight)
+          : before;
+      return new ChangePlan(List.of(), List.of(), List.of(member.name), RingChange.between(before, after));
+    });
+  }
+
+  private Member weighable(String name, int weight) {
+    Member member = parts.reconciler().get(name);
+    if (member == null) {
+      throw FleetException.invalid("Hostname " + Names.shown(name) + " is not among the replicas");
+    }
+    parts.settings().weighing().check();
+    RequestRules.checkWeight(name, weight, Integer.toString(weight));
+    return member;
+  }
+
+  /** Runs {@code plan} on the loop, its refusal the answer's failure. */
+  private CompletableFuture<ChangePlan> onLoop(Supplier<ChangePlan> plan) {
+    CompletableFuture<ChangePlan> planned = new CompletableFuture<>();
+    loop.execute(() -> {
+      try {
+        planned.complete(plan.get());
+      } catch (FleetException refused) {
+        planned.completeExceptionally(refused);
+      }
+    });
+    return planned;
   }
 
   /** A replica joined the ring: the add under way may be complete. */

@@ -211,6 +211,33 @@ public final class Fleet implements AutoCloseable {
     return adminCalls.add(n, names, weights);
   }
 
+  /** A dry run of {@link #add(int, List, Map)}: what it would do if made now, refused as it would be; nothing changes. */
+  public CompletableFuture<ChangePlan> planAdd(int n, List<String> names, Map<String, Integer> weights) {
+    return adminCalls.planAdd(n, names, weights);
+  }
+
+  /**
+   * Gives the replica {@code name} (in any case) the weight {@code weight}, as HAProxy's
+   * {@code set server weight}: in the ring at once if it is in it, and whenever it joins again.
+   *
+   * @return completes with the replicas kept, or fails with a {@link FleetException}
+   *     {@code INVALID_REQUEST} for a name not kept, a weight out of range, or a strategy that
+   *     weighs none; nothing is changed then
+   */
+  public CompletableFuture<FleetView> reweigh(String name, int weight) {
+    return adminCalls.reweigh(name, weight);
+  }
+
+  /** A dry run of {@link #reweigh}: what it would move if made now; nothing changes. */
+  public CompletableFuture<ChangePlan> planReweigh(String name, int weight) {
+    return adminCalls.planReweigh(name, weight);
+  }
+
+  /** A dry run of {@link #remove}: what it would do if made now; replicas it would pick at random are picked here at random too. */
+  public CompletableFuture<ChangePlan> planRemove(int n, List<String> names) {
+    return adminCalls.planRemove(n, names);
+  }
+
   /**
    * Removes {@code n} replicas, the ones named by {@code names} (in any case) and then others
    * picked at random. The answer comes once they are out of the ring and stopped.

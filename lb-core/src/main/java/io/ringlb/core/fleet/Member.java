@@ -11,8 +11,8 @@ final class Member {
   final String name;
   /** Fixed, unless a shared launcher lists the replica under another id: an orchestrator's id is the one every balancer sees. */
   int id;
-  /** Its share of keys against the others', for strategies that weigh replicas. */
-  final int weight;
+  /** Its share of keys against the others', for strategies that weigh replicas: given when it was added, or since by a change of weight. */
+  int weight;
 
   /** The running instance, or null while none runs. */
   Replica replica;

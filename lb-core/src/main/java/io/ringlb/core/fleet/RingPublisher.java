@@ -1,5 +1,6 @@
 package io.ringlb.core.fleet;
 
+import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.routing.Router;
 
@@ -29,6 +30,11 @@ final class RingPublisher {
   void leave(String name) {
     loop.checkInLoop();
     router.update(ring -> ring.without(name));
+  }
+
+  /** The ring published now. */
+  HashRing current() {
+    return router.ring();
   }
 
   /** Whether any replica is in the ring, so requests can be served; from any thread. */

@@ -71,6 +71,27 @@ class FleetTest {
   }
 
   @Test
+  void aChangeOfWeightTakesEffectInTheRingAtOnceAndItsDryRunChangesNothing() throws Exception {
+    start(3, 10);
+
+    ChangePlan plan = fleet.planReweigh("s2", 3).get(5, TimeUnit.SECONDS);
+    assertThat(plan.reweighed()).containsExactly("S2");
+    assertThat(plan.joining()).isEmpty();
+    assertThat(router.ring().weight("S2")).as("a dry run changes nothing").isEqualTo(1);
+
+    fleet.reweigh("s2", 3).get(5, TimeUnit.SECONDS);
+    assertThat(router.ring().weight("S2")).isEqualTo(3);
+    assertThat(inRing()).containsExactlyInAnyOrder("S1", "S2", "S3");
+
+    assertThatThrownBy(() -> fleet.reweigh("S9", 2).get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(FleetException.class)
+        .hasMessageContaining("Hostname 'S9' is not among the replicas");
+    assertThatThrownBy(() -> fleet.reweigh("S1", 0).get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(FleetException.class)
+        .hasMessageContaining("must be an integer from 1 to 1000, was 0");
+    assertThatThrownBy(() -> fleet.planReweigh("S1", 1001).get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(FleetException.class);
+    assertThat(router.ring().weight("S1")).as("refused, nothing changed").isEqualTo(1);
+  }
+
+  @Test
   void addAnswersOnceTheNewReplicasAreInTheRing() {
     start(3, 10);
 
