@@ -181,8 +181,9 @@ class SwarmBalancersIT {
     for (String name : replicaServices()) {
       assertThat(Docker.docker("service", "inspect", "-f", "{{.ID}}", name)).as("the same service " + name).isEqualTo(services.get(name));
     }
-    assertThat(events(A)).as("adopted at its start: it added nothing, not even a service that was there").containsOnly("joined S1", "joined S2",
-        "joined S3");
+    // each join also tells what it moved ("ring" events); of the replicas, the balancer only saw them join
+    assertThat(events(A)).filteredOn(event -> !event.startsWith("ring ")).as("adopted at its start: it added nothing, not even a service that was there")
+        .containsOnly("joined S1", "joined S2", "joined S3");
     assertThat(replicaServices()).containsExactly("S1", "S2", "S3");
     List<Balancer> both = balancers();
     assertThat(replicaPerKey(both.get(1))).isEqualTo(replicaPerKey(both.get(0)));

@@ -2,23 +2,25 @@ package io.ringlb.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.ringlb.api.HashRing;
+import io.ringlb.api.Replica;
 import io.ringlb.core.fleet.Fleet;
 import io.ringlb.core.fleet.FleetListener;
 import io.ringlb.core.fleet.GrpcHeartbeat;
 import io.ringlb.core.fleet.HealthProbe;
 import io.ringlb.core.fleet.HeartbeatSettings;
 import io.ringlb.core.fleet.HttpHeartbeat;
+import io.ringlb.core.fleet.KeptReplica;
 import io.ringlb.core.fleet.RecentEvents;
 import io.ringlb.core.metrics.BalancerMetrics;
 import io.ringlb.core.proxy.AccessLog;
 import io.ringlb.core.proxy.AccessLogWriter;
 import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.proxy.KeyLookup;
-import io.ringlb.core.stats.RingChanges;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.routing.SlowStartRing;
+import io.ringlb.core.stats.RingChanges;
 import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.ServerTls;
@@ -26,6 +28,8 @@ import io.ringlb.spi.ReplicaLauncher;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -68,13 +72,25 @@ public final class Balancer implements AutoCloseable {
     HashRing ring = config.slowStart().isZero() ? config.emptyRing() : new SlowStartRing(config.emptyRing(), config.slowStart(), clock::nanoTime);
     ring = config.balanceFactor() == 0 ? ring : new BoundedLoadRing(ring, loads, config.balanceFactor());
     this.router = new Router(ring, config.attempts(), loads);
-    this.keyLookup = new KeyLookup(config.keys(), router);
     this.metrics = new BalancerMetrics(registry, router);
     RingChanges changes = new RingChanges(ring, recentEvents::ringChanged);
     router.watch(changes);
     metrics.ringChanges(changes);
     this.fleet = new Fleet(config.fleet(), launcher, router, probe(config, client, virtualThreads), new SplittableRandom(),
         FleetListener.all(metrics, recentEvents), clock);
+    this.keyLookup = new KeyLookup(config.keys(), router, this::outOfRing);
+  }
+
+  /** The replicas the fleet keeps that are out of the ring now, where the strategy would place them (by name and id), with their weights. */
+  private Map<Replica, Integer> outOfRing() {
+    HashRing ring = router.ring();
+    Map<Replica, Integer> out = new LinkedHashMap<>();
+    for (KeptReplica kept : fleet.kept()) {
+      if (!ring.replicas().contains(kept.name())) {
+        out.put(new Replica(kept.name(), kept.id(), "0.0.0.0", 1), kept.weight()); // no strategy places a replica by its address
+      }
+    }
+    return out;
   }
 
   /** The heartbeat {@code lb.heartbeat.*} asks for: gRPC's health check, or a {@code GET} of the heartbeat path. */

@@ -88,4 +88,32 @@ class KeyLookupTest {
       replicas.stopAll();
     }
   }
+
+  @Test
+  void aKeptReplicaThatIsDownIsNamedWhereItWouldHaveTakenTheKey() throws Exception {
+    HttpReplicas replicas = new HttpReplicas();
+    BalancerConfig config = BalancerConfig.from(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "3", "lb.strategy", "tiny",
+        "lb.max-replicas", "4", "lb.heartbeat.interval-ms", "50", "lb.heartbeat.timeout-ms", "50"),
+        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+    try (Balancer balancer = Balancer.start(config, replicas)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 3);
+      replicas.failing.add("S2"); // it dies, and its restarts fail: kept, but out of the ring
+      replicas.kill("S2");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !balancer.router().ring().replicas().contains("S2"));
+
+      boolean namedSomewhere = false;
+      for (int key = 100_000; key < 100_050; key++) {
+        KeyLookup.Answer answer = balancer.keyLookup().ofKey(Integer.toString(key)).orElseThrow();
+        assertThat(answer.route().replica()).map(Replica::name).isNotEqualTo(Optional.of("S2"));
+        if (!answer.route().passedOver().isEmpty()) {
+          assertThat(answer.route().passedOver()).extracting(io.ringlb.core.routing.KeyRoute.PassedOver::replica).containsExactly("S2");
+          assertThat(answer.route().passedOver().get(0).reasons()).singleElement().asString().startsWith("not in the ring now: down");
+          namedSomewhere = true;
+        }
+      }
+      assertThat(namedSomewhere).as("some of 50 keys would go to S2 were it up").isTrue();
+    } finally {
+      replicas.stopAll();
+    }
+  }
 }

@@ -46,7 +46,7 @@ public class LookupResource {
   @Operation(summary = "Where a request or a key goes now, and why",
       description = "The key as lb.key makes it of the request described (or the raw key given), the replica it goes to now, the"
           + " replicas a request tries in order, and those the strategy's own order puts first that are passed over now, each with why"
-          + " (over the bounded-load limit, in slow start). Replicas out of the ring (down, draining) are in neither list. The same"
+          + " (out of the ring now, over the bounded-load limit, in slow start). The same"
           + " parameter may be given more than once (two headers of a name). Reads the ring as it is; nothing is counted or changed.")
   @Parameter(name = "path", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "The request's path, with its query string if any; / when not given",
       example = "/home?user=7")
@@ -72,7 +72,11 @@ public class LookupResource {
             + " a 6-digit number, 100000 to 999999");
       }
     } else {
-      answer = lookups.of(new KeyLookup.Request(described.target(), described.headers(), described.client()));
+      try {
+        answer = lookups.of(new KeyLookup.Request(described.target(), described.headers(), described.client()));
+      } catch (IllegalArgumentException malformed) {
+        throw new ApiException(Response.Status.BAD_REQUEST, "No request could carry this: " + malformed.getMessage());
+      }
       if (answer.isEmpty()) {
         throw new ApiException(Response.Status.BAD_REQUEST, "Nothing to hash: lb.key finds nothing in this request, so the data plane would"
             + " give it a random id and it could go to any replica. Describe the request with " + ACCEPTED);

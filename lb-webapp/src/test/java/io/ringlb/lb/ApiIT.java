@@ -281,6 +281,9 @@ class ApiIT {
     HttpResponse<String> unknown = lb.send(lb.admin(), "GET", "/lookup?host=x", null);
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("'host' is not a lookup parameter (accepted: path, header.<name>, query.<name>, cookie.<name>, client, or key alone)");
+    HttpResponse<String> malformed = lb.send(lb.admin(), "GET", "/lookup?header.X%20Y=v", null);
+    assertThat(malformed.statusCode()).as("a header name no request could carry").isEqualTo(400);
+    assertThat(malformed.body()).contains("No request could carry this");
   }
 
   @Test

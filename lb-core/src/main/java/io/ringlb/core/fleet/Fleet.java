@@ -188,6 +188,11 @@ public final class Fleet implements AutoCloseable {
     return views.problems();
   }
 
+  /** The replicas kept, in or out of the ring, with their ids and weights; from any thread. */
+  public List<KeptReplica> kept() {
+    return views.kept();
+  }
+
   /**
    * Adds {@code n} replicas, named by {@code names} and then by generated names. The answer
    * comes once every one of them has passed a heartbeat and is in the ring; admin calls are

@@ -12,6 +12,7 @@ final class PublishedView {
 
   private volatile FleetView view = new FleetView(List.of());
   private volatile List<String> problems = List.of();
+  private volatile List<KeptReplica> kept = List.of();
 
   /** The members' names, in the order they were added. */
   FleetView view() {
@@ -23,17 +24,25 @@ final class PublishedView {
     return problems;
   }
 
+  /** The members with their ids and weights, in the order they were added. */
+  List<KeptReplica> kept() {
+    return kept;
+  }
+
   /** Publishes the members as they are now; on the loop. */
   void publish(Collection<Member> members) {
     List<String> names = new ArrayList<>();
     List<String> now = new ArrayList<>();
+    List<KeptReplica> all = new ArrayList<>();
     for (Member member : members) {
       names.add(member.name);
+      all.add(new KeptReplica(member.name, member.id, member.weight));
       if (member.problem != null) {
         now.add(member.name + ": " + member.failedStarts + (member.failedStarts == 1 ? " start" : " starts") + " failed; last: " + member.problem);
       }
     }
     view = new FleetView(names);
     problems = List.copyOf(now);
+    kept = List.copyOf(all);
   }
 }

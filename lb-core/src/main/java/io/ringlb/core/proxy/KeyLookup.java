@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.ringlb.api.Replica;
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.core.key.KeyExtractors;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Where a request would go now, and why, without sending it: its key as {@code lb.key} makes
@@ -25,10 +27,13 @@ public final class KeyLookup {
 
   private final RequestKeyExtractor keys;
   private final Router router;
+  private final Supplier<Map<Replica, Integer>> outOfRing;
 
-  public KeyLookup(RequestKeyExtractor keys, Router router) {
+  /** @param outOfRing the replicas kept but out of the ring now, with their weights: where a key would go if they were in it */
+  public KeyLookup(RequestKeyExtractor keys, Router router, Supplier<Map<Replica, Integer>> outOfRing) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.router = Objects.requireNonNull(router, "router");
+    this.outOfRing = Objects.requireNonNull(outOfRing, "outOfRing");
   }
 
   /**
@@ -66,12 +71,12 @@ public final class KeyLookup {
       return Optional.empty();
     }
     long key = keys.keyOf(attributes);
-    return Optional.of(new Answer(text.get(), key, router.explain(key)));
+    return Optional.of(new Answer(text.get(), key, router.explain(key, outOfRing.get())));
   }
 
   /** Where a request whose key text is {@code text} would go now; empty when {@code lb.key} never makes such a key (a random id out of range). */
   public Optional<Answer> ofKey(String text) {
     OptionalLong key = KeyExtractors.keyOfText(keys, text);
-    return key.isEmpty() ? Optional.empty() : Optional.of(new Answer(text, key.getAsLong(), router.explain(key.getAsLong())));
+    return key.isEmpty() ? Optional.empty() : Optional.of(new Answer(text, key.getAsLong(), router.explain(key.getAsLong(), outOfRing.get())));
   }
 }

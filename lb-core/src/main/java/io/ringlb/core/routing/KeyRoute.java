@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param candidates the replicas a request with the key tries, in order, as the data plane reads
  *     them: the first is where it goes now; empty when the ring is
  * @param passedOver the replicas the strategy's own order puts ahead of the first candidate that
- *     are passed over now, in that order, each with why (bounded loads, slow start)
+ *     are passed over now, in that order, each with why (out of the ring, bounded loads, slow start)
  */
 public record KeyRoute(List<Replica> candidates, List<PassedOver> passedOver) {
 

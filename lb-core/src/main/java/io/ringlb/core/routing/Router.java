@@ -4,6 +4,7 @@ import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +20,9 @@ import java.util.function.UnaryOperator;
  * has just left) {@linkplain #watch watches} the rings as they are published.
  */
 public final class Router {
+
+  /** Why a replica kept but out of the ring is passed over. */
+  static final String OUT_OF_RING = "not in the ring now: down, on its way in after a start or a replacement, or failing its heartbeats";
 
   private final AtomicReference<HashRing> current;
   private final int attempts;
@@ -67,18 +71,43 @@ public final class Router {
    * decorators pass over. For a lookup; nothing is counted.
    */
   public KeyRoute explain(long key) {
+    return explain(key, Map.of());
+  }
+
+  /**
+   * As {@link #explain(long)}, and of {@code outOfRing}, replicas kept but out of the ring now
+   * (down, on their way in) with the weights they would have, those the strategy would put ahead
+   * of where the key goes are passed over too: out of the ring.
+   */
+  public KeyRoute explain(long key, Map<Replica, Integer> outOfRing) {
     HashRing ring = current.get();
     List<Replica> candidates = ring.candidates(key, attempts);
-    List<KeyRoute.PassedOver> passedOver = new ArrayList<>();
-    if (!candidates.isEmpty()) {
-      for (Replica ahead : RingDecorator.undecorated(ring).candidates(key, ring.replicas().size())) {
-        if (ahead.equals(candidates.get(0))) {
-          break;
+    HashRing strategy = RingDecorator.undecorated(ring);
+    HashRing whole = strategy;
+    for (Map.Entry<Replica, Integer> out : outOfRing.entrySet()) {
+      if (!strategy.replicas().contains(out.getKey().name())) {
+        try {
+          whole = whole.with(out.getKey(), out.getValue());
+        } catch (RuntimeException holdsNoMore) {
+          // a strategy at its capacity: the replica could not be in it, so it passes over nothing
         }
-        List<String> reasons = new ArrayList<>();
+      }
+    }
+    String first = candidates.isEmpty() ? null : candidates.get(0).name();
+    List<KeyRoute.PassedOver> passedOver = new ArrayList<>();
+    for (Replica ahead : whole.candidates(key, whole.replicas().size())) {
+      if (ahead.name().equals(first)) {
+        break;
+      }
+      List<String> reasons = new ArrayList<>();
+      if (!strategy.replicas().contains(ahead.name())) {
+        reasons.add(OUT_OF_RING);
+      } else {
         for (HashRing layer = ring; layer instanceof RingDecorator decorator; layer = decorator.ring()) {
           decorator.passesOver(ahead, key).ifPresent(reasons::add);
         }
+      }
+      if (!reasons.isEmpty()) { // one the strategy itself ranks differently without the replicas out of the ring is passed over by nothing
         passedOver.add(new KeyRoute.PassedOver(ahead.name(), reasons));
       }
     }

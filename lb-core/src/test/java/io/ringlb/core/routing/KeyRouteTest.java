@@ -7,6 +7,7 @@ import io.ringlb.api.Replica;
 import io.ringlb.core.ModuloRing;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -73,5 +74,17 @@ class KeyRouteTest {
         return key;
       }
     }
+  }
+
+  @Test
+  void aKeptReplicaOutOfTheRingThatTheKeysOrderPutsFirstIsPassedOverAsOutOfTheRing() {
+    Router router = router(ModuloRing.of("S1", "S2", "S3"));
+    Replica down = new Replica("S4", 4, "0.0.0.0", 1);
+
+    KeyRoute route = router.explain(3, Map.of(down, 1)); // with S4 in the ring, 3 mod 4: S4 first
+
+    assertThat(route.replica()).map(Replica::name).hasValue("S1");
+    assertThat(route.passedOver()).containsExactly(new KeyRoute.PassedOver("S4", List.of(Router.OUT_OF_RING)));
+    assertThat(router.explain(1, Map.of(down, 1)).passedOver()).as("a key S4 would not take either way").isEmpty();
   }
 }
