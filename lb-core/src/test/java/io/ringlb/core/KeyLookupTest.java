@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,12 +30,18 @@ class KeyLookupTest {
 
   private static final Pattern ANSWERED_BY = Pattern.compile("Hello from Server: (\\w+)");
 
+  /** A balancer of {@code replicas} on the test's modulo strategy, its data plane on a free port, with {@code more}. */
+  private static BalancerConfig config(int replicas, Map<String, String> more) {
+    Map<String, String> properties = new HashMap<>(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", Integer.toString(replicas),
+        "lb.strategy", "tiny", "lb.max-replicas", "4"));
+    properties.putAll(more);
+    return BalancerConfig.from(properties, PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+  }
+
   @Test
   void aLookupNamesTheReplicaThatAnswersTheSameRequest() throws Exception {
     HttpReplicas replicas = new HttpReplicas();
-    BalancerConfig config = BalancerConfig.from(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "4", "lb.strategy", "tiny",
-        "lb.max-replicas", "4", "lb.key", "header:X-User,query:user,cookie:sid,uri"),
-        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+    BalancerConfig config = config(4, Map.of("lb.key", "header:X-User,query:user,cookie:sid,uri"));
     try (Balancer balancer = Balancer.start(config, replicas); HttpClient client = HttpClient.newHttpClient()) {
       await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 4);
       URI base = URI.create("http://127.0.0.1:" + balancer.dataPlane().address().getPort());
@@ -72,9 +79,7 @@ class KeyLookupTest {
   @Test
   void aRequestWithNothingToHashHasNoLookupAndARawKeyIsHashedAsTheKeysAre() throws Exception {
     HttpReplicas replicas = new HttpReplicas();
-    BalancerConfig config = BalancerConfig.from(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "2", "lb.strategy", "tiny",
-        "lb.max-replicas", "4", "lb.key", "header:X-User,client-address"),
-        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+    BalancerConfig config = config(2, Map.of("lb.key", "header:X-User,client-address"));
     try (Balancer balancer = Balancer.start(config, replicas)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 2);
       KeyLookup lookups = balancer.keyLookup();
@@ -92,9 +97,7 @@ class KeyLookupTest {
   @Test
   void aKeptReplicaThatIsDownIsNamedWhereItWouldHaveTakenTheKey() throws Exception {
     HttpReplicas replicas = new HttpReplicas();
-    BalancerConfig config = BalancerConfig.from(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "3", "lb.strategy", "tiny",
-        "lb.max-replicas", "4", "lb.heartbeat.interval-ms", "50", "lb.heartbeat.timeout-ms", "50"),
-        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+    BalancerConfig config = config(3, Map.of("lb.heartbeat.interval-ms", "50", "lb.heartbeat.timeout-ms", "50"));
     try (Balancer balancer = Balancer.start(config, replicas)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 3);
       replicas.failing.add("S2"); // it dies, and its restarts fail: kept, but out of the ring
