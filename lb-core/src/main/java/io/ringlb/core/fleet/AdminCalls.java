@@ -60,27 +60,16 @@ final class AdminCalls {
    */
   CompletableFuture<ChangePlan> planAdd(int n, List<String> names, Map<String, Integer> weights) {
     return onLoop(() -> {
-      RequestRules.checkAdd(n, names, weights, name -> parts.reconciler().get(name) != null, parts.reconciler().size(), parts.settings().maxReplicas(),
-          parts.settings().weighing());
-      Set<String> taken = new HashSet<>();
-      names.forEach(name -> taken.add(Names.key(name)));
-      Map<String, Integer> given = new HashMap<>();
-      weights.forEach((name, weight) -> given.put(Names.key(name), weight));
       Set<Integer> ids = new HashSet<>();
       List<String> joining = new ArrayList<>();
       HashRing before = RingDecorator.undecorated(parts.ring().current());
       HashRing after = before;
-      for (int k = 0; k < n; k++) {
-        String name = k < names.size() ? names.get(k) : parts.reconciler().generatedName(parts.settings().namePrefix(), taken);
-        taken.add(Names.key(name));
-        int id = 1;
-        while (!parts.reconciler().idFree(id) || ids.contains(id)) {
-          id++;
-        }
+      for (Joining next : joining(n, names, weights)) {
+        int id = parts.reconciler().lowestFreeId(ids); // as the add will give it: classic places a replica by its id
         ids.add(id);
         // where it will listen is not known yet, and no strategy places a replica by its address
-        after = after.without(name).with(new Replica(name, id, "0.0.0.0", 1), given.getOrDefault(Names.key(name), parts.settings().weightOf(name)));
-        joining.add(name);
+        after = after.with(new Replica(next.name(), id, "0.0.0.0", 1), next.weight());
+        joining.add(next.name());
       }
       return new ChangePlan(joining, List.of(), List.of(), RingChange.between(before, after));
     });
@@ -93,14 +82,7 @@ final class AdminCalls {
    */
   CompletableFuture<ChangePlan> planRemove(int n, List<String> names) {
     return onLoop(() -> {
-      RequestRules.checkRemove(n, names, parts.reconciler().members().stream().map(member -> member.name).toList());
-      List<String> leaving = new ArrayList<>();
-      names.forEach(name -> leaving.add(parts.reconciler().get(name).name));
-      List<String> others = new ArrayList<>(parts.reconciler().members().stream().map(member -> member.name).toList());
-      others.removeAll(leaving);
-      while (leaving.size() < n) {
-        leaving.add(others.remove(random.nextInt(others.size())));
-      }
+      List<String> leaving = leaving(n, names).stream().map(member -> member.name).toList();
       HashRing before = RingDecorator.undecorated(parts.ring().current());
       HashRing after = before;
       for (String name : leaving) {
@@ -245,15 +227,8 @@ final class AdminCalls {
   }
 
   private void beginAdd(Call call) {
-    RequestRules.checkAdd(call.n, call.names, call.weights, name -> parts.reconciler().get(name) != null, parts.reconciler().size(), parts.settings().maxReplicas(),
-        parts.settings().weighing());
-    Set<String> taken = new HashSet<>();
-    call.names.forEach(name -> taken.add(Names.key(name)));
-    Map<String, Integer> weights = new HashMap<>();
-    call.weights.forEach((name, weight) -> weights.put(Names.key(name), weight));
-    for (int k = 0; k < call.n; k++) {
-      String name = k < call.names.size() ? call.names.get(k) : parts.reconciler().generatedName(parts.settings().namePrefix(), taken);
-      call.members.add(parts.reconciler().want(name, weights.getOrDefault(Names.key(name), parts.settings().weightOf(name))));
+    for (Joining next : joining(call.n, call.names, call.weights)) {
+      call.members.add(parts.reconciler().want(next.name(), next.weight()));
     }
     call.deadline = clock.schedule(parts.settings().startTimeout(), () -> loop.execute(() -> timedOut(call)));
     current = call;
@@ -262,16 +237,7 @@ final class AdminCalls {
   }
 
   private void beginRemove(Call call) {
-    RequestRules.checkRemove(call.n, call.names, parts.reconciler().members().stream().map(member -> member.name).toList());
-    List<Member> removed = new ArrayList<>();
-    for (String name : call.names) {
-      removed.add(parts.reconciler().get(name));
-    }
-    List<Member> others = new ArrayList<>(parts.reconciler().members());
-    others.removeAll(removed);
-    while (removed.size() < call.n) {
-      removed.add(others.remove(random.nextInt(others.size())));
-    }
+    List<Member> removed = leaving(call.n, call.names);
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (Member member : removed) {
       parts.ring().leave(member.name);
@@ -285,6 +251,41 @@ final class AdminCalls {
     parts.publishView();
     current = call;
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).thenRun(() -> loop.execute(() -> finish(call)));
+  }
+
+  /** A replica an add would make: its name, given or generated, and its weight. */
+  private record Joining(String name, int weight) {}
+
+  /** What an add of {@code n}, {@code names} and {@code weights} makes, checked as the call is; the add and its dry run both ask here. */
+  private List<Joining> joining(int n, List<String> names, Map<String, Integer> weights) {
+    RequestRules.checkAdd(n, names, weights, name -> parts.reconciler().get(name) != null, parts.reconciler().size(), parts.settings().maxReplicas(),
+        parts.settings().weighing());
+    Set<String> taken = new HashSet<>();
+    names.forEach(name -> taken.add(Names.key(name)));
+    Map<String, Integer> given = new HashMap<>();
+    weights.forEach((name, weight) -> given.put(Names.key(name), weight));
+    List<Joining> joining = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      String name = k < names.size() ? names.get(k) : parts.reconciler().generatedName(parts.settings().namePrefix(), taken);
+      taken.add(Names.key(name));
+      joining.add(new Joining(name, given.getOrDefault(Names.key(name), parts.settings().weightOf(name))));
+    }
+    return joining;
+  }
+
+  /** The members a removal of {@code n} and {@code names} takes, checked as the call is: those named, then others at random. */
+  private List<Member> leaving(int n, List<String> names) {
+    RequestRules.checkRemove(n, names, parts.reconciler().members().stream().map(member -> member.name).toList());
+    List<Member> removed = new ArrayList<>();
+    for (String name : names) {
+      removed.add(parts.reconciler().get(name));
+    }
+    List<Member> others = new ArrayList<>(parts.reconciler().members());
+    others.removeAll(removed);
+    while (removed.size() < n) {
+      removed.add(others.remove(random.nextInt(others.size())));
+    }
+    return removed;
   }
 
   private void finish(Call call) {

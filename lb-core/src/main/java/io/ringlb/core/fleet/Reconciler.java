@@ -303,8 +303,13 @@ final class Reconciler {
   }
 
   private int lowestFreeId() {
+    return lowestFreeId(Set.of());
+  }
+
+  /** The lowest id no member has and {@code alsoTaken} does not hold: the one {@link #want} gives next. */
+  int lowestFreeId(Set<Integer> alsoTaken) {
     int id = 1;
-    while (!idFree(id)) {
+    while (!idFree(id) || alsoTaken.contains(id)) {
       id++;
     }
     return id;
