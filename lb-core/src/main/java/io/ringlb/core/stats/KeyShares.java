@@ -15,8 +15,8 @@ public final class KeyShares {
    * Random keys, the same each time, 2^16 of them: a share to within a few thousandths. Not keys
    * evenly spaced, whose low bits would all be 0 for a strategy that reads them ({@code classic}).
    */
-  private static final int SAMPLES = 1 << 16;
-  private static final long SEED = 0x5EED_CAFEL;
+  static final int SAMPLES = 1 << 16;
+  static final long SEED = 0x5EED_CAFEL;
 
   private record Computed(HashRing ring, Map<String, Double> shares) {}
 

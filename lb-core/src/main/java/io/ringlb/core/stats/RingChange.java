@@ -22,9 +22,6 @@ import java.util.stream.Collectors;
  */
 public record RingChange(double moved, Map<String, Double> from, Map<String, Double> to) {
 
-  private static final int SAMPLES = 1 << 16;
-  private static final long SEED = 0x5EED_CAFEL;
-
   /** No change: nothing moved. */
   public static final RingChange NONE = new RingChange(0, Map.of(), Map.of());
 
@@ -38,8 +35,8 @@ public record RingChange(double moved, Map<String, Double> from, Map<String, Dou
     Map<String, Double> from = new HashMap<>();
     Map<String, Double> to = new HashMap<>();
     int moved = 0;
-    SplittableRandom keys = new SplittableRandom(SEED);
-    for (int i = 0; i < SAMPLES; i++) {
+    SplittableRandom keys = new SplittableRandom(KeyShares.SEED);
+    for (int i = 0; i < KeyShares.SAMPLES; i++) {
       long key = keys.nextLong();
       Optional<Replica> was = before.route(key);
       Optional<Replica> is = after.route(key);
@@ -48,14 +45,14 @@ public record RingChange(double moved, Map<String, Double> from, Map<String, Dou
       if (wasName == null ? isName != null : !wasName.equals(isName)) {
         moved++;
         if (wasName != null) {
-          from.merge(wasName, 1.0 / SAMPLES, Double::sum);
+          from.merge(wasName, 1.0 / KeyShares.SAMPLES, Double::sum);
         }
         if (isName != null) {
-          to.merge(isName, 1.0 / SAMPLES, Double::sum);
+          to.merge(isName, 1.0 / KeyShares.SAMPLES, Double::sum);
         }
       }
     }
-    return new RingChange((double) moved / SAMPLES, from, to);
+    return new RingChange((double) moved / KeyShares.SAMPLES, from, to);
   }
 
   /** For people: {@code 24.9 % of keys moved, from S1 8.3 %, S2 8.3 %, S3 8.3 % to S4 24.9 %}. */
