@@ -19,6 +19,7 @@ import io.ringlb.core.routing.HashStrategies;
 import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.TlsSettings;
 import io.ringlb.spi.HashStrategyProvider;
+import io.ringlb.spi.KeyExtractorProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
 import java.nio.file.Files;
@@ -51,13 +52,19 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
 
   private static final int HOUR_MS = 3_600_000;
 
-  /** Reads every {@code lb.*} property of {@code properties}, with the strategies on offer. */
+  /** Reads every {@code lb.*} property of {@code properties}, with the strategies on offer and the keys on the class path. */
   public static BalancerConfig from(Map<String, String> properties, PluginRegistry<HashStrategyProvider> strategies) {
     return from(name -> Optional.ofNullable(properties.get(name)), strategies);
   }
 
   /** As {@link #from(Map, PluginRegistry)}, looking properties up by full name. */
   public static BalancerConfig from(Function<String, Optional<String>> properties, PluginRegistry<HashStrategyProvider> strategies) {
+    return from(properties, strategies, KeyExtractors.onClassPath());
+  }
+
+  /** As {@link #from(Function, PluginRegistry)}, with the keys on offer, such as those of the plugins directory. */
+  public static BalancerConfig from(Function<String, Optional<String>> properties, PluginRegistry<HashStrategyProvider> strategies,
+      PluginRegistry<KeyExtractorProvider> keys) {
     PluginConfig lb = PluginConfig.of("lb", properties);
     int maxReplicas = lb.integer("max-replicas", 32, 1, 10_000);
     int replicas = lb.integer("replicas", 3, 0, maxReplicas);
@@ -95,7 +102,7 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
           balanceFactor + " would bound every replica below the average load: 0 turns bounded loads off, otherwise at least 100 (percent)");
     }
     ProxySettings proxy = proxy(lb);
-    return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", "random-id")), fleet, lb.integer("forward.attempts", 3, 1, 100), balanceFactor,
+    return new BalancerConfig(ring, KeyExtractors.parse(lb.string("key", KeyExtractors.DEFAULT), keys, properties), fleet, lb.integer("forward.attempts", 3, 1, 100), balanceFactor,
         Duration.ofMillis(lb.integer("slow-start-ms", 0, 0, HOUR_MS)), proxy, accessLog(lb), tls(lb.within("tls"), proxy.port(), proxy.admin().map(Replica::port).orElse(-1)));
   }
 

@@ -128,7 +128,7 @@ class BalancerConfigTest {
         "lb.forward.attempts      | 0     | lb.forward.attempts: 0 is out of range (accepted: 1..100)",
         "lb.keep-replicas         | maybe | lb.keep-replicas: 'maybe' is not accepted (accepted: true, false)",
         "lb.name-prefix           | 9x    | lb.name-prefix: '9x' cannot start a hostname (a letter, then letters, digits, hyphens)",
-        "lb.key                   | url   | lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address, or a chain of them separated by commas)",
+        "lb.key                   | url   | lb.key: 'url' is not accepted (available: client-address, cookie:<name>, header:<name>, path, query:<name>, random-id, uri, or a chain of them separated by commas)",
         "lb.strategy              | ketama | lb.strategy: no HashStrategyProvider named 'ketama' (available: tiny)",
         "lb.max-replicas          | 5     | lb.max-replicas: 5 replicas do not fit the tiny strategy as configured, which holds at most 4: lower lb.max-replicas or change lb.strategy.tiny.*",
         "lb.heartbeat.path        | health | lb.heartbeat.path: 'health' is not a path: it starts with '/' and holds no spaces",

@@ -13,6 +13,7 @@ import io.ringlb.core.BalancerOptions;
 import io.ringlb.core.routing.PluginJars;
 import io.ringlb.core.routing.ReplicaProviders;
 import io.ringlb.spi.HashStrategyProvider;
+import io.ringlb.spi.KeyExtractorProvider;
 import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
@@ -66,7 +67,8 @@ public class BalancerLifecycle {
   void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
     Function<String, Optional<String>> properties = name -> config.getOptionalValue(name, String.class);
     ClassLoader plugins = PluginJars.loader(pluginDirectory(properties), BalancerLifecycle.class.getClassLoader());
-    BalancerConfig settings = BalancerConfig.from(properties, PluginRegistry.load(HashStrategyProvider.class, plugins));
+    BalancerConfig settings = BalancerConfig.from(properties, PluginRegistry.load(HashStrategyProvider.class, plugins),
+        PluginRegistry.load(KeyExtractorProvider.class, plugins));
     ReplicaLauncher provided = ReplicaProviders.launcher(PluginRegistry.load(ReplicaProvider.class, plugins), properties);
     launcher.use(provided);
     boolean locked = adminToken(properties);
@@ -76,10 +78,10 @@ public class BalancerLifecycle {
     gc.bindTo(registry);
     engineLauncher = new StoppableLauncher(launcher, provided);
     balancer = Balancer.start(settings, engineLauncher, BalancerOptions.defaults().withThreads(threads).withRegistry(registry));
-    LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2}; clients on {3}, the API also on {4}",
+    LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2} by lb.key={5}; clients on {3}, the API also on {4}",
         settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing(),
         "http://" + settings.proxy().host() + ":" + settings.proxy().port() + "/",
-        settings.proxy().admin().map(admin -> "http://" + admin.host() + ":" + admin.port() + "/").orElse("(no admin endpoint)"));
+        settings.proxy().admin().map(admin -> "http://" + admin.host() + ":" + admin.port() + "/").orElse("(no admin endpoint)"), settings.keys());
     LOG.log(Level.INFO, locked ? "/add and /rm need the lb.admin.token" : "/add and /rm are open to anyone who reaches a port: set lb.admin.token to lock them");
   }
 

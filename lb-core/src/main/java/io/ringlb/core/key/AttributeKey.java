@@ -3,27 +3,30 @@ package io.ringlb.core.key;
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
- * Keys a request by one of its attributes (a header, a query parameter, a cookie); a request
- * without it gets the fallback's key.
+ * Keys a request by one of its attributes (a header, a query parameter, a cookie), when it has
+ * it; a request without it goes on to the chain's next link ({@link ChainKey}).
  *
  * @param description what is looked up, such as {@code header:X-User}, for messages
  */
-record AttributeKey(String description, Function<RequestAttributes, Optional<String>> value, RequestKeyExtractor fallback)
-    implements RequestKeyExtractor {
+record AttributeKey(String description, Function<RequestAttributes, Optional<String>> value) implements RequestKeyExtractor {
 
   @Override
   public long keyOf(RequestAttributes request) {
-    Optional<String> found = value.apply(request);
-    return found.isPresent() ? StringKeys.of(found.get()) : fallback.keyOf(request);
+    return StringKeys.of(value.apply(request).orElseThrow(() -> new IllegalArgumentException("the request has no " + description)));
   }
 
   @Override
   public Optional<String> keyText(RequestAttributes request) {
-    Optional<String> found = value.apply(request);
-    return found.isPresent() ? found : fallback.keyText(request);
+    return value.apply(request);
+  }
+
+  @Override
+  public OptionalLong keyOfText(String text) {
+    return OptionalLong.of(StringKeys.of(text));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.ringlb.core.key;
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Keys a request by the client's address, so one client sticks to one replica. */
 record ClientAddressKey() implements RequestKeyExtractor {
@@ -15,5 +16,10 @@ record ClientAddressKey() implements RequestKeyExtractor {
   @Override
   public Optional<String> keyText(RequestAttributes request) {
     return Optional.ofNullable(request.clientAddress()); // a lookup may not say where the request comes from
+  }
+
+  @Override
+  public OptionalLong keyOfText(String text) {
+    return OptionalLong.of(StringKeys.of(text));
   }
 }

@@ -3,6 +3,7 @@ package io.ringlb.core.key;
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Keys a request by its path and query string, so {@code /home?user=7} always reaches one replica. */
 record UriKey() implements RequestKeyExtractor {
@@ -15,5 +16,10 @@ record UriKey() implements RequestKeyExtractor {
   @Override
   public Optional<String> keyText(RequestAttributes request) {
     return Optional.of(request.pathAndQuery());
+  }
+
+  @Override
+  public OptionalLong keyOfText(String text) {
+    return OptionalLong.of(StringKeys.of(text));
   }
 }

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.ringlb.api.Replica;
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
-import io.ringlb.core.key.KeyExtractors;
 import io.ringlb.core.routing.KeyRoute;
 import io.ringlb.core.routing.Router;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class KeyLookup {
 
   /** Where a request whose key text is {@code text} would go now; empty when {@code lb.key} never makes such a key (a random id out of range). */
   public Optional<Answer> ofKey(String text) {
-    OptionalLong key = KeyExtractors.keyOfText(keys, text);
+    OptionalLong key = keys.keyOfText(text);
     return key.isEmpty() ? Optional.empty() : Optional.of(new Answer(text, key.getAsLong(), router.explain(key.getAsLong(), outOfRing.get())));
   }
 }

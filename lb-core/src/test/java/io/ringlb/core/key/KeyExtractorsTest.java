@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringlb.api.InvalidConfigException;
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
+import io.ringlb.spi.KeyExtractorProvider;
+import io.ringlb.spi.PluginConfig;
+import io.ringlb.spi.PluginRegistry;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
+import java.util.OptionalLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +35,7 @@ class KeyExtractorsTest {
 
   @Test
   void randomIdIsTheExercisesSixDigitId() {
-    RequestKeyExtractor randomId = KeyExtractors.parse("random-id", new SplittableRandom(7));
+    RequestKeyExtractor randomId = KeyExtractors.parse("random-id");
 
     IntStream.range(0, 10_000).mapToLong(i -> randomId.keyOf(alice)).forEach(key -> assertThat(key).isBetween(100_000L, 999_999L));
     assertThat(IntStream.range(0, 100).mapToLong(i -> randomId.keyOf(alice)).distinct().count()).isGreaterThan(90);
@@ -68,7 +71,7 @@ class KeyExtractorsTest {
 
   @Test
   void aRequestWithoutTheValueGetsARandomId() {
-    RequestKeyExtractor header = KeyExtractors.parse("header:X-Tenant", new SplittableRandom(1));
+    RequestKeyExtractor header = KeyExtractors.parse("header:X-Tenant");
 
     assertThat(header.keyOf(alice)).isBetween(100_000L, 999_999L);
   }
@@ -77,10 +80,10 @@ class KeyExtractorsTest {
   void refusesWhatItCannotParseNamingTheKeyAndTheAcceptedForms() {
     assertThatThrownBy(() -> KeyExtractors.parse("url"))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessage("lb.key: 'url' is not accepted (accepted: random-id, path, uri, header:<name>, query:<name>, cookie:<name>, client-address,"
+        .hasMessage("lb.key: 'url' is not accepted (available: client-address, cookie:<name>, header:<name>, path, query:<name>, random-id, uri,"
             + " or a chain of them separated by commas)");
     assertThatThrownBy(() -> KeyExtractors.parse("header:")).hasMessage("lb.key: 'header' needs a name, as in 'header:<name>'");
-    assertThatThrownBy(() -> KeyExtractors.parse("path:/x")).hasMessageStartingWith("lb.key: 'path' takes no ':<name>'");
+    assertThatThrownBy(() -> KeyExtractors.parse("path:/x")).hasMessage("lb.key: 'path' takes no ':<name>'");
   }
 
   @Test
@@ -96,7 +99,7 @@ class KeyExtractorsTest {
 
   @Test
   void aRequestThatHasNoLinkOfAChainOfAttributesGetsARandomId() {
-    RequestKeyExtractor chain = KeyExtractors.parse("header:X-Tenant,query:tenant", new SplittableRandom(3));
+    RequestKeyExtractor chain = KeyExtractors.parse("header:X-Tenant,query:tenant");
     Request none = Request.of("/home", "10.0.0.1");
 
     assertThat(IntStream.range(0, 100).mapToLong(i -> chain.keyOf(none))).allSatisfy(key -> assertThat(key).isBetween(100_000L, 999_999L));
@@ -113,5 +116,61 @@ class KeyExtractorsTest {
         .hasMessage("lb.key: 'client-address' gives every request a key, so 'cookie:sid' after it in 'header:X-User,client-address,cookie:sid'"
             + " would never be used; only a chain's last link may be one");
     assertThatThrownBy(() -> KeyExtractors.parse("header:X-User,urn")).hasMessageStartingWith("lb.key: 'urn' is not accepted");
+  }
+
+  /** A key plugin: the tenant a request's path starts with, {@code /t/<tenant>/...}; or one that fails on every request. */
+  private record TenantKey(boolean fails) implements RequestKeyExtractor, KeyExtractorProvider {
+    @Override public String name() { return fails ? "broken" : "tenant"; }
+    @Override public RequestKeyExtractor create(String argument, PluginConfig config) { return this; }
+    @Override public long keyOf(RequestAttributes request) { return keyOfText(keyText(request).orElseThrow()).getAsLong(); }
+    @Override public OptionalLong keyOfText(String text) { return OptionalLong.of(text.hashCode()); }
+    @Override public Optional<String> keyText(RequestAttributes request) {
+      if (fails) {
+        throw new IllegalStateException("a plugin's bug");
+      }
+      String[] parts = request.path().split("/");
+      return parts.length > 2 && parts[1].equals("t") ? Optional.of(parts[2]) : Optional.empty();
+    }
+  }
+
+  private static final PluginRegistry<KeyExtractorProvider> WITH_PLUGINS = PluginRegistry.of(KeyExtractorProvider.class,
+      java.util.stream.Stream.concat(KeyExtractors.onClassPath().all().stream(), java.util.stream.Stream.of(new TenantKey(false), new TenantKey(true))).toList());
+
+  @Test
+  void aPluginsKeyIsALinkLikeAnyOtherKeyedByTheKeyOfItsText() {
+    RequestKeyExtractor chain = KeyExtractors.parse("tenant,header:X-User", WITH_PLUGINS, name -> Optional.empty());
+    Request tenant = Request.of("/t/acme/cart", "10.0.0.1");
+
+    assertThat(chain.keyOf(tenant)).isEqualTo("acme".hashCode());
+    assertThat(chain.keyText(tenant)).hasValue("acme");
+    assertThat(chain.keyOf(alice)).as("no tenant: the header").isEqualTo(KeyExtractors.parse("header:X-User").keyOf(alice));
+    assertThat(chain.keyOfText("acme")).as("a raw key, as a lookup asks: the first link's").hasValue("acme".hashCode());
+  }
+
+  @Test
+  void aLinkThatFailsOnARequestIsPassedOverAndTheRequestStillGetsAKey() {
+    RequestKeyExtractor chain = KeyExtractors.parse("broken,header:X-User", WITH_PLUGINS, name -> Optional.empty());
+    RequestKeyExtractor alone = KeyExtractors.parse("broken", WITH_PLUGINS, name -> Optional.empty());
+
+    assertThat(chain.keyOf(alice)).isEqualTo(KeyExtractors.parse("header:X-User").keyOf(alice));
+    assertThat(chain.keyText(alice)).hasValue("alice");
+    assertThat(alone.keyOf(alice)).as("the chain's random id").isBetween(100_000L, 999_999L);
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedNamingEveryKeyOnOfferPluginsAmongThem() {
+    assertThatThrownBy(() -> KeyExtractors.parse("header:X-User,tenants", WITH_PLUGINS, name -> Optional.empty()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("lb.key: 'tenants' is not accepted (available: broken, client-address, cookie:<name>, header:<name>, path, query:<name>,"
+            + " random-id, tenant, uri, or a chain of them separated by commas)");
+  }
+
+  @Test
+  void aRawKeyIsARandomIdOnlyWhenTheKeyIsOne() {
+    assertThat(KeyExtractors.parse("random-id").keyOfText("123456")).hasValue(123_456L);
+    assertThat(KeyExtractors.parse("random-id").keyOfText("99999")).isEmpty();
+    assertThat(KeyExtractors.parse("random-id").keyOfText("alice")).isEmpty();
+    assertThat(KeyExtractors.parse("header:X-User").keyOfText("123456")).hasValue(KeyExtractors.parse("header:X-User").keyOf(
+        new Request("/", Map.of("X-User", "123456"), Map.of(), Map.of(), "10.0.0.1")));
   }
 }

@@ -1,0 +1,76 @@
+package io.ringlb.example.jwt;
+
+import com.dynatrace.hash4j.hashing.Hasher64;
+import com.dynatrace.hash4j.hashing.Hashing;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.ringlb.api.RequestAttributes;
+import io.ringlb.api.RequestKeyExtractor;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The value of one claim of a request's bearer token, read from the token's payload (its second
+ * part, base64url-encoded JSON). A string claim is its text, a number its digits as written;
+ * anything else, and any token that is not three dot-separated parts with a JSON object in the
+ * middle, is no key.
+ *
+ * @param claim the claim's name, such as {@code sub}
+ */
+record JwtClaimKey(String claim) implements RequestKeyExtractor {
+
+  private static final String BEARER = "bearer ";
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Hasher64 XXH3 = Hashing.xxh3_64();
+
+  @Override
+  public long keyOf(RequestAttributes request) {
+    return XXH3.hashCharsToLong(keyText(request).orElseThrow(() -> new IllegalArgumentException("the request has no token with a '" + claim + "' claim")));
+  }
+
+  @Override
+  public Optional<String> keyText(RequestAttributes request) {
+    return request.header("Authorization").flatMap(this::claimOf);
+  }
+
+  @Override
+  public OptionalLong keyOfText(String text) {
+    return OptionalLong.of(XXH3.hashCharsToLong(text));
+  }
+
+  private Optional<String> claimOf(String authorization) {
+    if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return Optional.empty();
+    }
+    String[] parts = authorization.substring(BEARER.length()).strip().split("\\.", -1);
+    if (parts.length != 3) {
+      return Optional.empty();
+    }
+    try (JsonParser payload = JSON.createParser(Base64.getUrlDecoder().decode(parts[1]))) {
+      if (payload.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      Optional<String> found = Optional.empty();
+      while (payload.nextToken() == JsonToken.FIELD_NAME) {
+        boolean wanted = claim.equals(payload.currentName());
+        JsonToken value = payload.nextToken();
+        if (wanted && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
+          found = Optional.of(payload.getText());
+        }
+        payload.skipChildren();
+      }
+      // read to the end, so that a payload cut short or followed by more is no token at all
+      return payload.currentToken() == JsonToken.END_OBJECT && payload.nextToken() == null ? found : Optional.empty();
+    } catch (IOException | IllegalArgumentException malformed) {
+      return Optional.empty(); // not base64url, not JSON: a token that names no one
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "jwt-claim[" + claim + "]";
+  }
+}
