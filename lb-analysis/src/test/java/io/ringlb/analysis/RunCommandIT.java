@@ -27,17 +27,21 @@ class RunCommandIT {
     assertThat(Files.readString(out.resolve("report.md"))).contains("## A-1: requests per replica", "1,000 requests to 3 replicas");
   }
 
-  /** What a user does to add a strategy: drop its jar in the plugins directory and name it. */
+  /**
+   * What a user does to add a strategy or a key: drop its jar in the plugins directory and name it. The key plugin
+   * keys requests by a bearer token's claim; A-1's requests carry none, so they go on to the random id.
+   */
   @Test
-  void aStrategyJarDroppedInThePluginsDirectoryIsUsedByTheBalancer(@TempDir Path out, @TempDir Path plugins) throws Exception {
+  void strategyAndKeyJarsDroppedInThePluginsDirectoryAreUsedByTheBalancer(@TempDir Path out, @TempDir Path plugins) throws Exception {
     Files.copy(Path.of(System.getProperty("example.jar")), plugins.resolve("example-strategy.jar"));
+    Files.copy(Path.of(System.getProperty("example.key.jar")), plugins.resolve("example-key-jwt.jar"));
 
     int exit = new CommandLine(new Analysis()).execute("run", "--only", "a1", "--requests", "300",
-        "--set", "lb.plugins.dir=" + plugins, "--set", "lb.strategy=modulo",
+        "--set", "lb.plugins.dir=" + plugins, "--set", "lb.strategy=modulo", "--set", "lb.key=jwt-claim",
         "--wlp", System.getProperty("lb.wlp"), "--war", System.getProperty("lb.war"), "--out", out.toString());
 
     assertThat(exit).isZero();
-    assertThat(Files.readString(out.resolve("balancer.log"))).contains("routing with ModuloRing");
+    assertThat(Files.readString(out.resolve("balancer.log"))).contains("routing with ModuloRing", "by lb.key=jwt-claim;");
     assertThat(Files.readAllLines(out.resolve("a1-requests-per-replica.csv"))).hasSize(1 + 3);
   }
 }
