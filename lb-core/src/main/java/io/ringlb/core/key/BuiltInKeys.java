@@ -95,7 +95,7 @@ public final class BuiltInKeys {
   }
 
   /** A key every request has, taking no argument and no setting. */
-  private abstract static class EveryRequest implements KeyExtractorProvider {
+  abstract static class EveryRequest implements KeyExtractorProvider {
 
     private final String name;
 

@@ -50,6 +50,7 @@ public final class KeyExtractors {
     String[] links = spec.split(",", -1);
     List<String> specs = new ArrayList<>();
     List<RequestKeyExtractor> chain = new ArrayList<>();
+    boolean ownKeyOfEveryRequest = false;
     for (int i = 0; i < links.length; i++) {
       String link = links[i].strip();
       if (link.isEmpty()) {
@@ -65,12 +66,16 @@ public final class KeyExtractors {
         throw new InvalidConfigException(KEY, "'" + link + "' gives every request a key, so '" + links[i + 1].strip()
             + "' after it in '" + spec + "' would never be used; only a chain's last link may be one");
       }
+      ownKeyOfEveryRequest = provider instanceof BuiltInKeys.EveryRequest;
       specs.add(link);
       chain.add(provider.create(argument, PluginConfig.of(KEY + "." + name, properties)));
       if (lastLink && !provider.keysEveryRequest()) {
         specs.add(DEFAULT);
         chain.add(RandomIdKey.threadLocal());
       }
+    }
+    if (links.length == 1 && ownKeyOfEveryRequest) {
+      return chain.get(0); // the balancer's own key alone, as by default: nothing to fall back on, nothing that throws
     }
     return new ChainKey(spec.strip(), specs, chain);
   }

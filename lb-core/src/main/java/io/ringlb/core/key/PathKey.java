@@ -22,4 +22,9 @@ record PathKey() implements RequestKeyExtractor {
   public OptionalLong keyOfText(String text) {
     return OptionalLong.of(StringKeys.of(text));
   }
+
+  @Override
+  public String toString() {
+    return "path";
+  }
 }
