@@ -20,6 +20,9 @@ public interface RequestAttributes {
 
   Optional<String> cookie(String name);
 
-  /** The address of the client that sent the request to the balancer. */
+  /**
+   * The address of the client that sent the request to the balancer; {@code null} only when a
+   * lookup describes a request without saying where it comes from.
+   */
   String clientAddress();
 }

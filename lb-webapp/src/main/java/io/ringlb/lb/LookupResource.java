@@ -68,8 +68,9 @@ public class LookupResource {
       }
       answer = lookups.ofKey(described.key().get());
       if (answer.isEmpty()) {
-        throw new ApiException(Response.Status.BAD_REQUEST, "'" + described.key().get() + "' is no key lb.key=random-id makes: a random id is"
-            + " a 6-digit number, 100000 to 999999");
+        throw new ApiException(Response.Status.BAD_REQUEST, "'" + described.key().get() + "' is no key lb.key=" + lookups.keySpec() + " makes: "
+            + (lookups.keySpec().equals("random-id") ? "a random id is a 6-digit number, 100000 to 999999"
+                : "its first link does not say what key a text makes; describe a request instead"));
       }
     } else {
       try {

@@ -6,7 +6,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code lb.key}'s links in order: a request is keyed by the first link that has a key text for
@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * when {@code lb.key} names none that does).
  *
  * <p>A link that fails on a request (a plugin's bug, a request its author did not foresee) is
- * passed over as if the request had no text for it, and the first failure is logged: no request
- * loses its answer to its key.
+ * passed over as if the request had no text for it, and failures are logged sparsely: no request
+ * loses its answer to its key. A plugin's missing class or runaway recursion counts as a failure
+ * too: it must not reach the event loop.
  */
 final class ChainKey implements RequestKeyExtractor {
 
@@ -25,7 +26,8 @@ final class ChainKey implements RequestKeyExtractor {
   private final String[] linkSpecs;
   private final RequestKeyExtractor[] links;
   private final RequestKeyExtractor lastResort = RandomIdKey.threadLocal();
-  private final AtomicBoolean failedBefore = new AtomicBoolean();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong nextLogged = new AtomicLong(1);
 
   /**
    * @param linkSpecs each link as {@code lb.key} names it, for messages
@@ -48,13 +50,13 @@ final class ChainKey implements RequestKeyExtractor {
           OptionalLong key = link.keyOfText(text.get());
           return key.isPresent() ? key.getAsLong() : link.keyOf(request);
         }
-      } catch (RuntimeException failed) {
+      } catch (RuntimeException | LinkageError | StackOverflowError failed) {
         passOver(i, failed);
       }
     }
     try {
       return links[last].keyOf(request);
-    } catch (RuntimeException failed) {
+    } catch (RuntimeException | LinkageError | StackOverflowError failed) {
       passOver(last, failed);
       return lastResort.keyOf(request);
     }
@@ -68,33 +70,33 @@ final class ChainKey implements RequestKeyExtractor {
         if (text.isPresent()) {
           return text;
         }
-      } catch (RuntimeException failed) {
+      } catch (RuntimeException | LinkageError | StackOverflowError failed) {
         passOver(i, failed);
       }
     }
     return Optional.empty();
   }
 
-  /** The key the first link that makes keys of text makes of {@code text}. */
+  /**
+   * The key the chain's first link makes of {@code text}: a raw key stands for the text a request
+   * is keyed by, and later links may hash theirs otherwise (a random id does not hash at all).
+   */
   @Override
   public OptionalLong keyOfText(String text) {
-    for (int i = 0; i < links.length; i++) {
-      try {
-        OptionalLong key = links[i].keyOfText(text);
-        if (key.isPresent()) {
-          return key;
-        }
-      } catch (RuntimeException failed) {
-        passOver(i, failed);
-      }
+    try {
+      return links[0].keyOfText(text);
+    } catch (RuntimeException | LinkageError | StackOverflowError failed) {
+      passOver(0, failed);
+      return OptionalLong.empty();
     }
-    return OptionalLong.empty();
   }
 
-  private void passOver(int link, RuntimeException failed) {
-    if (failedBefore.compareAndSet(false, true)) {
-      LOG.log(Level.WARNING, "lb.key's link '" + linkSpecs[link] + "' failed on a request, which went on to the next link;"
-          + " later failures of '" + spec + "' are not logged", failed);
+  /** Logs the 1st, 10th, 100th... failure: a link that fails on every request must not flood the log from the event loops. */
+  private void passOver(int link, Throwable failed) {
+    long count = failures.incrementAndGet();
+    if (count == nextLogged.get() && nextLogged.compareAndSet(count, count * 10)) {
+      LOG.log(Level.WARNING, "lb.key's link '" + linkSpecs[link] + "' failed on a request, which went on to the next link ("
+          + count + (count == 1 ? " failure" : " failures") + " of '" + spec + "' so far; the next logged is the " + count * 10 + "th)", failed);
     }
   }
 

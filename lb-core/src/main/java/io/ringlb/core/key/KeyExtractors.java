@@ -68,7 +68,7 @@ public final class KeyExtractors {
       }
       ownKeyOfEveryRequest = provider instanceof BuiltInKeys.EveryRequest;
       specs.add(link);
-      chain.add(provider.create(argument, PluginConfig.of(KEY + "." + name, properties)));
+      chain.add(create(provider, link, argument, PluginConfig.of(KEY + "." + name, properties)));
       if (lastLink && !provider.keysEveryRequest()) {
         specs.add(DEFAULT);
         chain.add(RandomIdKey.threadLocal());
@@ -78,6 +78,19 @@ public final class KeyExtractors {
       return chain.get(0); // the balancer's own key alone, as by default: nothing to fall back on, nothing that throws
     }
     return new ChainKey(spec.strip(), specs, chain);
+  }
+
+  /** A provider's own {@link InvalidConfigException} as it is; anything else it throws, named as the link that could not be built. */
+  private static RequestKeyExtractor create(KeyExtractorProvider provider, String link, String argument, PluginConfig config) {
+    try {
+      return provider.create(argument, config);
+    } catch (InvalidConfigException refused) {
+      throw refused;
+    } catch (RuntimeException | LinkageError failed) {
+      InvalidConfigException unbuilt = new InvalidConfigException(KEY, "'" + link + "' could not be built by " + provider.getClass().getName() + ": " + failed);
+      unbuilt.initCause(failed);
+      throw unbuilt;
+    }
   }
 
   private static String available(PluginRegistry<KeyExtractorProvider> providers) {

@@ -73,6 +73,11 @@ public final class KeyLookup {
     return Optional.of(new Answer(text.get(), key, router.explain(key, outOfRing.get())));
   }
 
+  /** {@code lb.key} as configured, for messages. */
+  public String keySpec() {
+    return keys.toString();
+  }
+
   /** Where a request whose key text is {@code text} would go now; empty when {@code lb.key} never makes such a key (a random id out of range). */
   public Optional<Answer> ofKey(String text) {
     OptionalLong key = keys.keyOfText(text);

@@ -9,6 +9,7 @@ import io.ringlb.api.RequestKeyExtractor;
 import io.ringlb.spi.KeyExtractorProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -123,13 +124,19 @@ class KeyExtractorsTest {
     @Override public String name() { return fails ? "broken" : "tenant"; }
     @Override public RequestKeyExtractor create(String argument, PluginConfig config) { return this; }
     @Override public long keyOf(RequestAttributes request) { return keyOfText(keyText(request).orElseThrow()).getAsLong(); }
-    @Override public OptionalLong keyOfText(String text) { return OptionalLong.of(text.hashCode()); }
+    @Override public OptionalLong keyOfText(String text) {
+      failIfBroken();
+      return OptionalLong.of(text.hashCode());
+    }
     @Override public Optional<String> keyText(RequestAttributes request) {
-      if (fails) {
-        throw new IllegalStateException("a plugin's bug");
-      }
+      failIfBroken();
       String[] parts = request.path().split("/");
       return parts.length > 2 && parts[1].equals("t") ? Optional.of(parts[2]) : Optional.empty();
+    }
+    private void failIfBroken() {
+      if (fails) {
+        throw new NoClassDefFoundError("com/example/ALibraryThePluginJarLacks");
+      }
     }
   }
 
@@ -155,6 +162,21 @@ class KeyExtractorsTest {
     assertThat(chain.keyOf(alice)).isEqualTo(KeyExtractors.parse("header:X-User").keyOf(alice));
     assertThat(chain.keyText(alice)).hasValue("alice");
     assertThat(alone.keyOf(alice)).as("the chain's random id").isBetween(100_000L, 999_999L);
+    assertThat(alone.keyOfText("alice")).as("a raw key the first link cannot make").isEmpty();
+  }
+
+  @Test
+  void aProviderThatFailsToBuildItsKeyStopsTheStartNamingTheLink() {
+    KeyExtractorProvider unbuildable = new KeyExtractorProvider() {
+      @Override public String name() { return "unbuildable"; }
+      @Override public RequestKeyExtractor create(String argument, PluginConfig config) { throw new IllegalStateException("no license file"); }
+    };
+    PluginRegistry<KeyExtractorProvider> providers = PluginRegistry.of(KeyExtractorProvider.class, List.of(unbuildable));
+
+    assertThatThrownBy(() -> KeyExtractors.parse("unbuildable", providers, name -> Optional.empty()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageStartingWith("lb.key: 'unbuildable' could not be built by ")
+        .hasMessageEndingWith(": java.lang.IllegalStateException: no license file");
   }
 
   @Test
@@ -170,6 +192,8 @@ class KeyExtractorsTest {
     assertThat(KeyExtractors.parse("random-id").keyOfText("123456")).hasValue(123_456L);
     assertThat(KeyExtractors.parse("random-id").keyOfText("99999")).isEmpty();
     assertThat(KeyExtractors.parse("random-id").keyOfText("alice")).isEmpty();
+    assertThat(KeyExtractors.parse("tenant", WITH_PLUGINS, name -> Optional.empty()).keyOfText("123456"))
+        .as("the plugin's key of the text, not the random id its chain falls back on").hasValue("123456".hashCode());
     assertThat(KeyExtractors.parse("header:X-User").keyOfText("123456")).hasValue(KeyExtractors.parse("header:X-User").keyOf(
         new Request("/", Map.of("X-User", "123456"), Map.of(), Map.of(), "10.0.0.1")));
   }

@@ -14,16 +14,26 @@ import java.util.OptionalLong;
 
 /**
  * The value of one claim of a request's bearer token, read from the token's payload (its second
- * part, base64url-encoded JSON). A string claim is its text, a number its digits as written;
- * anything else, and any token that is not three dot-separated parts with a JSON object in the
- * middle, is no key.
+ * part, base64url-encoded JSON). A string claim is its text, an integer its digits as written;
+ * anything else (an empty string, a fraction, an object), and any token that is not three
+ * dot-separated parts with a JSON object in the middle or is over {@value #MAX_TOKEN_CHARS}
+ * characters long, is no key.
  *
  * @param claim the claim's name, such as {@code sub}
  */
 record JwtClaimKey(String claim) implements RequestKeyExtractor {
 
   private static final String BEARER = "bearer ";
-  private static final JsonFactory JSON = new JsonFactory();
+  /** Longer tokens are no key: a real one is a few hundred bytes, and the key is read on the event loop. */
+  static final int MAX_TOKEN_CHARS = 8_192;
+  /**
+   * Field names not canonicalized: a token is read once, and a name table would let an unverified
+   * token of thousands of distinct names cost a millisecond of the event loop.
+   */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+      .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+      .build();
   private static final Hasher64 XXH3 = Hashing.xxh3_64();
 
   @Override
@@ -42,7 +52,7 @@ record JwtClaimKey(String claim) implements RequestKeyExtractor {
   }
 
   private Optional<String> claimOf(String authorization) {
-    if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (authorization.length() > BEARER.length() + MAX_TOKEN_CHARS || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return Optional.empty();
     }
     String[] parts = authorization.substring(BEARER.length()).strip().split("\\.", -1);
@@ -58,7 +68,7 @@ record JwtClaimKey(String claim) implements RequestKeyExtractor {
         boolean wanted = claim.equals(payload.currentName());
         JsonToken value = payload.nextToken();
         if (wanted && (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT)) {
-          found = Optional.of(payload.getText());
+          found = Optional.of(payload.getText()).filter(text -> !text.isEmpty()); // the last of a repeated claim, as JSON parsers take
         }
         payload.skipChildren();
       }

@@ -38,6 +38,9 @@ class JwtClaimKeyTest implements KeyExtractorContract {
         TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"name\":\"alice\"}")),
         TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":{\"id\":\"alice\"}}")),
         TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":\"alice\"")),
+        TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":\"\"}")),
+        TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":1.5}")),
+        TestRequest.to("/home").header("Authorization", Tokens.forSubject("a".repeat(JwtClaimKey.MAX_TOKEN_CHARS))),
         TestRequest.to("/home").header("Authorization", Tokens.forSubject("alice").substring(0, 40)),
         TestRequest.to("/home").header("X-Authorization", Tokens.forSubject("alice")).cookie("Authorization", Tokens.forSubject("alice")));
   }

@@ -79,7 +79,7 @@ class PluginDirectoryIT {
   @Test
   void aBalancerKeysEachUserByTheClaimOfTheirTokenAndItsLookupAgrees() throws Exception {
     Map<String, String> properties = new HashMap<>(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "3",
-        "lb.key", "jwt-claim,client-address", "lb.key.jwt-claim.claim", "sub",
+        "lb.key", "jwt-claim,client-address", "lb.key.jwt-claim.claim", "uid",
         "lb.provider.static.servers", startReplicas(3)));
     Function<String, Optional<String>> lookup = name -> Optional.ofNullable(properties.get(name));
     BalancerConfig config = BalancerConfig.from(lookup, PluginRegistry.load(HashStrategyProvider.class, loader),
@@ -93,7 +93,7 @@ class PluginDirectoryIT {
       Map<String, Set<String>> answeredBy = new HashMap<>();
       for (int i = 0; i < 300; i++) {
         String user = "user-" + (i % 60);
-        String token = Tokens.forSubject(user);
+        String token = Tokens.bearer("{\"sub\":\"someone-else\",\"uid\":\"" + user + "\"}"); // keyed by the claim the setting names
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(home).header("Authorization", token).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
@@ -110,11 +110,15 @@ class PluginDirectoryIT {
       assertThat(answeredBy.values()).as("each user always answered by one replica").allSatisfy(ports -> assertThat(ports).hasSize(1));
       assertThat(answeredBy.values().stream().flatMap(Set::stream).collect(Collectors.toSet())).as("users spread over every replica").hasSize(3);
 
-      HttpResponse<String> noToken = client.send(HttpRequest.newBuilder(home).header("Authorization", "Bearer not.a.jwt").build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(noToken.statusCode()).as("a malformed token goes on to the chain's next link").isEqualTo(200);
-      KeyLookup.Answer byAddress = balancer.keyLookup().ofKey("127.0.0.1").orElseThrow();
-      assertThat(byAddress.route().replica().map(Replica::port).map(String::valueOf)).contains(noToken.body());
+      KeyLookup.Answer byAddress = balancer.keyLookup()
+          .of(new KeyLookup.Request("/home", List.of(), Optional.of("127.0.0.1"))).orElseThrow();
+      for (String malformed : List.of("Bearer not.a.jwt", "Basic YWxpY2U6c2VjcmV0", Tokens.forSubject("no-uid-claim"), "Bearer ..")) {
+        HttpResponse<String> untokened = client.send(HttpRequest.newBuilder(home).header("Authorization", malformed).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(untokened.statusCode()).isEqualTo(200);
+        assertThat(byAddress.route().replica().map(Replica::port).map(String::valueOf))
+            .as("%s: no key by the token, so by the chain's next link, the client's address", malformed).contains(untokened.body());
+      }
     }
   }
 

@@ -1,8 +1,7 @@
 package io.ringlb.key.testkit;
 
 import io.ringlb.api.RequestAttributes;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.ringlb.core.key.QueryParameters;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +10,9 @@ import java.util.Optional;
 /**
  * A request as a key extractor sees it, built in a line: {@code TestRequest.to("/cart?user=7")
  * .header("X-User", "alice").cookie("sid", "s1").from("10.0.0.1")}. Immutable; header names are
- * matched without regard to case, as HTTP's are.
+ * matched without regard to case, as HTTP's are, and query parameters decoded as the data plane
+ * decodes them. Cookies are those given with {@link #cookie}, not parsed from a {@code Cookie}
+ * header.
  *
  * @param pathAndQuery the path and, after a {@code ?}, the query string, as a client sends them
  */
@@ -58,16 +59,7 @@ public record TestRequest(String pathAndQuery, Map<String, String> headers, Map<
   @Override
   public Optional<String> queryParameter(String name) {
     int question = pathAndQuery.indexOf('?');
-    if (question < 0) {
-      return Optional.empty();
-    }
-    for (String pair : pathAndQuery.substring(question + 1).split("&")) {
-      String[] parts = pair.split("=", 2);
-      if (URLDecoder.decode(parts[0], StandardCharsets.UTF_8).equals(name)) {
-        return Optional.of(parts.length < 2 ? "" : URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
-      }
-    }
-    return Optional.empty();
+    return question < 0 ? Optional.empty() : QueryParameters.find(pathAndQuery.substring(question + 1), name);
   }
 
   @Override
