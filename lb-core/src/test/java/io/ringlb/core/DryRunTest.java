@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A dry run of {@code /add} and {@code /rm} changes nothing, and the change made right after it
- * moves what it said, measured on 100,000 keys of its own.
+ * moves what it said, measured on 100,000 keys of its own; replicas {@code /rm} picks at random
+ * are those its dry run named.
  */
 class DryRunTest {
 
@@ -62,6 +63,16 @@ class DryRunTest {
       balancer.fleet().remove(1, List.of("s2")).get(20, TimeUnit.SECONDS);
       assertThat(moved(four, RingDecorator.undecorated(balancer.router().ring()))).as("what the removal moved").isCloseTo(remove.change().moved(), within(0.01));
       assertThat(remove.change().from().get("S2")).isCloseTo(0.25, within(0.01));
+
+      HashRing three2 = RingDecorator.undecorated(balancer.router().ring());
+      ChangePlan picked = balancer.fleet().planRemove(2, List.of()).get(10, TimeUnit.SECONDS);
+      assertThat(balancer.fleet().planRemove(2, List.of()).get(10, TimeUnit.SECONDS).leaving()).as("asked again, the same pick")
+          .isEqualTo(picked.leaving());
+      balancer.fleet().remove(2, List.of()).get(20, TimeUnit.SECONDS);
+      assertThat(balancer.router().ring().replicas().size()).isEqualTo(1);
+      assertThat(picked.leaving()).as("the replicas picked at random are those the dry run named")
+          .doesNotContain(balancer.router().ring().replicas().asList().get(0).name()).hasSize(2);
+      assertThat(moved(three2, RingDecorator.undecorated(balancer.router().ring()))).isCloseTo(picked.change().moved(), within(0.01));
 
       assertThatThrownBy(() -> balancer.fleet().planAdd(1, List.of("S1"), Map.of()).get(10, TimeUnit.SECONDS))
           .as("refused as the call would be").isInstanceOf(ExecutionException.class).hasCauseInstanceOf(FleetException.class);

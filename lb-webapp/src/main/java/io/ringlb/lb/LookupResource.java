@@ -54,8 +54,8 @@ public class LookupResource {
   @Parameter(name = "query.<name>", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A query parameter added to the path's, e.g. query.user=alice")
   @Parameter(name = "cookie.<name>", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A cookie, e.g. cookie.session=abc")
   @Parameter(name = "client", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "The client's address, for lb.key=client-address", example = "10.0.0.7")
-  @Parameter(name = "key", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A raw key instead of a request: the text lb.key would take from a request,"
-      + " or with lb.key=random-id the 6-digit id", example = "alice")
+  @Parameter(name = "key", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.STRING), description = "A raw key instead of a request: the text lb.key's first link would take from a"
+      + " request (a header's value, a key plugin's claim), or with lb.key=random-id the 6-digit id", example = "alice")
   @APIResponse(responseCode = "200", description = "Where the request goes now")
   @APIResponse(ref = BalancerApplication.BAD_REQUEST)
   public Success<LookupAnswer> lookup(@Context UriInfo uri) {

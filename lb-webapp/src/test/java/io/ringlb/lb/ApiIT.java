@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringlb.client.ApiJson;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
@@ -15,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -263,27 +266,69 @@ class ApiIT {
     assertThat(lb.send(lb.admin(), "GET", "/rep", null).body()).isEqualTo(THREE);
   }
 
+  /** The balancer of these tests runs with {@code lb.key=header:X-User,cookie:session} (the pom). */
   @Test
-  void lookupNamesWhereARandomIdGoesAndRefusesWhatItCannotHash() {
-    HttpResponse<String> found = lb.send(lb.admin(), "GET", "/lookup?key=123456", null);
+  void lookupNamesWhereAKeyGoesAndRefusesWhatItCannotHash() {
+    HttpResponse<String> found = lb.send(lb.admin(), "GET", "/lookup?key=alice", null);
 
     assertThat(found.statusCode()).isEqualTo(200);
-    assertThat(found.body()).matches("\\{\"message\":\\{\"candidates\":\\[\"(S[123])\",\"S[123]\",\"S[123]\"],\"hash\":\"000000000001e240\","
-        + "\"key\":\"123456\",\"passedOver\":\\[],\"replica\":\"\\1\"},\"status\":\"successful\"}");
-    assertThat(lb.send(lb.admin(), "GET", "/lookup?key=123456", null).body()).as("the same key, the same answer").isEqualTo(found.body());
+    assertThat(found.body()).matches("\\{\"message\":\\{\"candidates\":\\[\"(S[123])\",\"S[123]\",\"S[123]\"],\"hash\":\"[0-9a-f]{16}\","
+        + "\"key\":\"alice\",\"passedOver\":\\[],\"replica\":\"\\1\"},\"status\":\"successful\"}");
+    assertThat(lb.send(lb.admin(), "GET", "/lookup?key=alice", null).body()).as("the same key, the same answer").isEqualTo(found.body());
+    assertThat(lb.send(lb.admin(), "GET", "/lookup?path=/home&header.X-User=alice", null).body()).as("a request with her header").isEqualTo(found.body());
+    assertThat(lb.send(lb.admin(), "GET", "/lookup?path=/cart&cookie.session=alice", null).body()).as("one with her session cookie alone")
+        .isEqualTo(found.body());
 
-    HttpResponse<String> nothing = lb.send(lb.admin(), "GET", "/lookup?path=/home&header.X-User=alice", null);
+    HttpResponse<String> nothing = lb.send(lb.admin(), "GET", "/lookup?path=/home&header.X-Tenant=acme", null);
     assertThat(nothing.statusCode()).isEqualTo(400);
     assertThat(nothing.body()).startsWith("{\"message\":\"<Error> Nothing to hash: lb.key finds nothing in this request, so the data plane would give it"
         + " a random id").endsWith("\"status\":\"failure\"}");
-    assertThat(lb.send(lb.admin(), "GET", "/lookup?key=abc", null).body())
-        .isEqualTo("{\"message\":\"<Error> 'abc' is no key lb.key=random-id makes: a random id is a 6-digit number, 100000 to 999999\",\"status\":\"failure\"}");
     HttpResponse<String> unknown = lb.send(lb.admin(), "GET", "/lookup?host=x", null);
     assertThat(unknown.statusCode()).isEqualTo(400);
     assertThat(unknown.body()).contains("'host' is not a lookup parameter (accepted: path, header.<name>, query.<name>, cookie.<name>, client, or key alone)");
     HttpResponse<String> malformed = lb.send(lb.admin(), "GET", "/lookup?header.X%20Y=v", null);
     assertThat(malformed.statusCode()).as("a header name no request could carry").isEqualTo(400);
     assertThat(malformed.body()).contains("No request could carry this");
+  }
+
+  /**
+   * What a client outside does to check a lookup: send real requests through the data plane and ask {@code /lookup}
+   * where each goes. A thousand, keyed by a header, a cookie among others, or both (the header wins).
+   */
+  @Test
+  void aThousandRequestsThroughTheDataPlaneGoWhereTheirLookupsSay() throws Exception {
+    Pattern answeredBy = Pattern.compile("Hello from Server: (S\\d+)");
+    Pattern lookedUp = Pattern.compile("\"replica\":\"(S\\d+)\"");
+    Set<String> servers = new HashSet<>();
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      for (int i = 0; i < 1_000; i++) {
+        String user = "user-" + (i * 7919 % 5_003);
+        HttpRequest.Builder request = HttpRequest.newBuilder(lb.data().resolve("/home?page=" + i));
+        String lookup = switch (i % 3) {
+          case 0 -> {
+            request.header("X-User", user);
+            yield "/lookup?path=/home&header.X-User=" + user;
+          }
+          case 1 -> {
+            request.header("Cookie", "theme=dark; session=" + user + "; lang=en");
+            yield "/lookup?path=/home&cookie.theme=dark&cookie.session=" + user;
+          }
+          default -> {
+            request.header("X-User", user).header("Cookie", "session=someone-else");
+            yield "/lookup?path=/home&header.X-User=" + user + "&cookie.session=someone-else";
+          }
+        };
+        String body = client.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher served = answeredBy.matcher(body);
+        assertThat(served.find()).as(body).isTrue();
+        Matcher named = lookedUp.matcher(lb.send(lb.admin(), "GET", lookup, null).body());
+        assertThat(named.find()).isTrue();
+
+        assertThat(named.group(1)).as("request %d, %s", i, lookup).isEqualTo(served.group(1));
+        servers.add(served.group(1));
+      }
+    }
+    assertThat(servers).as("the users spread over every replica").containsExactlyInAnyOrder("S1", "S2", "S3");
   }
 
   @Test

@@ -8,12 +8,14 @@ import io.ringlb.core.time.EngineClock.Cancellable;
 import io.ringlb.core.time.EngineClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -30,7 +32,8 @@ final class AdminCalls {
   private final FleetParts parts;
   private final ControlLoop loop;
   private final EngineClock clock;
-  private final RandomGenerator random;
+  /** Seeds {@code /rm}'s random picks with what is particular to this balancer ({@link #leaving}). */
+  private final long pickSalt;
 
   // --- confined to the loop ---
   private final Queue<Call> waiting = new ArrayDeque<>();
@@ -41,7 +44,7 @@ final class AdminCalls {
     this.parts = parts;
     this.loop = loop;
     this.clock = clock;
-    this.random = random;
+    this.pickSalt = random.nextLong();
   }
 
   /** See {@link Fleet#add(int, List, Map)}. */
@@ -76,9 +79,8 @@ final class AdminCalls {
   }
 
   /**
-   * What {@link #remove} would do if handed in now. Replicas it would pick at random are picked
-   * here at random too: the real call picks again, so only named replicas make a plan the call
-   * then follows to the letter.
+   * What {@link #remove} would do if handed in now, to the letter: replicas it picks at random are
+   * the ones the call picks while the fleet's members stay the same ({@link #leaving}).
    */
   CompletableFuture<ChangePlan> planRemove(int n, List<String> names) {
     return onLoop(() -> {
@@ -273,7 +275,12 @@ final class AdminCalls {
     return joining;
   }
 
-  /** The members a removal of {@code n} and {@code names} takes, checked as the call is: those named, then others at random. */
+  /**
+   * The members a removal of {@code n} and {@code names} takes, checked as the call is: those
+   * named, then others at random. The draw is seeded by this balancer's salt and the members
+   * left to pick from, so it is the same for a dry run and the call that follows it, and new as
+   * soon as the members change.
+   */
   private List<Member> leaving(int n, List<String> names) {
     RequestRules.checkRemove(n, names, parts.reconciler().members().stream().map(member -> member.name).toList());
     List<Member> removed = new ArrayList<>();
@@ -282,8 +289,10 @@ final class AdminCalls {
     }
     List<Member> others = new ArrayList<>(parts.reconciler().members());
     others.removeAll(removed);
+    others.sort(Comparator.comparing(member -> Names.key(member.name)));
+    RandomGenerator pick = new SplittableRandom(pickSalt ^ others.stream().map(member -> Names.key(member.name)).toList().hashCode());
     while (removed.size() < n) {
-      removed.add(others.remove(random.nextInt(others.size())));
+      removed.add(others.remove(pick.nextInt(others.size())));
     }
     return removed;
   }
