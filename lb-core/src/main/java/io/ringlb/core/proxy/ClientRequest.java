@@ -129,9 +129,14 @@ final class ClientRequest {
       return;
     }
     retryable = false;
-    List<HttpContent> sent = body.subList(0, written);
-    sent.forEach(ReferenceCounted::release);
-    sent.clear();
+    for (int i = 0; i < written; i++) {
+      body.get(i).release();
+    }
+    if (written == body.size()) {
+      body.clear(); // all of it sent, as nearly always
+    } else {
+      body.subList(0, written).clear();
+    }
     written = 0;
   }
 

@@ -3,7 +3,6 @@ package io.ringlb.core.proxy;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
@@ -34,7 +33,7 @@ final class Http2Pipeline {
    * sends a GOAWAY when it stops.
    */
   static void install(ChannelPipeline pipeline, String after, Plane plane, ReplicaPools pools, Http2Connections connections) {
-    Http2FrameCodec frames = Http2FrameCodecBuilder.forServer()
+    Http2FrameCodec frames = new ClientFrameCodecBuilder()
         .initialSettings(Http2Settings.defaultSettings()
             .maxConcurrentStreams(plane.settings().maxConcurrentStreams())
             .maxHeaderListSize(plane.settings().maxHeaderBytes()))

@@ -32,9 +32,11 @@ final class ResponseFrames {
     Http2Headers head;
     Http2Headers trailers;
     try {
-      head = message instanceof HttpResponse response ? HttpConversionUtil.toHttp2Headers(response, true) : null;
+      // not validated again: the names were checked as tokens where the answer was read (the replica's codec), or are the
+      // balancer's own, and the conversion lowercases them
+      head = message instanceof HttpResponse response ? HttpConversionUtil.toHttp2Headers(response, false) : null;
       trailers = message instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()
-          ? HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), true) : null;
+          ? HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), false) : null;
     } catch (RuntimeException e) {
       ReferenceCountUtil.release(message);
       throw e;
