@@ -14,8 +14,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a proxy changes in the messages it passes (RFC 9110 section 7.6): the headers that belong
@@ -27,8 +29,9 @@ import java.util.Locale;
  */
 final class ProxyHeaders {
 
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final List<AsciiString> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-      AsciiString.cached("proxy-connection"), HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+      PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
       HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
   private static final HttpConversionUtil.ExtensionHeaderNames[] CONVERSION_HEADERS = HttpConversionUtil.ExtensionHeaderNames.values();
   private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -69,8 +72,8 @@ final class ProxyHeaders {
       // Connection, which HTTP/2's conversion would read as a reason to drop it: "te: trailers" is the one TE HTTP/2 allows
       headers.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     }
-    List<String> forwardedFor = headers.getAll(X_FORWARDED_FOR);
-    headers.set(X_FORWARDED_FOR, forwardedFor.isEmpty() ? clientAddress : String.join(", ", forwardedFor) + ", " + clientAddress);
+    headers.set(X_FORWARDED_FOR, headers.contains(X_FORWARDED_FOR)
+        ? String.join(", ", headers.getAll(X_FORWARDED_FOR)) + ", " + clientAddress : clientAddress);
     headers.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
     if (host != null) {
       headers.set(X_FORWARDED_HOST, host);
@@ -132,6 +135,9 @@ final class ProxyHeaders {
   }
 
   private static void dropHopByHop(HttpHeaders headers) {
+    if (!hasHopByHop(headers)) {
+      return; // as most messages: one look at each name, where removing each of the nine would hash it
+    }
     List<String> named = new ArrayList<>();
     for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : value.split(",")) {
@@ -147,5 +153,29 @@ final class ProxyHeaders {
     for (String name : named) {
       headers.remove(name);
     }
+  }
+
+  /** Whether a header of one connection is among {@code headers}: {@code Connection} is, whenever it names others. */
+  private static boolean hasHopByHop(HttpHeaders headers) {
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+      if (isHopByHop(it.next().getKey())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code name} is one of {@link #HOP_BY_HOP}: compared only with those of its length. */
+  private static boolean isHopByHop(CharSequence name) {
+    return switch (name.length()) {
+      case 2 -> HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
+      case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name) || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
+      case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name) || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
+      case 16 -> PROXY_CONNECTION.contentEqualsIgnoreCase(name);
+      case 17 -> HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
+      case 18 -> HttpHeaderNames.PROXY_AUTHENTICATE.contentEqualsIgnoreCase(name);
+      case 19 -> HttpHeaderNames.PROXY_AUTHORIZATION.contentEqualsIgnoreCase(name);
+      default -> false;
+    };
   }
 }
