@@ -17,17 +17,24 @@ import java.util.function.Supplier;
 
 /**
  * One HTTP/2 connection to one replica, owned by one event loop, a stream of it per request. The
- * connection is made for the first request, and again once it has closed or the replica has sent
- * GOAWAY; requests that come while it is being made wait for it. Streams past
+ * connection is made for the first request, and again once it has closed, the replica has sent
+ * GOAWAY, or it has opened as many streams as a client's stream identifiers allow (RFC 9113,
+ * 5.1.1: a connection that runs out must be replaced; at 50,000 requests a second that is six
+ * hours); requests that come while it is being made wait for it. A connection replaced is
+ * closed once the last stream on it has ended. Streams past
  * the replica's {@code SETTINGS_MAX_CONCURRENT_STREAMS} wait in the codec until one ends, as
  * requests past {@code lb.forward.connections-per-replica} wait for an HTTP/1.1 connection.
  */
 final class StreamPool implements ReplicaPool {
 
+  /** The streams a client can open on one connection: odd identifiers from 1 to 2^31 - 1. */
+  static final int STREAM_IDS = 1 << 30;
+
   private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed) {}
 
   private final Supplier<ChannelFuture> connector;
   private final ChannelHandler streamHandlers;
+  private final int streamsPerConnection;
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
   /** The streams in use, told when the replica leaves the ring. */
   private final List<Channel> streams = new ArrayList<>();
@@ -35,6 +42,8 @@ final class StreamPool implements ReplicaPool {
   private Channel connection;
   private Http2FrameCodec frames;
   private Http2StreamChannelBootstrap opening;
+  /** Streams opened on {@link #connection}: each takes an identifier once it sends its request. */
+  private int opened;
   private boolean connecting;
   private boolean closed;
 
@@ -44,15 +53,22 @@ final class StreamPool implements ReplicaPool {
    * @param streamHandlers installs the handlers of each stream, ending in a {@link ReplicaConnection}
    */
   StreamPool(Supplier<ChannelFuture> connector, ChannelHandler streamHandlers) {
+    this(connector, streamHandlers, STREAM_IDS);
+  }
+
+  /** @param streamsPerConnection how many streams a connection opens before the next request makes a new one */
+  StreamPool(Supplier<ChannelFuture> connector, ChannelHandler streamHandlers, int streamsPerConnection) {
     this.connector = connector;
     this.streamHandlers = streamHandlers;
+    this.streamsPerConnection = streamsPerConnection;
   }
 
   @Override
   public void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed) {
     if (closed) {
       failed.accept(new IllegalStateException("the replica has left the ring"));
-    } else if (connection != null && connection.isActive() && !frames.connection().goAwayReceived() && !frames.connection().goAwaySent()) {
+    } else if (connection != null && connection.isActive() && !frames.connection().goAwayReceived() && !frames.connection().goAwaySent()
+        && opened < streamsPerConnection) {
       open(acquired, failed);
     } else {
       waiting.add(new Waiter(acquired, failed));
@@ -64,7 +80,12 @@ final class StreamPool implements ReplicaPool {
 
   private void connect() {
     connecting = true;
+    if (connection != null && !inUse(connection)) {
+      // replaced with no stream on it (a stream opened on the loop is in streams as open returns); else its last stream closes it
+      connection.close();
+    }
     connection = null;
+    opened = 0;
     ChannelFuture made = connector.get();
     Channel channel = made.channel();
     channel.closeFuture().addListener((ChannelFutureListener) gone -> {
@@ -88,13 +109,16 @@ final class StreamPool implements ReplicaPool {
       connection = channel;
       frames = channel.pipeline().get(Http2FrameCodec.class);
       opening = new Http2StreamChannelBootstrap(channel).handler(streamHandlers);
-      for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
-        open(waiter.acquired(), waiter.failed());
+      List<Waiter> waited = List.copyOf(waiting);
+      waiting.clear();
+      for (Waiter waiter : waited) {
+        acquire(waiter.acquired(), waiter.failed()); // in turn: more than a connection's streams make another
       }
     });
   }
 
   private void open(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    opened++;
     opening.open().addListener((GenericFutureListener<Future<Http2StreamChannel>>) result -> {
       if (!result.isSuccess()) {
         failed.accept(result.cause());
@@ -104,8 +128,11 @@ final class StreamPool implements ReplicaPool {
       streams.add(stream);
       stream.closeFuture().addListener((ChannelFutureListener) ended -> {
         streams.remove(stream);
+        Channel parent = stream.parent();
         if (closed && streams.isEmpty() && connection != null) {
           connection.close(); // the last request of a replica that left the ring has ended
+        } else if (parent != connection && !inUse(parent)) {
+          parent.close(); // the last stream of a connection already replaced has ended
         }
       });
       acquired.accept(stream);
@@ -130,6 +157,16 @@ final class StreamPool implements ReplicaPool {
     if (streams.isEmpty() && connection != null) {
       connection.close();
     }
+  }
+
+  /** Whether a stream of a request still runs on {@code connection}. */
+  private boolean inUse(Channel connection) {
+    for (Channel stream : streams) {
+      if (stream.parent() == connection) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
