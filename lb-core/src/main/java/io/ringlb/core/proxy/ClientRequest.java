@@ -13,9 +13,10 @@ import java.util.Set;
 
 /**
  * What a client sent, whatever replica it goes to: the head as it will be forwarded, and the body
- * as it arrives. While the request may still be retried its body is kept, to be sent again to the
- * next replica; once it may not (its method is not idempotent, its body outgrew {@code
- * retryBodyBytes}, or a replica began answering) only what is not yet sent is held.
+ * as it arrives. Until a replica begins answering, a body up to {@code retryBodyBytes} is kept, to
+ * be sent again to the next replica: after any failure for an idempotent method, and for any
+ * method after a replica that says it never processed the request (HTTP/2's GOAWAY). Once the
+ * body outgrew that bound, or a replica began answering, only what is not yet sent is held.
  *
  * <p>Confined to the client connection's event loop, as its exchange is.
  */
@@ -47,7 +48,9 @@ final class ClientRequest {
   private int written;
   private long keptBytes;
   private long receivedBytes;
-  private boolean retryable;
+  private final boolean idempotent;
+  /** Whether every part of the body received so far is held, to be sent again. */
+  private boolean kept = true;
   private boolean complete;
 
   /**
@@ -64,14 +67,19 @@ final class ClientRequest {
     this.upgrade = ProxyHeaders.asksUpgrade(request);
     this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     this.grpc = Answers.isGrpc(request);
-    this.retryable = IDEMPOTENT.contains(method);
+    this.idempotent = IDEMPOTENT.contains(method);
     this.receivedNanos = receivedNanos;
     this.outbound = ProxyHeaders.toReplica(request, target, clientAddress, secure, upgrade); // last: it edits the request
   }
 
-  /** Whether the request may go to another replica: idempotent, and its body so far kept. */
+  /** Whether the request may go to another replica after any failure: idempotent, and its body so far kept. */
   boolean retryable() {
-    return retryable;
+    return idempotent && kept;
+  }
+
+  /** Whether the request may go to another replica that never processed it, whatever its method: its body so far kept. */
+  boolean replayable() {
+    return kept;
   }
 
   /** Whether the whole request has arrived, its body's end included. */
@@ -94,7 +102,7 @@ final class ClientRequest {
       content.release();
       return false;
     }
-    if (retryable) {
+    if (kept) {
       if (keptBytes + size <= retryBodyBytes) {
         keptBytes += size;
       } else {
@@ -108,9 +116,9 @@ final class ClientRequest {
   /** Writes to the replica's connection, unflushed, the parts of the body it does not have yet. */
   void writeBody(Channel replica) {
     for (int i = written; i < body.size(); i++) {
-      replica.write(retryable ? body.get(i).retainedDuplicate() : body.get(i));
+      replica.write(kept ? body.get(i).retainedDuplicate() : body.get(i));
     }
-    if (retryable) {
+    if (kept) {
       written = body.size();
     } else {
       body.clear();
@@ -125,10 +133,10 @@ final class ClientRequest {
 
   /** No more retries: what was sent is let go, what was not stays until it is. */
   void stopKeeping() {
-    if (!retryable) {
+    if (!kept) {
       return;
     }
-    retryable = false;
+    kept = false;
     for (int i = 0; i < written; i++) {
       body.get(i).release();
     }

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  * <p>The request goes to the first candidate that can be connected to: nothing was sent to one
  * that could not. A replica that fails after the request went out, before any byte of its
  * answer, is passed over for the next candidate only when that cannot do harm: the method is
- * idempotent and the body so far was kept ({@code retryBodyBytes}). Once the answer has started
+ * idempotent and the body so far was kept ({@code retryBodyBytes}), or the replica said it never
+ * processed the request (an HTTP/2 GOAWAY), whatever the method. Once the answer has started
  * towards the client, a failing replica closes the client's connection. How each attempt ended
  * is handed once to the plane's observers ({@link AttemptEnd}); the exchange's end, once to the
  * access log.
@@ -291,7 +292,20 @@ final class Exchange {
    * not kept, stays where it is, as a drain lets it.
    */
   void onReplicaLeft() {
-    if (relay.done() || relay.phase().answerBegun() || !request.retryable() || toAdmin) {
+    moveOn(request.retryable());
+  }
+
+  /**
+   * The replica said, by its GOAWAY, that it never processed this request (RFC 9113, 6.8): it goes
+   * to the next candidate whatever its method, as long as its body so far was kept, where a
+   * failure after sending would end a POST (a gRPC call among them) with a 503.
+   */
+  void onReplicaRefused() {
+    moveOn(request.replayable());
+  }
+
+  private void moveOn(boolean mayGoElsewhere) {
+    if (relay.done() || relay.phase().answerBegun() || !mayGoElsewhere || toAdmin) {
       return;
     }
     tell(AttemptEnd.ended(replica, Result.NOT_ITS_DOING, true));

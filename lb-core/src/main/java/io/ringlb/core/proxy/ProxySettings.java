@@ -13,8 +13,9 @@ import java.util.Optional;
  * @param eventLoops how many event loops serve clients and replicas; each owns its connections
  * @param maxHeaderBytes the most a request line, and separately its headers, may take (431 past it)
  * @param maxBodyBytes the largest request body accepted (413 past it); {@link #NO_LIMIT} for none
- * @param retryBodyBytes how much of an idempotent request's body is kept so the request can go to
- *     the next replica when one fails before answering; a larger body is not retried
+ * @param retryBodyBytes how much of a request's body is kept so the request can go to the next
+ *     replica: an idempotent one's when a replica fails before answering, any one's when an HTTP/2
+ *     replica says it never processed it; a larger body is not retried
  * @param headerTimeout how long a client has to finish sending a request's headers (408 past it)
  * @param idleTimeout how long a client connection may sit idle between requests, stall while
  *     sending a body, or take nothing of an answer sent to it, before it is closed

@@ -97,7 +97,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
     if (event instanceof Http2GoAwayFrame goAway) {
       goAway.release();
       if (exchange != null) {
-        exchange.onReplicaLeft(); // the replica's GOAWAY says it never processed this stream: it may go elsewhere
+        exchange.onReplicaRefused(); // the replica's GOAWAY says it never processed this stream: it may go elsewhere
       }
       return;
     }

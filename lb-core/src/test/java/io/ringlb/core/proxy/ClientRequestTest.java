@@ -70,6 +70,24 @@ class ClientRequestTest {
   }
 
   @Test
+  void aPostsBodyIsKeptForAReplicaThatNeverProcessedItButNotRetriedAfterAnyFailure() {
+    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/orders");
+    head.headers().set(HttpHeaderNames.HOST, "x").set(HttpHeaderNames.CONTENT_LENGTH, 11);
+    ClientRequest request = new ClientRequest(head, "/orders", "192.0.2.7", false, 0L);
+    request.take(part("hello world", true), 1_000, 100);
+    request.writeBody(first);
+    request.rewind(); // the first replica said it never processed it
+    request.writeBody(second);
+
+    assertThat(request.retryable()).as("not after any failure: a POST may have been processed").isFalse();
+    assertThat(request.replayable()).isTrue();
+    assertThat(written(first)).isEqualTo("hello world");
+    assertThat(written(second)).isEqualTo("hello world");
+    request.stopKeeping(); // the second replica answered
+    assertThat(request.replayable()).isFalse();
+  }
+
+  @Test
   void aBodyThatOutgrowsTheRetryLimitBetweenTwoReplicasStillReachesTheSecondWhole() {
     ClientRequest request = put();
     request.take(part("0123456789", false), 1_000, 12);

@@ -168,6 +168,22 @@ class ReplicaHttp2Test {
   }
 
   @Test
+  void aPostTheReplicaSaysItNeverProcessedGoesToTheNextReplicaWithItsBody() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    replica.refuses = true;
+    try (H2Backend next = new H2Backend(Optional.empty())) {
+      proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
+
+      HttpResponse<String> answer = http1.send(HttpRequest.newBuilder(proxy.base.resolve("/refuse")).header("X-Key", "0")
+          .POST(HttpRequest.BodyPublishers.ofString("order 42")).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).startsWith("POST /refuse\n").endsWith("body=order 42");
+      assertThat(proxy.events).containsExactly("retried R0", "answered R1 200");
+    }
+  }
+
+  @Test
   void trailersReachHttp2AndHttp11ClientsAsTheReplicaSentThem() throws Exception {
     replica = new H2Backend(Optional.empty());
     proxyTo(replica.address(), h2c());
