@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * that could not. A replica that fails after the request went out, before any byte of its
  * answer, is passed over for the next candidate only when that cannot do harm: the method is
  * idempotent and the body so far was kept ({@code retryBodyBytes}), or the replica said it never
- * processed the request (an HTTP/2 GOAWAY), whatever the method. Once the answer has started
+ * processed the request (an HTTP/2 GOAWAY or REFUSED_STREAM), whatever the method. Once the answer has started
  * towards the client, a failing replica closes the client's connection. How each attempt ended
  * is handed once to the plane's observers ({@link AttemptEnd}); the exchange's end, once to the
  * access log.
@@ -296,9 +296,10 @@ final class Exchange {
   }
 
   /**
-   * The replica said, by its GOAWAY, that it never processed this request (RFC 9113, 6.8): it goes
-   * to the next candidate whatever its method, as long as its body so far was kept, where a
-   * failure after sending would end a POST (a gRPC call among them) with a 503.
+   * The replica said, by its GOAWAY or a REFUSED_STREAM reset, that it never processed this
+   * request (RFC 9113, 6.8 and 8.7): it goes to the next candidate whatever its method, as long as
+   * its body so far was kept, where a failure after sending would end a POST (a gRPC call among
+   * them) with a 503.
    */
   void onReplicaRefused() {
     moveOn(request.replayable());

@@ -7,7 +7,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -94,6 +96,13 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof Http2ResetFrame reset) {
+      // Netty's multiplexer passes a replica's RST_STREAM as an event; the stream closes after it, failing a request still attached
+      if (exchange != null && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+        exchange.onReplicaRefused(); // reset before any processing (RFC 9113, 8.7): it may go elsewhere, as after a GOAWAY
+      }
+      return;
+    }
     if (event instanceof Http2GoAwayFrame goAway) {
       goAway.release();
       if (exchange != null) {

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -54,7 +55,10 @@ final class H2Backend implements AutoCloseable {
   private final Channel server;
   private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger connections = new AtomicInteger();
-  /** Whether {@code /refuse} is refused: a GOAWAY saying the stream was never processed, and no answer. */
+  /**
+   * Whether {@code /refuse} and {@code /reset-refused} are refused, with no answer: the first by a
+   * GOAWAY saying the stream was never processed, the second by RST_STREAM with REFUSED_STREAM.
+   */
   volatile boolean refuses;
 
   /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
@@ -111,6 +115,10 @@ final class H2Backend implements AutoCloseable {
         ChannelHandlerContext connection = stream.parent().pipeline().context(codec);
         codec.goAway(connection, Math.max(0, stream.stream().id() - 2), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, connection.newPromise());
         connection.flush();
+        return;
+      }
+      if (request.uri().equals("/reset-refused") && backend.refuses) {
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM)); // closed before any processing
         return;
       }
       switch (request.uri()) {

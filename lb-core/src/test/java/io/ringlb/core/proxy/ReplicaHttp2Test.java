@@ -184,6 +184,23 @@ class ReplicaHttp2Test {
   }
 
   @Test
+  void aPostWhoseStreamTheReplicaResetsAsRefusedGoesToTheNextReplicaWithItsBody() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    replica.refuses = true;
+    try (H2Backend next = new H2Backend(Optional.empty())) {
+      proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
+
+      HttpResponse<String> answer = http1.send(HttpRequest.newBuilder(proxy.base.resolve("/reset-refused")).header("X-Key", "0")
+          .POST(HttpRequest.BodyPublishers.ofString("order 43")).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).startsWith("POST /reset-refused\n").endsWith("body=order 43");
+      assertThat(proxy.events).containsExactly("retried R0", "answered R1 200");
+      assertThat(proxy.reports).as("a replica that refuses a stream has not failed").isEmpty();
+    }
+  }
+
+  @Test
   void trailersReachHttp2AndHttp11ClientsAsTheReplicaSentThem() throws Exception {
     replica = new H2Backend(Optional.empty());
     proxyTo(replica.address(), h2c());
