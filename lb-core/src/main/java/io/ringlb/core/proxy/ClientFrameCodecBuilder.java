@@ -18,5 +18,8 @@ final class ClientFrameCodecBuilder extends Http2FrameCodecBuilder {
     DefaultHttp2Connection connection = new DefaultHttp2Connection(true);
     connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, new UniformStreamByteDistributor(connection)));
     connection(connection);
+    // as forServer() has it: a connection the balancer closes (a stalled header block, an abuse) closes at once; a drain gives its
+    // own time to the GOAWAY it sends (Http2Connections)
+    gracefulShutdownTimeoutMillis(0);
   }
 }

@@ -27,6 +27,8 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   private final IdleStateHandler silence;
   private Exchange exchange;
+  /** Whether the replica reset this stream with REFUSED_STREAM: it never processed the request. */
+  private boolean refused;
 
   /** @param silence the connection's idle handler, whose reader timeout is the response timeout */
   ReplicaConnection(IdleStateHandler silence) {
@@ -97,10 +99,9 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof Http2ResetFrame reset) {
-      // Netty's multiplexer passes a replica's RST_STREAM as an event; the stream closes after it, failing a request still attached
-      if (exchange != null && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
-        exchange.onReplicaRefused(); // reset before any processing (RFC 9113, 8.7): it may go elsewhere, as after a GOAWAY
-      }
+      // Netty's multiplexer passes a replica's RST_STREAM as an event, before it closes the stream: what it means is acted on
+      // once the stream has closed, since closing it here would answer the reset with one of ours (RFC 9113, 5.4.2)
+      refused = reset.errorCode() == Http2Error.REFUSED_STREAM.code();
       return;
     }
     if (event instanceof Http2GoAwayFrame goAway) {
@@ -125,6 +126,9 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (exchange != null && refused) {
+      exchange.onReplicaRefused(); // reset before any processing (RFC 9113, 8.7): it may go elsewhere, as after a GOAWAY
+    }
     if (exchange != null) {
       exchange.onReplicaFailed(Outcome.FAILED, new IOException("the replica closed the connection"));
     }

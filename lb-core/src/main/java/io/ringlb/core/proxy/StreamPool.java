@@ -129,10 +129,11 @@ final class StreamPool implements ReplicaPool {
       stream.closeFuture().addListener((ChannelFutureListener) ended -> {
         streams.remove(stream);
         Channel parent = stream.parent();
+        if (parent != connection && !inUse(parent)) {
+          parent.close(); // the last stream of a connection already replaced has ended
+        }
         if (closed && streams.isEmpty() && connection != null) {
           connection.close(); // the last request of a replica that left the ring has ended
-        } else if (parent != connection && !inUse(parent)) {
-          parent.close(); // the last stream of a connection already replaced has ended
         }
       });
       acquired.accept(stream);

@@ -26,10 +26,12 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.logging.LogLevel;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
@@ -55,6 +57,8 @@ final class H2Backend implements AutoCloseable {
   private final Channel server;
   private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   final AtomicInteger connections = new AtomicInteger();
+  /** RST_STREAM frames received from the balancer. */
+  final AtomicInteger resetsReceived = new AtomicInteger();
   /**
    * Whether {@code /refuse} and {@code /reset-refused} are refused, with no answer: the first by a
    * GOAWAY saying the stream was never processed, the second by RST_STREAM with REFUSED_STREAM.
@@ -74,7 +78,15 @@ final class H2Backend implements AutoCloseable {
         connections.incrementAndGet();
         open.add(channel);
         context.ifPresent(ssl -> channel.pipeline().addLast(ssl.newHandler(channel.alloc())));
-        channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+        Http2FrameLogger resets = new Http2FrameLogger(LogLevel.TRACE, H2Backend.class) {
+          @Override
+          public void logRstStream(Direction direction, ChannelHandlerContext ctx, int streamId, long errorCode) {
+            if (direction == Direction.INBOUND) {
+              resetsReceived.incrementAndGet();
+            }
+          }
+        };
+        channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().frameLogger(resets).build(), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
           @Override
           protected void initChannel(Http2StreamChannel stream) {
             stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new HttpObjectAggregator(16 << 20), new Answering(H2Backend.this));

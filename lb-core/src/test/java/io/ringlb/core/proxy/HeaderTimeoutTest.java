@@ -177,6 +177,18 @@ class HeaderTimeoutTest {
   }
 
   @Test
+  void anHttp2HeaderBlockLeftUnfinishedEndsTheConnectionAtTheTimeoutThoughAnotherStreamIsOpen() {
+    byte[] postUnderWay = Http2Test.frame(HEADERS_FRAME, END_HEADERS, STREAM, new byte[] {(byte) 0x83, (byte) 0x84, (byte) 0x86}); // its body to come
+    byte[] blockBegun = Http2Test.frame(HEADERS_FRAME, END_STREAM, STREAM + 2, new byte[] {(byte) 0x82, (byte) 0x84});
+    send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), postUnderWay, blockBegun);
+
+    advance(HEADERS);
+
+    assertThat(client.isOpen()).as("not held open for the stream under way, as a graceful close would").isFalse();
+    assertThat(framesSent()).contains(GOAWAY_FRAME);
+  }
+
+  @Test
   void anHttp2HeaderBlockFinishedWithinTheTimeoutIsAnsweredAndTheConnectionStays() {
     send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), headersBegun());
     advance(HEADERS.minusMillis(1));

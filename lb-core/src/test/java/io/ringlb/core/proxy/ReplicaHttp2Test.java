@@ -197,6 +197,10 @@ class ReplicaHttp2Test {
       assertThat(answer.body()).startsWith("POST /reset-refused\n").endsWith("body=order 43");
       assertThat(proxy.events).containsExactly("retried R0", "answered R1 200");
       assertThat(proxy.reports).as("a replica that refuses a stream has not failed").isEmpty();
+      // the next request to R0 follows any frame the balancer sent it before on the same connection
+      assertThat(http1.send(HttpRequest.newBuilder(proxy.base.resolve("/after")).header("X-Key", "0").build(), HttpResponse.BodyHandlers.ofString())
+          .body()).startsWith("GET /after\n");
+      assertThat(replica.resetsReceived.get()).as("a reset is not answered with a reset (RFC 9113, 5.4.2)").isZero();
     }
   }
 
