@@ -27,7 +27,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   private final IdleStateHandler silence;
   private Exchange exchange;
-  /** Whether the replica reset this stream with REFUSED_STREAM: it never processed the request. */
+  /** Whether the replica said it never processed this stream's request: by REFUSED_STREAM, or by GOAWAY. */
   private boolean refused;
 
   /** @param silence the connection's idle handler, whose reader timeout is the response timeout */
@@ -98,17 +98,16 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    // Netty's multiplexer tells a stream of the replica's RST_STREAM, and of a GOAWAY whose last processed stream is an
+    // earlier one, before it closes the stream: what they mean is acted on once it has closed, since closing it here would
+    // answer with a RST_STREAM of ours (RFC 9113, 5.4.2)
     if (event instanceof Http2ResetFrame reset) {
-      // Netty's multiplexer passes a replica's RST_STREAM as an event, before it closes the stream: what it means is acted on
-      // once the stream has closed, since closing it here would answer the reset with one of ours (RFC 9113, 5.4.2)
-      refused = reset.errorCode() == Http2Error.REFUSED_STREAM.code();
+      refused = reset.errorCode() == Http2Error.REFUSED_STREAM.code(); // reset before any processing (RFC 9113, 8.7)
       return;
     }
     if (event instanceof Http2GoAwayFrame goAway) {
       goAway.release();
-      if (exchange != null) {
-        exchange.onReplicaRefused(); // the replica's GOAWAY says it never processed this stream: it may go elsewhere
-      }
+      refused = true; // the GOAWAY says it never processed this stream (RFC 9113, 6.8)
       return;
     }
     if (!(event instanceof IdleStateEvent)) {
@@ -127,7 +126,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (exchange != null && refused) {
-      exchange.onReplicaRefused(); // reset before any processing (RFC 9113, 8.7): it may go elsewhere, as after a GOAWAY
+      exchange.onReplicaRefused(); // never processed: it may go elsewhere, whatever its method, its body kept
     }
     if (exchange != null) {
       exchange.onReplicaFailed(Outcome.FAILED, new IOException("the replica closed the connection"));

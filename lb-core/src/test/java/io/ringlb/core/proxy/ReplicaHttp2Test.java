@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replicas that speak HTTP/2 ({@code lb.forward.protocol=h2c} or {@code h2}) or sit behind TLS
@@ -167,40 +169,28 @@ class ReplicaHttp2Test {
     }
   }
 
-  @Test
-  void aPostTheReplicaSaysItNeverProcessedGoesToTheNextReplicaWithItsBody() throws Exception {
+  /** {@code /refuse}: a GOAWAY naming an earlier stream as the last processed; {@code /reset-refused}: RST_STREAM REFUSED_STREAM. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/refuse", "/reset-refused"})
+  void aPostTheReplicaSaysItNeverProcessedGoesToTheNextReplicaWithItsBody(String path) throws Exception {
     replica = new H2Backend(Optional.empty());
     replica.refuses = true;
     try (H2Backend next = new H2Backend(Optional.empty())) {
       proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
 
-      HttpResponse<String> answer = http1.send(HttpRequest.newBuilder(proxy.base.resolve("/refuse")).header("X-Key", "0")
+      HttpResponse<String> answer = http1.send(HttpRequest.newBuilder(proxy.base.resolve(path)).header("X-Key", "0")
           .POST(HttpRequest.BodyPublishers.ofString("order 42")).build(), HttpResponse.BodyHandlers.ofString());
 
       assertThat(answer.statusCode()).isEqualTo(200);
-      assertThat(answer.body()).startsWith("POST /refuse\n").endsWith("body=order 42");
-      assertThat(proxy.events).containsExactly("retried R0", "answered R1 200");
-    }
-  }
-
-  @Test
-  void aPostWhoseStreamTheReplicaResetsAsRefusedGoesToTheNextReplicaWithItsBody() throws Exception {
-    replica = new H2Backend(Optional.empty());
-    replica.refuses = true;
-    try (H2Backend next = new H2Backend(Optional.empty())) {
-      proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
-
-      HttpResponse<String> answer = http1.send(HttpRequest.newBuilder(proxy.base.resolve("/reset-refused")).header("X-Key", "0")
-          .POST(HttpRequest.BodyPublishers.ofString("order 43")).build(), HttpResponse.BodyHandlers.ofString());
-
-      assertThat(answer.statusCode()).isEqualTo(200);
-      assertThat(answer.body()).startsWith("POST /reset-refused\n").endsWith("body=order 43");
+      assertThat(answer.body()).startsWith("POST " + path + "\n").endsWith("body=order 42");
       assertThat(proxy.events).containsExactly("retried R0", "answered R1 200");
       assertThat(proxy.reports).as("a replica that refuses a stream has not failed").isEmpty();
-      // the next request to R0 follows any frame the balancer sent it before on the same connection
-      assertThat(http1.send(HttpRequest.newBuilder(proxy.base.resolve("/after")).header("X-Key", "0").build(), HttpResponse.BodyHandlers.ofString())
-          .body()).startsWith("GET /after\n");
-      assertThat(replica.resetsReceived.get()).as("a reset is not answered with a reset (RFC 9113, 5.4.2)").isZero();
+      if (path.equals("/reset-refused")) {
+        // the next request to R0 follows on its connection any frame the balancer sent it before
+        assertThat(http1.send(HttpRequest.newBuilder(proxy.base.resolve("/after")).header("X-Key", "0").build(), HttpResponse.BodyHandlers.ofString())
+            .body()).startsWith("GET /after\n");
+        assertThat(replica.resetsReceived.get()).as("a reset is not answered with a reset (RFC 9113, 5.4.2)").isZero();
+      }
     }
   }
 
