@@ -15,8 +15,9 @@ import java.util.Set;
  * What a client sent, whatever replica it goes to: the head as it will be forwarded, and the body
  * as it arrives. Until a replica begins answering, a body up to {@code retryBodyBytes} is kept, to
  * be sent again to the next replica: after any failure for an idempotent method, and for any
- * method after a replica that says it never processed the request (HTTP/2's GOAWAY). Once the
- * body outgrew that bound, or a replica began answering, only what is not yet sent is held.
+ * method after a replica that says it never processed the request (HTTP/2's GOAWAY or
+ * REFUSED_STREAM). Once the body outgrew that bound, or a replica began answering, only what is
+ * not yet sent is held.
  *
  * <p>Confined to the client connection's event loop, as its exchange is.
  */

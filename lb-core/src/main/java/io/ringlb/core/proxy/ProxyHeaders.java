@@ -29,10 +29,10 @@ import java.util.Map;
  */
 final class ProxyHeaders {
 
-  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final List<AsciiString> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-      PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+      AsciiString.cached("proxy-connection"), HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
       HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
+  private static final boolean[] HOP_BY_HOP_LENGTHS = lengthsOf(HOP_BY_HOP);
   private static final HttpConversionUtil.ExtensionHeaderNames[] CONVERSION_HEADERS = HttpConversionUtil.ExtensionHeaderNames.values();
   private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
@@ -165,17 +165,23 @@ final class ProxyHeaders {
     return false;
   }
 
-  /** Whether {@code name} is one of {@link #HOP_BY_HOP}: compared only with those of its length. */
+  /** Whether {@code name} is one of {@link #HOP_BY_HOP}, compared with them only when one has its length. */
   private static boolean isHopByHop(CharSequence name) {
-    return switch (name.length()) {
-      case 2 -> HttpHeaderNames.TE.contentEqualsIgnoreCase(name);
-      case 7 -> HttpHeaderNames.TRAILER.contentEqualsIgnoreCase(name) || HttpHeaderNames.UPGRADE.contentEqualsIgnoreCase(name);
-      case 10 -> HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name) || HttpHeaderNames.KEEP_ALIVE.contentEqualsIgnoreCase(name);
-      case 16 -> PROXY_CONNECTION.contentEqualsIgnoreCase(name);
-      case 17 -> HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
-      case 18 -> HttpHeaderNames.PROXY_AUTHENTICATE.contentEqualsIgnoreCase(name);
-      case 19 -> HttpHeaderNames.PROXY_AUTHORIZATION.contentEqualsIgnoreCase(name);
-      default -> false;
-    };
+    if (name.length() >= HOP_BY_HOP_LENGTHS.length || !HOP_BY_HOP_LENGTHS[name.length()]) {
+      return false;
+    }
+    for (AsciiString hopByHop : HOP_BY_HOP) {
+      if (hopByHop.contentEqualsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Which name lengths {@link #HOP_BY_HOP} has, indexed by length. */
+  private static boolean[] lengthsOf(List<AsciiString> names) {
+    boolean[] lengths = new boolean[names.stream().mapToInt(AsciiString::length).max().orElse(0) + 1];
+    names.forEach(name -> lengths[name.length()] = true);
+    return lengths;
   }
 }
