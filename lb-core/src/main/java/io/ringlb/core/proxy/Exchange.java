@@ -194,7 +194,7 @@ final class Exchange {
       return;
     }
     acquiring.connected(from, acquired, this);
-    acquired.write(request.outbound);
+    acquiring.connection().sendHead(acquired, request.outbound);
     request.writeBody(acquired);
     acquired.flush();
     if (request.complete()) {

@@ -1,6 +1,8 @@
 package io.ringlb.core.proxy;
 
+import java.util.AbstractSet;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,12 +28,54 @@ public record HostRules(Set<String> adminPaths, Optional<Function<String, String
       both.add(path);
       both.add(path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/");
     }
-    adminPaths = Set.copyOf(both);
+    adminPaths = new Paths(both);
     Objects.requireNonNull(notFound, "notFound");
   }
 
   /** Whether the admin endpoint serves {@code path}. */
   boolean toAdmin(String path) {
     return adminPaths.contains(path);
+  }
+
+  /**
+   * The admin paths, which every request's path is looked up in. Most paths differ from each of
+   * them in their length or their last character, which tells them apart before the hash of the
+   * path (a string of its own each request) is computed.
+   */
+  private static final class Paths extends AbstractSet<String> {
+
+    private final Set<String> paths;
+    /** The bits {@link #bit} gives the admin paths: a path whose bit is not among them is none of them. */
+    private final long bits;
+
+    Paths(Set<String> paths) {
+      this.paths = Set.copyOf(paths);
+      long all = 0;
+      for (String path : this.paths) {
+        all |= bit(path);
+      }
+      this.bits = all;
+    }
+
+    /** One of 64 bits, by the path's length and last character (a shift of a long takes its distance modulo 64). */
+    private static long bit(String path) {
+      int length = path.length();
+      return 1L << (length == 0 ? 0 : length * 31 + path.charAt(length - 1));
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return o instanceof String path && (bits & bit(path)) != 0 && paths.contains(path);
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return paths.iterator();
+    }
+
+    @Override
+    public int size() {
+      return paths.size();
+    }
   }
 }

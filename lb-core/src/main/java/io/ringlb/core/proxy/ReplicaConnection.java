@@ -1,6 +1,7 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.StreamBufferingEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -41,6 +43,28 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   void detach() {
     this.exchange = null;
+  }
+
+  /**
+   * Sends the request's head on {@code channel}, this connection's. On HTTP/2, a stream past the
+   * replica's SETTINGS_MAX_CONCURRENT_STREAMS waits in Netty's codec, unsent; the replica's GOAWAY,
+   * which can name only the streams it has seen, fails it there: a stream the replica never
+   * processed, as those the GOAWAY names (RFC 9113, 6.8), which is told once it has closed.
+   */
+  void sendHead(Channel channel, Object head) {
+    ChannelFuture sent = channel.write(head);
+    if (channel instanceof Http2StreamChannel) {
+      sent.addListener(written -> refused |= causedByGoAway(written.cause()));
+    }
+  }
+
+  private static boolean causedByGoAway(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StreamBufferingEncoder.Http2GoAwayException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

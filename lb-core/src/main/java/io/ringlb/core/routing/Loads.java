@@ -2,7 +2,6 @@ package io.ringlb.core.routing;
 
 import io.ringlb.api.Replica;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -21,12 +20,12 @@ public final class Loads {
 
   /** One replica's counts. */
   private static final class Counts {
-    final AtomicInteger inFlight = new AtomicInteger();
+    final SharedCount inFlight = new SharedCount();
     final LongAdder answers = new LongAdder();
   }
 
   private final ConcurrentHashMap<String, Counts> byName = new ConcurrentHashMap<>();
-  private final AtomicInteger total = new AtomicInteger();
+  private final SharedCount total = new SharedCount();
 
   /** An attempt of a request now goes to {@code replica}. */
   public void begin(Replica replica) {
@@ -51,7 +50,7 @@ public final class Loads {
    * @return whether the replica took it
    */
   boolean tryBegin(Replica replica, long most) {
-    AtomicInteger count = counts(replica).inFlight;
+    SharedCount count = counts(replica).inFlight;
     if (count.incrementAndGet() <= most) {
       return true;
     }

@@ -27,6 +27,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameLogger;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -41,6 +42,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,7 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A replica that speaks HTTP/2 only, in the clear (h2c by prior knowledge) or over TLS (h2 by
  * ALPN): Netty's server codec, as a gRPC or Envoy upstream speaks it. It counts its connections.
  * {@code /trailers} answers a body and trailers, {@code /trailers-only} a HEADERS frame that ends
- * the stream (gRPC's way to fail), {@code /stream} three parts 100 ms apart, any other path what
+ * the stream (gRPC's way to fail), {@code /stream} three parts 100 ms apart, {@code /hold} what
+ * it was sent once the test lets it ({@link #answerHeld}), any other path what
  * it was sent, as {@link Backends#echo()} does.
  */
 final class H2Backend implements AutoCloseable {
@@ -65,8 +69,19 @@ final class H2Backend implements AutoCloseable {
    */
   volatile boolean refuses;
 
+  /** Requests to {@code /hold}, not answered until {@link #answerHeld}. */
+  private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+
   /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
   H2Backend(Optional<TestCertificates> tls) throws Exception {
+    this(tls, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param tls the certificate to serve h2 over TLS with; empty for h2c
+   * @param maxConcurrentStreams the streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)
+   */
+  H2Backend(Optional<TestCertificates> tls, int maxConcurrentStreams) throws Exception {
     Optional<SslContext> context = tls.isEmpty() ? Optional.empty() : Optional.of(SslContextBuilder.forServer(tls.get().certificate().toFile(), tls.get().key().toFile())
         .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
@@ -86,7 +101,8 @@ final class H2Backend implements AutoCloseable {
             }
           }
         };
-        channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().frameLogger(resets).build(), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+        channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().frameLogger(resets)
+            .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(maxConcurrentStreams)).build(), new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
           @Override
           protected void initChannel(Http2StreamChannel stream) {
             stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new HttpObjectAggregator(16 << 20), new Answering(H2Backend.this));
@@ -103,6 +119,18 @@ final class H2Backend implements AutoCloseable {
   /** Says GOAWAY on every connection, as a server about to restart does: no new stream there, the open ones may end. */
   void goAway() {
     open.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).syncUninterruptibly();
+  }
+
+  /** How many requests to {@code /hold} wait for {@link #answerHeld}. */
+  int held() {
+    return held.size();
+  }
+
+  /** Answers every request to {@code /hold} so far. */
+  void answerHeld() {
+    for (Runnable answer; (answer = held.poll()) != null; ) {
+      answer.run();
+    }
   }
 
   /** Closes every connection, as a replica that restarts does. */
@@ -133,6 +161,11 @@ final class H2Backend implements AutoCloseable {
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM)); // closed before any processing
         return;
       }
+      if (request.uri().equals("/hold")) {
+        FullHttpRequest kept = request.retainedDuplicate();
+        backend.held.add(() -> ctx.executor().execute(() -> echo(ctx, kept)));
+        return;
+      }
       switch (request.uri()) {
         case "/trailers" -> {
           ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
@@ -155,18 +188,22 @@ final class H2Backend implements AutoCloseable {
                 : new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))), part * 100L, TimeUnit.MILLISECONDS);
           }
         }
-        default -> {
-          StringBuilder seen = new StringBuilder(request.method() + " " + request.uri() + "\n");
-          for (Map.Entry<String, String> header : request.headers()) {
-            seen.append(header.getKey().toLowerCase()).append('=').append(header.getValue()).append('\n');
-          }
-          seen.append("body=").append(request.content().toString(StandardCharsets.UTF_8));
-          FullHttpResponse echoed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-              Unpooled.copiedBuffer(seen, StandardCharsets.UTF_8));
-          echoed.headers().setInt("content-length", echoed.content().readableBytes());
-          ctx.writeAndFlush(echoed);
-        }
+        default -> echo(ctx, request.retainedDuplicate());
       }
+    }
+
+    /** Answers what {@code request} was: its method, target, headers and body; and lets it go. */
+    private static void echo(ChannelHandlerContext ctx, FullHttpRequest request) {
+      StringBuilder seen = new StringBuilder(request.method() + " " + request.uri() + "\n");
+      for (Map.Entry<String, String> header : request.headers()) {
+        seen.append(header.getKey().toLowerCase()).append('=').append(header.getValue()).append('\n');
+      }
+      seen.append("body=").append(request.content().toString(StandardCharsets.UTF_8));
+      request.release();
+      FullHttpResponse echoed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+          Unpooled.copiedBuffer(seen, StandardCharsets.UTF_8));
+      echoed.headers().setInt("content-length", echoed.content().readableBytes());
+      ctx.writeAndFlush(echoed);
     }
   }
 
