@@ -2,6 +2,7 @@ package io.ringlb.core.routing;
 
 import io.ringlb.api.Replica;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,12 +21,12 @@ public final class Loads {
 
   /** One replica's counts. */
   private static final class Counts {
-    final SharedCount inFlight = new SharedCount();
+    final AtomicInteger inFlight = new AtomicInteger();
     final LongAdder answers = new LongAdder();
   }
 
   private final ConcurrentHashMap<String, Counts> byName = new ConcurrentHashMap<>();
-  private final SharedCount total = new SharedCount();
+  private final AtomicInteger total = new AtomicInteger();
 
   /** An attempt of a request now goes to {@code replica}. */
   public void begin(Replica replica) {
@@ -50,7 +51,7 @@ public final class Loads {
    * @return whether the replica took it
    */
   boolean tryBegin(Replica replica, long most) {
-    SharedCount count = counts(replica).inFlight;
+    AtomicInteger count = counts(replica).inFlight;
     if (count.incrementAndGet() <= most) {
       return true;
     }
