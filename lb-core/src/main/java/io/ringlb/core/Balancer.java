@@ -8,6 +8,7 @@ import io.ringlb.core.fleet.FleetListener;
 import io.ringlb.core.fleet.GrpcHeartbeat;
 import io.ringlb.core.fleet.HealthProbe;
 import io.ringlb.core.fleet.HeartbeatSettings;
+import io.ringlb.core.fleet.Http2Heartbeat;
 import io.ringlb.core.fleet.HttpHeartbeat;
 import io.ringlb.core.fleet.KeptReplica;
 import io.ringlb.core.fleet.RecentEvents;
@@ -16,6 +17,8 @@ import io.ringlb.core.proxy.AccessLog;
 import io.ringlb.core.proxy.AccessLogWriter;
 import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.proxy.KeyLookup;
+import io.ringlb.core.proxy.ReplicaLink;
+import io.ringlb.core.proxy.ReplicaProtocol;
 import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
@@ -34,6 +37,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The engine, assembled: a router over the configured strategy, a fleet that keeps the replicas
@@ -56,9 +60,10 @@ public final class Balancer implements AutoCloseable {
   private final boolean ownsClock;
   private final Duration drainTimeout;
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final HealthProbe probe;
   private DataPlane dataPlane;
 
-  private Balancer(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry, Optional<EngineClock> given) {
+  private Balancer(BalancerConfig config, ReplicaLauncher launcher, MeterRegistry registry, Optional<EngineClock> given, ThreadFactory threads) {
     this.clock = given.orElseGet(EngineClock::system);
     this.ownsClock = given.isEmpty();
     this.recentEvents = new RecentEvents(RECENT_EVENTS, clock.wallClock(ZoneOffset.UTC));
@@ -76,7 +81,8 @@ public final class Balancer implements AutoCloseable {
     RingChanges changes = new RingChanges(ring, recentEvents::ringChanged);
     router.watch(changes);
     metrics.ringChanges(changes);
-    this.fleet = new Fleet(config.fleet(), launcher, router, probe(config, client, virtualThreads), new SplittableRandom(),
+    this.probe = probe(config, client, virtualThreads, threads);
+    this.fleet = new Fleet(config.fleet(), launcher, router, probe, new SplittableRandom(),
         FleetListener.all(metrics, recentEvents), clock);
     this.keyLookup = new KeyLookup(config.keys(), router, this::outOfRing);
   }
@@ -93,12 +99,19 @@ public final class Balancer implements AutoCloseable {
     return out;
   }
 
-  /** The heartbeat {@code lb.heartbeat.*} asks for: gRPC's health check, or a {@code GET} of the heartbeat path. */
-  private static HealthProbe probe(BalancerConfig config, HttpClient client, ExecutorService virtualThreads) {
+  /**
+   * The heartbeat {@code lb.heartbeat.*} asks for: gRPC's health check, or a {@code GET} of the
+   * heartbeat path, in the HTTP the data plane speaks to replicas ({@code lb.forward.protocol}).
+   */
+  private static HealthProbe probe(BalancerConfig config, HttpClient client, ExecutorService virtualThreads, ThreadFactory threads) {
     HeartbeatSettings heartbeat = config.fleet().heartbeat();
-    Optional<ReplicaTls> tls = config.proxy().replicaLink().tls();
-    return heartbeat.grpcService().<HealthProbe>map(service -> new GrpcHeartbeat(heartbeat.idleTimeout(), service, tls, virtualThreads))
-        .orElseGet(() -> new HttpHeartbeat(client, heartbeat.idleTimeout(), heartbeat.path(), tls.isPresent(), virtualThreads));
+    ReplicaLink link = config.proxy().replicaLink();
+    Optional<ReplicaTls> tls = link.tls();
+    if (heartbeat.grpcService().isPresent()) {
+      return new GrpcHeartbeat(heartbeat.idleTimeout(), heartbeat.grpcService().get(), tls, virtualThreads);
+    }
+    return link.protocol() == ReplicaProtocol.HTTP_1_1 ? new HttpHeartbeat(client, heartbeat.idleTimeout(), heartbeat.path(), tls.isPresent(), virtualThreads)
+        : new Http2Heartbeat(heartbeat.idleTimeout(), heartbeat.path(), tls, threads);
   }
 
   /** As {@link #start(BalancerConfig, ReplicaLauncher, BalancerOptions)}, with the {@linkplain BalancerOptions#defaults defaults}. */
@@ -113,7 +126,7 @@ public final class Balancer implements AutoCloseable {
    * calls right after this.
    */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher, BalancerOptions options) {
-    Balancer balancer = new Balancer(config, launcher, options.registry(), options.clock());
+    Balancer balancer = new Balancer(config, launcher, options.registry(), options.clock(), options.threads());
     EngineClock clock = balancer.clock;
     // the data plane closes the access log once its event loops have stopped
     AccessLog accessLog = config.accessLog().<AccessLog>map(target -> AccessLogWriter.start(target, clock)).orElse(AccessLog.NONE);
@@ -160,6 +173,9 @@ public final class Balancer implements AutoCloseable {
   public void close() {
     dataPlane.close(drainTimeout);
     fleet.close();
+    if (probe instanceof Http2Heartbeat http2) {
+      http2.close(); // after the fleet, which sends no heartbeat once closed
+    }
     virtualThreads.shutdownNow();
     client.close();
     if (ownsClock) {

@@ -51,11 +51,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A replica that speaks HTTP/2 only, in the clear (h2c by prior knowledge) or over TLS (h2 by
  * ALPN): Netty's server codec, as a gRPC or Envoy upstream speaks it. It counts its connections.
  * {@code /trailers} answers a body and trailers, {@code /trailers-only} a HEADERS frame that ends
- * the stream (gRPC's way to fail), {@code /stream} three parts 100 ms apart, {@code /hold} what
+ * the stream (gRPC's way to fail), {@code /stream} three parts 100 ms apart, {@code /unready} a
+ * 503, {@code /hold} what
  * it was sent once the test lets it ({@link #answerHeld}), any other path what
  * it was sent, as {@link Backends#echo()} does.
  */
-final class H2Backend implements AutoCloseable {
+public final class H2Backend implements AutoCloseable {
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final Channel server;
@@ -73,7 +74,7 @@ final class H2Backend implements AutoCloseable {
   private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
 
   /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
-  H2Backend(Optional<TestCertificates> tls) throws Exception {
+  public H2Backend(Optional<TestCertificates> tls) throws Exception {
     this(tls, Integer.MAX_VALUE);
   }
 
@@ -81,7 +82,7 @@ final class H2Backend implements AutoCloseable {
    * @param tls the certificate to serve h2 over TLS with; empty for h2c
    * @param maxConcurrentStreams the streams a client may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)
    */
-  H2Backend(Optional<TestCertificates> tls, int maxConcurrentStreams) throws Exception {
+  public H2Backend(Optional<TestCertificates> tls, int maxConcurrentStreams) throws Exception {
     Optional<SslContext> context = tls.isEmpty() ? Optional.empty() : Optional.of(SslContextBuilder.forServer(tls.get().certificate().toFile(), tls.get().key().toFile())
         .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
@@ -112,7 +113,7 @@ final class H2Backend implements AutoCloseable {
     }).bind("127.0.0.1", 0).sync().channel();
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();
   }
 
@@ -127,7 +128,7 @@ final class H2Backend implements AutoCloseable {
   }
 
   /** Answers every request to {@code /hold} so far. */
-  void answerHeld() {
+  public void answerHeld() {
     for (Runnable answer; (answer = held.poll()) != null; ) {
       answer.run();
     }
@@ -167,6 +168,7 @@ final class H2Backend implements AutoCloseable {
         return;
       }
       switch (request.uri()) {
+        case "/unready" -> ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE));
         case "/trailers" -> {
           ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
           ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer("body", StandardCharsets.UTF_8)));

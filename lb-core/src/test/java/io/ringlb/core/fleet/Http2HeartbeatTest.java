@@ -1,0 +1,114 @@
+package io.ringlb.core.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.ringlb.api.Replica;
+import io.ringlb.core.health.Outcome;
+import io.ringlb.core.proxy.H2Backend;
+import io.ringlb.core.tls.ReplicaTls;
+import io.ringlb.core.tls.TestCertificates;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Heartbeats over HTTP/2, against replicas that speak nothing else: Netty's HTTP/2 server, in the
+ * clear by prior knowledge and over TLS by ALPN.
+ */
+class Http2HeartbeatTest {
+
+  @TempDir
+  Path dir;
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closing : started.reversed()) {
+      closing.close();
+    }
+  }
+
+  private <T extends AutoCloseable> T started(T closeable) {
+    started.add(closeable);
+    return closeable;
+  }
+
+  private Http2Heartbeat heartbeat(String path, Optional<ReplicaTls> tls) {
+    return started(new Http2Heartbeat(Duration.ofMillis(500), path, tls, new DefaultThreadFactory("heartbeats", true)));
+  }
+
+  private static Replica at(InetSocketAddress address) {
+    return new Replica("S1", 0, "127.0.0.1", address.getPort());
+  }
+
+  private static Heartbeat beat(Http2Heartbeat heartbeat, Replica replica) throws Exception {
+    return heartbeat.check(replica).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aReplicaThatSpeaksOnlyH2cPassesAndOneAnswering503IsNotReady() throws Exception {
+    Replica replica = at(started(new H2Backend(Optional.empty())).address());
+
+    Heartbeat passed = beat(heartbeat("/heartbeat", Optional.empty()), replica);
+    Heartbeat unready = beat(heartbeat("/unready", Optional.empty()), replica);
+
+    assertThat(passed).isEqualTo(new Heartbeat(Outcome.PASSED, "GET http://127.0.0.1:" + replica.port() + "/heartbeat over HTTP/2: 200"));
+    assertThat(unready).isEqualTo(new Heartbeat(Outcome.UNREADY, "GET http://127.0.0.1:" + replica.port() + "/unready over HTTP/2: 503, not ready"));
+  }
+
+  @Test
+  void aReplicaThatDoesNotAnswerInTimeHasTimedOutAndOneNotListeningHasFailed() throws Exception {
+    Replica silent = at(started(new H2Backend(Optional.empty())).address());
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+
+    Heartbeat late = beat(heartbeat("/hold", Optional.empty()), silent);
+    Heartbeat refused = beat(heartbeat("/heartbeat", Optional.empty()), new Replica("S2", 1, "127.0.0.1", closedPort));
+
+    assertThat(late.outcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(late.detail()).endsWith("no answer within 500 ms");
+    assertThat(refused).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + closedPort + "/heartbeat over HTTP/2: connection refused"));
+  }
+
+  @Test
+  void aServerThatSpeaksOnlyHttp11HasFailed() throws Exception {
+    HttpServer http11 = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http11.createContext("/heartbeat", exchange -> {
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    http11.start();
+    started(() -> http11.stop(0));
+
+    Heartbeat beat = beat(heartbeat("/heartbeat", Optional.empty()), at(http11.getAddress()));
+
+    assertThat(beat.outcome()).isEqualTo(Outcome.FAILED);
+  }
+
+  @Test
+  void overTlsTheReplicasCertificateIsTrustedAsTheDataPlaneTrustsIt() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "replica");
+    TestCertificates other = TestCertificates.make(dir.resolve("other"), "other");
+    Replica replica = at(started(new H2Backend(Optional.of(certificates))).address());
+
+    Heartbeat trusted = beat(heartbeat("/heartbeat", Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), true))), replica);
+    Heartbeat untrusted = beat(heartbeat("/heartbeat", Optional.of(ReplicaTls.load(Optional.of(other.certificate()), true))), replica);
+
+    assertThat(trusted).isEqualTo(new Heartbeat(Outcome.PASSED, "GET https://127.0.0.1:" + replica.port() + "/heartbeat over HTTP/2: 200"));
+    assertThat(untrusted.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(untrusted.detail()).contains("SSLHandshakeException");
+  }
+}
