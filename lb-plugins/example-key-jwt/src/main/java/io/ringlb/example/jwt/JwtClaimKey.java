@@ -1,5 +1,7 @@
 package io.ringlb.example.jwt;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.ringlb.api.RequestAttributes;
 import io.ringlb.api.RequestKeyExtractor;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,8 +19,8 @@ import java.util.OptionalLong;
  * The value of one claim of a request's bearer token, read from the token's payload (its second
  * part, base64url-encoded JSON). A string claim is its text, an integer its digits as written;
  * anything else (an empty string, a fraction, an object), and any token that is not three
- * dot-separated parts with a JSON object in the middle or is over {@value #MAX_TOKEN_CHARS}
- * characters long, is no key.
+ * dot-separated parts with a JSON object in UTF-8 in the middle or is over
+ * {@value #MAX_TOKEN_CHARS} characters long, is no key.
  *
  * @param claim the claim's name, such as {@code sub}
  */
@@ -59,7 +62,8 @@ record JwtClaimKey(String claim) implements RequestKeyExtractor {
     if (parts.length != 3) {
       return Optional.empty();
     }
-    try (JsonParser payload = JSON.createParser(Base64.getUrlDecoder().decode(parts[1]))) {
+    // UTF-8, as RFC 7519 (7.2) has the payload, and decoded here: given the bytes, the parser would guess UTF-16 or UTF-32 too
+    try (JsonParser payload = JSON.createParser(UTF_8.newDecoder().decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(parts[1]))).toString())) {
       if (payload.nextToken() != JsonToken.START_OBJECT) {
         return Optional.empty();
       }
@@ -75,7 +79,7 @@ record JwtClaimKey(String claim) implements RequestKeyExtractor {
       // read to the end, so that a payload cut short or followed by more is no token at all
       return payload.currentToken() == JsonToken.END_OBJECT && payload.nextToken() == null ? found : Optional.empty();
     } catch (IOException | IllegalArgumentException malformed) {
-      return Optional.empty(); // not base64url, not JSON: a token that names no one
+      return Optional.empty(); // not base64url, not UTF-8, not JSON: a token that names no one
     }
   }
 

@@ -10,6 +10,9 @@ import io.ringlb.key.testkit.KeyExtractorContract;
 import io.ringlb.key.testkit.TestRequest;
 import io.ringlb.spi.KeyExtractorProvider;
 import io.ringlb.spi.PluginConfig;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,10 @@ class JwtClaimKeyTest implements KeyExtractorContract {
         TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":\"alice\"")),
         TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":\"\"}")),
         TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":1.5}")),
+        TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":\"alice\"}", StandardCharsets.UTF_16BE)),
+        TestRequest.to("/home").header("Authorization", Tokens.bearer("{\"sub\":\"alice\"}", Charset.forName("UTF-32LE"))),
+        TestRequest.to("/home").header("Authorization", "Bearer " + Tokens.encoded("{}") + "."
+            + Base64.getUrlEncoder().encodeToString(new byte[] {'{', '"', 's', 'u', 'b', '"', ':', '"', (byte) 0xC3, '"', '}'}) + ".sig"),
         TestRequest.to("/home").header("Authorization", Tokens.forSubject("a".repeat(JwtClaimKey.MAX_TOKEN_CHARS))),
         TestRequest.to("/home").header("Authorization", Tokens.forSubject("alice").substring(0, 40)),
         TestRequest.to("/home").header("X-Authorization", Tokens.forSubject("alice")).cookie("Authorization", Tokens.forSubject("alice")));

@@ -1,5 +1,6 @@
 package io.ringlb.example.jwt;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -12,7 +13,13 @@ final class Tokens {
 
   /** {@code Bearer <header>.<payload>.<signature>}, the payload being {@code json}. */
   static String bearer(String json) {
-    return "Bearer " + encoded("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + encoded(json) + "." + BASE64URL.encodeToString(new byte[] {1, 2, 3, 4});
+    return bearer(json, StandardCharsets.UTF_8);
+  }
+
+  /** As {@link #bearer(String)}, the payload's JSON in {@code charset}, which a real token's never is but in UTF-8. */
+  static String bearer(String json, Charset charset) {
+    return "Bearer " + encoded("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + BASE64URL.encodeToString(json.getBytes(charset)) + "."
+        + BASE64URL.encodeToString(new byte[] {1, 2, 3, 4});
   }
 
   /** A token for {@code subject}, with the claims a real one has around it. */
