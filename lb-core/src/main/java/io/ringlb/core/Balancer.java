@@ -111,7 +111,14 @@ public final class Balancer implements AutoCloseable {
       return new GrpcHeartbeat(heartbeat.idleTimeout(), heartbeat.grpcService().get(), tls, virtualThreads);
     }
     return link.protocol() == ReplicaProtocol.HTTP_1_1 ? new HttpHeartbeat(client, heartbeat.idleTimeout(), heartbeat.path(), tls.isPresent(), virtualThreads)
-        : new Http2Heartbeat(heartbeat.idleTimeout(), heartbeat.path(), tls, threads);
+        : new Http2Heartbeat(heartbeat.idleTimeout(), heartbeat.path(), tls, threads, virtualThreads);
+  }
+
+  /** Stops the heartbeats' own event loop, where they have one. */
+  private void closeProbe() {
+    if (probe instanceof Http2Heartbeat http2) {
+      http2.close();
+    }
   }
 
   /** As {@link #start(BalancerConfig, ReplicaLauncher, BalancerOptions)}, with the {@linkplain BalancerOptions#defaults defaults}. */
@@ -136,6 +143,7 @@ public final class Balancer implements AutoCloseable {
           accessLog, options.threads(), clock, ExerciseRules.rules(), config.tls().map(ServerTls::load));
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
+      balancer.closeProbe();
       throw failed;
     }
     balancer.dataPlane.tls().ifPresent(balancer.metrics::tlsCertificate);
@@ -173,9 +181,7 @@ public final class Balancer implements AutoCloseable {
   public void close() {
     dataPlane.close(drainTimeout);
     fleet.close();
-    if (probe instanceof Http2Heartbeat http2) {
-      http2.close(); // after the fleet, which sends no heartbeat once closed
-    }
+    closeProbe(); // after the fleet, which sends no heartbeat once closed
     virtualThreads.shutdownNow();
     client.close();
     if (ownsClock) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -15,20 +16,28 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.core.tls.ReplicaTls;
 import java.net.ConnectException;
-import java.util.Optional;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -50,47 +59,69 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
   private final Duration timeout;
   private final String path;
   private final Optional<ReplicaTls> tls;
+  private final Executor virtualThreads;
 
   /**
    * @param path what to {@code GET}, starting with {@code /}
    * @param tls the TLS replicas are reached through, with ALPN asking for {@code h2}; empty for h2c
    * @param threads makes the heartbeats' event loop thread
+   * @param virtualThreads an executor that runs each task on a virtual thread of its own: replicas' names are looked up there
    */
-  public Http2Heartbeat(Duration timeout, String path, Optional<ReplicaTls> tls, ThreadFactory threads) {
+  public Http2Heartbeat(Duration timeout, String path, Optional<ReplicaTls> tls, ThreadFactory threads, Executor virtualThreads) {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("a heartbeat path starts with '/', was " + path);
     }
     this.timeout = timeout;
     this.path = path;
     this.tls = tls;
+    this.virtualThreads = virtualThreads;
     this.loop = new NioEventLoopGroup(1, threads);
   }
 
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
-    String tried = "GET " + (tls.isPresent() ? "https://" : "http://") + replica.host() + ":" + replica.port() + path + " over HTTP/2: ";
+    String tried = "GET " + (tls.isPresent() ? "https://" : "http://") + authority(replica) + path + " over HTTP/2: ";
     CompletableFuture<Heartbeat> beat = new CompletableFuture<>();
+    try {
+      ScheduledFuture<?> deadline = loop.schedule(() -> beat.complete(new Heartbeat(Outcome.TIMED_OUT, tried + "no answer within " + timeout.toMillis() + " ms")),
+          timeout.toMillis(), TimeUnit.MILLISECONDS);
+      beat.whenComplete((done, never) -> deadline.cancel(false));
+      // the name is looked up on a virtual thread: Netty's resolver would block the one thread every heartbeat and deadline runs on
+      virtualThreads.execute(() -> {
+        InetSocketAddress address;
+        try {
+          address = new InetSocketAddress(InetAddress.getByName(replica.host()), replica.port());
+        } catch (UnknownHostException e) {
+          beat.complete(new Heartbeat(Outcome.FAILED, tried + "unknown host " + replica.host()));
+          return;
+        }
+        connect(address, replica, beat, tried);
+      });
+    } catch (RejectedExecutionException stopped) {
+      beat.complete(new Heartbeat(Outcome.FAILED, tried + "the heartbeats have stopped"));
+    }
+    return beat;
+  }
+
+  private void connect(InetSocketAddress address, Replica replica, CompletableFuture<Heartbeat> beat, String tried) {
     ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
             tls.ifPresent(replicas -> channel.pipeline().addLast(replicas.newHandler(channel.alloc(), replica.host(), replica.port())));
-            channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
-                new Failing(beat, tried));
+            channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build(),
+                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()), new Failing(beat, tried));
           }
         })
-        .connect(replica.host(), replica.port());
+        .connect(address);
     Channel channel = connecting.channel();
-    ScheduledFuture<?> deadline = loop.schedule(() -> beat.complete(new Heartbeat(Outcome.TIMED_OUT, tried + "no answer within " + timeout.toMillis() + " ms")),
-        timeout.toMillis(), TimeUnit.MILLISECONDS);
-    beat.whenComplete((done, never) -> {
-      deadline.cancel(false);
-      channel.close();
-    });
+    beat.whenComplete((done, never) -> channel.close());
     connecting.addListener((ChannelFuture connected) -> {
       if (!connected.isSuccess()) {
-        beat.complete(new Heartbeat(Outcome.FAILED, tried + (connected.cause() instanceof ConnectException ? "connection refused" : describe(connected.cause()))));
+        Throwable cause = connected.cause();
+        beat.complete(cause instanceof ConnectTimeoutException ? new Heartbeat(Outcome.TIMED_OUT, tried + "no connection within " + timeout.toMillis() + " ms")
+            : new Heartbeat(Outcome.FAILED, tried + (cause instanceof ConnectException ? "connection refused" : describe(cause))));
         return;
       }
       channel.closeFuture().addListener(closed -> beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica closed the connection")));
@@ -109,47 +140,71 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
         }
       });
     });
-    return beat;
   }
 
   /** Opens the heartbeat's stream on {@code connection} and sends its request; the answer's head settles {@code beat}. */
   private void ask(Channel connection, Replica replica, CompletableFuture<Heartbeat> beat, String tried) {
-    new Http2StreamChannelBootstrap(connection).handler(new SimpleChannelInboundHandler<Object>() {
-      @Override
-      protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
-        if (!(frame instanceof Http2HeadersFrame answer)) {
-          return;
-        }
-        String status = String.valueOf(answer.headers().status());
-        if (!status.startsWith("1")) { // an interim answer (RFC 9110, 15.2) is followed by the answer
-          beat.complete(switch (status) {
-            case "200" -> new Heartbeat(Outcome.PASSED, tried + "200");
-            case "503" -> new Heartbeat(Outcome.UNREADY, tried + "503, not ready");
-            default -> new Heartbeat(Outcome.FAILED, tried + status);
-          });
-        }
-      }
-
-      @Override
-      public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof Http2ResetFrame reset) {
-          beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica reset the stream (error " + reset.errorCode() + ")"));
-        }
-      }
-
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(cause)));
-      }
-    }).open().addListener(opened -> {
+    new Http2StreamChannelBootstrap(connection).handler(new Answer(beat, tried)).open().addListener(opened -> {
       if (!opened.isSuccess()) {
         beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(opened.cause())));
         return;
       }
       Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
       stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("GET").path(path)
-          .scheme(tls.isPresent() ? "https" : "http").authority(authority(replica)), true));
+          .scheme(tls.isPresent() ? "https" : "http").authority(authority(replica)), true)).addListener(sent -> {
+            if (!sent.isSuccess()) {
+              beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(sent.cause())));
+            }
+          });
     });
+  }
+
+  /** The heartbeat's stream: the head of its answer settles the heartbeat, as does its end without one. */
+  private static final class Answer extends SimpleChannelInboundHandler<Object> {
+
+    private final CompletableFuture<Heartbeat> beat;
+    private final String tried;
+
+    Answer(CompletableFuture<Heartbeat> beat, String tried) {
+      this.beat = beat;
+      this.tried = tried;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object frame) {
+      if (!(frame instanceof Http2HeadersFrame answer)) {
+        return;
+      }
+      String status = String.valueOf(answer.headers().status());
+      if (status.startsWith("1") && !status.equals("101")) {
+        return; // an interim answer (RFC 9110, 15.2), followed by the answer; HTTP/2 has no 101 (RFC 9113, 8.6)
+      }
+      beat.complete(switch (status) {
+        case "200" -> new Heartbeat(Outcome.PASSED, tried + "200");
+        case "503" -> new Heartbeat(Outcome.UNREADY, tried + "503, not ready");
+        default -> new Heartbeat(Outcome.FAILED, tried + status);
+      });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof Http2ResetFrame reset) {
+        beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica reset the stream (error " + reset.errorCode() + ")"));
+      } else if (event instanceof Http2GoAwayFrame) {
+        beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica said GOAWAY before answering"));
+      }
+      ReferenceCountUtil.release(event); // a GOAWAY comes as a duplicate of what was read
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      beat.complete(new Heartbeat(Outcome.FAILED, tried + "the stream ended without an answer"));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(cause)));
+    }
   }
 
   /** What failed on the connection (its handshake, HTTP/2 spoken wrong) fails the heartbeat, which closes it: nothing is left to log. */
@@ -180,9 +235,9 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
     return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
   }
 
-  /** Stops the heartbeats' event loop; a heartbeat still out fails as its connection closes. */
+  /** Stops the heartbeats' event loop, and waits for it: a heartbeat asked for after this fails at once. */
   @Override
   public void close() {
-    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -48,19 +48,21 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
   /**
    * Sends the request's head on {@code channel}, this connection's. On HTTP/2, a stream past the
    * replica's SETTINGS_MAX_CONCURRENT_STREAMS waits in Netty's codec, unsent; the replica's GOAWAY,
-   * which can name only the streams it has seen, fails it there: a stream the replica never
-   * processed, as those the GOAWAY names (RFC 9113, 6.8), which is told once it has closed.
+   * which can name only the streams it has seen, or the connection's end fails it there: a stream
+   * the replica never processed, as those a GOAWAY names (RFC 9113, 6.8), which is told once it
+   * has closed.
    */
   void sendHead(Channel channel, Object head) {
     ChannelFuture sent = channel.write(head);
     if (channel instanceof Http2StreamChannel) {
-      sent.addListener(written -> refused |= causedByGoAway(written.cause()));
+      sent.addListener(written -> refused |= neverSent(written.cause()));
     }
   }
 
-  private static boolean causedByGoAway(Throwable failure) {
+  /** Whether {@code failure} is the codec letting go of a stream it held back, whose HEADERS never left. */
+  private static boolean neverSent(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof StreamBufferingEncoder.Http2GoAwayException) {
+      if (cause instanceof StreamBufferingEncoder.Http2GoAwayException || cause instanceof StreamBufferingEncoder.Http2ChannelClosedException) {
         return true;
       }
     }

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ class Http2HeartbeatTest {
   @TempDir
   Path dir;
 
+  private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<AutoCloseable> started = new ArrayList<>();
 
   @AfterEach
@@ -37,6 +40,7 @@ class Http2HeartbeatTest {
     for (AutoCloseable closing : started.reversed()) {
       closing.close();
     }
+    virtualThreads.close();
   }
 
   private <T extends AutoCloseable> T started(T closeable) {
@@ -44,8 +48,13 @@ class Http2HeartbeatTest {
     return closeable;
   }
 
+  /** A heartbeat with time enough to pass on a busy machine: its first TLS handshake included. */
   private Http2Heartbeat heartbeat(String path, Optional<ReplicaTls> tls) {
-    return started(new Http2Heartbeat(Duration.ofMillis(500), path, tls, new DefaultThreadFactory("heartbeats", true)));
+    return heartbeat(path, tls, Duration.ofSeconds(5));
+  }
+
+  private Http2Heartbeat heartbeat(String path, Optional<ReplicaTls> tls, Duration timeout) {
+    return started(new Http2Heartbeat(timeout, path, tls, new DefaultThreadFactory("heartbeats", true), virtualThreads));
   }
 
   private static Replica at(InetSocketAddress address) {
@@ -75,12 +84,34 @@ class Http2HeartbeatTest {
       closedPort = socket.getLocalPort();
     }
 
-    Heartbeat late = beat(heartbeat("/hold", Optional.empty()), silent);
+    Heartbeat late = beat(heartbeat("/hold", Optional.empty(), Duration.ofMillis(500)), silent);
     Heartbeat refused = beat(heartbeat("/heartbeat", Optional.empty()), new Replica("S2", 1, "127.0.0.1", closedPort));
 
     assertThat(late.outcome()).isEqualTo(Outcome.TIMED_OUT);
     assertThat(late.detail()).endsWith("no answer within 500 ms");
     assertThat(refused).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + closedPort + "/heartbeat over HTTP/2: connection refused"));
+  }
+
+  @Test
+  void aReplicaThatSaysGoAwayBeforeAnsweringOrWhoseNameIsUnknownHasFailed() throws Exception {
+    H2Backend leaving = started(new H2Backend(Optional.empty()));
+    leaving.refuses = true;
+
+    Heartbeat refused = beat(heartbeat("/refuse", Optional.empty()), at(leaving.address()));
+    Heartbeat unknown = beat(heartbeat("/heartbeat", Optional.empty()), new Replica("S2", 1, "no-such-host.invalid", 8080));
+
+    assertThat(refused).isEqualTo(new Heartbeat(Outcome.FAILED,
+        "GET http://127.0.0.1:" + leaving.address().getPort() + "/refuse over HTTP/2: the replica said GOAWAY before answering"));
+    assertThat(unknown).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://no-such-host.invalid:8080/heartbeat over HTTP/2: unknown host no-such-host.invalid"));
+  }
+
+  @Test
+  void aHeartbeatAskedForOnceTheyHaveStoppedFailsAtOnce() throws Exception {
+    Replica replica = at(started(new H2Backend(Optional.empty())).address());
+    Http2Heartbeat stopped = heartbeat("/heartbeat", Optional.empty());
+    stopped.close();
+
+    assertThat(beat(stopped, replica)).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + replica.port() + "/heartbeat over HTTP/2: the heartbeats have stopped"));
   }
 
   @Test

@@ -68,10 +68,12 @@ public final class H2Backend implements AutoCloseable {
    * Whether {@code /refuse} and {@code /reset-refused} are refused, with no answer: the first by a
    * GOAWAY saying the stream was never processed, the second by RST_STREAM with REFUSED_STREAM.
    */
-  volatile boolean refuses;
+  public volatile boolean refuses;
 
-  /** Requests to {@code /hold}, not answered until {@link #answerHeld}. */
-  private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+  /** A request to {@code /hold}, not answered until {@link #answerHeld}. */
+  private record Held(ChannelHandlerContext ctx, FullHttpRequest request) {}
+
+  private final Queue<Held> held = new ConcurrentLinkedQueue<>();
 
   /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
   public H2Backend(Optional<TestCertificates> tls) throws Exception {
@@ -129,8 +131,9 @@ public final class H2Backend implements AutoCloseable {
 
   /** Answers every request to {@code /hold} so far. */
   public void answerHeld() {
-    for (Runnable answer; (answer = held.poll()) != null; ) {
-      answer.run();
+    for (Held answer; (answer = held.poll()) != null; ) {
+      Held now = answer;
+      now.ctx().executor().execute(() -> Answering.echo(now.ctx(), now.request()));
     }
   }
 
@@ -163,8 +166,7 @@ public final class H2Backend implements AutoCloseable {
         return;
       }
       if (request.uri().equals("/hold")) {
-        FullHttpRequest kept = request.retainedDuplicate();
-        backend.held.add(() -> ctx.executor().execute(() -> echo(ctx, kept)));
+        backend.held.add(new Held(ctx, request.retainedDuplicate()));
         return;
       }
       switch (request.uri()) {
@@ -211,6 +213,9 @@ public final class H2Backend implements AutoCloseable {
 
   @Override
   public void close() {
+    for (Held unanswered; (unanswered = held.poll()) != null; ) {
+      unanswered.request().release();
+    }
     server.close().syncUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -222,6 +222,31 @@ class ReplicaHttp2Test {
     }
   }
 
+  /** As above, the replica's connection ending instead: the request it was processing fails over as a GET does, the waiting one as never sent. */
+  @Test
+  void aPostWaitingForTheReplicasStreamLimitWhenItsConnectionEndsGoesToTheNextReplica() throws Exception {
+    replica = new H2Backend(Optional.empty(), 1);
+    try (H2Backend next = new H2Backend(Optional.empty())) {
+      proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
+      CompletableFuture<HttpResponse<String>> first = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/hold")).header("X-Key", "0").build(),
+          HttpResponse.BodyHandlers.ofString());
+      await().atMost(10, TimeUnit.SECONDS).until(() -> replica.held() == 1);
+      CompletableFuture<HttpResponse<String>> waiting = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/order")).header("X-Key", "0")
+          .POST(HttpRequest.BodyPublishers.ofString("order 42")).build(), HttpResponse.BodyHandlers.ofString());
+      await().atMost(10, TimeUnit.SECONDS).until(() -> proxy.router.loads().of("R0") == 2);
+
+      replica.dropConnections();
+      await().atMost(10, TimeUnit.SECONDS).until(() -> next.held() == 1); // the GET, sent again
+      next.answerHeld();
+
+      HttpResponse<String> order = waiting.get(10, TimeUnit.SECONDS);
+      assertThat(order.statusCode()).isEqualTo(200);
+      assertThat(order.body()).startsWith("POST /order\n").endsWith("body=order 42");
+      assertThat(first.get(10, TimeUnit.SECONDS).body()).startsWith("GET /hold\n");
+      assertThat(proxy.events).containsExactlyInAnyOrder("retried R0", "retried R0", "answered R1 200", "answered R1 200");
+    }
+  }
+
   @Test
   void trailersReachHttp2AndHttp11ClientsAsTheReplicaSentThem() throws Exception {
     replica = new H2Backend(Optional.empty());
