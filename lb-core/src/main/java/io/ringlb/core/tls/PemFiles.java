@@ -20,7 +20,11 @@ final class PemFiles {
 
   /** The certificates of a PEM file, at least one, in the file's order. */
   static List<X509Certificate> certificates(Path path, String property) {
-    byte[] bytes = bytes(path, property);
+    return certificates(bytes(path, property), path, property);
+  }
+
+  /** The certificates of {@code bytes}, read from the PEM file at {@code path}, at least one, in the file's order. */
+  static List<X509Certificate> certificates(byte[] bytes, Path path, String property) {
     List<X509Certificate> certificates = new ArrayList<>();
     try (InputStream in = new ByteArrayInputStream(bytes)) {
       for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.ringlb.api.InvalidConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -66,7 +67,7 @@ public final class ServerTls {
   /** Loads the certificate and key {@code settings} name; fails naming the property at fault. */
   public static ServerTls load(TlsSettings settings) {
     SslProvider provider = TlsProviders.best();
-    ServerTls tls = new ServerTls(settings, provider, read(settings, provider));
+    ServerTls tls = new ServerTls(settings, provider, load(settings, provider, Contents.read(settings)));
     LOG.log(System.Logger.Level.INFO, "TLS on port {0,number,#} with {1}: {2}, valid until {3}", settings.port(), tls.providerName(),
         tls.subject(), tls.notAfter());
     return tls;
@@ -107,18 +108,18 @@ public final class ServerTls {
    * whether they did. A failure keeps the certificate served.
    */
   public boolean reload() {
-    byte[] fingerprint;
+    Contents contents;
     try {
-      fingerprint = fingerprint(settings);
+      contents = Contents.read(settings);
     } catch (RuntimeException unreadable) {
       LOG.log(System.Logger.Level.WARNING, "Cannot read the TLS files to look for a new certificate; still serving the one loaded", unreadable);
       return false;
     }
-    if (Arrays.equals(fingerprint, current.fingerprint())) {
+    if (Arrays.equals(contents.fingerprint(), current.fingerprint())) {
       return false;
     }
     try {
-      current = read(settings, provider);
+      current = load(settings, provider, contents);
     } catch (RuntimeException invalid) {
       LOG.log(System.Logger.Level.WARNING, "The TLS files changed but cannot be loaded (" + invalid.getMessage() + "); still serving the one loaded");
       return false;
@@ -127,13 +128,40 @@ public final class ServerTls {
     return true;
   }
 
-  private static Loaded read(TlsSettings settings, SslProvider provider) {
-    byte[] fingerprint = fingerprint(settings);
+  /**
+   * The files the certificate comes from, each read once: what is loaded is what was compared, so
+   * a file that changes between two reads can never leave the old certificate served for good.
+   *
+   * @param first the keystore, or the certificates' PEM file
+   * @param second the key's PEM file; empty with a keystore
+   */
+  private record Contents(byte[] first, byte[] second) {
+
+    static Contents read(TlsSettings settings) {
+      return settings.keystore().isPresent() ? new Contents(PemFiles.bytes(settings.keystore().get(), "lb.tls.keystore"), new byte[0])
+          : new Contents(PemFiles.bytes(settings.certificate().orElseThrow(), "lb.tls.certificate"), PemFiles.bytes(settings.key().orElseThrow(), "lb.tls.key"));
+    }
+
+    /** A digest of both, where the first ends included: a reload happens only when it changes. */
+    byte[] fingerprint() {
+      try {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(first.length).array());
+        digest.update(first);
+        digest.update(second);
+        return digest.digest();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("every Java runtime has SHA-256", e);
+      }
+    }
+  }
+
+  private static Loaded load(TlsSettings settings, SslProvider provider, Contents contents) {
     PrivateKey key;
     List<X509Certificate> chain;
     String keyProperty;
     if (settings.keystore().isPresent()) {
-      KeyStore store = keystore(settings.keystore().get(), settings.keystorePassword());
+      KeyStore store = keystore(contents.first(), settings.keystore().get(), settings.keystorePassword());
       keyProperty = "lb.tls.keystore";
       try {
         String alias = Collections.list(store.aliases()).stream().filter(name -> isPrivateKey(store, name)).findFirst()
@@ -147,8 +175,8 @@ public final class ServerTls {
         throw new InvalidConfigException("lb.tls.keystore-password", "the key in " + settings.keystore().get() + " cannot be read with it: " + e.getMessage());
       }
     } else {
-      chain = PemFiles.certificates(settings.certificate().orElseThrow(), "lb.tls.certificate");
-      key = privateKey(settings.key().orElseThrow());
+      chain = PemFiles.certificates(contents.first(), settings.certificate().orElseThrow(), "lb.tls.certificate");
+      key = privateKey(contents.second(), settings.key().orElseThrow());
       keyProperty = "lb.tls.key";
     }
     X509Certificate served = chain.getFirst();
@@ -164,7 +192,7 @@ public final class ServerTls {
               ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE, ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
               ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
           .build();
-      return new Loaded(context, served, fingerprint);
+      return new Loaded(context, served, contents.fingerprint());
     } catch (IOException e) {
       throw new InvalidConfigException(keyProperty, "cannot serve the certificate and key: " + e.getMessage());
     }
@@ -178,8 +206,7 @@ public final class ServerTls {
     }
   }
 
-  private static KeyStore keystore(Path path, String password) {
-    byte[] bytes = PemFiles.bytes(path, "lb.tls.keystore");
+  private static KeyStore keystore(byte[] bytes, Path path, String password) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(new ByteArrayInputStream(bytes), password.toCharArray());
@@ -194,8 +221,8 @@ public final class ServerTls {
     }
   }
 
-  private static PrivateKey privateKey(Path path) {
-    String pem = new String(PemFiles.bytes(path, "lb.tls.key"), StandardCharsets.US_ASCII);
+  private static PrivateKey privateKey(byte[] bytes, Path path) {
+    String pem = new String(bytes, StandardCharsets.US_ASCII);
     Matcher found = PEM_KEY.matcher(pem);
     if (!found.find()) {
       throw new InvalidConfigException("lb.tls.key", path + " holds no PEM private key");
@@ -234,22 +261,6 @@ public final class ServerTls {
       return verifying.verify(signed);
     } catch (GeneralSecurityException mismatch) {
       return false; // a key of another kind than the certificate's
-    }
-  }
-
-  /** A digest of every file the certificate comes from: a reload happens only when it changes. */
-  private static byte[] fingerprint(TlsSettings settings) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      if (settings.keystore().isPresent()) {
-        digest.update(PemFiles.bytes(settings.keystore().get(), "lb.tls.keystore"));
-      } else {
-        digest.update(PemFiles.bytes(settings.certificate().orElseThrow(), "lb.tls.certificate"));
-        digest.update(PemFiles.bytes(settings.key().orElseThrow(), "lb.tls.key"));
-      }
-      return digest.digest();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 }
