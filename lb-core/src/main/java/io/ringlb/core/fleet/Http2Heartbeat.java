@@ -80,30 +80,29 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
 
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
-    String tried = "GET " + (tls.isPresent() ? "https://" : "http://") + authority(replica) + path + " over HTTP/2: ";
-    CompletableFuture<Heartbeat> beat = new CompletableFuture<>();
+    Beat beat = new Beat("GET " + (tls.isPresent() ? "https://" : "http://") + authority(replica) + path + " over HTTP/2: ");
     try {
-      ScheduledFuture<?> deadline = loop.schedule(() -> beat.complete(new Heartbeat(Outcome.TIMED_OUT, tried + "no answer within " + timeout.toMillis() + " ms")),
+      ScheduledFuture<?> deadline = loop.schedule(() -> beat.settle(Outcome.TIMED_OUT, "no answer within " + timeout.toMillis() + " ms"),
           timeout.toMillis(), TimeUnit.MILLISECONDS);
-      beat.whenComplete((done, never) -> deadline.cancel(false));
+      beat.result.whenComplete((done, never) -> deadline.cancel(false));
       // the name is looked up on a virtual thread: Netty's resolver would block the one thread every heartbeat and deadline runs on
       virtualThreads.execute(() -> {
         InetSocketAddress address;
         try {
           address = new InetSocketAddress(InetAddress.getByName(replica.host()), replica.port());
         } catch (UnknownHostException e) {
-          beat.complete(new Heartbeat(Outcome.FAILED, tried + "unknown host " + replica.host()));
+          beat.fail("unknown host " + replica.host());
           return;
         }
-        connect(address, replica, beat, tried);
+        connect(address, replica, beat);
       });
     } catch (RejectedExecutionException stopped) {
-      beat.complete(new Heartbeat(Outcome.FAILED, tried + "the heartbeats have stopped"));
+      beat.fail("the heartbeats have stopped");
     }
-    return beat;
+    return beat.result;
   }
 
-  private void connect(InetSocketAddress address, Replica replica, CompletableFuture<Heartbeat> beat, String tried) {
+  private void connect(InetSocketAddress address, Replica replica, Beat beat) {
     ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
         .handler(new ChannelInitializer<Channel>() {
@@ -111,63 +110,91 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
           protected void initChannel(Channel channel) {
             tls.ifPresent(replicas -> channel.pipeline().addLast(replicas.newHandler(channel.alloc(), replica.host(), replica.port())));
             channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build(),
-                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()), new Failing(beat, tried));
+                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()), new Failing(beat));
           }
         })
         .connect(address);
     Channel channel = connecting.channel();
-    beat.whenComplete((done, never) -> channel.close());
+    beat.result.whenComplete((done, never) -> channel.close());
     connecting.addListener((ChannelFuture connected) -> {
       if (!connected.isSuccess()) {
         Throwable cause = connected.cause();
-        beat.complete(cause instanceof ConnectTimeoutException ? new Heartbeat(Outcome.TIMED_OUT, tried + "no connection within " + timeout.toMillis() + " ms")
-            : new Heartbeat(Outcome.FAILED, tried + (cause instanceof ConnectException ? "connection refused" : describe(cause))));
+        if (cause instanceof ConnectTimeoutException) {
+          beat.settle(Outcome.TIMED_OUT, "no connection within " + timeout.toMillis() + " ms");
+        } else if (cause instanceof ConnectException) {
+          beat.fail("connection refused");
+        } else {
+          beat.failed(cause);
+        }
         return;
       }
-      channel.closeFuture().addListener(closed -> beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica closed the connection")));
+      channel.closeFuture().addListener(closed -> beat.fail("the replica closed the connection"));
       SslHandler handshaking = channel.pipeline().get(SslHandler.class);
       if (handshaking == null) {
-        ask(channel, replica, beat, tried);
+        ask(channel, replica, beat);
         return;
       }
       handshaking.handshakeFuture().addListener(handshake -> {
         if (!handshake.isSuccess()) {
-          beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(handshake.cause())));
+          beat.failed(handshake.cause());
         } else if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
-          beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica will not speak h2 by ALPN"));
+          beat.fail("the replica will not speak h2 by ALPN");
         } else {
-          ask(channel, replica, beat, tried);
+          ask(channel, replica, beat);
         }
       });
     });
   }
 
   /** Opens the heartbeat's stream on {@code connection} and sends its request; the answer's head settles {@code beat}. */
-  private void ask(Channel connection, Replica replica, CompletableFuture<Heartbeat> beat, String tried) {
-    new Http2StreamChannelBootstrap(connection).handler(new Answer(beat, tried)).open().addListener(opened -> {
+  private void ask(Channel connection, Replica replica, Beat beat) {
+    new Http2StreamChannelBootstrap(connection).handler(new Answer(beat)).open().addListener(opened -> {
       if (!opened.isSuccess()) {
-        beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(opened.cause())));
+        beat.failed(opened.cause());
         return;
       }
       Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
       stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("GET").path(path)
           .scheme(tls.isPresent() ? "https" : "http").authority(authority(replica)), true)).addListener(sent -> {
             if (!sent.isSuccess()) {
-              beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(sent.cause())));
+              beat.failed(sent.cause());
             }
           });
     });
   }
 
+  /** One heartbeat under way: the first word on how it went settles it; the rest change nothing. */
+  private static final class Beat {
+
+    final CompletableFuture<Heartbeat> result = new CompletableFuture<>();
+    /** What was asked of whom, which every verdict starts with. */
+    private final String tried;
+
+    Beat(String tried) {
+      this.tried = tried;
+    }
+
+    void settle(Outcome outcome, String detail) {
+      result.complete(new Heartbeat(outcome, tried + detail));
+    }
+
+    void fail(String why) {
+      settle(Outcome.FAILED, why);
+    }
+
+    void failed(Throwable failure) {
+      Throwable cause = failure instanceof DecoderException decoding && decoding.getCause() != null ? decoding.getCause() : failure;
+      fail(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+    }
+  }
+
   /** The heartbeat's stream: the head of its answer settles the heartbeat, as does its end without one. */
   private static final class Answer extends SimpleChannelInboundHandler<Object> {
 
-    private final CompletableFuture<Heartbeat> beat;
-    private final String tried;
+    private final Beat beat;
 
-    Answer(CompletableFuture<Heartbeat> beat, String tried) {
+    Answer(Beat beat) {
       this.beat = beat;
-      this.tried = tried;
     }
 
     @Override
@@ -179,48 +206,46 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
       if (status.startsWith("1") && !status.equals("101")) {
         return; // an interim answer (RFC 9110, 15.2), followed by the answer; HTTP/2 has no 101 (RFC 9113, 8.6)
       }
-      beat.complete(switch (status) {
-        case "200" -> new Heartbeat(Outcome.PASSED, tried + "200");
-        case "503" -> new Heartbeat(Outcome.UNREADY, tried + "503, not ready");
-        default -> new Heartbeat(Outcome.FAILED, tried + status);
-      });
+      switch (status) {
+        case "200" -> beat.settle(Outcome.PASSED, "200");
+        case "503" -> beat.settle(Outcome.UNREADY, "503, not ready");
+        default -> beat.fail(status);
+      }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
       if (event instanceof Http2ResetFrame reset) {
-        beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica reset the stream (error " + reset.errorCode() + ")"));
+        beat.fail("the replica reset the stream (error " + reset.errorCode() + ")");
       } else if (event instanceof Http2GoAwayFrame) {
-        beat.complete(new Heartbeat(Outcome.FAILED, tried + "the replica said GOAWAY before answering"));
+        beat.fail("the replica said GOAWAY before answering");
       }
       ReferenceCountUtil.release(event); // a GOAWAY comes as a duplicate of what was read
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      beat.complete(new Heartbeat(Outcome.FAILED, tried + "the stream ended without an answer"));
+      beat.fail("the stream ended without an answer");
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(cause)));
+      beat.failed(cause);
     }
   }
 
   /** What failed on the connection (its handshake, HTTP/2 spoken wrong) fails the heartbeat, which closes it: nothing is left to log. */
   private static final class Failing extends ChannelInboundHandlerAdapter {
 
-    private final CompletableFuture<Heartbeat> beat;
-    private final String tried;
+    private final Beat beat;
 
-    Failing(CompletableFuture<Heartbeat> beat, String tried) {
+    Failing(Beat beat) {
       this.beat = beat;
-      this.tried = tried;
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      beat.complete(new Heartbeat(Outcome.FAILED, tried + describe(cause)));
+      beat.failed(cause);
     }
   }
 
@@ -228,11 +253,6 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
   private static String authority(Replica replica) {
     String host = replica.host().contains(":") ? "[" + replica.host() + "]" : replica.host();
     return host + ":" + replica.port();
-  }
-
-  private static String describe(Throwable failure) {
-    Throwable cause = failure instanceof DecoderException decoding && decoding.getCause() != null ? decoding.getCause() : failure;
-    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
   }
 
   /** Stops the heartbeats' event loop, and waits for it: a heartbeat asked for after this fails at once. */

@@ -194,6 +194,29 @@ class ReplicaHttp2Test {
     }
   }
 
+  /** A GET that R0 keeps unanswered, and a POST with a body sent after it to R0, whose answers are awaited. */
+  private record HeldAndWaiting(CompletableFuture<HttpResponse<String>> held, CompletableFuture<HttpResponse<String>> waiting) {
+
+    void assertBothAnswered() throws Exception {
+      HttpResponse<String> order = waiting.get(10, TimeUnit.SECONDS);
+      assertThat(order.statusCode()).isEqualTo(200);
+      assertThat(order.body()).startsWith("POST /order\n").endsWith("body=order 42");
+      assertThat(held.get(10, TimeUnit.SECONDS).body()).startsWith("GET /hold\n");
+    }
+  }
+
+  /** Balances between {@link #replica} (a limit of one stream) and {@code next}; sends R0 a GET it keeps, then a POST that waits behind it in the balancer. */
+  private HeldAndWaiting aPostWaitingBehindAHeldGet(H2Backend next) {
+    proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
+    CompletableFuture<HttpResponse<String>> held = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/hold")).header("X-Key", "0").build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> replica.held() == 1);
+    CompletableFuture<HttpResponse<String>> waiting = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/order")).header("X-Key", "0")
+        .POST(HttpRequest.BodyPublishers.ofString("order 42")).build(), HttpResponse.BodyHandlers.ofString());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> proxy.router.loads().of("R0") == 2); // the second stream waits behind the first
+    return new HeldAndWaiting(held, waiting);
+  }
+
   /**
    * A stream past the replica's SETTINGS_MAX_CONCURRENT_STREAMS waits in the balancer, never sent;
    * the replica's GOAWAY, which can name only streams it has seen, must not end it as a failure.
@@ -202,21 +225,12 @@ class ReplicaHttp2Test {
   void aPostWaitingForTheReplicasStreamLimitWhenItSaysGoAwayGoesToTheNextReplica() throws Exception {
     replica = new H2Backend(Optional.empty(), 1);
     try (H2Backend next = new H2Backend(Optional.empty())) {
-      proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
-      CompletableFuture<HttpResponse<String>> first = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/hold")).header("X-Key", "0").build(),
-          HttpResponse.BodyHandlers.ofString());
-      await().atMost(10, TimeUnit.SECONDS).until(() -> replica.held() == 1);
-      CompletableFuture<HttpResponse<String>> waiting = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/order")).header("X-Key", "0")
-          .POST(HttpRequest.BodyPublishers.ofString("order 42")).build(), HttpResponse.BodyHandlers.ofString());
-      await().atMost(10, TimeUnit.SECONDS).until(() -> proxy.router.loads().of("R0") == 2); // the second stream waits behind the first
+      HeldAndWaiting requests = aPostWaitingBehindAHeldGet(next);
 
       replica.goAway(); // the last stream it processed: the first
       replica.answerHeld();
 
-      HttpResponse<String> order = waiting.get(10, TimeUnit.SECONDS);
-      assertThat(order.statusCode()).isEqualTo(200);
-      assertThat(order.body()).startsWith("POST /order\n").endsWith("body=order 42");
-      assertThat(first.get(10, TimeUnit.SECONDS).body()).startsWith("GET /hold\n");
+      requests.assertBothAnswered();
       assertThat(proxy.events).containsExactlyInAnyOrder("retried R0", "answered R1 200", "answered R0 200");
       assertThat(proxy.reports).as("a replica that stops gracefully has not failed").isEmpty();
     }
@@ -227,22 +241,13 @@ class ReplicaHttp2Test {
   void aPostWaitingForTheReplicasStreamLimitWhenItsConnectionEndsGoesToTheNextReplica() throws Exception {
     replica = new H2Backend(Optional.empty(), 1);
     try (H2Backend next = new H2Backend(Optional.empty())) {
-      proxy = new ProxyFixture(List.of(replica.address(), next.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()));
-      CompletableFuture<HttpResponse<String>> first = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/hold")).header("X-Key", "0").build(),
-          HttpResponse.BodyHandlers.ofString());
-      await().atMost(10, TimeUnit.SECONDS).until(() -> replica.held() == 1);
-      CompletableFuture<HttpResponse<String>> waiting = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/order")).header("X-Key", "0")
-          .POST(HttpRequest.BodyPublishers.ofString("order 42")).build(), HttpResponse.BodyHandlers.ofString());
-      await().atMost(10, TimeUnit.SECONDS).until(() -> proxy.router.loads().of("R0") == 2);
+      HeldAndWaiting requests = aPostWaitingBehindAHeldGet(next);
 
       replica.dropConnections();
       await().atMost(10, TimeUnit.SECONDS).until(() -> next.held() == 1); // the GET, sent again
       next.answerHeld();
 
-      HttpResponse<String> order = waiting.get(10, TimeUnit.SECONDS);
-      assertThat(order.statusCode()).isEqualTo(200);
-      assertThat(order.body()).startsWith("POST /order\n").endsWith("body=order 42");
-      assertThat(first.get(10, TimeUnit.SECONDS).body()).startsWith("GET /hold\n");
+      requests.assertBothAnswered();
       assertThat(proxy.events).containsExactlyInAnyOrder("retried R0", "retried R0", "answered R1 200", "answered R1 200");
     }
   }
