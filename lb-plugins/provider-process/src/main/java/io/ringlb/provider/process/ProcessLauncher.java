@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -51,6 +50,7 @@ final class ProcessLauncher implements ReplicaLauncher {
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final AotCache aotCache;
   private final Spares spares;
+  private final ReplicaPorts ports;
 
   private record Running(Replica replica, ProcessHandle process, String slot) {}
 
@@ -58,8 +58,9 @@ final class ProcessLauncher implements ReplicaLauncher {
     this.settings = settings;
     try {
       Files.createDirectories(settings.workDir());
+      this.ports = ReplicaPorts.on(InetAddress.getByName(settings.host()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + settings.workDir(), e);
+      throw new UncheckedIOException("cannot create " + settings.workDir() + " or find " + settings.host(), e);
     }
     adoptSurvivors();
     this.aotCache = new AotCache(settings, this);
@@ -278,15 +279,13 @@ final class ProcessLauncher implements ReplicaLauncher {
     return settings.workDir().resolve(name + ReplicaState.SUFFIX);
   }
 
-  /**
-   * A port no one listens on now. Another process may take it before the replica binds it;
-   * the replica then never passes a heartbeat and the fleet starts it again elsewhere.
-   */
+  /** A port no one listens on now, where another process is unlikely to take it before the replica binds it ({@link ReplicaPorts}). */
   int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(settings.host()))) {
-      return socket.getLocalPort();
+    try {
+      return ports.free();
     } catch (IOException e) {
       throw new ReplicaLaunchException("no free port on " + settings.host(), e);
     }
   }
+
 }
