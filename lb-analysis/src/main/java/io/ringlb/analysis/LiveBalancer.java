@@ -204,21 +204,21 @@ final class LiveBalancer extends RinglbClient {
   }
 
   /**
-   * A loopback port nothing listens on now, below the kernel's ephemeral range (32768 and up on
-   * Linux). A port the kernel hands out for {@code bind(0)} is free again once closed, and the
-   * balancer's replicas, started before the balancer binds its own ports, take theirs that way:
-   * one of them could take a port picked from that range before the balancer binds it.
+   * A loopback port nothing listens on now, from 10000 to 19999: below the kernel's ephemeral
+   * range (32768 and up on Linux), where a port the kernel hands out for {@code bind(0)} or a
+   * connection could be taken between this look and the bind, and below the ports the balancer's
+   * replicas take (from 20000 up to that range), since they start before the balancer binds its own.
    */
   static int freePort() {
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (int tries = 0; tries < 100; tries++) {
-      int port = random.nextInt(20_000, 32_000);
+      int port = random.nextInt(10_000, 20_000);
       try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
         return socket.getLocalPort();
       } catch (IOException taken) {
         // another one
       }
     }
-    throw new IllegalStateException("no free loopback port between 20000 and 32000");
+    throw new IllegalStateException("no free loopback port between 10000 and 19999");
   }
 }

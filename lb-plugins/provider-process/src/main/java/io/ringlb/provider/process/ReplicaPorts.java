@@ -25,8 +25,11 @@ final class ReplicaPorts {
   static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   /** How many ports below the ephemeral range replicas are placed in. */
   static final int SPAN = 10_000;
-  /** The lowest port chosen: below are the well-known and registered ports services are configured on. */
-  static final int LOWEST = 10_000;
+  /**
+   * The lowest port chosen: below are the ports services are configured on, and those ringlb's
+   * comparison tool gives the balancers it measures (10000 to 19999).
+   */
+  static final int LOWEST = 20_000;
 
   private final InetAddress host;
   private final Optional<Integer> ephemeralFrom;

@@ -43,7 +43,7 @@ class ReplicaPortsTest {
 
   @Test
   void aPortSomeoneListensOnIsPassedOver() throws IOException {
-    int first = twoFreePortsFrom(20_000);
+    int first = twoFreePortsFrom(ReplicaPorts.LOWEST);
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(LOOPBACK, first), 1);
       // the span below an ephemeral range from first + SPAN begins at first, where the search starts
