@@ -34,8 +34,7 @@ public class ErrorMapper implements ExceptionMapper<RuntimeException> {
       // an admin call's answer that completed with a failure
       case CompletionException wrapped when wrapped.getCause() instanceof RuntimeException cause -> toResponse(cause);
       case ApiException api -> json(api.status().getStatusCode(), api.getMessage());
-      case FleetException fleet ->
-          json(fleet.reason() == FleetException.Reason.INVALID_REQUEST ? 400 : 503, fleet.getMessage());
+      case FleetException fleet -> refusal(fleet);
       case NotAllowedException notAllowed -> {
         Set<String> allowed = notAllowed.getResponse().getAllowedMethods();
         yield Response.fromResponse(json(405, "Method " + request.getMethod() + " is not allowed on " + Names.shown(uri.getRequestUri().getRawPath())
@@ -49,6 +48,11 @@ public class ErrorMapper implements ExceptionMapper<RuntimeException> {
         yield json(500, "Internal error; the balancer's log has the details");
       }
     };
+  }
+
+  /** The fleet's refusal of a call: 400 for a call it cannot carry out as asked, 503 for one it could not carry out now. */
+  static Response refusal(FleetException refused) {
+    return json(refused.reason() == FleetException.Reason.INVALID_REQUEST ? 400 : 503, refused.getMessage());
   }
 
   private static String reason(int status) {

@@ -67,7 +67,7 @@ public class ReplicasResource {
   @APIResponse(ref = BalancerApplication.BAD_REQUEST)
   @APIResponse(ref = BalancerApplication.UNAUTHORIZED)
   @APIResponse(ref = BalancerApplication.UNAVAILABLE)
-  public CompletionStage<Success<?>> add(
+  public CompletionStage<Response> add(
       @Parameter(description = DRY_RUN, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("dry-run") String dryRun,
       @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AdminRequest.class),
           examples = @ExampleObject(name = "two named, two generated", value = "{\"n\": 4, \"hostnames\": [\"S5\", \"S4\"], \"weights\": {\"S5\": 2}}")))
@@ -94,7 +94,7 @@ public class ReplicasResource {
   @APIResponse(ref = BalancerApplication.BAD_REQUEST)
   @APIResponse(ref = BalancerApplication.UNAUTHORIZED)
   @APIResponse(ref = BalancerApplication.UNAVAILABLE)
-  public CompletionStage<Success<?>> remove(
+  public CompletionStage<Response> remove(
       @Parameter(description = DRY_RUN, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("dry-run") String dryRun,
       @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AdminRequest.class),
           examples = @ExampleObject(name = "one named, two at random", value = "{\"n\": 3, \"hostnames\": [\"S5\"]}")))
@@ -109,12 +109,12 @@ public class ReplicasResource {
     return answered(lifecycle.balancer().fleet().remove(request.n(), request.hostnames()));
   }
 
-  private static CompletionStage<Success<?>> answered(CompletionStage<FleetView> change) {
-    return change.thenApply(view -> Success.of(ReplicaList.of(view)));
+  private static CompletionStage<Response> answered(CompletionStage<FleetView> change) {
+    return FleetAnswer.of(change, view -> Success.of(ReplicaList.of(view)));
   }
 
-  private static CompletionStage<Success<?>> planned(CompletionStage<ChangePlan> plan) {
-    return plan.thenApply(planned -> Success.of(DryRun.of(planned)));
+  private static CompletionStage<Response> planned(CompletionStage<ChangePlan> plan) {
+    return FleetAnswer.of(plan, planned -> Success.of(DryRun.of(planned)));
   }
 
   /** {@code ?dry-run=true} or {@code false}, absent for false; anything else is refused rather than read as false. */

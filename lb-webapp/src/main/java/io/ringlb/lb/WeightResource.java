@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -59,7 +60,7 @@ public class WeightResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {WeightChange.class, DryRun.class})))
   @APIResponse(ref = BalancerApplication.BAD_REQUEST)
   @APIResponse(ref = BalancerApplication.UNAUTHORIZED)
-  public CompletionStage<Success<?>> weigh(
+  public CompletionStage<Response> weigh(
       @Parameter(description = ReplicasResource.DRY_RUN, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) @QueryParam("dry-run") String dryRun,
       @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WeightChange.class),
           examples = @ExampleObject(name = "a heavier S2", value = "{\"hostname\": \"S2\", \"weight\": 3}")))
@@ -67,10 +68,10 @@ public class WeightResource {
     boolean dry = ReplicasResource.dryRun(dryRun);
     WeightChange change = parse(body);
     if (dry) {
-      return lifecycle.balancer().fleet().planReweigh(change.hostname(), change.weight()).thenApply(plan -> Success.of(DryRun.of(plan)));
+      return FleetAnswer.of(lifecycle.balancer().fleet().planReweigh(change.hostname(), change.weight()), plan -> Success.of(DryRun.of(plan)));
     }
-    return lifecycle.balancer().fleet().reweigh(change.hostname(), change.weight())
-        .thenApply(kept -> Success.of(new WeightChange(kept.replicas().stream().filter(name -> name.equalsIgnoreCase(change.hostname())).findFirst()
+    return FleetAnswer.of(lifecycle.balancer().fleet().reweigh(change.hostname(), change.weight()),
+        kept -> Success.of(new WeightChange(kept.replicas().stream().filter(name -> name.equalsIgnoreCase(change.hostname())).findFirst()
             .orElse(change.hostname()), change.weight())));
   }
 
