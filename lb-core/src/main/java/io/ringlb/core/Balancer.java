@@ -114,13 +114,6 @@ public final class Balancer implements AutoCloseable {
         : new Http2Heartbeat(heartbeat.idleTimeout(), heartbeat.path(), tls, threads, virtualThreads);
   }
 
-  /** Stops the heartbeats' own event loop, where they have one. */
-  private void closeProbe() {
-    if (probe instanceof Http2Heartbeat http2) {
-      http2.close();
-    }
-  }
-
   /** As {@link #start(BalancerConfig, ReplicaLauncher, BalancerOptions)}, with the {@linkplain BalancerOptions#defaults defaults}. */
   public static Balancer start(BalancerConfig config, ReplicaLauncher launcher) {
     return start(config, launcher, BalancerOptions.defaults());
@@ -143,7 +136,7 @@ public final class Balancer implements AutoCloseable {
           accessLog, options.threads(), clock, ExerciseRules.rules(), config.tls().map(ServerTls::load));
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
-      balancer.closeProbe();
+      balancer.probe.close();
       throw failed;
     }
     balancer.dataPlane.tls().ifPresent(balancer.metrics::tlsCertificate);
@@ -181,7 +174,7 @@ public final class Balancer implements AutoCloseable {
   public void close() {
     dataPlane.close(drainTimeout);
     fleet.close();
-    closeProbe(); // after the fleet, which sends no heartbeat once closed
+    probe.close(); // after the fleet, which sends no heartbeat once closed
     virtualThreads.shutdownNow();
     client.close();
     if (ownsClock) {

@@ -23,7 +23,6 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.api.Replica;
@@ -53,12 +52,14 @@ import java.util.concurrent.TimeUnit;
  * connection outlives a replica that has gone. They run on one event loop of their own, whose
  * thread comes from the balancer's thread factory, as the data plane's do.
  */
-public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
+public final class Http2Heartbeat implements HealthProbe {
 
   private final EventLoopGroup loop;
   private final Duration timeout;
   private final String path;
   private final Optional<ReplicaTls> tls;
+  /** {@code http} or {@code https}: the request's {@code :scheme}. */
+  private final String scheme;
   private final Executor virtualThreads;
 
   /**
@@ -74,13 +75,14 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
     this.timeout = timeout;
     this.path = path;
     this.tls = tls;
+    this.scheme = tls.isPresent() ? "https" : "http";
     this.virtualThreads = virtualThreads;
     this.loop = new NioEventLoopGroup(1, threads);
   }
 
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
-    Beat beat = new Beat("GET " + (tls.isPresent() ? "https://" : "http://") + authority(replica) + path + " over HTTP/2: ");
+    Beat beat = new Beat("GET " + scheme + "://" + authority(replica) + path + " over HTTP/2: ");
     try {
       ScheduledFuture<?> deadline = loop.schedule(() -> beat.settle(Outcome.TIMED_OUT, "no answer within " + timeout.toMillis() + " ms"),
           timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -129,18 +131,21 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
         return;
       }
       channel.closeFuture().addListener(closed -> beat.fail("the replica closed the connection"));
-      SslHandler handshaking = channel.pipeline().get(SslHandler.class);
-      if (handshaking == null) {
+      if (tls.isEmpty()) {
         ask(channel, replica, beat);
         return;
       }
+      SslHandler handshaking = channel.pipeline().get(SslHandler.class);
       handshaking.handshakeFuture().addListener(handshake -> {
         if (!handshake.isSuccess()) {
           beat.failed(handshake.cause());
-        } else if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
-          beat.fail("the replica will not speak h2 by ALPN");
-        } else {
+          return;
+        }
+        String agreed = ReplicaTls.agreed(handshaking);
+        if (agreed.equals(tls.get().applicationProtocol())) {
           ask(channel, replica, beat);
+        } else {
+          beat.fail("the replica agreed to " + agreed + " by ALPN, not to " + tls.get().applicationProtocol());
         }
       });
     });
@@ -155,7 +160,7 @@ public final class Http2Heartbeat implements HealthProbe, AutoCloseable {
       }
       Http2StreamChannel stream = (Http2StreamChannel) opened.getNow();
       stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().method("GET").path(path)
-          .scheme(tls.isPresent() ? "https" : "http").authority(authority(replica)), true)).addListener(sent -> {
+          .scheme(scheme).authority(authority(replica)), true)).addListener(sent -> {
             if (!sent.isSuccess()) {
               beat.failed(sent.cause());
             }

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.ringlb.api.HashRing;
@@ -131,7 +130,7 @@ final class ReplicaPools {
       }
       SslHandler handshaking = channel.pipeline().get(SslHandler.class);
       handshaking.handshakeFuture().addListener(handshake -> {
-        String agreed = handshaking.applicationProtocol() == null ? ApplicationProtocolNames.HTTP_1_1 : handshaking.applicationProtocol();
+        String agreed = ReplicaTls.agreed(handshaking);
         if (!handshake.isSuccess()) {
           spoken.tryFailure(handshake.cause());
         } else if (!agreed.equals(tls.get().applicationProtocol())) {

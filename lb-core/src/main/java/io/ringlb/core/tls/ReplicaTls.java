@@ -106,6 +106,12 @@ public final class ReplicaTls {
     return context.newHandler(allocator, host, port);
   }
 
+  /** The protocol ALPN settled on in {@code handshaken}'s finished handshake: HTTP/1.1 when it settled none. */
+  public static String agreed(SslHandler handshaken) {
+    String agreed = handshaken.applicationProtocol();
+    return agreed == null ? ApplicationProtocolNames.HTTP_1_1 : agreed;
+  }
+
   /** The protocol ALPN must have settled on, or the connection is not the one wanted. */
   public String applicationProtocol() {
     return http2 ? ApplicationProtocolNames.HTTP_2 : ApplicationProtocolNames.HTTP_1_1;
