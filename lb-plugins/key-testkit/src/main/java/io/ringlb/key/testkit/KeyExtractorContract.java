@@ -11,11 +11,17 @@ import io.ringlb.core.key.KeyExtractors;
 import io.ringlb.spi.KeyExtractorProvider;
 import io.ringlb.spi.PluginConfig;
 import io.ringlb.spi.PluginRegistry;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * <p>The promises are those the balancer relies on: the same text is the same key in every
  * balancer and after every restart (several balancers share a fleet; a lookup must agree with
  * the data plane), the key of a request is the key of its text (a lookup by a raw key finds
- * where that user's requests go), different texts spread over the whole key space, and a request
+ * where that user's requests go), one extractor serves every event loop at once, different texts
+ * spread over the whole key space, and a request
  * without the key, however malformed, has no text rather than an exception, so a chain goes on
  * to its next link.
  */
@@ -107,6 +114,34 @@ public interface KeyExtractorContract {
     for (int i = 0; i < 1_000; i++) {
       RequestAttributes request = requestKeyedBy("user-" + i);
       assertThat(other.keyOf(request)).isEqualTo(one.keyOf(request)).isEqualTo(one.keyOf(request));
+    }
+  }
+
+  /**
+   * One extractor serves every event loop at once: a field it keeps between calls (a reused
+   * digest, builder or parser) would mix two requests' keys, which no single-threaded check sees.
+   */
+  @Test
+  default void oneExtractorSharedByEveryEventLoopGivesEachRequestItsOwnKey() throws Exception {
+    RequestKeyExtractor extractor = extractor();
+    List<RequestAttributes> requests = IntStream.range(0, TEXT_COUNT).mapToObj(i -> requestKeyedBy("user-" + i)).toList();
+    long[] alone = requests.stream().mapToLong(extractor::keyOf).toArray();
+    int threads = 4;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService loops = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<long[]>> together = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        together.add(loops.submit(() -> {
+          start.await(); // all at once, so that calls overlap
+          return requests.stream().mapToLong(extractor::keyOf).toArray();
+        }));
+      }
+      for (Future<long[]> keys : together) {
+        assertThat(keys.get(1, TimeUnit.MINUTES)).as("keys extracted on %d threads at once", threads).containsExactly(alone);
+      }
+    } finally {
+      loops.shutdownNow();
     }
   }
 
