@@ -17,6 +17,7 @@ import io.ringlb.core.proxy.AccessLog;
 import io.ringlb.core.proxy.AccessLogWriter;
 import io.ringlb.core.proxy.DataPlane;
 import io.ringlb.core.proxy.KeyLookup;
+import io.ringlb.core.proxy.Plane;
 import io.ringlb.core.proxy.ReplicaLink;
 import io.ringlb.core.proxy.ReplicaProtocol;
 import io.ringlb.core.routing.BoundedLoadRing;
@@ -132,8 +133,9 @@ public final class Balancer implements AutoCloseable {
     AccessLog accessLog = config.accessLog().<AccessLog>map(target -> AccessLogWriter.start(target, clock)).orElse(AccessLog.NONE);
     try {
       // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
-      balancer.dataPlane = DataPlane.start(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics,
-          accessLog, options.threads(), clock, ExerciseRules.rules(), config.tls().map(ServerTls::load));
+      Plane plane = new Plane(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics, accessLog, clock,
+          ExerciseRules.rules());
+      balancer.dataPlane = DataPlane.start(plane, options.threads(), config.tls().map(ServerTls::load));
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
       balancer.probe.close();

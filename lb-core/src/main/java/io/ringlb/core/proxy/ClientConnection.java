@@ -225,7 +225,7 @@ final class ClientConnection extends ChannelDownstream {
     FullHttpResponse answer = Answers.failure(status, problem, true);
     if (plane.logsAccess()) {
       int bytes = answer.content().readableBytes();
-      long now = plane.nanoTime().getAsLong();
+      long now = plane.nanoTime();
       plane.accessLog().log(request == null
           ? AccessLogEntry.unread(address(), status.code(), bytes, startedNanos, now)
           : new AccessLogEntry(address(), request.method().name(), request.uri(), request.protocolVersion().text(), status.code(), bytes,
@@ -237,7 +237,7 @@ final class ClientConnection extends ChannelDownstream {
 
   /** The plane's clock for the access log; not read without one. */
   private long accessLogTime() {
-    return plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L;
+    return plane.logsAccess() ? plane.nanoTime() : 0L;
   }
 
   private void closeAfterWrites() {

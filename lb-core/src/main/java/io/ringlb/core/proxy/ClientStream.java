@@ -118,7 +118,7 @@ final class ClientStream implements Downstream {
     FullHttpResponse answer = Answers.isGrpc(head) ? Answers.grpcFailure(status, problem, false) : Answers.failure(status, problem, HTTP_2, true);
     Plane plane = connection.plane();
     if (plane.logsAccess()) {
-      long now = plane.nanoTime().getAsLong();
+      long now = plane.nanoTime();
       plane.accessLog().log(new AccessLogEntry(address(), head.method().name(), head.uri(), HTTP_2.text(), status.code(), answer.content().readableBytes(),
           AccessLogEntry.NO_REPLICA, now, now));
     }
@@ -215,7 +215,7 @@ final class ClientStream implements Downstream {
 
   @Override
   public void write(Object message) {
-    lastWrite = connection.plane().nanoTime().getAsLong();
+    lastWrite = connection.plane().nanoTime();
     ResponseFrames.write(connection.context(), stream, (HttpObject) message);
   }
 

@@ -90,7 +90,7 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) {
     if (msg instanceof Http2HeadersFrame headers) {
-      long now = plane.nanoTime().getAsLong();
+      long now = plane.nanoTime();
       ClientStream stream = streams.get(headers.stream().id());
       if (stream == null) {
         stream = new ClientStream(this, headers.stream(), now);
@@ -111,12 +111,12 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       }
       touched(stream);
       try {
-        stream.onData(data, plane.nanoTime().getAsLong());
+        stream.onData(data, plane.nanoTime());
       } catch (RuntimeException failed) {
         stream.resetOnFailure(Http2Error.INTERNAL_ERROR);
       }
     } else if (msg instanceof Http2WindowUpdateFrame update) {
-      long now = plane.nanoTime().getAsLong();
+      long now = plane.nanoTime();
       ClientStream stream = update.stream() == null ? null : streams.get(update.stream().id());
       if (stream != null) {
         stream.onTaken(now);
@@ -214,7 +214,7 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       stopTicking();
       return;
     }
-    long now = plane.nanoTime().getAsLong();
+    long now = plane.nanoTime();
     for (ClientStream stream : List.copyOf(streams.values())) {
       try {
         stream.onTick(now, idleNanos);

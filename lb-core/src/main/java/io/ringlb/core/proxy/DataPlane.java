@@ -8,9 +8,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.HashRing;
-import io.ringlb.api.Replica;
-import io.ringlb.api.RequestKeyExtractor;
-import io.ringlb.core.health.Outcome;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.EngineClock.Cancellable;
 import io.ringlb.core.time.EngineClock;
@@ -27,7 +24,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -82,19 +78,15 @@ public final class DataPlane implements AutoCloseable {
    * the application starts this. {@link #address()} waits, and fails if the port could not be
    * bound.
    *
-   * @param onFailure told of each replica a request could not reach, on an event loop: it must not block
-   * @param events told of every request forwarded, on an event loop: it must not block
-   * @param accessLog handed an entry for every request answered, on an event loop: it must not
-   *     block. The entries are timed by {@code clock}. The data plane takes the log
-   *     over: {@link #close(Duration)} closes it once the event loops have stopped, so it holds
-   *     every line
+   * @param plane what its connections share; the data plane takes its access log over:
+   *     {@link #close(Duration)} closes it once the event loops have stopped, so it holds every line
    * @param threads makes the event loops' threads (on Liberty, a {@code ManagedThreadFactory})
-   * @param clock the engine's clock: times the requests, and bounds the drain when the data plane closes
-   * @param rules what the host decides: which paths its admin endpoint serves, how a replica's 404 is answered
    * @param tls TLS on a port of its own beside {@code settings.port()}, its files read again every {@code reloadInterval}; empty for none
    */
-  public static DataPlane start(ProxySettings settings, Router router, RequestKeyExtractor keys, BiConsumer<Replica, Outcome> onFailure,
-      RequestEvents events, AccessLog accessLog, ThreadFactory threads, EngineClock clock, HostRules rules, Optional<ServerTls> tls) {
+  public static DataPlane start(Plane plane, ThreadFactory threads, Optional<ServerTls> tls) {
+    ProxySettings settings = plane.settings();
+    Router router = plane.router();
+    EngineClock clock = plane.clock();
     Transport transport = Transport.best();
     EventLoopGroup loops = transport.group(settings.eventLoops(), threads);
     Map<EventLoop, ReplicaPools> pools = new IdentityHashMap<>();
@@ -102,7 +94,6 @@ public final class DataPlane implements AutoCloseable {
       EventLoop loop = (EventLoop) executor;
       pools.put(loop, new ReplicaPools(loop, transport, settings, router));
     }
-    Plane plane = new Plane(settings, router, keys, onFailure, events, accessLog, clock::nanoTime, rules);
     Http2Connections http2 = new Http2Connections();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(loops)
@@ -144,7 +135,7 @@ public final class DataPlane implements AutoCloseable {
       return binding;
     });
     Cancellable reloading = tls.map(serving -> clock.every(serving.reloadInterval(), serving::reload)).orElse(Cancellable.NONE);
-    return new DataPlane(loops, bound, tlsBound, tls, reloading, http2, transport, pools, router, leavers, accessLog, clock);
+    return new DataPlane(loops, bound, tlsBound, tls, reloading, http2, transport, pools, router, leavers, plane.accessLog(), clock);
   }
 
   /**

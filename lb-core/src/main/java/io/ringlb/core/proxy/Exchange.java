@@ -56,7 +56,7 @@ final class Exchange {
     this.pools = pools;
     this.candidates = new Candidates(route.candidates());
     this.toAdmin = route.toAdmin();
-    this.request = new ClientRequest(head, route.target(), client.address(), client.secure(), plane.logsAccess() ? plane.nanoTime().getAsLong() : 0L);
+    this.request = new ClientRequest(head, route.target(), client.address(), client.secure(), plane.logsAccess() ? plane.nanoTime() : 0L);
     // a gRPC client reads a replica's 404 itself (as UNIMPLEMENTED): the host's rewrite to its JSON 400 is no answer it could read
     this.relay = new ResponseRelay(client, request, toAdmin || request.grpc ? Optional.empty() : plane.rules().notFound(), route.path());
   }
@@ -164,7 +164,7 @@ final class Exchange {
       return;
     }
     Attempt next = toAdmin ? new Attempt(candidates.next(), 0L, null)
-        : new Attempt(candidates.nextCounted(plane.router()), plane.nanoTime().getAsLong(), plane.router().loads());
+        : new Attempt(candidates.nextCounted(plane.router()), plane.nanoTime(), plane.router().loads());
     attempt = next;
     replica = next.replica;
     ReplicaPool pool = pools.pool(next.replica);
@@ -319,7 +319,7 @@ final class Exchange {
 
   private void complete() {
     if (!toAdmin) {
-      tell(AttemptEnd.answered(replica, relay.status(), plane.nanoTime().getAsLong() - attempt.startedNanos));
+      tell(AttemptEnd.answered(replica, relay.status(), plane.nanoTime() - attempt.startedNanos));
     }
     relay.end();
     logAccess(relay.clientStatus(), replica);
@@ -396,7 +396,7 @@ final class Exchange {
   private void logAccess(int answered, Replica by) {
     if (plane.logsAccess()) {
       plane.accessLog().log(new AccessLogEntry(client.address(), request.method, request.uri, request.version.text(), answered, relay.sentBytes(),
-          by == null ? AccessLogEntry.NO_REPLICA : by.name(), request.receivedNanos, plane.nanoTime().getAsLong()));
+          by == null ? AccessLogEntry.NO_REPLICA : by.name(), request.receivedNanos, plane.nanoTime()));
     }
   }
 }

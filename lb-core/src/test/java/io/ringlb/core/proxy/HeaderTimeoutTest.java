@@ -9,6 +9,7 @@ import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.FakeClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class HeaderTimeoutTest {
     ProxySettings settings = ProxyFixture.with(defaults, defaults.maxHeaderBytes(), defaults.maxBodyBytes(), HEADERS, Duration.ofMinutes(5),
         defaults.connectionsPerReplica(), defaults.responseTimeout());
     Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3, new Loads());
-    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, System::nanoTime,
+    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, new FakeClock(),
         HostRules.NONE);
     client = new EmbeddedChannel(false, false);
     client.freezeTime(); // before the connection starts, which starts the first request's timeout

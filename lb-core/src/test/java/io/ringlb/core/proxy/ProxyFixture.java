@@ -80,7 +80,7 @@ final class ProxyFixture implements AutoCloseable {
     HashRing ring = balanceFactor == 0 ? new ModuloRing(set) : new BoundedLoadRing(new ModuloRing(set), loads, balanceFactor);
     ProxySettings settings = tune.apply(ProxySettings.defaults(0));
     router = new Router(ring, 3, loads);
-    plane = DataPlane.start(settings, router, request -> Long.parseLong(request.header("X-Key").orElse("0")),
+    plane = DataPlane.start(new Plane(settings, router, request -> Long.parseLong(request.header("X-Key").orElse("0")),
         (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), new RequestEvents() {
           @Override
           public void answered(Replica replica, int status, long nanos) {
@@ -96,7 +96,7 @@ final class ProxyFixture implements AutoCloseable {
           public void connectFailed(Replica replica) {
             events.add("connect-failed " + replica.name());
           }
-        }, accessLog, new DefaultThreadFactory("test-data-plane", true), clock, rules, tls);
+        }, accessLog, clock, rules), new DefaultThreadFactory("test-data-plane", true), tls);
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 

@@ -11,6 +11,7 @@ import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.FakeClock;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class RouteTest {
     // the key is the query's number: "?k=2" goes to R2 first
     plane = new Plane(settings, new Router(new ModuloRing(replicas), 3, new Loads()),
         request -> request.queryParameter("k").map(Long::parseLong).orElse(0L), (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE,
-        System::nanoTime, ExerciseRules.rules());
+        new FakeClock(), ExerciseRules.rules());
   }
 
   private Route route(String uri) {
