@@ -414,7 +414,8 @@ final class CompareCommand implements Callable<Integer> {
         "certificate: " + TlsCertificate.DESCRIPTION + ", the same files for both",
         "HAProxy: `bind 127.0.0.1:<port> ssl crt combined.pem alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphersuites "
             + "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256` (TLS 1.3's suites in BoringSSL's order, so "
-            + "that both settle on the same) beside its cleartext bind, "
+            + "that both settle on the same) beside its cleartext bind, `option forwardfor` and `X-Forwarded-Proto` and "
+            + "`X-Forwarded-Host` set as ringlb sets them (the replicas receive the same headers from both), "
             + "the cleartext part's backend (`balance uri whole`, `hash-type consistent`, `option httpchk GET /heartbeat` every 2 s), "
             + "cleartext HTTP/1.1 to the replicas, its default session cache and tickets (haproxy-tls.cfg)",
         "ringlb: as in the cleartext part, with `lb.tls.port`, `lb.tls.certificate` and `lb.tls.key` (TLS 1.2 and 1.3, ALPN `h2` and "

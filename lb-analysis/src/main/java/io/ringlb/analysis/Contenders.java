@@ -24,6 +24,18 @@ final class Contenders {
 
   private static final Duration READY_WITHIN = Duration.ofMinutes(3);
 
+  /**
+   * The forwarding headers ringlb sets on every request, as HAProxy's users set them when it
+   * terminates TLS: the client's address added to {@code X-Forwarded-For}, the scheme the client
+   * spoke in {@code X-Forwarded-Proto} and its {@code Host} in {@code X-Forwarded-Host}.
+   */
+  private static final String FORWARDING = """
+        option forwardfor
+        http-request set-header X-Forwarded-Proto https if { ssl_fc }
+        http-request set-header X-Forwarded-Proto http if !{ ssl_fc }
+        http-request set-header X-Forwarded-Host %[req.hdr(host)] if { req.hdr(host) -m found }
+      """;
+
   private Contenders() {}
 
   /** The replicas themselves, wrk's threads dealt over them: the upper limit. */
@@ -41,6 +53,8 @@ final class Contenders {
    * HAProxy as {@link #haproxy}, terminating TLS as ringlb does: on a port of its own beside the
    * cleartext one (which only tells that it is up), TLS 1.2 and 1.3, ALPN offering {@code h2}
    * and {@code http/1.1}, cleartext HTTP/1.1 to the replicas. wrk and h2load go to the TLS port.
+   * It tells the replicas what ringlb tells them ({@link #FORWARDING}), so that both cost the
+   * replicas the same work per request.
    */
   static Contender haproxyTls(List<URI> replicas, TlsCertificate certificate, Path configs, Path work) {
     int port = LiveBalancer.freePort();
@@ -51,12 +65,12 @@ final class Contenders {
     // TLS 1.3's suites in BoringSSL's order, ringlb's TLS, since HAProxy picks by its own order: both then settle on AES-128-GCM
     String tls = "  bind 127.0.0.1:%d ssl crt %s alpn h2,http/1.1 ssl-min-ver TLSv1.2 ciphersuites %s%n".formatted(tlsPort, certificate.combined(),
         "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256");
-    return haproxy(replicas, port, tls, URI.create("https://127.0.0.1:" + tlsPort), configs.resolve("haproxy-tls.cfg"),
+    return haproxy(replicas, port, tls + FORWARDING, URI.create("https://127.0.0.1:" + tlsPort), configs.resolve("haproxy-tls.cfg"),
         work.resolve("haproxy-tls.log"));
   }
 
-  /** HAProxy listening on {@code port} and any {@code moreBinds}, its configuration written to {@code file}, loaded at {@code url}. */
-  private static Contender haproxy(List<URI> replicas, int port, String moreBinds, URI url, Path file, Path log) {
+  /** HAProxy listening on {@code port}, its frontend given {@code moreFrontend} lines (more binds, rules), its configuration written to {@code file}, loaded at {@code url}. */
+  private static Contender haproxy(List<URI> replicas, int port, String moreFrontend, URI url, Path file, Path log) {
     StringBuilder servers = new StringBuilder();
     for (int i = 0; i < replicas.size(); i++) {
       servers.append(String.format("  server replica-%d %s:%d check%n", i + 1, replicas.get(i).getHost(), replicas.get(i).getPort()));
@@ -76,7 +90,7 @@ final class Contenders {
           balance uri whole
           hash-type consistent
           option httpchk GET /heartbeat
-        %s""".formatted(port, moreBinds, servers);
+        %s""".formatted(port, moreFrontend, servers);
     Path written = write(file, config).toAbsolutePath();
     return started("HAProxy", port, url, log, "haproxy", "-db", "-f", written.toString());
   }
