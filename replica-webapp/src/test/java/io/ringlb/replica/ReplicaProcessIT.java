@@ -11,6 +11,8 @@ import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -250,6 +252,47 @@ class ReplicaProcessIT {
       }
     }
     return states;
+  }
+
+  /**
+   * A port another process still holds as the replica starts (one that has not quite let it go):
+   * the replica listens once it is free, as its server.xml asks ({@code portOpenRetries}), where
+   * Liberty would otherwise run on without listening until the balancer's start timeout.
+   */
+  @Test
+  void aReplicaWhosePortIsStillHeldAsItStartsListensOnceThePortIsLetGo() throws Exception {
+    Path output = Files.createDirectories(WORK_DIR.resolve("held-port"));
+    Path messages = output.resolve("replica/logs/messages.log");
+    Files.deleteIfExists(messages);
+    ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Replica held = new Replica("HELD", 9, "127.0.0.1", holder.getLocalPort());
+    ProcessBuilder server = new ProcessBuilder(Path.of(System.getProperty("replica.wlp.dir"), "bin", "server").toString(), "run", "replica")
+        .redirectErrorStream(true).redirectOutput(output.resolve("console.log").toFile());
+    server.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    server.environment().put("WLP_USER_DIR", System.getProperty("replica.user.dir"));
+    server.environment().put("WLP_OUTPUT_DIR", output.toString());
+    server.environment().put("HTTP_PORT", Integer.toString(held.port()));
+    server.environment().put("HTTP_HOST", held.host());
+    server.environment().put("SERVER_ID", held.name());
+    Process replica = server.start();
+    try {
+      try (holder) {
+        // its application is up and its endpoint's bind refused: Liberty waits for the endpoint before it calls itself started
+        await("the replica's application started").atMost(START).pollInterval(Duration.ofMillis(200))
+            .until(() -> Files.exists(messages) && Files.readString(messages).contains("CWWKZ0001I"));
+        assertThat(Files.readString(messages)).as("not started while its port is held").doesNotContain("CWWKF0011I");
+      }
+      await("the replica listening on the port let go").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> status(held, "/heartbeat") == 200);
+      assertThat(Files.readString(messages)).as("no endpoint given up on").doesNotContain("CWWKO0221E");
+    } finally {
+      replica.toHandle().descendants().forEach(ProcessHandle::destroy);
+      replica.destroy();
+      if (!replica.waitFor(30, TimeUnit.SECONDS)) {
+        replica.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        replica.destroyForcibly();
+      }
+    }
   }
 
   private HttpResponse<String> get(Replica replica, String path) throws IOException, InterruptedException {
