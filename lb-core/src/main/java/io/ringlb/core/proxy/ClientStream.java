@@ -62,7 +62,7 @@ final class ClientStream implements Downstream {
   // ---- from the client ----
 
   /** A HEADERS frame: the request's head, or, after it, its trailers. */
-  void onHeaders(Http2Headers headers, boolean endStream, long now) throws Http2Exception {
+  void onHeaders(Http2Headers headers, boolean endStream, long now) {
     lastRead = now;
     requestEnded |= endStream;
     if (!begun) {
@@ -70,7 +70,15 @@ final class ClientStream implements Downstream {
       begin(headers, endStream);
     } else if (exchange != null) {
       LastHttpContent trailers = new DefaultLastHttpContent();
-      HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), headers, trailers.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
+      try {
+        if (!Http2Fields.wellFormed(headers)) {
+          throw new IllegalArgumentException("a trailer HTTP/1.1 cannot carry");
+        }
+        HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), headers, trailers.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
+      } catch (Http2Exception | IllegalArgumentException malformed) {
+        resetOnFailure(Http2Error.PROTOCOL_ERROR);
+        return;
+      }
       exchange.onRequestContent(trailers);
     }
   }
@@ -93,8 +101,18 @@ final class ClientStream implements Downstream {
     }
   }
 
-  private void begin(Http2Headers headers, boolean endStream) throws Http2Exception {
-    HttpRequest request = HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
+  private void begin(Http2Headers headers, boolean endStream) {
+    HttpRequest request;
+    try {
+      if (!Http2Fields.wellFormed(headers)) {
+        throw new IllegalArgumentException("a field HTTP/1.1 cannot carry");
+      }
+      request = HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
+    } catch (Http2Exception | IllegalArgumentException malformed) {
+      // a malformed request is a stream error of type PROTOCOL_ERROR (RFC 9113, 8.1.1); nothing of it reached a replica
+      resetOnFailure(Http2Error.PROTOCOL_ERROR);
+      return;
+    }
     ProxyHeaders.dropConversionHeaders(request.headers());
     if (!endStream && !HttpUtil.isContentLengthSet(request)) {
       request.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // a body of a length not given

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
@@ -100,8 +99,8 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       touched(stream);
       try {
         stream.onHeaders(headers.headers(), headers.isEndStream(), now);
-      } catch (RuntimeException | Http2Exception failed) {
-        stream.resetOnFailure(Http2Error.CANCEL); // a key extractor that failed, a head that cannot be forwarded: the stream is reset, the connection goes on
+      } catch (RuntimeException failed) {
+        stream.resetOnFailure(Http2Error.INTERNAL_ERROR); // a key extractor that failed: the stream is reset, the connection goes on
       }
     } else if (msg instanceof Http2DataFrame data) {
       ClientStream stream = streams.get(data.stream().id());

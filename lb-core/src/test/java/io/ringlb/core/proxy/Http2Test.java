@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -421,6 +423,43 @@ class Http2Test {
 
       assertThat(client.received).noneMatch(frame -> frame.kind().equals("RST"));
       assertThat(client.bodyBytes(stream)).isEqualTo(large.length);
+    }
+  }
+
+  /**
+   * HTTP/2 carries a field value as bytes; HTTP/1.1 ends a header at CR or LF. A value with either,
+   * a NUL, or whitespace at its ends, and a path or authority with a control character or a space,
+   * are a malformed request (RFC 9113, 8.2.1 and 8.3.1): its stream is reset with PROTOCOL_ERROR
+   * and nothing of it reaches the replica, where it could become headers or requests of its own.
+   * The connection's other streams go on.
+   */
+  @Test
+  void aFieldHttp11CannotCarryIsAMalformedRequestAndNeverReachesTheReplica() throws Exception {
+    AtomicInteger arrived = new AtomicInteger();
+    InetSocketAddress counting = backends.raw(arrived, (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    });
+    proxy = new ProxyFixture(List.of(counting));
+    try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
+      List<String> values = List.of("one\r\nx-injected: yes", "one\nx-injected: yes", "one\rtwo", "one\0two", " leading", "trailing\t");
+      List<Http2FrameStream> malformed = new ArrayList<>();
+      for (String value : values) {
+        malformed.add(client.open(H2FrameClient.request("GET", "/home").set("x-value", value), true));
+      }
+      for (String path : List.of("/home?smuggled HTTP/1.1\r\nHost: x\r\n\r\nGET /other", "/home\0x", "/home\tx", "/home x")) {
+        malformed.add(client.open(H2FrameClient.request("GET", path), true));
+      }
+      malformed.add(client.open(H2FrameClient.request("GET", "/home").authority("lb.example\r\nx-injected: yes"), true));
+      malformed.add(client.open(H2FrameClient.request("GET", "/home").authority("lb example"), true));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> malformed.stream().allMatch(client::ended));
+      assertThat(client.received).filteredOn(frame -> frame.kind().equals("RST")).extracting(H2FrameClient.Received::errorCode)
+          .as("each malformed stream reset as a protocol error").containsOnly(Http2Error.PROTOCOL_ERROR.code()).hasSize(malformed.size());
+      var fine = client.open(H2FrameClient.request("GET", "/home").set("x-value", "inner\tspace is fine"), true);
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(fine));
+      assertThat(client.bodyBytes(fine)).isEqualTo(2);
+      assertThat(arrived).as("only the well-formed request reached the replica").hasValue(1);
     }
   }
 
