@@ -1,13 +1,14 @@
 package io.ringlb.core.proxy;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.Map;
 
 /**
  * Whether an HTTP/2 request's fields may become an HTTP/1.1 request as they are. HTTP/2 carries
  * a field as bytes, HTTP/1.1 as a line: RFC 9113 (8.2.1) makes a value with NUL, CR or LF, or
- * with whitespace at either end, malformed, and a request target or authority holds no control
- * character, space or DEL (RFC 9113, 8.3.1; RFC 3986). Netty's conversion refuses control
+ * with whitespace at either end, malformed, and {@code :path}, {@code :authority} and {@code host} hold what
+ * {@link RequestTargets} allows (RFC 9113, 8.3.1). Netty's conversion refuses control
  * characters and leading whitespace in values on its own; what it lets through (whitespace at a
  * value's end, a NUL, tab or space in {@code :path} or {@code :authority}) would reach the
  * replica's request line or {@code Host} header, where a parser may read it otherwise than the
@@ -19,27 +20,18 @@ final class Http2Fields {
 
   /** Whether {@code headers}, a request's head or its trailers, are well formed for forwarding. */
   static boolean wellFormed(Http2Headers headers) {
-    if (!visible(headers.path()) || !visible(headers.authority())) {
+    CharSequence path = headers.path();
+    CharSequence authority = headers.authority();
+    // absent is for the conversion to tell: a request without :path is refused there
+    CharSequence host = headers.get(HttpHeaderNames.HOST);
+    if (path != null && !RequestTargets.visible(path) || authority != null && !RequestTargets.authority(authority)
+        || host != null && !RequestTargets.authority(host)) {
       return false;
     }
     for (Map.Entry<CharSequence, CharSequence> field : headers) {
       CharSequence value = field.getValue();
       int length = value.length();
       if (length > 0 && (whitespace(value.charAt(0)) || whitespace(value.charAt(length - 1)))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** No control character, space or DEL; absent is fine here (the conversion tells a missing {@code :path}). */
-  private static boolean visible(CharSequence target) {
-    if (target == null) {
-      return true;
-    }
-    for (int i = 0; i < target.length(); i++) {
-      char c = target.charAt(i);
-      if (c <= ' ' || c == 0x7f) {
         return false;
       }
     }

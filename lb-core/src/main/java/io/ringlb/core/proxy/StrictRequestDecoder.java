@@ -34,7 +34,10 @@ import java.util.function.Consumer;
  *       Netty takes {@code xchunked} for no coding at all, so the body would be read as the next
  *       request. Other codings before {@code chunked} are refused as nginx refuses them: the data
  *       plane frames bodies itself, and would pass them on undeclared;
- *   <li>an HTTP/1.1 request without {@code Host}, or any request with two (section 3.2);
+ *   <li>an HTTP/1.1 request without {@code Host}, or any request with two, or with one that is
+ *       not a host and port (section 3.2);
+ *   <li>a request target with a control character or DEL ({@link RequestTargets}), which Netty
+ *       passes on as it is;
  *   <li>whitespace before a chunk size (section 7.1: {@code chunk-size = 1*HEXDIG}), which Netty
  *       skips and another parser may not.
  * </ul>
@@ -181,6 +184,12 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
     if (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
       return "an HTTP/1.1 request without a Host header";
+    }
+    if (hosts == 1 && !RequestTargets.authority(headers.get(HttpHeaderNames.HOST))) {
+      return "a Host header that is not a host and port";
+    }
+    if (!RequestTargets.visible(request.uri())) {
+      return "a request target with a control character";
     }
     if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && !chunkedAlone(headers)) {
       return "Transfer-Encoding must be chunked alone, was: " + String.join(", ", headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));
