@@ -71,7 +71,7 @@ final class ClientStream implements Downstream {
     } else if (exchange != null) {
       LastHttpContent trailers = new DefaultLastHttpContent();
       try {
-        if (!Http2Fields.wellFormed(headers)) {
+        if (!Http2Fields.trailers(headers)) {
           throw new IllegalArgumentException("a trailer HTTP/1.1 cannot carry");
         }
         HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), headers, trailers.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
@@ -104,7 +104,7 @@ final class ClientStream implements Downstream {
   private void begin(Http2Headers headers, boolean endStream) {
     HttpRequest request;
     try {
-      if (!Http2Fields.wellFormed(headers)) {
+      if (!Http2Fields.head(headers)) {
         throw new IllegalArgumentException("a field HTTP/1.1 cannot carry");
       }
       request = HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
@@ -118,6 +118,11 @@ final class ClientStream implements Downstream {
       request.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // a body of a length not given
     }
     HttpRequest head = new DefaultHttpRequest(HTTP_2, request.method(), request.uri(), request.headers());
+    if (!head.headers().contains(HttpHeaderNames.HOST)) {
+      // the conversion makes Host of :authority; with neither, the replica would get an HTTP/1.1 request without one (RFC 9110, 7.2)
+      refuse(head, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request: an HTTP/2 request without :authority or host");
+      return;
+    }
     long length = HttpUtil.getContentLength(head, -1L);
     long maxBody = connection.plane().settings().maxBodyBytes();
     if (length > maxBody) {

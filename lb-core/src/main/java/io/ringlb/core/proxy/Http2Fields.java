@@ -7,27 +7,37 @@ import java.util.Map;
 /**
  * Whether an HTTP/2 request's fields may become an HTTP/1.1 request as they are. HTTP/2 carries
  * a field as bytes, HTTP/1.1 as a line: RFC 9113 (8.2.1) makes a value with NUL, CR or LF, or
- * with whitespace at either end, malformed, and {@code :path}, {@code :authority} and {@code host} hold what
- * {@link RequestTargets} allows (RFC 9113, 8.3.1). Netty's conversion refuses control
- * characters and leading whitespace in values on its own; what it lets through (whitespace at a
- * value's end, a NUL, tab or space in {@code :path} or {@code :authority}) would reach the
- * replica's request line or {@code Host} header, where a parser may read it otherwise than the
- * balancer did, as HAProxy's and nginx's refusals of such requests guard against.
+ * with whitespace at either end, malformed, and {@code :path}, {@code :authority} and {@code
+ * host} hold what {@link RequestTargets} allows (RFC 9113, 8.3.1). Netty's conversion refuses
+ * control characters and leading whitespace in values on its own; what it lets through
+ * (whitespace at a value's end, a NUL, tab or space in {@code :path} or {@code :authority})
+ * would reach the replica's request line or {@code Host} header, where a parser may read it
+ * otherwise than the balancer did, as HAProxy's and nginx's refusals of such requests guard
+ * against.
  */
 final class Http2Fields {
 
   private Http2Fields() {}
 
-  /** Whether {@code headers}, a request's head or its trailers, are well formed for forwarding. */
-  static boolean wellFormed(Http2Headers headers) {
+  /** Whether a request's head is well formed for forwarding. */
+  static boolean head(Http2Headers headers) {
     CharSequence path = headers.path();
     CharSequence authority = headers.authority();
-    // absent is for the conversion to tell: a request without :path is refused there
     CharSequence host = headers.get(HttpHeaderNames.HOST);
+    // what is missing is for the conversion, and the stream, to tell
     if (path != null && !RequestTargets.visible(path) || authority != null && !RequestTargets.authority(authority)
         || host != null && !RequestTargets.authority(host)) {
       return false;
     }
+    return values(headers);
+  }
+
+  /** Whether a request's trailers are well formed for forwarding. */
+  static boolean trailers(Http2Headers headers) {
+    return values(headers);
+  }
+
+  private static boolean values(Http2Headers headers) {
     for (Map.Entry<CharSequence, CharSequence> field : headers) {
       CharSequence value = field.getValue();
       int length = value.length();

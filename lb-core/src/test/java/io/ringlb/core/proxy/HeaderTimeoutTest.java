@@ -159,7 +159,7 @@ class HeaderTimeoutTest {
    */
   private static final int STREAM = 3;
 
-  /** A request's header block, GET / in the clear, begun in a HEADERS frame and left open. */
+  /** A request's header block, GET /, begun in a HEADERS frame and left open (its scheme and authority to come). */
   private static byte[] headersBegun() {
     return Http2Test.frame(HEADERS_FRAME, END_STREAM, STREAM, new byte[] {(byte) 0x82, (byte) 0x84});
   }
@@ -193,7 +193,7 @@ class HeaderTimeoutTest {
   void anHttp2HeaderBlockFinishedWithinTheTimeoutIsAnsweredAndTheConnectionStays() {
     send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), headersBegun());
     advance(HEADERS.minusMillis(1));
-    send(Http2Test.frame(CONTINUATION_FRAME, END_HEADERS, STREAM, new byte[] {(byte) 0x86}));
+    send(Http2Test.frame(CONTINUATION_FRAME, END_HEADERS, STREAM, new byte[] {(byte) 0x86, 0x01, 0x01, 'x'})); // :scheme http, :authority x
 
     advance(HEADERS.multipliedBy(10));
 
@@ -203,7 +203,7 @@ class HeaderTimeoutTest {
 
   @Test
   void aHeadersFrameThatEndsItsBlockButWhosePayloadTricklesEndsTheConnectionAtTheTimeout() {
-    byte[] whole = Http2Test.frame(HEADERS_FRAME, END_STREAM | END_HEADERS, STREAM, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86});
+    byte[] whole = Http2Test.frame(HEADERS_FRAME, END_STREAM | END_HEADERS, STREAM, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86, 0x01, 0x01, 'x'});
     send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]), java.util.Arrays.copyOf(whole, whole.length - 1));
     advance(HEADERS.minusMillis(1));
     assertThat(client.isOpen()).isTrue();
@@ -216,7 +216,7 @@ class HeaderTimeoutTest {
   @Test
   void aHeadersFrameWholeInOneReadStartsNoTimer() {
     send(PREFACE, Http2Test.frame(0x4, 0, 0, new byte[0]),
-        Http2Test.frame(HEADERS_FRAME, END_STREAM | END_HEADERS, STREAM, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86}));
+        Http2Test.frame(HEADERS_FRAME, END_STREAM | END_HEADERS, STREAM, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86, 0x01, 0x01, 'x'}));
 
     advance(HEADERS.multipliedBy(10));
 

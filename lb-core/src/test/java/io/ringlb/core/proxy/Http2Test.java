@@ -463,6 +463,26 @@ class Http2Test {
     }
   }
 
+  /** With neither {@code :authority} nor {@code host} there is no Host to send the replica (RFC 9110, 7.2): a 400, as over HTTP/1.1. */
+  @Test
+  void aRequestWithoutAnAuthorityIsA400OnItsStreamAndTheConnectionGoesOn() throws Exception {
+    AtomicInteger arrived = new AtomicInteger();
+    InetSocketAddress counting = backends.raw(arrived, (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    });
+    proxy = new ProxyFixture(List.of(counting));
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      H2cClient.Answer refused = client.send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/home")).get(10, TimeUnit.SECONDS);
+      H2cClient.Answer fine = client.send(get("/home", 0)).get(10, TimeUnit.SECONDS);
+
+      assertThat(refused.status()).isEqualTo(400);
+      assertThat(refused.body()).contains("without :authority or host").contains("\"status\":\"failure\"");
+      assertThat(fine.body()).isEqualTo("ok");
+      assertThat(arrived).as("only the request with an authority reached the replica").hasValue(1);
+    }
+  }
+
   @Test
   void aStreamTheCodecRefusesIsResetAtOnceAndTheConnectionGoesOn() throws Exception {
     proxy = new ProxyFixture(List.of(replica("R0")), s -> idleAfter(s, Duration.ofSeconds(30)));
