@@ -69,14 +69,9 @@ final class ClientStream implements Downstream {
       begun = true;
       begin(headers, endStream);
     } else if (exchange != null) {
-      LastHttpContent trailers = new DefaultLastHttpContent();
-      try {
-        if (!Http2Fields.trailers(headers)) {
-          throw new IllegalArgumentException("a trailer HTTP/1.1 cannot carry");
-        }
-        HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), headers, trailers.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
-      } catch (Http2Exception | IllegalArgumentException malformed) {
-        resetOnFailure(Http2Error.PROTOCOL_ERROR);
+      LastHttpContent trailers = Http2Fields.trailers(headers) ? trailers(headers) : null;
+      if (trailers == null) {
+        resetOnFailure(Http2Error.PROTOCOL_ERROR); // malformed (RFC 9113, 8.1.1)
         return;
       }
       exchange.onRequestContent(trailers);
@@ -102,13 +97,8 @@ final class ClientStream implements Downstream {
   }
 
   private void begin(Http2Headers headers, boolean endStream) {
-    HttpRequest request;
-    try {
-      if (!Http2Fields.head(headers)) {
-        throw new IllegalArgumentException("a field HTTP/1.1 cannot carry");
-      }
-      request = HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
-    } catch (Http2Exception | IllegalArgumentException malformed) {
+    HttpRequest request = Http2Fields.head(headers) ? request(headers) : null;
+    if (request == null) {
       // a malformed request is a stream error of type PROTOCOL_ERROR (RFC 9113, 8.1.1); nothing of it reached a replica
       resetOnFailure(Http2Error.PROTOCOL_ERROR);
       return;
@@ -133,6 +123,26 @@ final class ClientStream implements Downstream {
     exchange.start();
     if (endStream && exchange != null) {
       exchange.onRequestContent(LastHttpContent.EMPTY_LAST_CONTENT); // a stream that ended with its headers: its (empty) body ends the request
+    }
+  }
+
+  /** The request's head as HTTP/1.1, or null where Netty's conversion finds it malformed (a pseudo-header missing or repeated, a bad field). */
+  private HttpRequest request(Http2Headers headers) {
+    try {
+      return HttpConversionUtil.toHttpRequest(stream.id(), headers, true);
+    } catch (Http2Exception | IllegalArgumentException malformed) {
+      return null;
+    }
+  }
+
+  /** The request's trailers as HTTP/1.1's last content, or null where Netty's conversion finds them malformed. */
+  private LastHttpContent trailers(Http2Headers headers) {
+    LastHttpContent trailers = new DefaultLastHttpContent();
+    try {
+      HttpConversionUtil.addHttp2ToHttpHeaders(stream.id(), headers, trailers.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
+      return trailers;
+    } catch (Http2Exception | IllegalArgumentException malformed) {
+      return null;
     }
   }
 

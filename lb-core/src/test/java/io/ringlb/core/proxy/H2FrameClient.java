@@ -79,6 +79,11 @@ final class H2FrameClient extends Http2ChannelDuplexHandler implements AutoClose
     return stream;
   }
 
+  /** Ends {@code stream} with {@code trailers}. */
+  void trailers(Http2FrameStream stream, Http2Headers trailers) throws Exception {
+    channel.eventLoop().submit(() -> channel.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true).stream(stream))).get();
+  }
+
   void data(Http2FrameStream stream, byte[] bytes, boolean end) throws Exception {
     channel.eventLoop().submit(() -> channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), end).stream(stream))).get();
   }

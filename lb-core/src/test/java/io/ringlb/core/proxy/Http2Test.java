@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import java.io.DataInputStream;
@@ -460,6 +461,21 @@ class Http2Test {
       await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(fine));
       assertThat(client.bodyBytes(fine)).isEqualTo(2);
       assertThat(arrived).as("only the well-formed request reached the replica").hasValue(1);
+    }
+  }
+
+  @Test
+  void aTrailerHttp11CannotCarryResetsItsStreamAsAProtocolError() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")));
+    try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
+      var stream = client.open(H2FrameClient.request("POST", "/echo"), false);
+      client.data(stream, "abc".getBytes(StandardCharsets.UTF_8), false);
+      client.trailers(stream, new DefaultHttp2Headers().add("x-checksum", "abc "));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(stream));
+      assertThat(client.received).filteredOn(frame -> frame.kind().equals("RST")).extracting(H2FrameClient.Received::errorCode)
+          .containsExactly(Http2Error.PROTOCOL_ERROR.code());
+      await().atMost(Duration.ofSeconds(5)).until(() -> proxy.router.loads().total() == 0); // the replica is let go
     }
   }
 
