@@ -58,6 +58,14 @@ class Http2Test {
     return backends.http(Map.of("/echo", Backends.echo(), "/home", Backends.hello(name)));
   }
 
+  /** A replica that answers {@code ok} to whatever it is asked, counting the requests in {@code arrived}. */
+  private InetSocketAddress answeringOk(AtomicInteger arrived) {
+    return backends.raw(arrived, (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    });
+  }
+
   private static FullHttpRequest get(String uri, long key) {
     FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
     request.headers().set(HttpHeaderNames.HOST, "lb.example").set("X-Key", key);
@@ -437,11 +445,7 @@ class Http2Test {
   @Test
   void aFieldHttp11CannotCarryIsAMalformedRequestAndNeverReachesTheReplica() throws Exception {
     AtomicInteger arrived = new AtomicInteger();
-    InetSocketAddress counting = backends.raw(arrived, (head, out) -> {
-      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-    });
-    proxy = new ProxyFixture(List.of(counting));
+    proxy = new ProxyFixture(List.of(answeringOk(arrived)));
     try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
       List<String> values = List.of("one\r\nx-injected: yes", "one\nx-injected: yes", "one\rtwo", "one\0two", " leading", "trailing\t");
       List<Http2FrameStream> malformed = new ArrayList<>();
@@ -483,11 +487,7 @@ class Http2Test {
   @Test
   void aRequestWithoutAnAuthorityIsA400OnItsStreamAndTheConnectionGoesOn() throws Exception {
     AtomicInteger arrived = new AtomicInteger();
-    InetSocketAddress counting = backends.raw(arrived, (head, out) -> {
-      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-    });
-    proxy = new ProxyFixture(List.of(counting));
+    proxy = new ProxyFixture(List.of(answeringOk(arrived)));
     try (H2cClient client = new H2cClient(proxy.port())) {
       H2cClient.Answer refused = client.send(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/home")).get(10, TimeUnit.SECONDS);
       H2cClient.Answer fine = client.send(get("/home", 0)).get(10, TimeUnit.SECONDS);
