@@ -1,6 +1,7 @@
 package io.ringlb.analysis;
 
 import io.ringlb.client.RinglbClient;
+import io.ringlb.provider.process.ProcessReplicaProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -203,22 +204,26 @@ final class LiveBalancer extends RinglbClient {
     }
   }
 
+  /** The lowest port {@link #freePort} chooses. */
+  private static final int LOWEST_PORT = 10_000;
+
   /**
-   * A loopback port nothing listens on now, from 10000 to 19999: below the kernel's ephemeral
-   * range (32768 and up on Linux), where a port the kernel hands out for {@code bind(0)} or a
-   * connection could be taken between this look and the bind, and below the ports the balancer's
-   * replicas take (from 20000 up to that range), since they start before the balancer binds its own.
+   * A loopback port nothing listens on now, from 10000 up to the ports the balancer's replicas
+   * take: below the kernel's ephemeral range (32768 and up on Linux), where a port the kernel
+   * hands out for {@code bind(0)} or a connection could be taken between this look and the bind,
+   * and below the replicas' ({@link ProcessReplicaProvider#LOWEST_REPLICA_PORT} and up), since
+   * they start before the balancer binds its own.
    */
   static int freePort() {
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (int tries = 0; tries < 100; tries++) {
-      int port = random.nextInt(10_000, 20_000);
+      int port = random.nextInt(LOWEST_PORT, ProcessReplicaProvider.LOWEST_REPLICA_PORT);
       try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
         return socket.getLocalPort();
       } catch (IOException taken) {
         // another one
       }
     }
-    throw new IllegalStateException("no free loopback port between 10000 and 19999");
+    throw new IllegalStateException("no free loopback port from " + LOWEST_PORT + " below " + ProcessReplicaProvider.LOWEST_REPLICA_PORT);
   }
 }

@@ -11,6 +11,9 @@ import io.ringlb.spi.ReplicaProvider;
  */
 public final class ProcessReplicaProvider implements ReplicaProvider {
 
+  /** The lowest port a replica process listens on; other tools on the machine choose theirs below it. */
+  public static final int LOWEST_REPLICA_PORT = ReplicaPorts.LOWEST;
+
   @Override
   public String name() {
     return "process";

@@ -27,7 +27,8 @@ final class ReplicaPorts {
   static final int SPAN = 10_000;
   /**
    * The lowest port chosen: below are the ports services are configured on, and those ringlb's
-   * comparison tool gives the balancers it measures (10000 to 19999).
+   * comparison tool gives the balancers it measures (from 10000 up to this one, read from {@link
+   * ProcessReplicaProvider#LOWEST_REPLICA_PORT}).
    */
   static final int LOWEST = 20_000;
 
