@@ -23,6 +23,13 @@ final class Answers {
   private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
+  /**
+   * Why {@code CONNECT} is answered 501 on either protocol: a replica is an origin server, and
+   * forwarding it would leave the client waiting on a tunnel no one opens (Netty's codec reads a
+   * 2xx answer to {@code CONNECT} as having no body, whatever its length says).
+   */
+  static final String NO_TUNNELS = "CONNECT is not served: ringlb forwards requests to its replicas and opens no tunnels";
+
   private Answers() {}
 
   /** Whether {@code request} is a gRPC call: its content type is {@code application/grpc}, or one of its {@code +proto} kind. */

@@ -12,6 +12,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -148,6 +149,11 @@ final class ClientConnection extends ChannelDownstream {
       } else {
         refuseAndClose(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request: " + cause.getMessage(), null, now);
       }
+      return;
+    }
+    if (request.method().equals(HttpMethod.CONNECT)) {
+      // closed after: a client may send its tunnel's first bytes at once, and they are no request
+      refuseAndClose(HttpResponseStatus.NOT_IMPLEMENTED, Answers.NO_TUNNELS, request, accessLogTime());
       return;
     }
     long length = HttpUtil.getContentLength(request, -1L);

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -111,6 +112,10 @@ final class ClientStream implements Downstream {
     if (!head.headers().contains(HttpHeaderNames.HOST)) {
       // the conversion makes Host of :authority; with neither, the replica would get an HTTP/1.1 request without one (RFC 9110, 7.2)
       refuse(head, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request: an HTTP/2 request without :authority or host");
+      return;
+    }
+    if (head.method().equals(HttpMethod.CONNECT)) {
+      refuse(head, HttpResponseStatus.NOT_IMPLEMENTED, Answers.NO_TUNNELS);
       return;
     }
     long length = HttpUtil.getContentLength(head, -1L);

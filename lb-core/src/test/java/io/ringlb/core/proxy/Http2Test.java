@@ -483,6 +483,20 @@ class Http2Test {
     }
   }
 
+  @Test
+  void connectIsNotServedOnItsStreamAndNothingReachesTheReplica() throws Exception {
+    AtomicInteger arrived = new AtomicInteger();
+    proxy = new ProxyFixture(List.of(answeringOk(arrived)));
+    try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
+      var connect = client.open(new DefaultHttp2Headers().method("CONNECT").authority("127.0.0.1:443"), false);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(connect));
+      assertThat(client.received).filteredOn(frame -> frame.stream() == connect.id()).extracting(H2FrameClient.Received::kind)
+          .containsExactly("HEADERS", "DATA");
+      assertThat(arrived).hasValue(0);
+    }
+  }
+
   /** With neither {@code :authority} nor {@code host} there is no Host to send the replica (RFC 9110, 7.2): a 400, as over HTTP/1.1. */
   @Test
   void aRequestWithoutAnAuthorityIsA400OnItsStreamAndTheConnectionGoesOn() throws Exception {

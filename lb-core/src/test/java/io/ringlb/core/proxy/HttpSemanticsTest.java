@@ -52,6 +52,17 @@ class HttpSemanticsTest {
   }
 
   @Test
+  void connectIsNotServedAndTheConnectionClosesBeforeAnyTunnelBytesAreRead() throws IOException {
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response response = client.send("CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\nGET /n?hidden HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(response.status()).isEqualTo(501);
+      assertThat(response.body()).contains("CONNECT is not served").contains("\"status\":\"failure\"");
+      assertThat(client.closedByPeer()).as("what follows a CONNECT is the tunnel's, not a request").isTrue();
+    }
+  }
+
+  @Test
   void pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws IOException {
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("GET /n?1 HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\nGET /n?2 HTTP/1.1\r\nHost: x\r\n\r\nHEAD /n?3 HTTP/1.1\r\nHost: x\r\n\r\nGET /n?4 HTTP/1.1\r\nHost: x\r\n\r\n");
