@@ -1,7 +1,9 @@
 package io.ringlb.core.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.util.Map;
 
 /**
@@ -25,7 +27,9 @@ final class Http2Fields {
     CharSequence authority = headers.authority();
     CharSequence host = headers.get(HttpHeaderNames.HOST);
     // what is missing is for the conversion, and the stream, to tell
-    if (path != null && !RequestTargets.visible(path) || authority != null && !RequestTargets.authority(authority)
+    boolean options = AsciiString.contentEquals(HttpMethod.OPTIONS.asciiName(), headers.method());
+    if (path != null && !(RequestTargets.visible(path) && RequestTargets.form(path, options, false))
+        || authority != null && !RequestTargets.authority(authority)
         || host != null && !RequestTargets.authority(host)) {
       return false;
     }

@@ -21,6 +21,27 @@ final class RequestTargets {
     return true;
   }
 
+  /**
+   * Whether {@code target} is in a form a request to an origin may take (RFC 9112, 3.2): origin
+   * form ({@code /path?query}), {@code *} for {@code OPTIONS} alone, or, when {@code absolute}
+   * is allowed (HTTP/1.1 has it, HTTP/2's {@code :path} not), an {@code http} or {@code https}
+   * URI. Anything else ({@code home}, {@code GET *}) a replica would read otherwise than the
+   * balancer routed it.
+   */
+  static boolean form(CharSequence target, boolean options, boolean absolute) {
+    if (target.length() > 0 && target.charAt(0) == '/') {
+      return true;
+    }
+    if (target.length() == 1 && target.charAt(0) == '*') {
+      return options;
+    }
+    return absolute && (startsWithIgnoreCase(target, "http://") || startsWithIgnoreCase(target, "https://"));
+  }
+
+  private static boolean startsWithIgnoreCase(CharSequence text, String prefix) {
+    return text.length() >= prefix.length() && text.subSequence(0, prefix.length()).toString().equalsIgnoreCase(prefix);
+  }
+
   /** Whether {@code authority} ({@code Host}'s value, or {@code :authority}) is a host and port at most; empty is allowed. */
   static boolean authority(CharSequence authority) {
     for (int i = 0; i < authority.length(); i++) {

@@ -24,9 +24,9 @@ record Route(String target, String path, boolean toAdmin, List<Replica> candidat
     return new Route(target, path, toAdmin, candidates);
   }
 
-  /** The path and query of a request target, also when a client sent it in absolute form. */
+  /** The path and query of a request target, also when a client sent it in absolute form; {@code OPTIONS *} stays {@code *}. */
   static String originForm(String uri) {
-    if (uri.startsWith("/")) {
+    if (uri.startsWith("/") || uri.equals("*")) {
       return uri;
     }
     int scheme = uri.indexOf("://");

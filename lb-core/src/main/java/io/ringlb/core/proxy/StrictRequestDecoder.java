@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  *       plane frames bodies itself, and would pass them on undeclared;
  *   <li>an HTTP/1.1 request without {@code Host}, or any request with two, or with one that is
  *       not a host and port (section 3.2);
- *   <li>a request target with a control character or DEL ({@link RequestTargets}), which Netty
- *       passes on as it is;
+ *   <li>a request target with a control character or DEL, or in none of the forms a request to
+ *       an origin takes ({@link RequestTargets}), which Netty passes on as it is;
  *   <li>whitespace before a chunk size (section 7.1: {@code chunk-size = 1*HEXDIG}), which Netty
  *       skips and another parser may not.
  * </ul>
@@ -190,6 +190,11 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
     if (!RequestTargets.visible(request.uri())) {
       return "a request target with a control character";
+    }
+    // CONNECT's authority form is answered 501 by the connection, not taken for a malformed target
+    if (!request.method().equals(HttpMethod.CONNECT)
+        && !RequestTargets.form(request.uri(), request.method().equals(HttpMethod.OPTIONS), true)) {
+      return "a request target in none of the forms a request to an origin takes: " + request.uri();
     }
     if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && !chunkedAlone(headers)) {
       return "Transfer-Encoding must be chunked alone, was: " + String.join(", ", headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));

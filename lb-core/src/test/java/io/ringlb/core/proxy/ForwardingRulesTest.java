@@ -154,6 +154,22 @@ class ForwardingRulesTest {
   }
 
   @Test
+  void optionsForTheWholeServerReachesTheReplicaAsAnAsteriskAndAnAbsoluteTargetInOriginForm() throws IOException {
+    List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    InetSocketAddress recording = backends.raw(new AtomicInteger(), (head, out) -> {
+      heads.add(head.lines().findFirst().orElse(""));
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    });
+    proxy = new ProxyFixture(List.of(recording));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+      assertThat(client.send("GET http://x/home?k=1 HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+    }
+    assertThat(heads).containsExactly("OPTIONS * HTTP/1.1", "GET /home?k=1 HTTP/1.1");
+  }
+
+  @Test
   void aReplicaThatBreaksOffMidAnswerClosesTheClientsConnection() throws IOException {
     AtomicInteger taken = new AtomicInteger();
     InetSocketAddress breaksOff = backends.raw(taken, (head, out) -> {

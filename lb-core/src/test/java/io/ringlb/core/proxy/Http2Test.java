@@ -452,7 +452,7 @@ class Http2Test {
       for (String value : values) {
         malformed.add(client.open(H2FrameClient.request("GET", "/home").set("x-value", value), true));
       }
-      for (String path : List.of("/home?smuggled HTTP/1.1\r\nHost: x\r\n\r\nGET /other", "/home\0x", "/home\tx", "/home x")) {
+      for (String path : List.of("/home?smuggled HTTP/1.1\r\nHost: x\r\n\r\nGET /other", "/home\0x", "/home\tx", "/home x", "home", "*", "http://x/home")) {
         malformed.add(client.open(H2FrameClient.request("GET", path), true));
       }
       malformed.add(client.open(H2FrameClient.request("GET", "/home").authority("lb.example\r\nx-injected: yes"), true));

@@ -121,6 +121,15 @@ class SmugglingTest {
   }
 
   @Test
+  void aRequestTargetInNoFormARequestTakesIsRefused() throws IOException {
+    // the balancer would route "/home" for "home", and a replica may read it otherwise; "*" is OPTIONS' alone
+    for (String request : List.of("GET home HTTP/1.1", "GET * HTTP/1.1", "GET ftp://x/home HTTP/1.1", "POST ?x=1 HTTP/1.1")) {
+      forget();
+      refused(request + "\r\nHost: x\r\nContent-Length: 0\r\n\r\n", "a request target in none of the forms");
+    }
+  }
+
+  @Test
   void aHostThatIsNotAHostAndPortIsRefused() throws IOException {
     for (String host : List.of("a b", "x/home", "user@x", "x?y", "x#y")) {
       forget();
