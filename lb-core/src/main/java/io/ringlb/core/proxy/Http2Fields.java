@@ -9,13 +9,12 @@ import java.util.Map;
 /**
  * Whether an HTTP/2 request's fields may become an HTTP/1.1 request as they are. HTTP/2 carries
  * a field as bytes, HTTP/1.1 as a line: RFC 9113 (8.2.1) makes a value with NUL, CR or LF, or
- * with whitespace at either end, malformed, and {@code :path}, {@code :authority} and {@code
- * host} hold what {@link RequestTargets} allows (RFC 9113, 8.3.1). Netty's conversion refuses
- * control characters and leading whitespace in values on its own; what it lets through
- * (whitespace at a value's end, a NUL, tab or space in {@code :path} or {@code :authority})
- * would reach the replica's request line or {@code Host} header, where a parser may read it
- * otherwise than the balancer did, as HAProxy's and nginx's refusals of such requests guard
- * against.
+ * with whitespace at either end, malformed, and {@code :path} (in origin form, or {@code
+ * OPTIONS}' {@code *}), {@code :authority} and {@code host} hold what {@link RequestTargets}
+ * allows (8.3.1). Netty's conversion refuses control characters and leading whitespace in values
+ * on its own; what it lets through (whitespace at a value's end, a NUL, tab or space in {@code
+ * :path} or {@code :authority}, a path in another form) would reach the replica's request line
+ * or {@code Host} header, where a parser may read it otherwise than the balancer did.
  */
 final class Http2Fields {
 

@@ -4,8 +4,9 @@ package io.ringlb.core.proxy;
  * What a request's target and authority may hold, over HTTP/1.1 and HTTP/2 alike: the URI's
  * visible characters (RFC 3986), so no control character, space or DEL, which a replica's
  * parser may take for the end of the request line or of the field, or drop, otherwise than the
- * balancer did; an authority, besides, is a host and a port, with no path, query, fragment or
- * user information in it (RFC 9110, 7.2; RFC 9113, 8.3.1). HAProxy refuses both alike.
+ * balancer did; a target in one of the forms a request to an origin takes; an authority, a host
+ * and a port, with no path, query, fragment or user information in it (RFC 9110, 7.2; RFC 9113,
+ * 8.3.1).
  */
 final class RequestTargets {
 
