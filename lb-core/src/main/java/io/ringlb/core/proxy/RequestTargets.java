@@ -1,5 +1,7 @@
 package io.ringlb.core.proxy;
 
+import io.netty.util.AsciiString;
+
 /**
  * What a request's target and authority may hold, over HTTP/1.1 and HTTP/2 alike: the URI's
  * visible characters (RFC 3986), so no control character, space or DEL, which a replica's
@@ -40,7 +42,7 @@ final class RequestTargets {
   }
 
   private static boolean startsWithIgnoreCase(CharSequence text, String prefix) {
-    return text.length() >= prefix.length() && text.subSequence(0, prefix.length()).toString().equalsIgnoreCase(prefix);
+    return AsciiString.regionMatches(text, true, 0, prefix, 0, prefix.length());
   }
 
   /** Whether {@code authority} ({@code Host}'s value, or {@code :authority}) is a host and port at most; empty is allowed. */
