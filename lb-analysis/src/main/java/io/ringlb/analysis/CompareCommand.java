@@ -157,7 +157,7 @@ final class CompareCommand implements Callable<Integer> {
         if (comparisons.isEmpty()) {
           setup.add(idleCpu(contenders.list()));
         }
-        comparisons.add(measureInRounds(contenders.list(), wrk, workload, count, idleRss));
+        comparisons.add(measureInRounds(contenders.list(), shared, wrk, workload, count, idleRss));
       }
     }
   }
@@ -186,7 +186,7 @@ final class CompareCommand implements Callable<Integer> {
       Map<String, Long> idleRss = idleRss(contenders.list());
       for (TlsLoad load : loads) {
         warmUp(contenders.list(), load.load(), load.workload());
-        comparisons.add(measureInRounds(contenders.list(), load.load(), load.workload(), load.connections(), idleRss));
+        comparisons.add(measureInRounds(contenders.list(), shared, load.load(), load.workload(), load.connections(), idleRss));
       }
     }
     setup.add("TLS negotiated (h2load's report): " + h2load.negotiated() + "; ringlb's data plane: " + ringlbTlsProvider());
@@ -271,13 +271,14 @@ final class CompareCommand implements Callable<Integer> {
    * round is compared with HAProxy's round of the same number: on a small shared machine one
    * run can be 20 % off the next.
    */
-  private Comparison measureInRounds(List<Contender> contenders, Load load, Workload workload, int count, Map<String, Long> idleRss) {
+  private Comparison measureInRounds(List<Contender> contenders, LocalReplicas replicas, Load load, Workload workload, int count,
+      Map<String, Long> idleRss) {
     List<Measurement> runs = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       for (int index : RoundOrder.of(contenders.size(), round)) {
         Contender contender = contenders.get(index);
         progress.step("%s, round %d of %d, %s: measuring for %d s", workload.heading(), round, rounds, contender.name(), duration);
-        Measurement run = measure(contender, load, round, idleRss.get(contender.name()));
+        Measurement run = measure(contender, replicas, load, round, idleRss.get(contender.name()));
         runs.add(run);
         progress.step("%s, round %d of %d, %s: %,.0f requests/s, p99 %.2f ms, %d errors", workload.heading(), round, rounds, contender.name(),
             run.load().requestsPerSecond(), run.load().p99Micros() / 1000.0, run.load().errors());
@@ -286,8 +287,10 @@ final class CompareCommand implements Callable<Integer> {
     return new Comparison(count, contenders.stream().map(Contender::name).toList(), runs, workload);
   }
 
-  private Measurement measure(Contender contender, Load load, int round, long idleRss) {
+  private Measurement measure(Contender contender, LocalReplicas replicas, Load load, int round, long idleRss) {
     Optional<ProcessHandle> process = contender.process();
+    List<ProcessHandle> replicaProcesses = replicas.processes();
+    Duration replicasBefore = ProcessMeter.cpu(replicaProcesses);
     Duration cpuBefore = process.map(ProcessMeter::cpu).orElse(Duration.ZERO);
     WrkResult[] result = new WrkResult[1];
     Runnable run = () -> result[0] = load.load(contender, Duration.ofSeconds(duration));
@@ -297,7 +300,8 @@ final class CompareCommand implements Callable<Integer> {
     });
     Optional<Measurement.ResourceUse> use = process.map(p ->
         new Measurement.ResourceUse((ProcessMeter.cpu(p).minus(cpuBefore)).toNanos() / 1e9, idleRss, loadRss));
-    return new Measurement(contender.name(), round, result[0], use);
+    double replicasCpu = ProcessMeter.cpu(replicaProcesses).minus(replicasBefore).toNanos() / 1e9;
+    return new Measurement(contender.name(), round, result[0], use, replicasCpu);
   }
 
   /** Charts, CSV and {@code report.md} into {@code folder}; into {@code doc}, when given, between {@code begin} and {@code end}. */

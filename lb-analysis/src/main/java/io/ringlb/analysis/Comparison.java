@@ -30,14 +30,14 @@ record Comparison(int connections, List<String> contenders, List<Measurement> me
   static final double RSS_TARGET_MIB = 350;
 
   static final List<String> HEADER = List.of("contender", "requests/s", "vs HAProxy", "p50 ms", "p99 ms", "p99 vs HAProxy", "p99.9 ms",
-      "errors", "CPU s / 10k req", "CPU vs HAProxy", "RSS idle MiB", "RSS under load MiB");
+      "errors", "CPU s / 10k req", "CPU vs HAProxy", "replicas' CPU s / 10k req", "RSS idle MiB", "RSS under load MiB");
 
   static final List<String> ROUND_HEADER = roundHeader("connections");
 
   /** The header of {@link #roundRows}, its first column named {@code lead}. */
   static List<String> roundHeader(String lead) {
     return List.of(lead, "round", "contender", "requests/s", "p50 us", "p99 us", "p99.9 us",
-      "errors", "CPU s", "peak RSS bytes");
+      "errors", "CPU s", "peak RSS bytes", "replicas CPU s");
   }
 
   /** The cleartext comparison at {@code connections} wrk connections. */
@@ -80,6 +80,7 @@ record Comparison(int connections, List<String> contenders, List<Measurement> me
           Long.toString(errors(contender)),
           cpuPer10k(contender).map(s -> String.format("%.2f", s.median())).orElse("-"),
           cpuRatios(contender).map(s -> s.format("%.2f")).orElse("-"),
+          spread(rounds, Measurement::replicasCpuSecondsPer10k).map(s -> String.format("%.2f", s.median())).orElseThrow(),
           rounds.getFirst().use().map(u -> mebibytes(u.idleRssBytes())).orElse("-"),
           peakRss(contender).map(s -> String.format("%.0f", s.max())).orElse("-")));
     }
@@ -92,7 +93,7 @@ record Comparison(int connections, List<String> contenders, List<Measurement> me
         String.format("%.1f", m.load().requestsPerSecond()), Long.toString(m.load().p50Micros()), Long.toString(m.load().p99Micros()),
         Long.toString(m.load().p999Micros()), Long.toString(m.load().errors()),
         m.use().map(u -> String.format("%.3f", u.cpuSeconds())).orElse(""),
-        m.use().map(u -> Long.toString(u.loadRssBytes())).orElse(""))).toList();
+        m.use().map(u -> Long.toString(u.loadRssBytes())).orElse(""), String.format("%.3f", m.replicasCpuSeconds()))).toList();
   }
 
   /** Whether ringlb met its targets, one sentence each, with the median, the rounds' range and how many rounds met it. */

@@ -24,10 +24,12 @@ import java.util.Map;
 final class LocalReplicas implements AutoCloseable {
 
   private final ReplicaLauncher launcher;
+  private final Path workDir;
   private final List<Replica> replicas = new ArrayList<>();
 
-  private LocalReplicas(ReplicaLauncher launcher) {
+  private LocalReplicas(ReplicaLauncher launcher, Path workDir) {
     this.launcher = launcher;
+    this.workDir = workDir;
   }
 
   /** Starts {@code n} replicas of the balancer server's replica ({@code wlp}'s) and waits until each answers. */
@@ -40,7 +42,7 @@ final class LocalReplicas implements AutoCloseable {
         // the server compiler's full speed and no AOT training: the replicas are the fixed backend every contender is
         // measured on, and must not become the bottleneck that makes all contenders look alike
         "lb.provider.process.jvm-options", "-Xmx192m -XX:+UseSerialGC",
-        "lb.provider.process.aot-cache", "false"))));
+        "lb.provider.process.aot-cache", "false"))), workDir);
     try {
       for (int id = 1; id <= n; id++) {
         started.replicas.add(started.launcher.start(new ReplicaSpec("replica-" + id, id)));
@@ -56,6 +58,11 @@ final class LocalReplicas implements AutoCloseable {
   /** Where each replica listens. */
   List<URI> urls() {
     return replicas.stream().map(r -> URI.create("http://" + r.host() + ":" + r.port())).toList();
+  }
+
+  /** The replicas' server processes, those still running: what they spend is part of what a balancer in front of them costs. */
+  List<ProcessHandle> processes() {
+    return replicas.stream().flatMap(r -> Kill.processOf(r.name(), workDir).stream()).toList();
   }
 
   /** Waits until {@code url} answers 200, or fails after {@code atMost}. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,11 @@ final class ProcessMeter {
   /** User plus system CPU time so far. */
   static Duration cpu(ProcessHandle process) {
     return tree(process).map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
+  }
+
+  /** User plus system CPU time so far of {@code processes} together. */
+  static Duration cpu(List<ProcessHandle> processes) {
+    return processes.stream().map(ProcessMeter::cpu).reduce(Duration.ZERO, Duration::plus);
   }
 
   /** Resident set size now, in bytes ({@code VmRSS}). */

@@ -46,6 +46,8 @@ class CompareCommandIT {
     for (String[] round : rounds) {
       assertThat(Double.parseDouble(round[3])).as("requests/s of %s", Arrays.toString(round)).isPositive();
       assertThat(round[7]).as("errors of %s", Arrays.toString(round)).isEqualTo("0");
+      // the shared replicas' processes are found and metered behind every contender, and hit directly
+      assertThat(Double.parseDouble(round[10])).as("replicas' CPU s of %s", Arrays.toString(round)).isPositive();
       if (!round[2].equals("replicas (direct)")) {
         assertThat(Double.parseDouble(round[8])).as("CPU s of %s", Arrays.toString(round)).isPositive();
         assertThat(Long.parseLong(round[9])).as("peak RSS of %s", Arrays.toString(round)).isPositive();
