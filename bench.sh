@@ -7,7 +7,7 @@
 # docs/benchmarks/compare). About 14 minutes. Then the TLS part: HAProxy and ringlb terminating
 # TLS with one certificate on the same replicas, under HTTPS/1.1 keep-alive (wrk), HTTP/2
 # (h2load) and new connections with full handshakes (h2load), into docs/benchmarks/compare/tls
-# and the document's TLS section: about 11 minutes more. One part alone: --parts cleartext, or
+# and the document's TLS section: about 14 minutes more. One part alone: --parts cleartext, or
 # --parts tls.
 # Options go to the command, e.g. ./bench.sh --duration 60 --connections 128 (--help lists them).
 set -euo pipefail

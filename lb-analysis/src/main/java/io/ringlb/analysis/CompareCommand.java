@@ -54,8 +54,9 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--h2-clients", defaultValue = "16", description = "TLS part: h2load's HTTP/2 connections (default: ${DEFAULT-VALUE})")
   int h2Clients;
 
-  @Option(names = "--h2-streams", defaultValue = "8", description = "TLS part: streams each h2load connection keeps in flight (default: ${DEFAULT-VALUE})")
-  int h2Streams;
+  @Option(names = "--h2-streams", split = ",", defaultValue = "8,32",
+      description = "TLS part: streams each h2load connection keeps in flight, one comparison for each (default: ${DEFAULT-VALUE})")
+  List<Integer> h2Streams;
 
   @Option(names = "--handshake-clients", defaultValue = "128",
       description = "TLS part: new connections h2load opens at once in each batch, each with a full handshake and one request (default: ${DEFAULT-VALUE})")
@@ -173,15 +174,19 @@ final class CompareCommand implements Callable<Integer> {
     List<Supplier<Contender>> starting = List.of(
         () -> Contenders.haproxyTls(shared.urls(), certificate, out.resolve("tls"), work),
         () -> Contenders.ringlbTls(shared.urls(), wlp, war, work, eventLoopsOption(), certificate));
-    H2load h2load = new H2load(work, threads, h2Clients, h2Streams);
-    List<TlsLoad> loads = List.of(
-        new TlsLoad(new Workload("HTTPS/1.1 keep-alive, " + tlsConnections + " connections (wrk)", "https-" + tlsConnections, "Throughput",
-            Comparison.THROUGHPUT_TARGET), new Wrk(work, threads, tlsConnections), tlsConnections),
-        new TlsLoad(new Workload("HTTP/2 over TLS, " + h2Clients + " connections x " + h2Streams + " streams (h2load)", "h2-" + h2Clients + "x" + h2Streams,
-            "Throughput", Comparison.THROUGHPUT_TARGET), h2load, h2Clients),
-        new TlsLoad(new Workload("New TLS connections, a full handshake each, " + handshakeClients + " at once (h2load)",
-            "handshakes-" + handshakeClients, "Handshakes per second", HANDSHAKE_TARGET), new TlsHandshakes(work, threads, handshakeClients),
-            handshakeClients));
+    List<TlsLoad> loads = new ArrayList<>();
+    loads.add(new TlsLoad(new Workload("HTTPS/1.1 keep-alive, " + tlsConnections + " connections (wrk)", "https-" + tlsConnections, "Throughput",
+        Comparison.THROUGHPUT_TARGET), new Wrk(work, threads, tlsConnections), tlsConnections));
+    // more streams in flight on the same connections fill the replicas' queues more: the balancers compare differently there
+    List<H2load> h2loads = h2Streams.stream().map(streams -> new H2load(work, threads, h2Clients, streams)).toList();
+    for (int i = 0; i < h2loads.size(); i++) {
+      String shape = h2Clients + "x" + h2Streams.get(i);
+      loads.add(new TlsLoad(new Workload("HTTP/2 over TLS, " + h2Clients + " connections x " + h2Streams.get(i) + " streams (h2load)", "h2-" + shape,
+          "Throughput", Comparison.THROUGHPUT_TARGET), h2loads.get(i), h2Clients));
+    }
+    loads.add(new TlsLoad(new Workload("New TLS connections, a full handshake each, " + handshakeClients + " at once (h2load)",
+        "handshakes-" + handshakeClients, "Handshakes per second", HANDSHAKE_TARGET), new TlsHandshakes(work, threads, handshakeClients),
+        handshakeClients));
     try (Started contenders = start(starting)) {
       Map<String, Long> idleRss = idleRss(contenders.list());
       for (TlsLoad load : loads) {
@@ -189,7 +194,7 @@ final class CompareCommand implements Callable<Integer> {
         comparisons.add(measureInRounds(contenders.list(), shared, load.load(), load.workload(), load.connections(), idleRss));
       }
     }
-    setup.add("TLS negotiated (h2load's report): " + h2load.negotiated() + "; ringlb's data plane: " + ringlbTlsProvider());
+    setup.add("TLS negotiated (h2load's report): " + h2loads.getFirst().negotiated() + "; ringlb's data plane: " + ringlbTlsProvider());
   }
 
   /** One of the TLS part's loads: how its table is headed, what runs it, and its connections at once. */
@@ -407,9 +412,10 @@ final class CompareCommand implements Callable<Integer> {
         ringlbVersion,
         String.format("loads, each with its own warm-up of %d s per contender, then measured for %d s in each of %d rounds, the order "
             + "alternating: HTTPS/1.1 keep-alive, `wrk -t%d -c%d` with the cleartext part's script (`GET /home?key=<random 6-digit id>`); "
-            + "HTTP/2, `h2load -t%d -c%d -m%d -D %d` walking one list of 10,000 random keys; new connections, `h2load -t%d -n%d -c%d -m1` "
+            + "HTTP/2, `h2load -t%d -c%d -m<streams> -D %d` with %s streams, walking one list of 10,000 random keys; new connections, `h2load -t%d -n%d -c%d -m1` "
             + "run batch after batch for the whole time, each batch asking for one random key",
-            warmup, duration, rounds, threads, tlsConnections, Math.min(threads, h2Clients), h2Clients, h2Streams, duration,
+            warmup, duration, rounds, threads, tlsConnections, Math.min(threads, h2Clients), h2Clients, duration,
+            h2Streams.stream().map(String::valueOf).collect(Collectors.joining(" and ")),
             Math.min(threads, handshakeClients), handshakeClients, handshakeClients),
         "new connections: every h2load client opens one TLS connection, makes one request and closes it; h2load keeps no session "
             + "cache, so every handshake is a full one (HAProxy's `SslFrontendSessionReuse_pct` reads 0 after such a run, where wrk's "
