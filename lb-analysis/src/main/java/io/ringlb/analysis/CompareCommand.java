@@ -178,11 +178,12 @@ final class CompareCommand implements Callable<Integer> {
     loads.add(new TlsLoad(new Workload("HTTPS/1.1 keep-alive, " + tlsConnections + " connections (wrk)", "https-" + tlsConnections, "Throughput",
         Comparison.THROUGHPUT_TARGET), new Wrk(work, threads, tlsConnections), tlsConnections));
     // more streams in flight on the same connections fill the replicas' queues more: the balancers compare differently there
-    List<H2load> h2loads = h2Streams.stream().map(streams -> new H2load(work, threads, h2Clients, streams)).toList();
-    for (int i = 0; i < h2loads.size(); i++) {
-      String shape = h2Clients + "x" + h2Streams.get(i);
-      loads.add(new TlsLoad(new Workload("HTTP/2 over TLS, " + h2Clients + " connections x " + h2Streams.get(i) + " streams (h2load)", "h2-" + shape,
-          "Throughput", Comparison.THROUGHPUT_TARGET), h2loads.get(i), h2Clients));
+    List<H2load> h2loads = new ArrayList<>();
+    for (int streams : h2Streams) {
+      H2load h2load = new H2load(work, threads, h2Clients, streams);
+      h2loads.add(h2load);
+      loads.add(new TlsLoad(new Workload("HTTP/2 over TLS, " + h2Clients + " connections x " + streams + " streams (h2load)",
+          "h2-" + h2Clients + "x" + streams, "Throughput", Comparison.THROUGHPUT_TARGET), h2load, h2Clients));
     }
     loads.add(new TlsLoad(new Workload("New TLS connections, a full handshake each, " + handshakeClients + " at once (h2load)",
         "handshakes-" + handshakeClients, "Handshakes per second", HANDSHAKE_TARGET), new TlsHandshakes(work, threads, handshakeClients),
