@@ -19,11 +19,9 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client's connection: requests are taken one at a time, in order (a pipelined request waits
@@ -46,7 +44,7 @@ final class ClientConnection extends ChannelDownstream {
   private boolean awaitingHead = true;
   private boolean headStarted;
   private boolean closing;
-  private ScheduledFuture<?> headerTimer;
+  private Cancellable headerTimer = Cancellable.NONE;
   /** The write the client was taking at the last writer-idle event, and how far it had got. */
   private int lookedAtWrite;
   private long lookedAtProgress = -1;
@@ -213,7 +211,7 @@ final class ClientConnection extends ChannelDownstream {
     ClientCodec codec = pipeline.get(ClientCodec.class);
     codec.removeOutboundHandler();
     pipeline.addLast(new Tunnel(replica));
-    pipeline.remove(IdleStateHandler.class);
+    pipeline.remove(IdleTimer.class);
     pipeline.remove(this);
     pipeline.remove(codec);
     return ctx.channel();
@@ -255,20 +253,18 @@ final class ClientConnection extends ChannelDownstream {
 
   private void startHeaderTimer() {
     cancelHeaderTimer();
-    headerTimer = ctx.executor().schedule(() -> {
+    headerTimer = plane.clock().schedule(plane.settings().headerTimeout(), () -> {
       if (awaitingHead && !closing) {
         refuseAndClose(HttpResponseStatus.REQUEST_TIMEOUT,
             "The request headers took longer than " + plane.settings().headerTimeout().toMillis() + " ms (lb.client.header-timeout-ms)", null,
             accessLogTime() - plane.settings().headerTimeout().toNanos());
       }
-    }, plane.settings().headerTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }, ctx.executor());
   }
 
   private void cancelHeaderTimer() {
-    if (headerTimer != null) {
-      headerTimer.cancel(false);
-      headerTimer = null;
-    }
+    headerTimer.cancel();
+    headerTimer = Cancellable.NONE;
   }
 
   @Override

@@ -9,10 +9,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.ringlb.core.tls.ServerTls;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -93,9 +91,8 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     return connection;
   }
 
-  private IdleStateHandler idle() {
-    long idleMillis = plane.settings().idleTimeout().toMillis();
-    return new IdleStateHandler(idleMillis, idleMillis, 0, TimeUnit.MILLISECONDS);
+  private IdleTimer idle() {
+    return IdleTimer.readingAndWriting(plane.clock(), plane.settings().idleTimeout());
   }
 
   /**
@@ -103,7 +100,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
    * client does not take is its stream's business ({@link ClientStream}), and watching every
    * frame written would cost each a listener.
    */
-  private IdleStateHandler http2Idle() {
-    return new IdleStateHandler(plane.settings().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+  private IdleTimer http2Idle() {
+    return IdleTimer.reading(plane.clock(), plane.settings().idleTimeout());
   }
 }

@@ -14,10 +14,10 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2WindowUpdateFrame;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
+import io.ringlb.core.time.EngineClock.Cancellable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The streams of one client connection that speaks HTTP/2, served as frames on the connection's
@@ -41,13 +41,17 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private String address;
   private boolean secure;
-  private ScheduledFuture<?> ticking;
+  private final Duration tickPeriod;
+  private final Runnable tick = this::tick;
+  /** The next look at the streams' idle timeouts; null while the connection has no stream. */
+  private Cancellable ticking;
 
   ClientStreams(Plane plane, ReplicaPools pools, Http2FrameCodec frames) {
     this.plane = plane;
     this.pools = pools;
     this.frames = frames;
     this.idleNanos = plane.settings().idleTimeout().toNanos();
+    this.tickPeriod = Duration.ofNanos(Math.max(Duration.ofMillis(10).toNanos(), idleNanos / 8));
   }
 
   @Override
@@ -203,14 +207,13 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
 
   private void tickWhileStreamsAreOpen() {
     if (ticking == null) {
-      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idleNanos / 8);
-      ticking = ctx.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+      ticking = plane.clock().schedule(tickPeriod, tick, ctx.executor());
     }
   }
 
   private void tick() {
+    ticking = null;
     if (streams.isEmpty()) {
-      stopTicking();
       return;
     }
     long now = plane.nanoTime();
@@ -221,11 +224,14 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
         stream.resetOnFailure(Http2Error.INTERNAL_ERROR); // one stream's failure must not end the timer every stream of the connection relies on
       }
     }
+    if (!streams.isEmpty() && ctx.channel().isActive()) {
+      tickWhileStreamsAreOpen();
+    }
   }
 
   private void stopTicking() {
     if (ticking != null) {
-      ticking.cancel(false);
+      ticking.cancel();
       ticking = null;
     }
   }

@@ -4,11 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,12 +23,13 @@ import java.util.function.Supplier;
  */
 final class ConnectionPool implements ReplicaPool {
 
-  private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed, ScheduledFuture<?>[] timeout) {}
+  private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed, Cancellable[] timeout) {}
 
   private final Supplier<ChannelFuture> connector;
   private final EventExecutor loop;
+  private final EngineClock clock;
   private final int max;
-  private final long waitNanos;
+  private final Duration wait;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>();
   /** Every connection open or opening, idle or in use: told when the replica leaves the ring. */
   private final List<Channel> connections = new ArrayList<>();
@@ -38,12 +40,14 @@ final class ConnectionPool implements ReplicaPool {
   /**
    * @param connector opens a connection to the replica on {@code loop}, with the connection's handlers
    * @param loop the pool's own event loop, which alone touches it and times its waiting requests
+   * @param clock what the waiting requests are timed by
    */
-  ConnectionPool(Supplier<ChannelFuture> connector, EventExecutor loop, int max, long waitNanos) {
+  ConnectionPool(Supplier<ChannelFuture> connector, EventExecutor loop, EngineClock clock, int max, Duration wait) {
     this.connector = connector;
     this.loop = loop;
+    this.clock = clock;
     this.max = max;
-    this.waitNanos = waitNanos;
+    this.wait = wait;
   }
 
   @Override
@@ -62,13 +66,13 @@ final class ConnectionPool implements ReplicaPool {
       connect(acquired, failed);
       return;
     }
-    ScheduledFuture<?>[] timeout = new ScheduledFuture<?>[1];
+    Cancellable[] timeout = new Cancellable[1];
     Waiter waiter = new Waiter(acquired, failed, timeout);
-    timeout[0] = loop.schedule(() -> {
+    timeout[0] = clock.schedule(wait, () -> {
       if (waiting.remove(waiter)) {
         failed.accept(new TimeoutException("no connection to the replica came free in time"));
       }
-    }, waitNanos, TimeUnit.NANOSECONDS);
+    }, loop);
     waiting.add(waiter);
   }
 
@@ -81,7 +85,7 @@ final class ConnectionPool implements ReplicaPool {
     }
     Waiter next = waiting.poll();
     if (next != null) {
-      next.timeout()[0].cancel(false);
+      next.timeout()[0].cancel();
       next.acquired().accept(channel);
     } else {
       idle.addFirst(channel);
@@ -99,7 +103,7 @@ final class ConnectionPool implements ReplicaPool {
       connections.remove(channel);
       Waiter next = closed ? null : waiting.poll();
       if (next != null) {
-        next.timeout()[0].cancel(false);
+        next.timeout()[0].cancel();
         connect(next.acquired(), next.failed());
       }
     });
@@ -123,7 +127,7 @@ final class ConnectionPool implements ReplicaPool {
     idle.clear();
     closing.forEach(Channel::close);
     for (Waiter waiter; (waiter = waiting.poll()) != null; ) {
-      waiter.timeout()[0].cancel(false);
+      waiter.timeout()[0].cancel();
       waiter.failed().accept(new IllegalStateException("the replica has left the ring"));
     }
   }

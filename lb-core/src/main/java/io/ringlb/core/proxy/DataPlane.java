@@ -92,7 +92,7 @@ public final class DataPlane implements AutoCloseable {
     Map<EventLoop, ReplicaPools> pools = new IdentityHashMap<>();
     for (EventExecutor executor : loops) {
       EventLoop loop = (EventLoop) executor;
-      pools.put(loop, new ReplicaPools(loop, transport, settings, router));
+      pools.put(loop, new ReplicaPools(loop, transport, settings, router, clock));
     }
     Http2Connections http2 = new Http2Connections();
     ServerBootstrap bootstrap = new ServerBootstrap()

@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lb.client.header-timeout-ms} for HTTP/2: a header block (a HEADERS frame, then
@@ -24,7 +24,8 @@ final class Http2HeaderTimeout extends ChannelInboundHandlerAdapter {
   private static final byte CONTINUATION = 0x9;
   private static final byte END_HEADERS = 0x4;
 
-  private final long timeoutNanos;
+  private final Duration timeout;
+  private final EngineClock clock;
   private final byte[] frameHeader = new byte[FRAME_HEADER_BYTES];
   /** How much of the current frame's header has been read. */
   private int headerRead;
@@ -35,10 +36,11 @@ final class Http2HeaderTimeout extends ChannelInboundHandlerAdapter {
   /** What is left of the client's connection preface, which comes before any frame. */
   private int prefaceLeft = Http2CodecUtil.connectionPrefaceBuf().readableBytes();
   /** The close of a connection whose header block is not whole yet; null while none is open. */
-  private ScheduledFuture<?> deadline;
+  private Cancellable deadline;
 
-  Http2HeaderTimeout(Duration timeout) {
-    this.timeoutNanos = timeout.toNanos();
+  Http2HeaderTimeout(Duration timeout, EngineClock clock) {
+    this.timeout = timeout;
+    this.clock = clock;
   }
 
   @Override
@@ -85,7 +87,7 @@ final class Http2HeaderTimeout extends ChannelInboundHandlerAdapter {
     blockEnds = (type == HEADERS || type == CONTINUATION) && (flags & END_HEADERS) != 0;
     if (type == HEADERS && deadline == null && !(blockEnds && payloadLeft <= available)) {
       // a block not whole in this read (most are, and cost no timer); closed from the channel's tail, so the codec says GOAWAY
-      deadline = ctx.executor().schedule(() -> ctx.channel().close(), timeoutNanos, TimeUnit.NANOSECONDS);
+      deadline = clock.schedule(timeout, () -> ctx.channel().close(), ctx.executor());
     }
     if (blockEnds && payloadLeft == 0) {
       cancel();
@@ -94,7 +96,7 @@ final class Http2HeaderTimeout extends ChannelInboundHandlerAdapter {
 
   private void cancel() {
     if (deadline != null) {
-      deadline.cancel(false);
+      deadline.cancel();
       deadline = null;
     }
   }

@@ -41,7 +41,7 @@ final class Http2Pipeline {
         .build();
     // the answers that end in one event-loop turn, each on its own stream and replica, leave in one TLS record and write
     pipeline.addAfter(after, "h2-flushes", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-    pipeline.addAfter("h2-flushes", "h2-header-timeout", new Http2HeaderTimeout(plane.settings().headerTimeout()));
+    pipeline.addAfter("h2-flushes", "h2-header-timeout", new Http2HeaderTimeout(plane.settings().headerTimeout(), plane.clock()));
     pipeline.addAfter("h2-header-timeout", "h2-frames", frames);
     pipeline.addAfter("h2-frames", "h2-streams", new ClientStreams(plane, pools, frames));
     pipeline.addAfter("h2-streams", "h2-idle", new IdleHttp2Connection(frames));

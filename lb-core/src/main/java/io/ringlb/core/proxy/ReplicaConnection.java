@@ -14,7 +14,6 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.StreamBufferingEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.core.health.Outcome;
 import java.io.IOException;
@@ -27,13 +26,13 @@ import java.util.List;
  */
 final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
-  private final IdleStateHandler silence;
+  private final IdleTimer silence;
   private Exchange exchange;
   /** Whether the replica said it never processed this stream's request: by REFUSED_STREAM, or by GOAWAY. */
   private boolean refused;
 
   /** @param silence the connection's idle handler, whose reader timeout is the response timeout */
-  ReplicaConnection(IdleStateHandler silence) {
+  ReplicaConnection(IdleTimer silence) {
     this.silence = silence;
   }
 
@@ -178,7 +177,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
     codec.removeOutboundHandler();
     pipeline.addLast(new Tunnel(client.becomeTunnel(replica)));
     pipeline.remove(ReplicaConnection.class);
-    pipeline.remove(IdleStateHandler.class);
+    pipeline.remove(IdleTimer.class);
     pipeline.remove(codec);
   }
 }

@@ -12,8 +12,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
+import io.ringlb.core.time.EngineClock;
 
 /**
  * The handlers of an HTTP/2 connection to a replica: Netty's frame codec as a client (no server
@@ -26,15 +25,14 @@ final class ReplicaHttp2Pipeline {
   private ReplicaHttp2Pipeline() {}
 
   /** Adds the connection's handlers to {@code pipeline}, after TLS's if there is TLS. */
-  static void install(ChannelPipeline pipeline, ProxySettings settings) {
+  static void install(ChannelPipeline pipeline, ProxySettings settings, EngineClock clock) {
     Http2FrameCodec frames = Http2FrameCodecBuilder.forClient()
         .initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(ReplicaPools.MAX_RESPONSE_HEADER_BYTES))
         .encoderEnforceMaxConcurrentStreams(true)
         .validateHeaders(true)
         .build();
-    long idleMillis = settings.responseTimeout().toMillis();
     // ahead of the codec, so every frame read counts: behind the multiplexer it would see only the connection's own frames
-    pipeline.addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS),
+    pipeline.addLast(IdleTimer.reading(clock, settings.responseTimeout()),
         frames,
         new Http2MultiplexHandler(new RefusedPush()),
         new IdleHttp2Connection(frames),
@@ -42,11 +40,11 @@ final class ReplicaHttp2Pipeline {
   }
 
   /** What each stream's channel is given: the conversion to {@code HttpObject}s, the response timeout, and the exchange's end. */
-  static ChannelHandler streamHandlers(ProxySettings settings) {
+  static ChannelHandler streamHandlers(ProxySettings settings, EngineClock clock) {
     return new ChannelInitializer<Http2StreamChannel>() {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
-        IdleStateHandler silence = new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+        IdleTimer silence = IdleTimer.reading(clock, settings.responseTimeout());
         stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), silence, new ReplicaConnection(silence));
       }
     };

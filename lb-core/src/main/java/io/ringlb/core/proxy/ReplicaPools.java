@@ -10,10 +10,10 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.routing.Router;
+import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.tls.ReplicaTls;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -22,7 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -43,10 +42,13 @@ final class ReplicaPools {
   private final EventLoop loop;
   private final ProxySettings settings;
   private final Router router;
+  private final EngineClock clock;
   private final Map<Replica, ReplicaPool> pools = new HashMap<>();
 
-  ReplicaPools(EventLoop loop, Transport transport, ProxySettings settings, Router router) {
+  /** @param clock times the replicas' answers and the requests waiting for a connection */
+  ReplicaPools(EventLoop loop, Transport transport, ProxySettings settings, Router router, EngineClock clock) {
     this.loop = loop;
+    this.clock = clock;
     this.settings = settings;
     this.router = router;
     this.bootstrap = new Bootstrap()
@@ -95,10 +97,10 @@ final class ReplicaPools {
               channel.pipeline().addLast(handshaking);
             });
             if (link.protocol().multiplexed()) {
-              ReplicaHttp2Pipeline.install(channel.pipeline(), settings);
+              ReplicaHttp2Pipeline.install(channel.pipeline(), settings, clock);
               return;
             }
-            IdleStateHandler silence = new IdleStateHandler(settings.responseTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+            IdleTimer silence = IdleTimer.reading(clock, settings.responseTimeout());
             channel.pipeline().addLast(
                 new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES),
                 silence,
@@ -106,8 +108,8 @@ final class ReplicaPools {
           }
         });
     Supplier<ChannelFuture> connector = () -> spoken(connecting.connect(), replica, link);
-    return link.protocol().multiplexed() ? new StreamPool(connector, ReplicaHttp2Pipeline.streamHandlers(settings))
-        : new ConnectionPool(connector, loop, settings.connectionsPerReplica(), settings.responseTimeout().toNanos());
+    return link.protocol().multiplexed() ? new StreamPool(connector, ReplicaHttp2Pipeline.streamHandlers(settings, clock))
+        : new ConnectionPool(connector, loop, clock, settings.connectionsPerReplica(), settings.responseTimeout());
   }
 
   /**

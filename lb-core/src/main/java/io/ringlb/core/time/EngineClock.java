@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The engine's one source of time: monotonic time for durations and deadlines, wall time for
@@ -13,7 +14,8 @@ import java.time.ZoneId;
  * on real time. {@link #system()} is the one implementation that reads the system's clocks.
  *
  * <p>Timer tasks run on the clock's own thread (or, in a test, on the thread that moves time):
- * a task only hands work on, to the fleet's loop or an event loop, and never blocks.
+ * a task only hands work on, to the fleet's loop or an event loop, and never blocks. The data
+ * plane's timers (idle, header and response timeouts) run on their connection's event loop.
  */
 public interface EngineClock extends AutoCloseable {
 
@@ -25,6 +27,14 @@ public interface EngineClock extends AutoCloseable {
 
   /** Runs {@code task} once, {@code delay} from now, unless cancelled first. */
   Cancellable schedule(Duration delay, Runnable task);
+
+  /**
+   * Runs {@code task} on {@code loop}, {@code delay} from now, unless cancelled first: a timer of
+   * one event loop's connections, set on that loop. The system clock leaves it to the loop's own
+   * timers, which cost no thread hop; a clock moved by hand runs it on the loop when it falls due,
+   * and waits for it to have run, so that time moved on is time the data plane has acted on.
+   */
+  Cancellable schedule(Duration delay, Runnable task, ScheduledExecutorService loop);
 
   /** Runs {@code task} now and then every {@code period}, until cancelled or this clock closes. */
   Cancellable every(Duration period, Runnable task);

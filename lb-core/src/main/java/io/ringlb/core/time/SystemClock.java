@@ -38,6 +38,12 @@ final class SystemClock implements EngineClock {
   }
 
   @Override
+  public Cancellable schedule(Duration delay, Runnable task, ScheduledExecutorService loop) {
+    ScheduledFuture<?> scheduled = loop.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    return () -> scheduled.cancel(false);
+  }
+
+  @Override
   public Cancellable every(Duration period, Runnable task) {
     try {
       ScheduledFuture<?> scheduled = timers.scheduleAtFixedRate(task, 0, period.toNanos(), TimeUnit.NANOSECONDS);

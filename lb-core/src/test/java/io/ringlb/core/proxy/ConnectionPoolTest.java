@@ -4,26 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.ringlb.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One replica's pool on an embedded event loop whose time stands still until the test moves it:
+ * One replica's pool on an embedded event loop, timed by a clock that stands still until the test moves it:
  * how long a request beyond the bound waits is asserted to the millisecond, without a sleep.
  * Each connection is an embedded channel, open until the test closes it.
  */
-class ReplicaPoolTest {
+class ConnectionPoolTest {
 
   private static final Duration WAIT = Duration.ofMillis(500);
 
-  /** The pool's loop: its timers run when the test advances its frozen time. */
+  /** The pool's loop, which is the test's thread. */
   private final EmbeddedChannel loop = new EmbeddedChannel();
+  /** The pool's clock: its timers run when the test moves it. */
+  private final FakeClock clock = new FakeClock();
   private final List<EmbeddedChannel> opened = new ArrayList<>();
   /** What the requests were handed, in order: "got N" for the Nth connection opened, or the failure's class. */
   private final List<String> handed = new ArrayList<>();
@@ -31,12 +33,11 @@ class ReplicaPoolTest {
 
   @BeforeEach
   void oneConnectionAtMost() {
-    loop.freezeTime();
     pool = new ConnectionPool(() -> {
       EmbeddedChannel connection = new EmbeddedChannel();
       opened.add(connection);
       return connection.newSucceededFuture();
-    }, loop.eventLoop(), 1, WAIT.toNanos());
+    }, loop.eventLoop(), clock, 1, WAIT);
   }
 
   @AfterEach
@@ -50,8 +51,7 @@ class ReplicaPoolTest {
   }
 
   private void advance(long millis) {
-    loop.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-    loop.runScheduledPendingTasks();
+    clock.forward(Duration.ofMillis(millis));
   }
 
   @Test

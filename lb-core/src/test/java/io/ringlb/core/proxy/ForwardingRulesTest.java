@@ -5,14 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.ringlb.core.health.Outcome;
+import io.ringlb.api.Replica;
+import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.FakeClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,14 +26,45 @@ import org.junit.jupiter.api.Test;
 class ForwardingRulesTest {
 
   private final Backends backends = new Backends();
+  /** The data plane's clock in the tests of its timeouts, which move it by hand: each timeout is asserted to the millisecond. */
+  private final FakeClock clock = new FakeClock();
+  /** What a replica in such a test waits on before it answers, if it ever does. */
+  private final CountDownLatch held = new CountDownLatch(1);
   private ProxyFixture proxy;
 
   @AfterEach
   void stop() throws Exception {
+    held.countDown();
     if (proxy != null) {
       proxy.close();
     }
     backends.close();
+  }
+
+  private ProxyFixture onTheFakeClock(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune) {
+    return new ProxyFixture(replicas, tune, 0, AccessLog.NONE, clock, ExerciseRules.rules());
+  }
+
+  private static UnaryOperator<ProxySettings> responseTimeout(Duration timeout) {
+    return s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(), s.idleTimeout(),
+        s.connectionsPerReplica(), timeout));
+  }
+
+  /** A replica that answers its first request on a connection at once and every later one once the test lets it. */
+  private InetSocketAddress answersFirstAtOnce(AtomicInteger asked, String body) {
+    return backends.http(Map.of("/home", exchange -> {
+      if (asked.incrementAndGet() > 1) {
+        try {
+          held.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    }));
   }
 
   private InetSocketAddress echo(String name) {
@@ -216,68 +253,61 @@ class ForwardingRulesTest {
   }
 
   @Test
-  void aReplicaSilentPastTheResponseTimeoutIsReportedAsTimedOutAndTheNextAnswers() throws IOException {
+  void aReplicaSilentPastTheResponseTimeoutIsReportedAsTimedOutAndTheNextAnswers() throws Exception {
     AtomicInteger taken = new AtomicInteger();
-    InetSocketAddress silent = backends.raw(taken, (head, out) -> Thread.sleep(5_000));
-    proxy = new ProxyFixture(List.of(silent, echo("R1")), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
-        s.idleTimeout(), s.connectionsPerReplica(), java.time.Duration.ofMillis(300)));
+    InetSocketAddress silent = backends.raw(taken, (head, out) -> held.await());
+    proxy = onTheFakeClock(List.of(silent, echo("R1")), responseTimeout(Duration.ofMillis(300)));
     try (RawClient client = new RawClient(proxy.port())) {
-      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
 
-      assertThat(response.body()).isEqualTo("Hello from R1");
+      clock.forward(Duration.ofMillis(299));
+      assertThat(proxy.reports).as("silent a millisecond short of the response timeout").isEmpty();
+      clock.forward(Duration.ofMillis(1));
+
+      assertThat(client.read().body()).isEqualTo("Hello from R1");
       assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.TIMED_OUT));
     }
   }
 
   @Test
   void aConnectionReusedFromThePoolGivesTheReplicaItsWholeResponseTimeout() throws Exception {
-    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
-      try {
-        Thread.sleep(400);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] body = "slow".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    }));
-    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
-        s.idleTimeout(), s.connectionsPerReplica(), java.time.Duration.ofMillis(1_000))));
+    AtomicInteger asked = new AtomicInteger();
+    proxy = onTheFakeClock(List.of(answersFirstAtOnce(asked, "slow")), responseTimeout(Duration.ofMillis(1_000)));
     try (RawClient client = new RawClient(proxy.port())) {
-      assertThat(client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("slow");
-      Thread.sleep(800); // the pooled connection has been silent most of the timeout when the next request takes it
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("slow");
+      clock.forward(Duration.ofMillis(800)); // the pooled connection has been silent most of the timeout when the next request takes it
 
-      RawClient.Response again = client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() == 2);
+      clock.forward(Duration.ofMillis(999)); // the timeout is long past counted from the connection's last read, not from the request
+      held.countDown();
 
+      RawClient.Response again = client.read();
       assertThat(again.status()).isEqualTo(200);
+      assertThat(again.body()).isEqualTo("slow");
       assertThat(proxy.reports).isEmpty();
     }
   }
 
   @Test
   void aPooledConnectionsResponseTimeoutCountsFromTheRequestNotFromALaterTick() throws Exception {
-    AtomicInteger taken = new AtomicInteger();
-    // answers the connection's first request, then never answers again and never closes
-    InetSocketAddress goesSilent = backends.raw(taken, (head, out) -> {
-      out.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      Thread.sleep(30_000);
-    });
-    proxy = new ProxyFixture(List.of(goesSilent, echo("R1")), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(),
-        s.headerTimeout(), s.idleTimeout(), s.connectionsPerReplica(), java.time.Duration.ofMillis(1_500))));
+    AtomicInteger asked = new AtomicInteger();
+    // answers the connection's first request, then nothing until the test ends
+    proxy = onTheFakeClock(List.of(answersFirstAtOnce(asked, "first"), echo("R1")), responseTimeout(Duration.ofMillis(1_500)));
     try (RawClient client = new RawClient(proxy.port())) {
       assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("first");
-      Thread.sleep(200); // the pooled connection's last read lies a little in the past when the next request takes it
+      clock.forward(Duration.ofMillis(200)); // the pooled connection's last read lies a little in the past when the next request takes it
 
-      long asked = System.nanoTime();
-      RawClient.Response again = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
-      java.time.Duration waited = java.time.Duration.ofNanos(System.nanoTime() - asked);
+      client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() == 2);
+      // the check set when the connection was made finds it busy 1.3 s after the request, and looks again when the timeout is up
+      clock.forward(Duration.ofMillis(1_499));
+      assertThat(proxy.reports).as("a millisecond short of the response timeout, counted from the request").isEmpty();
+      clock.forward(Duration.ofMillis(1));
 
-      assertThat(again.body()).isEqualTo("Hello from R1");
+      assertThat(client.read().body()).isEqualTo("Hello from R1");
       assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.TIMED_OUT));
-      // an idle tick counted from the last read would fire first after 1.3 s, too early to count, then after 2.8 s
-      assertThat(waited).as("given up on the silent replica once its response timeout passed").isLessThan(java.time.Duration.ofMillis(2_500));
     }
   }
 
@@ -323,15 +353,19 @@ class ForwardingRulesTest {
     AtomicInteger taken = new AtomicInteger();
     // an /add waits for its replicas to start: longer than a replica may stay silent
     InetSocketAddress admin = backends.raw(taken, (head, out) -> {
-      Thread.sleep(1_200);
+      held.await();
       out.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nadded".getBytes(StandardCharsets.US_ASCII));
     });
-    proxy = new ProxyFixture(List.of(echo("R0")), s -> new ProxySettings(s.host(), s.port(), s.eventLoops(), s.maxHeaderBytes(), s.maxBodyBytes(),
-        s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), s.connectTimeout(), java.time.Duration.ofMillis(300), s.connectionsPerReplica(),
-        java.util.Optional.of(new io.ringlb.api.Replica("admin", 0, admin.getHostString(), admin.getPort()))));
+    proxy = onTheFakeClock(List.of(echo("R0")), s -> new ProxySettings(s.host(), s.port(), s.eventLoops(), s.maxHeaderBytes(), s.maxBodyBytes(),
+        s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), s.connectTimeout(), Duration.ofMillis(300), s.connectionsPerReplica(),
+        Optional.of(new Replica("admin", 0, admin.getHostString(), admin.getPort()))));
     try (RawClient client = new RawClient(proxy.port())) {
-      RawClient.Response added = client.send("POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"n\": 1}").read();
+      client.send("POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"n\": 1}");
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
+      clock.forward(Duration.ofMillis(1_200));
+      held.countDown();
 
+      RawClient.Response added = client.read();
       assertThat(added.status()).isEqualTo(200);
       assertThat(added.body()).isEqualTo("added");
     }

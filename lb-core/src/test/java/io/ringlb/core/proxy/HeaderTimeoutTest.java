@@ -15,14 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code lb.client.header-timeout-ms} on a client connection's real pipeline, in an embedded
- * channel whose time stands still until the test moves it: the timeout is asserted to the
+ * channel, on a data-plane clock that stands still until the test moves it: the timeout is asserted to the
  * millisecond, without a sleep. No replica is in the ring, so a complete request is answered 503
  * at once.
  */
@@ -30,6 +29,7 @@ class HeaderTimeoutTest {
 
   private static final Duration HEADERS = Duration.ofSeconds(2);
 
+  private final FakeClock clock = new FakeClock();
   private EmbeddedChannel client;
 
   @BeforeEach
@@ -38,11 +38,10 @@ class HeaderTimeoutTest {
     ProxySettings settings = ProxyFixture.with(defaults, defaults.maxHeaderBytes(), defaults.maxBodyBytes(), HEADERS, Duration.ofMinutes(5),
         defaults.connectionsPerReplica(), defaults.responseTimeout());
     Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3, new Loads());
-    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, new FakeClock(),
+    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, clock,
         HostRules.NONE);
     client = new EmbeddedChannel(false, false);
-    client.freezeTime(); // before the connection starts, which starts the first request's timeout
-    client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router), Optional.empty(),
+    client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router, clock), Optional.empty(),
         new Http2Connections()));
     client.register();
   }
@@ -53,8 +52,8 @@ class HeaderTimeoutTest {
   }
 
   private void advance(Duration by) {
-    client.advanceTimeBy(by.toNanos(), TimeUnit.NANOSECONDS);
-    client.runScheduledPendingTasks();
+    clock.forward(by);
+    client.runPendingTasks();
   }
 
   private void send(String text) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
+import io.ringlb.core.time.FakeClock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** A pooled connection to a replica, on its own. */
@@ -13,7 +13,7 @@ class ReplicaConnectionTest {
 
   @Test
   void aConnectionIdleInThePoolForAResponseTimeoutIsClosedBeforeTheReplicaClosesIt() {
-    IdleStateHandler silence = new IdleStateHandler(10_000, 0, 0, TimeUnit.MILLISECONDS);
+    IdleTimer silence = IdleTimer.reading(new FakeClock(), Duration.ofSeconds(10));
     EmbeddedChannel channel = new EmbeddedChannel(silence, new ReplicaConnection(silence));
 
     channel.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT); // no request on it: idle in the pool

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.ringlb.core.time.EngineClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,7 +68,7 @@ class StreamPoolTest {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
-            ReplicaHttp2Pipeline.install(channel.pipeline(), settings);
+            ReplicaHttp2Pipeline.install(channel.pipeline(), settings, EngineClock.system());
           }
         });
     return new StreamPool(() -> {

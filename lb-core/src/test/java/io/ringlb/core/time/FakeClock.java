@@ -1,9 +1,14 @@
 package io.ringlb.core.time;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Time that moves only when a test says: {@link #forward} runs every timer that falls due on the
@@ -56,6 +61,28 @@ public final class FakeClock implements EngineClock {
       timers.add(timer);
     }
     return timer;
+  }
+
+  /**
+   * Runs {@code task} on {@code loop} when it falls due, and {@link #forward} waits for it to
+   * have run there: whatever it does (a timeout answered, the next timer set) is done by the time
+   * time has moved on. A loop shut down by then runs nothing.
+   */
+  @Override
+  public Cancellable schedule(Duration delay, Runnable task, ScheduledExecutorService loop) {
+    return schedule(delay, () -> {
+      if (loop instanceof EventExecutor netty && netty.inEventLoop()) {
+        task.run(); // an embedded channel's loop, which is the test's own thread
+        return;
+      }
+      CompletableFuture<Void> ran;
+      try {
+        ran = CompletableFuture.runAsync(task, loop);
+      } catch (RejectedExecutionException shutDown) {
+        return;
+      }
+      ran.orTimeout(10, TimeUnit.SECONDS).join(); // a loop that never runs it fails the test rather than hang it
+    });
   }
 
   @Override

@@ -1,0 +1,165 @@
+package io.ringlb.core.proxy;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
+import java.time.Duration;
+
+/**
+ * A connection's idle timeouts on the engine's clock: Netty's {@code IdleStateHandler}, with its
+ * events ({@link IdleStateEvent}) and its counting. Reading is idle from the end of the last read,
+ * never while one goes on; writing from the last write the socket took whole. Netty 4.1's handler
+ * reads the system's clock and sets its loop's timers, which a test cannot move; this one reads
+ * {@link EngineClock}, so every timeout of the data plane follows a clock a test moves by hand.
+ *
+ * <p>A check that finds the connection busy since it was set is set again for what is left, as
+ * Netty's is: a connection costs a timer per timeout, not one per read.
+ */
+final class IdleTimer extends ChannelDuplexHandler {
+
+  private final EngineClock clock;
+  private final Duration readerIdle;
+  private final Duration writerIdle;
+  private final Runnable checkReading = this::checkReading;
+  private final Runnable checkWriting = this::checkWriting;
+  private final ChannelFutureListener written;
+  private ChannelHandlerContext ctx;
+  private boolean watching;
+  private boolean reading;
+  private long lastRead;
+  private long lastWrite;
+  private Cancellable readerTimer = Cancellable.NONE;
+  private Cancellable writerTimer = Cancellable.NONE;
+
+  private IdleTimer(EngineClock clock, Duration readerIdle, Duration writerIdle) {
+    this.clock = clock;
+    this.readerIdle = readerIdle;
+    this.writerIdle = writerIdle;
+    this.written = future -> lastWrite = clock.nanoTime();
+  }
+
+  /** Tells of a connection that read nothing for {@code idle}. */
+  static IdleTimer reading(EngineClock clock, Duration idle) {
+    return new IdleTimer(clock, idle, Duration.ZERO);
+  }
+
+  /** Tells of a connection that read nothing, or had no write taken whole, for {@code idle}. */
+  static IdleTimer readingAndWriting(EngineClock clock, Duration idle) {
+    return new IdleTimer(clock, idle, idle);
+  }
+
+  /** Reading counts as idle from now, whenever it last read. */
+  void resetReadTimeout() {
+    lastRead = clock.nanoTime();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext added) {
+    this.ctx = added;
+    if (added.channel().isActive() && added.channel().isRegistered()) {
+      watch();
+    }
+  }
+
+  @Override
+  public void channelRegistered(ChannelHandlerContext context) throws Exception {
+    if (context.channel().isActive()) {
+      watch();
+    }
+    super.channelRegistered(context);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext context) throws Exception {
+    watch();
+    super.channelActive(context);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext context) {
+    stop();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) throws Exception {
+    stop();
+    super.channelInactive(context);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) {
+    reading = true;
+    context.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext context) {
+    if (reading) {
+      lastRead = clock.nanoTime();
+      reading = false;
+    }
+    context.fireChannelReadComplete();
+  }
+
+  @Override
+  public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
+    if (writerIdle.isZero()) {
+      context.write(msg, promise);
+      return;
+    }
+    ChannelPromise watched = promise.unvoid();
+    watched.addListener(written);
+    context.write(msg, watched);
+  }
+
+  private void watch() {
+    if (watching) {
+      return;
+    }
+    watching = true;
+    lastRead = lastWrite = clock.nanoTime();
+    if (!readerIdle.isZero()) {
+      readerTimer = clock.schedule(readerIdle, checkReading, ctx.executor());
+    }
+    if (!writerIdle.isZero()) {
+      writerTimer = clock.schedule(writerIdle, checkWriting, ctx.executor());
+    }
+  }
+
+  private void stop() {
+    watching = false;
+    readerTimer.cancel();
+    writerTimer.cancel();
+    readerTimer = writerTimer = Cancellable.NONE;
+  }
+
+  private void checkReading() {
+    if (!watching) {
+      return;
+    }
+    long left = reading ? readerIdle.toNanos() : readerIdle.toNanos() - (clock.nanoTime() - lastRead);
+    if (left > 0) {
+      readerTimer = clock.schedule(Duration.ofNanos(left), checkReading, ctx.executor());
+      return;
+    }
+    readerTimer = clock.schedule(readerIdle, checkReading, ctx.executor());
+    ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+  }
+
+  private void checkWriting() {
+    if (!watching) {
+      return;
+    }
+    long left = writerIdle.toNanos() - (clock.nanoTime() - lastWrite);
+    if (left > 0) {
+      writerTimer = clock.schedule(Duration.ofNanos(left), checkWriting, ctx.executor());
+      return;
+    }
+    writerTimer = clock.schedule(writerIdle, checkWriting, ctx.executor());
+    ctx.fireUserEventTriggered(IdleStateEvent.WRITER_IDLE_STATE_EVENT);
+  }
+}
