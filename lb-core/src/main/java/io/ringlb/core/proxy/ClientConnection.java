@@ -45,6 +45,8 @@ final class ClientConnection extends ChannelDownstream {
   private boolean headStarted;
   private boolean closing;
   private Cancellable headerTimer = Cancellable.NONE;
+  /** The header timeout's task, made once per connection: a timer is set for every request. */
+  private final Runnable headersTooSlow = this::headersTooSlow;
   /** The write the client was taking at the last writer-idle event, and how far it had got. */
   private int lookedAtWrite;
   private long lookedAtProgress = -1;
@@ -253,13 +255,15 @@ final class ClientConnection extends ChannelDownstream {
 
   private void startHeaderTimer() {
     cancelHeaderTimer();
-    headerTimer = plane.clock().schedule(plane.settings().headerTimeout(), () -> {
-      if (awaitingHead && !closing) {
-        refuseAndClose(HttpResponseStatus.REQUEST_TIMEOUT,
-            "The request headers took longer than " + plane.settings().headerTimeout().toMillis() + " ms (lb.client.header-timeout-ms)", null,
-            accessLogTime() - plane.settings().headerTimeout().toNanos());
-      }
-    }, ctx.executor());
+    headerTimer = plane.clock().schedule(plane.settings().headerTimeout(), headersTooSlow, ctx.executor());
+  }
+
+  private void headersTooSlow() {
+    if (awaitingHead && !closing) {
+      refuseAndClose(HttpResponseStatus.REQUEST_TIMEOUT,
+          "The request headers took longer than " + plane.settings().headerTimeout().toMillis() + " ms (lb.client.header-timeout-ms)", null,
+          accessLogTime() - plane.settings().headerTimeout().toNanos());
+    }
   }
 
   private void cancelHeaderTimer() {

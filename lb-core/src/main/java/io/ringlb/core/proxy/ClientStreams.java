@@ -213,19 +213,19 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
 
   private void tick() {
     ticking = null;
-    if (streams.isEmpty()) {
-      return;
-    }
-    long now = plane.nanoTime();
-    for (ClientStream stream : List.copyOf(streams.values())) {
-      try {
-        stream.onTick(now, idleNanos);
-      } catch (RuntimeException failed) {
-        stream.resetOnFailure(Http2Error.INTERNAL_ERROR); // one stream's failure must not end the timer every stream of the connection relies on
+    try {
+      long now = plane.nanoTime();
+      for (ClientStream stream : List.copyOf(streams.values())) {
+        try {
+          stream.onTick(now, idleNanos);
+        } catch (RuntimeException failed) {
+          stream.resetOnFailure(Http2Error.INTERNAL_ERROR); // one stream's failure must not end the timer every stream of the connection relies on
+        }
       }
-    }
-    if (!streams.isEmpty() && ctx.channel().isActive()) {
-      tickWhileStreamsAreOpen();
+    } finally {
+      if (!streams.isEmpty() && ctx.channel().isActive()) {
+        tickWhileStreamsAreOpen(); // whatever a stream threw, the others are still watched
+      }
     }
   }
 

@@ -138,6 +138,11 @@ public final class DataPlane implements AutoCloseable {
     return new DataPlane(loops, bound, tlsBound, tls, reloading, http2, transport, pools, router, leavers, plane.accessLog(), clock);
   }
 
+  /** The event loops the connections run on. */
+  EventLoopGroup loops() {
+    return loops;
+  }
+
   /**
    * Where the data plane listens (the bound port when {@code port} was 0), once it does.
    *

@@ -14,7 +14,7 @@ import java.time.Duration;
  * events ({@link IdleStateEvent}) and its counting. Reading is idle from the end of the last read,
  * never while one goes on; writing from the last write the socket took whole. Netty 4.1's handler
  * reads the system's clock and sets its loop's timers, which a test cannot move; this one reads
- * {@link EngineClock}, so every timeout of the data plane follows a clock a test moves by hand.
+ * {@link EngineClock}, so the data plane's idle timeouts follow a clock a test moves by hand.
  *
  * <p>A check that finds the connection busy since it was set is set again for what is left, as
  * Netty's is: a connection costs a timer per timeout, not one per read.
@@ -25,10 +25,13 @@ final class IdleTimer extends ChannelDuplexHandler {
   private final Duration readerIdle;
   private final Duration writerIdle;
   private final Runnable checkReading = this::checkReading;
-  private final Runnable checkWriting = this::checkWriting;
+  /** Made only when writing is watched, as is {@link #written}: most connections watch reading alone. */
+  private final Runnable checkWriting;
   private final ChannelFutureListener written;
   private ChannelHandlerContext ctx;
+  /** Watching from the connection's start until its end or the handler's removal, once: never again after. */
   private boolean watching;
+  private boolean stopped;
   private boolean reading;
   private long lastRead;
   private long lastWrite;
@@ -39,7 +42,9 @@ final class IdleTimer extends ChannelDuplexHandler {
     this.clock = clock;
     this.readerIdle = readerIdle;
     this.writerIdle = writerIdle;
-    this.written = future -> lastWrite = clock.nanoTime();
+    boolean writes = !writerIdle.isZero();
+    this.checkWriting = writes ? this::checkWriting : null;
+    this.written = writes ? future -> lastWrite = clock.nanoTime() : null;
   }
 
   /** Tells of a connection that read nothing for {@code idle}. */
@@ -55,6 +60,7 @@ final class IdleTimer extends ChannelDuplexHandler {
   /** Reading counts as idle from now, whenever it last read. */
   void resetReadTimeout() {
     lastRead = clock.nanoTime();
+    reading = false;
   }
 
   @Override
@@ -107,7 +113,7 @@ final class IdleTimer extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) {
-    if (writerIdle.isZero()) {
+    if (written == null) {
       context.write(msg, promise);
       return;
     }
@@ -117,7 +123,7 @@ final class IdleTimer extends ChannelDuplexHandler {
   }
 
   private void watch() {
-    if (watching) {
+    if (watching || stopped) {
       return;
     }
     watching = true;
@@ -132,13 +138,14 @@ final class IdleTimer extends ChannelDuplexHandler {
 
   private void stop() {
     watching = false;
+    stopped = true;
     readerTimer.cancel();
     writerTimer.cancel();
     readerTimer = writerTimer = Cancellable.NONE;
   }
 
   private void checkReading() {
-    if (!watching) {
+    if (!watching || !ctx.channel().isOpen()) {
       return;
     }
     long left = reading ? readerIdle.toNanos() : readerIdle.toNanos() - (clock.nanoTime() - lastRead);
@@ -151,7 +158,7 @@ final class IdleTimer extends ChannelDuplexHandler {
   }
 
   private void checkWriting() {
-    if (!watching) {
+    if (!watching || !ctx.channel().isOpen()) {
       return;
     }
     long left = writerIdle.toNanos() - (clock.nanoTime() - lastWrite);

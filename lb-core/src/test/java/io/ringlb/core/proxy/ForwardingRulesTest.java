@@ -260,6 +260,7 @@ class ForwardingRulesTest {
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
       await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
+      proxy.settle(); // the loop has set the replica's silence counting from the request, not just sent it
 
       clock.forward(Duration.ofMillis(299));
       assertThat(proxy.reports).as("silent a millisecond short of the response timeout").isEmpty();
@@ -280,6 +281,7 @@ class ForwardingRulesTest {
 
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
       await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() == 2);
+      proxy.settle();
       clock.forward(Duration.ofMillis(999)); // the timeout is long past counted from the connection's last read, not from the request
       held.countDown();
 
@@ -301,6 +303,7 @@ class ForwardingRulesTest {
 
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
       await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() == 2);
+      proxy.settle();
       // the check set when the connection was made finds it busy 1.3 s after the request, and looks again when the timeout is up
       clock.forward(Duration.ofMillis(1_499));
       assertThat(proxy.reports).as("a millisecond short of the response timeout, counted from the request").isEmpty();
@@ -362,6 +365,7 @@ class ForwardingRulesTest {
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"n\": 1}");
       await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
+      proxy.settle();
       clock.forward(Duration.ofMillis(1_200));
       held.countDown();
 

@@ -86,6 +86,42 @@ class IdleTimerTest {
   }
 
   @Test
+  void aReadStillGoingOnIsNeverIdle() {
+    connect(IdleTimer.reading(clock, IDLE));
+    channel.pipeline().fireChannelRead(Unpooled.wrappedBuffer(new byte[] {1})); // the read has not ended
+
+    clock.forward(IDLE.multipliedBy(3));
+    assertThat(told).isEmpty();
+    channel.pipeline().fireChannelReadComplete();
+    clock.forward(IDLE);
+    assertThat(told).containsExactly(IdleState.READER_IDLE);
+  }
+
+  @Test
+  void aWriteWithAVoidPromiseCountsAsWell() {
+    connect(IdleTimer.readingAndWriting(clock, IDLE));
+    clock.forward(Duration.ofMillis(1_000));
+    channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}), channel.voidPromise());
+    ReferenceCountUtil.release(channel.readOutbound());
+
+    clock.forward(IDLE.minusMillis(1));
+    assertThat(told).containsExactly(IdleState.READER_IDLE);
+    clock.forward(Duration.ofMillis(1));
+    assertThat(told).containsExactly(IdleState.READER_IDLE, IdleState.WRITER_IDLE);
+  }
+
+  @Test
+  void aTimerTakenOutOfThePipelineLeavesNoTimer() {
+    IdleTimer timer = IdleTimer.readingAndWriting(clock, IDLE);
+    connect(timer);
+    channel.pipeline().remove(timer); // as a connection that becomes a tunnel
+
+    clock.forward(IDLE.multipliedBy(3));
+    assertThat(told).isEmpty();
+    assertThat(clock.timers()).isZero();
+  }
+
+  @Test
   void aClosedConnectionIsToldNothingAndLeavesNoTimer() {
     connect(IdleTimer.readingAndWriting(clock, IDLE));
     channel.close();

@@ -1,6 +1,7 @@
 package io.ringlb.core.proxy;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.api.ReplicaSet;
@@ -117,6 +118,17 @@ final class ProxyFixture implements AutoCloseable {
 
   int port() {
     return plane.address().getPort();
+  }
+
+  /**
+   * Waits until each event loop has run everything handed to it before this call: what a loop was
+   * doing when a test saw its effect from outside (a replica reading a request) is done, to the
+   * last line of the task that did it.
+   */
+  void settle() {
+    for (EventExecutor loop : plane.loops()) {
+      loop.submit(() -> {}).syncUninterruptibly();
+    }
   }
 
   int tlsPort() {

@@ -45,7 +45,7 @@ class StreamingTest {
             out.write("data: first\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             try {
-              FIRST_EVENT_READ.await(30, TimeUnit.SECONDS);
+              FIRST_EVENT_READ.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
@@ -87,9 +87,11 @@ class StreamingTest {
   void anEventStreamsFirstEventArrivesAsTheReplicaWritesIt() throws Exception {
     CLIENT.send(HttpRequest.newBuilder(proxy.base.resolve("/nothing")).build(), HttpResponse.BodyHandlers.discarding()); // warm
 
-    HttpResponse<InputStream> response = CLIENT.send(HttpRequest.newBuilder(proxy.base.resolve("/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
+    // the replica writes the rest only once the first event is read: a balancer that held the head or the event back until
+    // the stream ended would deliver neither within these bounds, each well short of the replica's own wait
+    HttpResponse<InputStream> response = CLIENT.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/events")).build(),
+        HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
     try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      // the replica writes the rest only once this event is read: a balancer that held the stream back would never deliver it
       String first = CompletableFuture.supplyAsync(() -> readLine(events)).get(10, TimeUnit.SECONDS);
       assertThat(first).isEqualTo("data: first");
       FIRST_EVENT_READ.countDown();

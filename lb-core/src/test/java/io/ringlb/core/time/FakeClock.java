@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Time that moves only when a test says: {@link #forward} runs every timer that falls due on the
@@ -66,23 +67,34 @@ public final class FakeClock implements EngineClock {
   /**
    * Runs {@code task} on {@code loop} when it falls due, and {@link #forward} waits for it to
    * have run there: whatever it does (a timeout answered, the next timer set) is done by the time
-   * time has moved on. A loop shut down by then runs nothing.
+   * time has moved on. A loop shut down by then runs nothing. Cancelled on the loop after it fell
+   * due but before the loop got to it, it does not run, as a loop's own timer would not.
    */
   @Override
   public Cancellable schedule(Duration delay, Runnable task, ScheduledExecutorService loop) {
-    return schedule(delay, () -> {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    Runnable unlessCancelled = () -> {
+      if (!cancelled.get()) {
+        task.run();
+      }
+    };
+    Cancellable timer = schedule(delay, () -> {
       if (loop instanceof EventExecutor netty && netty.inEventLoop()) {
-        task.run(); // an embedded channel's loop, which is the test's own thread
+        unlessCancelled.run(); // an embedded channel's loop, which is the test's own thread
         return;
       }
       CompletableFuture<Void> ran;
       try {
-        ran = CompletableFuture.runAsync(task, loop);
+        ran = CompletableFuture.runAsync(unlessCancelled, loop);
       } catch (RejectedExecutionException shutDown) {
         return;
       }
       ran.orTimeout(10, TimeUnit.SECONDS).join(); // a loop that never runs it fails the test rather than hang it
     });
+    return () -> {
+      cancelled.set(true);
+      timer.cancel();
+    };
   }
 
   @Override
