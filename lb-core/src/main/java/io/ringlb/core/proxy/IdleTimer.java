@@ -21,6 +21,9 @@ import java.time.Duration;
  */
 final class IdleTimer extends ChannelDuplexHandler {
 
+  /** Not yet watching, watching from the connection's start, and done at its end or the handler's removal: never again after. */
+  private enum Phase { WAITING, WATCHING, DONE }
+
   private final EngineClock clock;
   private final Duration readerIdle;
   private final Duration writerIdle;
@@ -29,9 +32,7 @@ final class IdleTimer extends ChannelDuplexHandler {
   private final Runnable checkWriting;
   private final ChannelFutureListener written;
   private ChannelHandlerContext ctx;
-  /** Watching from the connection's start until its end or the handler's removal, once: never again after. */
-  private boolean watching;
-  private boolean stopped;
+  private Phase phase = Phase.WAITING;
   private boolean reading;
   private long lastRead;
   private long lastWrite;
@@ -123,10 +124,10 @@ final class IdleTimer extends ChannelDuplexHandler {
   }
 
   private void watch() {
-    if (watching || stopped) {
+    if (phase != Phase.WAITING) {
       return;
     }
-    watching = true;
+    phase = Phase.WATCHING;
     lastRead = lastWrite = clock.nanoTime();
     if (!readerIdle.isZero()) {
       readerTimer = clock.schedule(readerIdle, checkReading, ctx.executor());
@@ -137,36 +138,33 @@ final class IdleTimer extends ChannelDuplexHandler {
   }
 
   private void stop() {
-    watching = false;
-    stopped = true;
+    phase = Phase.DONE;
     readerTimer.cancel();
     writerTimer.cancel();
     readerTimer = writerTimer = Cancellable.NONE;
   }
 
+  // each check is set again before the event goes out: a handler the event closes cancels the check that comes next
+
   private void checkReading() {
-    if (!watching || !ctx.channel().isOpen()) {
+    if (phase != Phase.WATCHING || !ctx.channel().isOpen()) {
       return;
     }
-    long left = reading ? readerIdle.toNanos() : readerIdle.toNanos() - (clock.nanoTime() - lastRead);
-    if (left > 0) {
-      readerTimer = clock.schedule(Duration.ofNanos(left), checkReading, ctx.executor());
-      return;
+    long left = readerIdle.toNanos() - (reading ? 0 : clock.nanoTime() - lastRead);
+    readerTimer = clock.schedule(left > 0 ? Duration.ofNanos(left) : readerIdle, checkReading, ctx.executor());
+    if (left <= 0) {
+      ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
     }
-    readerTimer = clock.schedule(readerIdle, checkReading, ctx.executor());
-    ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
   }
 
   private void checkWriting() {
-    if (!watching || !ctx.channel().isOpen()) {
+    if (phase != Phase.WATCHING || !ctx.channel().isOpen()) {
       return;
     }
     long left = writerIdle.toNanos() - (clock.nanoTime() - lastWrite);
-    if (left > 0) {
-      writerTimer = clock.schedule(Duration.ofNanos(left), checkWriting, ctx.executor());
-      return;
+    writerTimer = clock.schedule(left > 0 ? Duration.ofNanos(left) : writerIdle, checkWriting, ctx.executor());
+    if (left <= 0) {
+      ctx.fireUserEventTriggered(IdleStateEvent.WRITER_IDLE_STATE_EVENT);
     }
-    writerTimer = clock.schedule(writerIdle, checkWriting, ctx.executor());
-    ctx.fireUserEventTriggered(IdleStateEvent.WRITER_IDLE_STATE_EVENT);
   }
 }
