@@ -72,10 +72,27 @@ final class Swarm {
     ids.forEach(id -> awaitNoContainers("label=com.docker.swarm.service.id=" + id));
   }
 
-  /** Removes a stack deployed with {@code docker stack deploy}, and waits for its containers to go. */
+  /**
+   * Removes a stack deployed with {@code docker stack deploy}, and waits for its containers to go.
+   * {@code docker stack rm} removes the services asynchronously but the stack's networks at once,
+   * and a network whose tasks are still stopping is refused ("in use by task": seen on a new, busy
+   * machine); the command is given again once the containers have gone, until the network goes
+   * too. Any other failure fails the test at once.
+   */
   static void removeStack(String stack) {
-    Docker.docker("stack", "rm", stack);
-    awaitNoContainers("label=com.docker.stack.namespace=" + stack);
+    List<String> command = List.of("docker", "stack", "rm", stack);
+    long deadline = System.nanoTime() + REMOVAL_WAIT_SECONDS * 1_000_000_000L;
+    while (true) {
+      Docker.Result removed = Docker.run(Map.of(), command);
+      awaitNoContainers("label=com.docker.stack.namespace=" + stack);
+      if (removed.exit() == 0) {
+        return;
+      }
+      if (!removed.output().contains("is in use by task") || System.nanoTime() - deadline > 0) {
+        throw new AssertionError(command + " failed (" + removed.exit() + "): " + removed.output());
+      }
+      sleep(1_000);
+    }
   }
 
   /** Waits until no container, running or not, matches {@code filter}; fails naming those left after {@link #REMOVAL_WAIT_SECONDS}. */
