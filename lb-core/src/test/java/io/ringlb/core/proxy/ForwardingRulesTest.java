@@ -334,14 +334,16 @@ class ForwardingRulesTest {
   @Test
   void aRequestWaitingForAConnectionToAReplicaThatLeftTheRingGoesToTheNext() throws Exception {
     AtomicInteger taken = new AtomicInteger();
-    InetSocketAddress busy = backends.raw(taken, (head, out) -> Thread.sleep(3_000));
-    proxy = new ProxyFixture(List.of(busy, echo("R1")), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(),
+    InetSocketAddress busy = backends.raw(taken, (head, out) -> held.await()); // its one connection stays taken to the end
+    // on the fake clock, which stays put: the wait for R0's connection never times out, only R0's leaving can end it
+    proxy = onTheFakeClock(List.of(busy, echo("R1")), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(),
         s.headerTimeout(), s.idleTimeout(), 1, s.responseTimeout())));
     try (RawClient holding = new RawClient(proxy.port()); RawClient waiting = new RawClient(proxy.port()); RawClient later = new RawClient(proxy.port())) {
       holding.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n"); // R0's only connection
       await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
       waiting.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n"); // waits for it
-      Thread.sleep(200); // nothing outside the pool sees a request wait in it: time for this one to get there
+      // counted on R0 and put to wait in its pool in one turn of the loop; the ring below reaches the loop after that turn
+      await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().of("R0") == 2);
 
       proxy.router.update(ring -> ring.without("R0"));
       RawClient.Response afterwards = later.send("GET /home HTTP/1.1\r\nHost: x\r\nX-Key: 0\r\n\r\n").read();
