@@ -118,7 +118,7 @@ final class Exchange {
   void onClientReadComplete() {
     Channel channel = channel();
     if (channel != null && !relay.done()) {
-      channel.flush();
+      pools.flushLater(channel);
       if (!request.complete() && !channel.isWritable()) {
         client.reading(false);
       }
@@ -196,7 +196,7 @@ final class Exchange {
     acquiring.connected(from, acquired, this);
     acquiring.connection().sendHead(acquired, request.outbound);
     request.writeBody(acquired);
-    acquired.flush();
+    pools.flushLater(acquired);
     if (request.complete()) {
       acquiring.connection().awaitAnswer();
     } else {
