@@ -393,8 +393,11 @@ final class CompareCommand implements Callable<Integer> {
             + "changing each round; the replicas hit directly get one wrk thread each (wrk splits the connections evenly over them)",
             threads, counts, warmup, duration, rounds),
         String.format("replicas: %d processes of the project's replica server (Open Liberty, -Xmx192m, serial GC), started once and shared", replicas),
-        "HAProxy: `balance uri whole`, `hash-type consistent`, `option httpchk GET /heartbeat` every 2 s, one thread per core (its default), no logging",
-        "nginx: `hash $request_uri consistent`, `keepalive 64` to the replicas over HTTP/1.1, `worker_processes auto`, `access_log off`",
+        "HAProxy: `balance uri whole`, `hash-type consistent`, `option httpchk GET /heartbeat` every 2 s, one thread per core (its default), "
+            + "no logging, `option forwardfor` and `X-Forwarded-Proto` and `X-Forwarded-Host` set as ringlb sets them",
+        "nginx: `hash $request_uri consistent`, `keepalive 64` to the replicas over HTTP/1.1, `worker_processes auto`, `access_log off`, "
+            + "the client's `Host` passed on and `X-Forwarded-For`, `X-Forwarded-Proto` and `X-Forwarded-Host` set as ringlb sets them",
+        "the replicas receive the same headers from every contender (ringlb sets the three forwarding headers on every request)",
         "ringlb: started as the README starts it outside Docker, Liberty's `bin/server run lb`, with the server's jvm.options ("
             + jvmOptions() + "); requests go to its data plane, a Netty proxy inside the engine on `lb.port`, while Liberty's own "
             + "HTTP endpoint (API, health) listens on `lb.admin.port` at 127.0.0.1; strategy `ring` (its default), `lb.provider=static` "

@@ -25,9 +25,10 @@ final class Contenders {
   private static final Duration READY_WITHIN = Duration.ofMinutes(3);
 
   /**
-   * The forwarding headers ringlb sets on every request, as HAProxy's users set them when it
-   * terminates TLS: the client's address added to {@code X-Forwarded-For}, the scheme the client
-   * spoke in {@code X-Forwarded-Proto} and its {@code Host} in {@code X-Forwarded-Host}.
+   * The forwarding headers ringlb sets on every request, as HAProxy's users set them: the
+   * client's address added to {@code X-Forwarded-For}, the scheme the client spoke in
+   * {@code X-Forwarded-Proto} and its {@code Host} in {@code X-Forwarded-Host}. Every contender
+   * sets them, so that each costs the replicas the same work per request.
    */
   private static final String FORWARDING = """
         option forwardfor
@@ -46,15 +47,13 @@ final class Contenders {
   /** HAProxy, {@code balance uri whole} with {@code hash-type consistent}: the key is in the query string. */
   static Contender haproxy(List<URI> replicas, Path configs, Path work) {
     int port = LiveBalancer.freePort();
-    return haproxy(replicas, port, "", URI.create("http://127.0.0.1:" + port), configs.resolve("haproxy.cfg"), work.resolve("haproxy.log"));
+    return haproxy(replicas, port, FORWARDING, URI.create("http://127.0.0.1:" + port), configs.resolve("haproxy.cfg"), work.resolve("haproxy.log"));
   }
 
   /**
    * HAProxy as {@link #haproxy}, terminating TLS as ringlb does: on a port of its own beside the
    * cleartext one (which only tells that it is up), TLS 1.2 and 1.3, ALPN offering {@code h2}
    * and {@code http/1.1}, cleartext HTTP/1.1 to the replicas. wrk and h2load go to the TLS port.
-   * It tells the replicas what ringlb tells them ({@link #FORWARDING}), so that both cost the
-   * replicas the same work per request.
    */
   static Contender haproxyTls(List<URI> replicas, TlsCertificate certificate, Path configs, Path work) {
     int port = LiveBalancer.freePort();
@@ -95,7 +94,11 @@ final class Contenders {
     return started("HAProxy", port, url, log, "haproxy", "-db", "-f", written.toString());
   }
 
-  /** nginx, {@code hash $request_uri consistent}, keeping connections to the replicas open as HAProxy and ringlb do. */
+  /**
+   * nginx, {@code hash $request_uri consistent}, keeping connections to the replicas open as
+   * HAProxy and ringlb do, passing the client's {@code Host} on as they do (nginx's default is
+   * the upstream's name) and setting the forwarding headers they set.
+   */
   static Contender nginx(List<URI> replicas, Path configs, Path work) {
     int port = LiveBalancer.freePort();
     Path prefix = work.resolve("nginx").toAbsolutePath();
@@ -121,6 +124,10 @@ final class Contenders {
               proxy_pass http://replicas;
               proxy_http_version 1.1;
               proxy_set_header Connection "";
+              proxy_set_header Host $http_host;
+              proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+              proxy_set_header X-Forwarded-Proto $scheme;
+              proxy_set_header X-Forwarded-Host $http_host;
             }
           }
         }
