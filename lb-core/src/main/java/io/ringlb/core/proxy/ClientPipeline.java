@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import io.ringlb.core.tls.ServerTls;
 import java.util.Optional;
 import java.util.function.Function;
@@ -57,7 +58,10 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     ChannelPipeline pipeline = channel.pipeline();
     if (tls.isPresent()) {
       SslHandler handshake = tls.get().newHandler(channel.alloc());
-      handshake.setHandshakeTimeoutMillis(plane.settings().headerTimeout().toMillis());
+      // the handshake is bounded as a request's head is, on the engine's clock: Netty's own timer would run on real time
+      handshake.setHandshakeTimeoutMillis(0);
+      Cancellable unshaken = plane.clock().schedule(plane.settings().headerTimeout(), channel::close, channel.eventLoop());
+      handshake.handshakeFuture().addListener(done -> unshaken.cancel());
       pipeline.addLast(handshake, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {

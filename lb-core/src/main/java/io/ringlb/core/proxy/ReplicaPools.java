@@ -7,13 +7,16 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.ringlb.api.HashRing;
 import io.ringlb.api.Replica;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import io.ringlb.core.tls.ReplicaTls;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -57,7 +60,7 @@ final class ReplicaPools {
     this.bootstrap = new Bootstrap()
         .group(loop)
         .channel(transport.clientChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // bounded by the engine's clock instead, in spoken()
         .option(ChannelOption.TCP_NODELAY, true);
   }
 
@@ -96,7 +99,7 @@ final class ReplicaPools {
           protected void initChannel(Channel channel) {
             link.tls().ifPresent(tls -> {
               SslHandler handshaking = tls.newHandler(channel.alloc(), replica.host(), replica.port());
-              handshaking.setHandshakeTimeoutMillis(settings.connectTimeout().toMillis()); // connecting ends with the handshake
+              handshaking.setHandshakeTimeoutMillis(0); // connecting ends with the handshake: bounded with it, in spoken()
               channel.pipeline().addLast(handshaking);
             });
             if (link.protocol().multiplexed()) {
@@ -116,21 +119,34 @@ final class ReplicaPools {
   }
 
   /**
-   * {@code connected}, or over TLS a future that completes later: once the handshake is done, the
-   * replica's certificate and name checked, and ALPN has settled on the protocol wanted. A
-   * connection that fails any of these failed to connect, so its request goes to the next
-   * replica: nothing of it was sent.
+   * A future that completes once {@code connected} has, and over TLS once the handshake is done
+   * as well, the replica's certificate and name checked, and ALPN has settled on the protocol
+   * wanted. A connection that fails any of these, or does not get through them all within
+   * {@code lb.forward.connect-timeout-ms} on the engine's clock, failed to connect, so its
+   * request goes to the next replica: nothing of it was sent.
    */
   private ChannelFuture spoken(ChannelFuture connected, Replica replica, ReplicaLink link) {
-    Optional<ReplicaTls> tls = link.tls();
-    if (tls.isEmpty()) {
-      return connected;
-    }
     Channel channel = connected.channel();
     ChannelPromise spoken = channel.newPromise();
+    Cancellable deadline = clock.schedule(settings.connectTimeout(), () -> {
+      Exception late = connected.isSuccess()
+          ? new SslHandshakeTimeoutException("no TLS handshake with " + replica.name() + " within " + settings.connectTimeout().toMillis()
+              + " ms (lb.forward.connect-timeout-ms)")
+          : new ConnectTimeoutException("no connection to " + replica.name() + " within " + settings.connectTimeout().toMillis()
+              + " ms (lb.forward.connect-timeout-ms)");
+      if (spoken.tryFailure(late)) {
+        channel.close();
+      }
+    }, loop);
+    spoken.addListener(done -> deadline.cancel());
+    Optional<ReplicaTls> tls = link.tls();
     connected.addListener((ChannelFutureListener) connecting -> {
       if (!connecting.isSuccess()) {
         spoken.tryFailure(connecting.cause());
+        return;
+      }
+      if (tls.isEmpty()) {
+        spoken.trySuccess();
         return;
       }
       SslHandler handshaking = channel.pipeline().get(SslHandler.class);

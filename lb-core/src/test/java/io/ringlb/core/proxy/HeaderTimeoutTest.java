@@ -10,6 +10,10 @@ import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.FakeClock;
+import io.ringlb.core.tls.ServerTls;
+import io.ringlb.core.tls.TestCertificates;
+import io.ringlb.core.tls.TlsSettings;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +22,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lb.client.header-timeout-ms} on a client connection's real pipeline, in an embedded
@@ -29,21 +34,30 @@ class HeaderTimeoutTest {
 
   private static final Duration HEADERS = Duration.ofSeconds(2);
 
+  @TempDir
+  Path dir;
+
   private final FakeClock clock = new FakeClock();
   private EmbeddedChannel client;
 
   @BeforeEach
   void connect() throws Exception {
+    client = connection(Optional.empty());
+  }
+
+  /** A client connection to the cleartext port, or with {@code tls} to the TLS port, its handshake not begun. */
+  private EmbeddedChannel connection(Optional<ServerTls> tls) throws Exception {
     ProxySettings defaults = ProxySettings.defaults(0);
     ProxySettings settings = ProxyFixture.with(defaults, defaults.maxHeaderBytes(), defaults.maxBodyBytes(), HEADERS, Duration.ofMinutes(5),
         defaults.connectionsPerReplica(), defaults.responseTimeout());
     Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3, new Loads());
     Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, clock,
         HostRules.NONE);
-    client = new EmbeddedChannel(false, false);
-    client.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router, clock), Optional.empty(),
+    EmbeddedChannel connection = new EmbeddedChannel(false, false);
+    connection.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router, clock), tls,
         new Http2Connections()));
-    client.register();
+    connection.register();
+    return connection;
   }
 
   @AfterEach
@@ -161,6 +175,21 @@ class HeaderTimeoutTest {
   /** A request's header block, GET /, begun in a HEADERS frame and left open (its scheme and authority to come). */
   private static byte[] headersBegun() {
     return Http2Test.frame(HEADERS_FRAME, END_STREAM, STREAM, new byte[] {(byte) 0x82, (byte) 0x84});
+  }
+
+  @Test
+  void aTlsHandshakeNotFinishedWithinTheHeaderTimeoutEndsTheConnection() throws Exception {
+    TestCertificates certificates = TestCertificates.make(dir, "served");
+    client.finishAndReleaseAll();
+    client = connection(Optional.of(ServerTls.load(new TlsSettings(0, Optional.of(certificates.certificate()), Optional.of(certificates.key()),
+        Optional.empty(), "", Duration.ofSeconds(10)))));
+    send("\u0016\u0003\u0001"); // a ClientHello's record begun, never finished
+
+    advance(HEADERS.minusMillis(1));
+    assertThat(client.isOpen()).isTrue();
+    advance(Duration.ofMillis(1));
+
+    assertThat(client.isOpen()).isFalse();
   }
 
   @Test
