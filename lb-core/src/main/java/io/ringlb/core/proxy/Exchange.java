@@ -118,8 +118,13 @@ final class Exchange {
   void onClientReadComplete() {
     Channel channel = channel();
     if (channel != null && !relay.done()) {
-      pools.flushLater(channel);
-      if (!request.complete() && !channel.isWritable()) {
+      if (request.complete() || channel.isWritable()) {
+        pools.flushLater(channel);
+        return;
+      }
+      // a body past the connection's high-water mark: out now, and the client paused only while it stays past it
+      channel.flush();
+      if (!channel.isWritable()) {
         client.reading(false);
       }
     }

@@ -184,6 +184,7 @@ final class ReplicaPools {
    * its threads fewer times per request, which costs it CPU (docs/benchmarks.md).
    */
   void flushLater(Channel channel) {
+    assert loop.inEventLoop() : "a connection of another loop's";
     if (unflushed.isEmpty()) {
       loop.execute(flushUnflushed);
     }
@@ -191,11 +192,14 @@ final class ReplicaPools {
   }
 
   private void flushUnflushed() {
-    // by index: a flush that fails a connection may send its request to another replica, which comes back here
-    for (int i = 0; i < unflushed.size(); i++) {
-      unflushed.get(i).flush();
+    try {
+      // by index: a flush that fails a connection may send its request to another replica, which comes back here
+      for (int i = 0; i < unflushed.size(); i++) {
+        unflushed.get(i).flush();
+      }
+    } finally {
+      unflushed.clear(); // whatever happened, the next turn's connections are flushed at its end again
     }
-    unflushed.clear();
   }
 
   /** Closes every pool; connections in use close as they are released. */

@@ -3,8 +3,12 @@ package io.ringlb.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.ringlb.api.ReplicaSet;
 import io.ringlb.core.ModuloRing;
 import io.ringlb.core.routing.Loads;
@@ -177,12 +181,17 @@ class HeaderTimeoutTest {
     return Http2Test.frame(HEADERS_FRAME, END_STREAM, STREAM, new byte[] {(byte) 0x82, (byte) 0x84});
   }
 
-  @Test
-  void aTlsHandshakeNotFinishedWithinTheHeaderTimeoutEndsTheConnection() throws Exception {
+  /** A connection to the TLS port instead of the cleartext one. */
+  private void connectOverTls() throws Exception {
     TestCertificates certificates = TestCertificates.make(dir, "served");
     client.finishAndReleaseAll();
     client = connection(Optional.of(ServerTls.load(new TlsSettings(0, Optional.of(certificates.certificate()), Optional.of(certificates.key()),
         Optional.empty(), "", Duration.ofSeconds(10)))));
+  }
+
+  @Test
+  void aTlsHandshakeNotFinishedWithinTheHeaderTimeoutEndsTheConnection() throws Exception {
+    connectOverTls();
     send("\u0016\u0003\u0001"); // a ClientHello's record begun, never finished
 
     advance(HEADERS.minusMillis(1));
@@ -190,6 +199,30 @@ class HeaderTimeoutTest {
     advance(Duration.ofMillis(1));
 
     assertThat(client.isOpen()).isFalse();
+  }
+
+  @Test
+  void aTlsHandshakeFinishedInTimeIsNoLongerTimed() throws Exception {
+    connectOverTls();
+    advance(HEADERS.dividedBy(2));
+    EmbeddedChannel peer = new EmbeddedChannel(SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build()
+        .newHandler(ByteBufAllocator.DEFAULT));
+    SslHandler peerTls = peer.pipeline().get(SslHandler.class);
+    SslHandler servedTls = client.pipeline().get(SslHandler.class);
+    for (int round = 0; round < 10 && !servedTls.handshakeFuture().isDone(); round++) {
+      for (ByteBuf bytes; (bytes = peer.readOutbound()) != null; ) {
+        client.writeInbound(bytes);
+      }
+      for (ByteBuf bytes; (bytes = client.readOutbound()) != null; ) {
+        peer.writeInbound(bytes);
+      }
+    }
+    assertThat(servedTls.handshakeFuture().isSuccess()).as("the handshake done, at half the timeout").isTrue();
+
+    advance(HEADERS.dividedBy(2).plusMillis(1)); // past the handshake's deadline, not yet past the first request's (timed from the handshake's end)
+
+    assertThat(client.isOpen()).isTrue();
+    peer.finishAndReleaseAll();
   }
 
   @Test
