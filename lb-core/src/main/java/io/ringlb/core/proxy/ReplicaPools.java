@@ -129,11 +129,9 @@ final class ReplicaPools {
     Channel channel = connected.channel();
     ChannelPromise spoken = channel.newPromise();
     Cancellable deadline = clock.schedule(settings.connectTimeout(), () -> {
-      Exception late = connected.isSuccess()
-          ? new SslHandshakeTimeoutException("no TLS handshake with " + replica.name() + " within " + settings.connectTimeout().toMillis()
-              + " ms (lb.forward.connect-timeout-ms)")
-          : new ConnectTimeoutException("no connection to " + replica.name() + " within " + settings.connectTimeout().toMillis()
-              + " ms (lb.forward.connect-timeout-ms)");
+      String within = replica.name() + " within " + settings.connectTimeout().toMillis() + " ms (lb.forward.connect-timeout-ms)";
+      Exception late = connected.isSuccess() ? new SslHandshakeTimeoutException("no TLS handshake with " + within)
+          : new ConnectTimeoutException("no connection to " + within);
       if (spoken.tryFailure(late)) {
         channel.close();
       }
