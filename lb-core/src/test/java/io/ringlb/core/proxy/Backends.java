@@ -147,6 +147,26 @@ final class Backends implements AutoCloseable {
     }
   }
 
+  /**
+   * A port whose connections never complete: it listens with a backlog of one and two connections
+   * already wait there, never accepted. With its accept queue full, Linux drops each new SYN, so a
+   * client's connect hangs until the client gives up.
+   */
+  InetSocketAddress neverAccepting() {
+    try {
+      ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      started.add(listening);
+      for (int i = 0; i < 2; i++) {
+        Socket waiting = new Socket();
+        started.add(waiting);
+        waiting.connect(listening.getLocalSocketAddress(), 5_000);
+      }
+      return new InetSocketAddress("127.0.0.1", listening.getLocalPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;

@@ -272,6 +272,28 @@ class ForwardingRulesTest {
   }
 
   @Test
+  void aReplicaThatNeverTakesTheConnectionIsPassedOverAtTheConnectTimeout() throws Exception {
+    Duration connectTimeout = Duration.ofSeconds(5); // longer than the test runs: only the fake clock reaches it
+    proxy = onTheFakeClock(List.of(backends.neverAccepting(), echo("R1")), s -> new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(),
+        s.maxBodyBytes(), s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), connectTimeout, s.responseTimeout(), s.connectionsPerReplica(),
+        s.admin()));
+    try (RawClient client = new RawClient(proxy.port())) {
+      client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      // routed, and the connection begun with its deadline, in one task of the loop: over once the loop has settled
+      await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().of("R0") == 1);
+      proxy.settle();
+
+      clock.forward(connectTimeout.minusMillis(1));
+      proxy.settle();
+      assertThat(proxy.reports).as("still connecting a millisecond before the timeout").isEmpty();
+      clock.forward(Duration.ofMillis(1));
+
+      assertThat(client.read().body()).isEqualTo("Hello from R1");
+      assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.TIMED_OUT));
+    }
+  }
+
+  @Test
   void aConnectionReusedFromThePoolGivesTheReplicaItsWholeResponseTimeout() throws Exception {
     AtomicInteger asked = new AtomicInteger();
     proxy = onTheFakeClock(List.of(answersFirstAtOnce(asked, "slow")), responseTimeout(Duration.ofMillis(1_000)));
