@@ -3,6 +3,8 @@ package io.ringlb.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ringlb.core.ExerciseRules;
+import io.ringlb.core.time.FakeClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -178,14 +180,23 @@ class LimitsTest {
   void aRequestThatWaitsForAConnectionLongerThanTheTimeoutGets503() throws Exception {
     AtomicInteger taken = new AtomicInteger();
     InetSocketAddress slow = backends.raw(taken, (head, out) -> Thread.sleep(3_000));
+    FakeClock clock = new FakeClock();
+    Duration wait = Duration.ofMillis(500); // a request waits for a connection as long as for an answer
     proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
-        s.idleTimeout(), 1, Duration.ofMillis(500))));
+        s.idleTimeout(), 1, wait)), 0, AccessLog.NONE, clock, ExerciseRules.rules());
     try (RawClient first = new RawClient(proxy.port()); RawClient second = new RawClient(proxy.port())) {
       // holds the only connection: a body still on its way, which no response timeout cuts short
       first.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart of it");
       await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
       second.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      // routed to R0, and waiting for its connection, in one task of the loop: over once the loop has settled
+      await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().of("R0") == 2);
+      proxy.settle();
 
+      clock.forward(wait.minusMillis(1));
+      proxy.settle();
+      assertThat(second.available()).as("still waiting a millisecond before the timeout").isZero();
+      clock.forward(Duration.ofMillis(1));
       RawClient.Response waited = second.read();
       assertThat(waited.status()).isEqualTo(503);
       assertThat(waited.body()).contains("R0 has no free connection (lb.forward.connections-per-replica)");

@@ -38,6 +38,11 @@ final class RawClient implements AutoCloseable {
     return this;
   }
 
+  /** Bytes of an answer already here, which a read would not wait for. */
+  int available() throws IOException {
+    return in.available();
+  }
+
   /** Reads one response; the body by its length, chunked, or to the end of the connection. */
   Response read(boolean head) throws IOException {
     String[] lines = Backends.readHead(in).split("\r\n");
