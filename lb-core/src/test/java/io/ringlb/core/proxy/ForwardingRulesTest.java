@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpHandler;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.api.Replica;
-import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.time.FakeClock;
 import java.io.IOException;
@@ -42,7 +41,7 @@ class ForwardingRulesTest {
   }
 
   private ProxyFixture onTheFakeClock(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune) {
-    return new ProxyFixture(replicas, tune, 0, AccessLog.NONE, clock, ExerciseRules.rules());
+    return ProxyFixture.onClock(replicas, tune, clock);
   }
 
   private static UnaryOperator<ProxySettings> responseTimeout(Duration timeout) {
@@ -274,9 +273,7 @@ class ForwardingRulesTest {
   @Test
   void aReplicaThatNeverTakesTheConnectionIsPassedOverAtTheConnectTimeout() throws Exception {
     Duration connectTimeout = Duration.ofSeconds(5); // longer than the test runs: only the fake clock reaches it
-    proxy = onTheFakeClock(List.of(backends.neverAccepting(), echo("R1")), s -> new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(),
-        s.maxBodyBytes(), s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), connectTimeout, s.responseTimeout(), s.connectionsPerReplica(),
-        s.admin()));
+    proxy = onTheFakeClock(List.of(backends.neverAccepting(), echo("R1")), s -> ProxyFixture.oneLoop(ProxyFixture.connectTimeout(s, connectTimeout)));
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
       // routed, and the connection begun with its deadline, in one task of the loop: over once the loop has settled

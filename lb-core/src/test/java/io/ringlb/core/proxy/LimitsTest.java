@@ -3,7 +3,6 @@ package io.ringlb.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.time.FakeClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -182,8 +181,8 @@ class LimitsTest {
     InetSocketAddress slow = backends.raw(taken, (head, out) -> Thread.sleep(3_000));
     FakeClock clock = new FakeClock();
     Duration wait = Duration.ofMillis(500); // a request waits for a connection as long as for an answer
-    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
-        s.idleTimeout(), 1, wait)), 0, AccessLog.NONE, clock, ExerciseRules.rules());
+    proxy = ProxyFixture.onClock(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), 1, wait)), clock);
     try (RawClient first = new RawClient(proxy.port()); RawClient second = new RawClient(proxy.port())) {
       // holds the only connection: a body still on its way, which no response timeout cuts short
       first.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npart of it");

@@ -101,6 +101,16 @@ final class ProxyFixture implements AutoCloseable {
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }
 
+  /** A data plane on {@code clock}, which a test moves by hand, with the exercise's rules. */
+  static ProxyFixture onClock(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, EngineClock clock) {
+    return new ProxyFixture(replicas, tune, 0, AccessLog.NONE, clock, ExerciseRules.rules());
+  }
+
+  static ProxySettings connectTimeout(ProxySettings s, Duration connectTimeout) {
+    return new ProxySettings(s.host(), s.port(), s.eventLoops(), s.maxHeaderBytes(), s.maxBodyBytes(), s.retryBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), connectTimeout, s.responseTimeout(), s.connectionsPerReplica(), s.admin(), s.maxConcurrentStreams(), s.replicaLink());
+  }
+
   static ProxySettings with(ProxySettings s, int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout, Duration idleTimeout,
       int connectionsPerReplica, Duration responseTimeout) {
     return new ProxySettings(s.host(), s.port(), s.eventLoops(), maxHeaderBytes, maxBodyBytes, s.retryBodyBytes(), headerTimeout, idleTimeout,

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.TestCertificates;
@@ -147,9 +146,7 @@ class ReplicaHttp2Test {
     InetSocketAddress mute = backends.raw(new AtomicInteger(), (head, out) -> {}); // takes the connection, says nothing
     ReplicaLink tls = new ReplicaLink(ReplicaProtocol.HTTP_1_1, Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), false)));
     FakeClock clock = new FakeClock();
-    proxy = new ProxyFixture(List.of(mute), s -> new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(), s.maxBodyBytes(), s.retryBodyBytes(),
-        s.headerTimeout(), s.idleTimeout(), CONNECT_TIMEOUT, s.responseTimeout(), s.connectionsPerReplica(), s.admin(), s.maxConcurrentStreams(), tls),
-        0, AccessLog.NONE, clock, ExerciseRules.rules());
+    proxy = ProxyFixture.onClock(List.of(mute), s -> ProxyFixture.oneLoop(ProxyFixture.connectTimeout(s, CONNECT_TIMEOUT)).withReplicaLink(tls), clock);
 
     CompletableFuture<HttpResponse<String>> answer = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/echo")).build(),
         HttpResponse.BodyHandlers.ofString());
