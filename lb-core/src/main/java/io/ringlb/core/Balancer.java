@@ -68,8 +68,9 @@ public final class Balancer implements AutoCloseable {
     this.clock = given.orElseGet(EngineClock::system);
     this.ownsClock = given.isEmpty();
     this.recentEvents = new RecentEvents(RECENT_EVENTS, clock.wallClock(ZoneOffset.UTC));
-    // heartbeats only: HTTP/1.1, no h2c upgrade dance; over TLS trusting what the data plane trusts
-    HttpClient.Builder heartbeats = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.proxy().connectTimeout());
+    // heartbeats only: HTTP/1.1, no h2c upgrade dance; over TLS trusting what the data plane trusts; no timeout of its own, as
+    // the heartbeat's, on the engine clock, covers its connection too
+    HttpClient.Builder heartbeats = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
     config.proxy().replicaLink().tls().ifPresent(tls -> heartbeats.sslContext(tls.jdkContext()));
     this.client = heartbeats.build();
     this.drainTimeout = config.fleet().drainTimeout();
@@ -82,7 +83,7 @@ public final class Balancer implements AutoCloseable {
     RingChanges changes = new RingChanges(ring, recentEvents::ringChanged);
     router.watch(changes);
     metrics.ringChanges(changes);
-    this.probe = probe(config, client, virtualThreads, threads);
+    this.probe = probe(config, client, clock, virtualThreads, threads);
     this.fleet = new Fleet(config.fleet(), launcher, router, probe, new SplittableRandom(),
         FleetListener.all(metrics, recentEvents), clock);
     this.keyLookup = new KeyLookup(config.keys(), router, this::outOfRing);
@@ -104,15 +105,15 @@ public final class Balancer implements AutoCloseable {
    * The heartbeat {@code lb.heartbeat.*} asks for: gRPC's health check, or a {@code GET} of the
    * heartbeat path, in the HTTP the data plane speaks to replicas ({@code lb.forward.protocol}).
    */
-  private static HealthProbe probe(BalancerConfig config, HttpClient client, ExecutorService virtualThreads, ThreadFactory threads) {
+  private static HealthProbe probe(BalancerConfig config, HttpClient client, EngineClock clock, ExecutorService virtualThreads, ThreadFactory threads) {
     HeartbeatSettings heartbeat = config.fleet().heartbeat();
     ReplicaLink link = config.proxy().replicaLink();
     Optional<ReplicaTls> tls = link.tls();
     if (heartbeat.grpcService().isPresent()) {
-      return new GrpcHeartbeat(heartbeat.idleTimeout(), heartbeat.grpcService().get(), tls, virtualThreads);
+      return new GrpcHeartbeat(heartbeat.idleTimeout(), clock, heartbeat.grpcService().get(), tls, virtualThreads);
     }
-    return link.protocol() == ReplicaProtocol.HTTP_1_1 ? new HttpHeartbeat(client, heartbeat.idleTimeout(), heartbeat.path(), tls.isPresent(), virtualThreads)
-        : new Http2Heartbeat(heartbeat.idleTimeout(), heartbeat.path(), tls, threads, virtualThreads);
+    return link.protocol() == ReplicaProtocol.HTTP_1_1 ? new HttpHeartbeat(client, heartbeat.idleTimeout(), clock, heartbeat.path(), tls.isPresent(), virtualThreads)
+        : new Http2Heartbeat(heartbeat.idleTimeout(), clock, heartbeat.path(), tls, threads, virtualThreads);
   }
 
   /** As {@link #start(BalancerConfig, ReplicaLauncher, BalancerOptions)}, with the {@linkplain BalancerOptions#defaults defaults}. */

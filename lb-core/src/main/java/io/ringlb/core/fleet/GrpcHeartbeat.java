@@ -2,22 +2,22 @@ package io.ringlb.core.fleet;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.ChannelOption;
+import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.SslContext;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
+import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.tls.ReplicaTls;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -27,23 +27,25 @@ import javax.net.ssl.SSLException;
  * is; no answer within the timeout has timed out; anything else has failed.
  *
  * <p>Each heartbeat makes its own connection and closes it, as HAProxy's checks do: no channel
- * outlives a replica that has gone. It blocks on a virtual thread, as {@link HttpHeartbeat}'s do.
+ * outlives a replica that has gone. The timeout is the engine clock's ({@link HeartbeatDeadline}),
+ * not a gRPC deadline: when it passes, the channel is shut down, which cancels the call.
  */
 public final class GrpcHeartbeat implements HealthProbe {
 
-  private final Duration timeout;
+  private final HeartbeatDeadline deadline;
   private final String service;
   /** grpc-java's TLS, made once: trusting what the data plane trusts; empty for cleartext. */
   private final Optional<SslContext> tls;
   private final Executor virtualThreads;
 
   /**
+   * @param timeout how long a heartbeat may take, timed on {@code clock}
    * @param service the service whose health is asked, {@code ""} for the whole server
    * @param tls the TLS replicas are reached through; empty for cleartext (h2c)
-   * @param virtualThreads an executor that runs each task on a virtual thread of its own
+   * @param virtualThreads an executor that runs each task on a virtual thread of its own: channels are made there
    */
-  public GrpcHeartbeat(Duration timeout, String service, Optional<ReplicaTls> tls, Executor virtualThreads) {
-    this.timeout = timeout;
+  public GrpcHeartbeat(Duration timeout, EngineClock clock, String service, Optional<ReplicaTls> tls, Executor virtualThreads) {
+    this.deadline = new HeartbeatDeadline(clock, timeout);
     this.service = service;
     this.virtualThreads = virtualThreads;
     try {
@@ -56,35 +58,51 @@ public final class GrpcHeartbeat implements HealthProbe {
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
     String tried = "grpc.health.v1.Health/Check(\"" + service + "\") at " + replica.host() + ":" + replica.port() + ": ";
-    return CompletableFuture.supplyAsync(() -> {
-      ManagedChannel channel;
-      try {
-        channel = channel(replica);
-      } catch (RuntimeException e) {
-        return new Heartbeat(Outcome.FAILED, tried + e.getMessage()); // an address grpc-java will not take: a heartbeat never fails exceptionally
-      }
-      try {
-        HealthCheckResponse.ServingStatus status = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
-            .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
-        return switch (status) {
+    CompletableFuture<Heartbeat> beat = deadline.watch(new CompletableFuture<>(), tried, () -> "no answer");
+    try {
+      virtualThreads.execute(() -> ask(replica, tried, beat));
+    } catch (RejectedExecutionException stopped) {
+      beat.complete(new Heartbeat(Outcome.FAILED, tried + "the heartbeats have stopped"));
+    }
+    return beat;
+  }
+
+  private void ask(Replica replica, String tried, CompletableFuture<Heartbeat> beat) {
+    ManagedChannel channel;
+    try {
+      channel = channel(replica);
+    } catch (RuntimeException e) {
+      beat.complete(new Heartbeat(Outcome.FAILED, tried + e.getMessage())); // an address grpc-java will not take: a heartbeat never fails exceptionally
+      return;
+    }
+    beat.whenComplete((settled, never) -> channel.shutdownNow()); // answered, or timed out: the call, if still under way, is cancelled
+    HealthGrpc.newStub(channel).check(HealthCheckRequest.newBuilder().setService(service).build(), new StreamObserver<>() {
+      @Override
+      public void onNext(HealthCheckResponse answer) {
+        beat.complete(switch (answer.getStatus()) {
           case SERVING -> new Heartbeat(Outcome.PASSED, tried + "SERVING");
           case NOT_SERVING -> new Heartbeat(Outcome.UNREADY, tried + "NOT_SERVING, not ready");
-          default -> new Heartbeat(Outcome.FAILED, tried + status);
-        };
-      } catch (StatusRuntimeException e) {
-        Status status = e.getStatus();
-        return status.getCode() == Status.Code.DEADLINE_EXCEEDED ? new Heartbeat(Outcome.TIMED_OUT, tried + "no answer within " + timeout.toMillis() + " ms")
-            : new Heartbeat(Outcome.FAILED, tried + status.getCode() + (status.getDescription() == null ? "" : " " + status.getDescription()));
-      } finally {
-        channel.shutdownNow();
+          default -> new Heartbeat(Outcome.FAILED, tried + answer.getStatus());
+        });
       }
-    }, virtualThreads);
+
+      @Override
+      public void onError(Throwable failure) {
+        Status status = Status.fromThrowable(failure);
+        beat.complete(new Heartbeat(Outcome.FAILED, tried + status.getCode() + (status.getDescription() == null ? "" : " " + status.getDescription())));
+      }
+
+      @Override
+      public void onCompleted() {
+        beat.complete(new Heartbeat(Outcome.FAILED, tried + "no answer in the call")); // a unary call that ended without its one message
+      }
+    });
   }
 
   private ManagedChannel channel(Replica replica) {
+    // no connect timeout of Netty's: the heartbeat's deadline shuts the channel down, which gives up the connect
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(replica.host(), replica.port())
-        .directExecutor() // the answer is handled on the channel's event loop, and only wakes the virtual thread waiting on it
-        .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()));
+        .directExecutor(); // the answer is handled on the channel's event loop, and only settles the heartbeat
     if (tls.isPresent()) {
       builder.sslContext(tls.get());
     } else {

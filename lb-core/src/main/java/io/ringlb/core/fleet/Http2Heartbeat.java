@@ -6,8 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -27,6 +25,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
+import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.tls.ReplicaTls;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -37,7 +36,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -50,12 +48,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each heartbeat makes its own connection and closes it, as {@link GrpcHeartbeat}'s do: no
  * connection outlives a replica that has gone. They run on one event loop of their own, whose
- * thread comes from the balancer's thread factory, as the data plane's do.
+ * thread comes from the balancer's thread factory, as the data plane's do. The timeout is the
+ * engine clock's ({@link HeartbeatDeadline}) and covers the connection as well as the answer:
+ * when it passes, the connection is closed, made or not.
  */
 public final class Http2Heartbeat implements HealthProbe {
 
   private final EventLoopGroup loop;
-  private final Duration timeout;
+  private final HeartbeatDeadline deadline;
   private final String path;
   private final Optional<ReplicaTls> tls;
   /** {@code http} or {@code https}: the request's {@code :scheme}. */
@@ -63,16 +63,17 @@ public final class Http2Heartbeat implements HealthProbe {
   private final Executor virtualThreads;
 
   /**
+   * @param timeout how long a heartbeat may take, timed on {@code clock}
    * @param path what to {@code GET}, starting with {@code /}
    * @param tls the TLS replicas are reached through, with ALPN asking for {@code h2}; empty for h2c
    * @param threads makes the heartbeats' event loop thread
    * @param virtualThreads an executor that runs each task on a virtual thread of its own: replicas' names are looked up there
    */
-  public Http2Heartbeat(Duration timeout, String path, Optional<ReplicaTls> tls, ThreadFactory threads, Executor virtualThreads) {
+  public Http2Heartbeat(Duration timeout, EngineClock clock, String path, Optional<ReplicaTls> tls, ThreadFactory threads, Executor virtualThreads) {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("a heartbeat path starts with '/', was " + path);
     }
-    this.timeout = timeout;
+    this.deadline = new HeartbeatDeadline(clock, timeout);
     this.path = path;
     this.tls = tls;
     this.scheme = tls.isPresent() ? "https" : "http";
@@ -83,11 +84,13 @@ public final class Http2Heartbeat implements HealthProbe {
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
     Beat beat = new Beat("GET " + scheme + "://" + authority(replica) + path + " over HTTP/2: ");
+    deadline.watch(beat.result, beat.tried, () -> beat.connected ? "no answer" : "no connection");
+    if (loop.isShuttingDown()) {
+      beat.fail("the heartbeats have stopped"); // a loop that has stopped would not even tell of a connection it refused to make
+      return beat.result;
+    }
     try {
-      ScheduledFuture<?> deadline = loop.schedule(() -> beat.settle(Outcome.TIMED_OUT, "no answer within " + timeout.toMillis() + " ms"),
-          timeout.toMillis(), TimeUnit.MILLISECONDS);
-      beat.result.whenComplete((done, never) -> deadline.cancel(false));
-      // the name is looked up on a virtual thread: Netty's resolver would block the one thread every heartbeat and deadline runs on
+      // the name is looked up on a virtual thread: Netty's resolver would block the one thread every heartbeat runs on
       virtualThreads.execute(() -> {
         InetSocketAddress address;
         try {
@@ -105,8 +108,8 @@ public final class Http2Heartbeat implements HealthProbe {
   }
 
   private void connect(InetSocketAddress address, Replica replica, Beat beat) {
+    // no connect timeout of Netty's: the heartbeat's deadline closes the channel, which gives up the connect
     ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
@@ -120,16 +123,14 @@ public final class Http2Heartbeat implements HealthProbe {
     beat.result.whenComplete((done, never) -> channel.close());
     connecting.addListener((ChannelFuture connected) -> {
       if (!connected.isSuccess()) {
-        Throwable cause = connected.cause();
-        if (cause instanceof ConnectTimeoutException) {
-          beat.settle(Outcome.TIMED_OUT, "no connection within " + timeout.toMillis() + " ms");
-        } else if (cause instanceof ConnectException) {
+        if (connected.cause() instanceof ConnectException) {
           beat.fail("connection refused");
         } else {
-          beat.failed(cause);
+          beat.failed(connected.cause());
         }
         return;
       }
+      beat.connected = true;
       channel.closeFuture().addListener(closed -> beat.fail("the replica closed the connection"));
       if (tls.isEmpty()) {
         ask(channel, replica, beat);
@@ -173,7 +174,9 @@ public final class Http2Heartbeat implements HealthProbe {
 
     final CompletableFuture<Heartbeat> result = new CompletableFuture<>();
     /** What was asked of whom, which every verdict starts with. */
-    private final String tried;
+    final String tried;
+    /** Whether the connection was made: a heartbeat timed out before then never reached the replica. */
+    volatile boolean connected;
 
     Beat(String tried) {
       this.tried = tried;

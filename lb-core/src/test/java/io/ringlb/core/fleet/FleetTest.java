@@ -40,7 +40,7 @@ class FleetTest {
 
   private Fleet start(int n, int max) {
     fleet = new Fleet(new FleetSettings(n, max, "S", Duration.ofSeconds(5), FAST, true, Duration.ofSeconds(5), java.util.Map.of(), Weighing.WEIGHS), replicas, router,
-        new HttpHeartbeat(client, FAST.timeout(), "/heartbeat", false, virtualThreads), new SplittableRandom(7), FleetListener.NONE, clock);
+        new HttpHeartbeat(client, FAST.timeout(), clock, "/heartbeat", false, virtualThreads), new SplittableRandom(7), FleetListener.NONE, clock);
     fleet.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> inRing().size() == n);
     return fleet;

@@ -1,6 +1,7 @@
 package io.ringlb.core.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -11,9 +12,11 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
+import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.TestCertificates;
 import java.net.InetSocketAddress;
@@ -23,19 +26,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Heartbeats by gRPC's health protocol, against grpc-java's own health service on real servers. */
+/**
+ * Heartbeats by gRPC's health protocol, against grpc-java's own health service on real servers,
+ * timed on a clock the test moves: a heartbeat that passes never races its timeout, however busy
+ * the machine.
+ */
 class GrpcHeartbeatTest {
+
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
 
   @TempDir
   Path dir;
 
+  private final FakeClock clock = new FakeClock();
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Server> servers = new ArrayList<>();
   private final HealthStatusManager health = new HealthStatusManager();
@@ -62,7 +74,7 @@ class GrpcHeartbeatTest {
   }
 
   private Heartbeat check(Replica replica, String service) throws Exception {
-    return new GrpcHeartbeat(Duration.ofMillis(500), service, Optional.empty(), virtualThreads).check(replica).get(10, TimeUnit.SECONDS);
+    return new GrpcHeartbeat(TIMEOUT, clock, service, Optional.empty(), virtualThreads).check(replica).get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -94,20 +106,37 @@ class GrpcHeartbeatTest {
   }
 
   @Test
-  void aReplicaThatDoesNotAnswerInTimeHasTimedOutAndOneNotListeningHasFailed() throws Exception {
+  void aReplicaThatTakesTheCallAndNeverAnswersHasTimedOutAtTheTimeoutAndTheCallIsCancelled() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger cancelled = new AtomicInteger();
     Replica silent = cleartext(new HealthGrpc.HealthImplBase() {
       @Override
       public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> answer) {
-        // never answers
+        ((ServerCallStreamObserver<HealthCheckResponse>) answer).setOnCancelHandler(cancelled::incrementAndGet);
+        calls.incrementAndGet(); // and never answers
       }
     });
+
+    CompletableFuture<Heartbeat> beat = new GrpcHeartbeat(TIMEOUT, clock, "", Optional.empty(), virtualThreads).check(silent);
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+    clock.forward(TIMEOUT.minusMillis(1));
+    assertThat(beat).as("1 ms before its timeout").isNotDone();
+
+    clock.forward(Duration.ofMillis(1));
+    assertThat(beat).isCompletedWithValue(new Heartbeat(Outcome.TIMED_OUT,
+        "grpc.health.v1.Health/Check(\"\") at 127.0.0.1:" + silent.port() + ": no answer within 500 ms"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.get() == 1); // nothing left waiting on the silent replica
+  }
+
+  @Test
+  void aReplicaNotListeningHasFailed() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
 
-    assertThat(check(silent, "").outcome()).isEqualTo(Outcome.TIMED_OUT);
     Heartbeat refused = check(new Replica("S2", 1, "127.0.0.1", closedPort), "");
+
     assertThat(refused.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(refused.detail()).contains("UNAVAILABLE");
   }
@@ -119,9 +148,9 @@ class GrpcHeartbeatTest {
         .sslContext(GrpcSslContexts.forServer(certificates.certificate().toFile(), certificates.key().toFile()).build()), health.getHealthService());
     TestCertificates other = TestCertificates.make(dir.resolve("other"), "other");
 
-    Heartbeat trusted = new GrpcHeartbeat(Duration.ofSeconds(2), "", Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), true)), virtualThreads)
+    Heartbeat trusted = new GrpcHeartbeat(TIMEOUT, clock, "", Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), true)), virtualThreads)
         .check(replica).get(10, TimeUnit.SECONDS);
-    Heartbeat untrusted = new GrpcHeartbeat(Duration.ofSeconds(2), "", Optional.of(ReplicaTls.load(Optional.of(other.certificate()), true)), virtualThreads)
+    Heartbeat untrusted = new GrpcHeartbeat(TIMEOUT, clock, "", Optional.of(ReplicaTls.load(Optional.of(other.certificate()), true)), virtualThreads)
         .check(replica).get(10, TimeUnit.SECONDS);
 
     assertThat(trusted.outcome()).isEqualTo(Outcome.PASSED);

@@ -1,21 +1,24 @@
 package io.ringlb.core.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
+import io.ringlb.core.proxy.Backends;
 import io.ringlb.core.proxy.H2Backend;
+import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.TestCertificates;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Heartbeats over HTTP/2, against replicas that speak nothing else: Netty's HTTP/2 server, in the
- * clear by prior knowledge and over TLS by ALPN.
+ * clear by prior knowledge and over TLS by ALPN. Timed on a clock the test moves: a heartbeat
+ * that passes never races its timeout, however busy the machine.
  */
 class Http2HeartbeatTest {
 
   @TempDir
   Path dir;
 
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+  private final FakeClock clock = new FakeClock();
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<AutoCloseable> started = new ArrayList<>();
 
@@ -48,13 +55,8 @@ class Http2HeartbeatTest {
     return closeable;
   }
 
-  /** A heartbeat with time enough to pass on a busy machine: its first TLS handshake included. */
   private Http2Heartbeat heartbeat(String path, Optional<ReplicaTls> tls) {
-    return heartbeat(path, tls, Duration.ofSeconds(5));
-  }
-
-  private Http2Heartbeat heartbeat(String path, Optional<ReplicaTls> tls, Duration timeout) {
-    return started(new Http2Heartbeat(timeout, path, tls, new DefaultThreadFactory("heartbeats", true), virtualThreads));
+    return started(new Http2Heartbeat(TIMEOUT, clock, path, tls, new DefaultThreadFactory("heartbeats", true), virtualThreads));
   }
 
   private static Replica at(InetSocketAddress address) {
@@ -77,19 +79,35 @@ class Http2HeartbeatTest {
   }
 
   @Test
-  void aReplicaThatDoesNotAnswerInTimeHasTimedOutAndOneNotListeningHasFailed() throws Exception {
-    Replica silent = at(started(new H2Backend(Optional.empty())).address());
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+  void aReplicaThatTakesTheRequestAndNeverAnswersHasTimedOutAtTheTimeoutAndItsConnectionIsClosed() throws Exception {
+    H2Backend hung = started(new H2Backend(Optional.empty()));
+    Replica replica = at(hung.address());
 
-    Heartbeat late = beat(heartbeat("/hold", Optional.empty(), Duration.ofMillis(500)), silent);
-    Heartbeat refused = beat(heartbeat("/heartbeat", Optional.empty()), new Replica("S2", 1, "127.0.0.1", closedPort));
+    CompletableFuture<Heartbeat> beat = heartbeat("/hold", Optional.empty()).check(replica);
+    await().atMost(Duration.ofSeconds(10)).until(() -> hung.held() == 1);
+    clock.forward(TIMEOUT.minusMillis(1));
+    assertThat(beat).as("1 ms before its timeout").isNotDone();
 
-    assertThat(late.outcome()).isEqualTo(Outcome.TIMED_OUT);
-    assertThat(late.detail()).endsWith("no answer within 500 ms");
-    assertThat(refused).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + closedPort + "/heartbeat over HTTP/2: connection refused"));
+    clock.forward(Duration.ofMillis(1));
+    assertThat(beat).isCompletedWithValue(new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + replica.port() + "/hold over HTTP/2: no answer within 500 ms"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> hung.open() == 0); // nothing left waiting on the hung replica
+  }
+
+  @Test
+  void aReplicaThatNeverTakesTheConnectionHasTimedOutAtTheTimeoutAndOneNotListeningHasFailed() throws Exception {
+    Backends backends = started(new Backends());
+    Replica unreachable = at(backends.neverAccepting());
+    Replica refusing = at(Backends.refusing());
+
+    CompletableFuture<Heartbeat> beat = heartbeat("/heartbeat", Optional.empty()).check(unreachable);
+    Heartbeat refused = beat(heartbeat("/heartbeat", Optional.empty()), refusing);
+    clock.forward(TIMEOUT.minusMillis(1));
+    assertThat(beat).as("1 ms before its timeout").isNotDone();
+
+    clock.forward(Duration.ofMillis(1));
+    assertThat(beat).isCompletedWithValue(new Heartbeat(Outcome.TIMED_OUT,
+        "GET http://127.0.0.1:" + unreachable.port() + "/heartbeat over HTTP/2: no connection within 500 ms"));
+    assertThat(refused).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + refusing.port() + "/heartbeat over HTTP/2: connection refused"));
   }
 
   @Test

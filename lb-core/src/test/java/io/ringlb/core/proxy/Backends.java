@@ -18,21 +18,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /** Real HTTP backends on loopback ports, each standing for a replica, and the ways a replica fails. */
-final class Backends implements AutoCloseable {
+public final class Backends implements AutoCloseable {
 
-  private final List<AutoCloseable> started = new ArrayList<>();
+  /** What to close: servers, and the connections they took (added from their accepting threads). */
+  private final List<AutoCloseable> started = new CopyOnWriteArrayList<>();
 
   /** The JDK's HTTP server with a handler per path; an unknown path answers 404. */
-  InetSocketAddress http(Map<String, HttpHandler> handlers) {
+  public InetSocketAddress http(Map<String, HttpHandler> handlers) {
     try {
       return serve(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100), handlers);
     } catch (IOException e) {
@@ -78,7 +79,7 @@ final class Backends implements AutoCloseable {
   }
 
   /** Answers {@code Hello from <name>}, as the exercise's replicas name themselves. */
-  static HttpHandler hello(String name) {
+  public static HttpHandler hello(String name) {
     return exchange -> {
       exchange.getRequestBody().readAllBytes();
       byte[] body = ("Hello from " + name).getBytes(StandardCharsets.UTF_8);
@@ -106,17 +107,41 @@ final class Backends implements AutoCloseable {
    * the request head; it counts the requests it took.
    */
   InetSocketAddress raw(AtomicInteger requests, RawAnswer answer) {
+    return accepting(socket -> {
+      String head = readHead(socket.getInputStream());
+      requests.incrementAndGet();
+      answer.answer(head, socket.getOutputStream());
+    });
+  }
+
+  /**
+   * A replica that hangs: it takes each request and never answers. It counts the requests it took,
+   * and the connections their clients then closed, having given up.
+   */
+  public InetSocketAddress silent(AtomicInteger requests, AtomicInteger givenUp) {
+    return accepting(socket -> {
+      InputStream in = socket.getInputStream();
+      readHead(in);
+      requests.incrementAndGet();
+      while (in.read() >= 0) {
+        // whatever else comes, until the client closes the connection
+      }
+      givenUp.incrementAndGet();
+    });
+  }
+
+  /** A server on a loopback port that serves each connection it takes, on a virtual thread of its own, as {@code serving} says, then closes it. */
+  private InetSocketAddress accepting(RawConnection serving) {
     try {
       ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       Thread.ofVirtual().start(() -> {
         while (!server.isClosed()) {
           try {
             Socket socket = server.accept();
+            started.add(socket);
             Thread.ofVirtual().start(() -> {
               try (socket) {
-                String head = readHead(socket.getInputStream());
-                requests.incrementAndGet();
-                answer.answer(head, socket.getOutputStream());
+                serving.serve(socket);
               } catch (IOException | InterruptedException ignored) {
                 // the test decides what the client saw
               }
@@ -134,12 +159,17 @@ final class Backends implements AutoCloseable {
   }
 
   @FunctionalInterface
+  private interface RawConnection {
+    void serve(Socket socket) throws IOException, InterruptedException;
+  }
+
+  @FunctionalInterface
   interface RawAnswer {
     void answer(String head, OutputStream out) throws IOException, InterruptedException;
   }
 
   /** A port nothing listens on: connecting is refused. */
-  static InetSocketAddress refusing() {
+  public static InetSocketAddress refusing() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
     } catch (IOException e) {
@@ -152,7 +182,7 @@ final class Backends implements AutoCloseable {
    * already wait there, never accepted. With its accept queue full, Linux drops each new SYN, so a
    * client's connect hangs until the client gives up.
    */
-  InetSocketAddress neverAccepting() {
+  public InetSocketAddress neverAccepting() {
     try {
       ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
       started.add(listening);

@@ -125,8 +125,13 @@ public final class H2Backend implements AutoCloseable {
   }
 
   /** How many requests to {@code /hold} wait for {@link #answerHeld}. */
-  int held() {
+  public int held() {
     return held.size();
+  }
+
+  /** How many connections are open now. */
+  public int open() {
+    return open.size();
   }
 
   /** Answers every request to {@code /hold} so far. */
