@@ -85,11 +85,7 @@ class Http2HeartbeatTest {
 
     CompletableFuture<Heartbeat> beat = heartbeat("/hold", Optional.empty()).check(replica);
     await().atMost(Duration.ofSeconds(10)).until(() -> hung.held() == 1);
-    clock.forward(TIMEOUT.minusMillis(1));
-    assertThat(beat).as("1 ms before its timeout").isNotDone();
-
-    clock.forward(Duration.ofMillis(1));
-    assertThat(beat).isCompletedWithValue(new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + replica.port() + "/hold over HTTP/2: no answer within 500 ms"));
+    HeartbeatTimeouts.assertTimesOutAt(clock, TIMEOUT, beat, new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + replica.port() + "/hold over HTTP/2: no answer within 500 ms"));
     await().atMost(Duration.ofSeconds(10)).until(() -> hung.open() == 0); // nothing left waiting on the hung replica
   }
 
@@ -101,11 +97,7 @@ class Http2HeartbeatTest {
 
     CompletableFuture<Heartbeat> beat = heartbeat("/heartbeat", Optional.empty()).check(unreachable);
     Heartbeat refused = beat(heartbeat("/heartbeat", Optional.empty()), refusing);
-    clock.forward(TIMEOUT.minusMillis(1));
-    assertThat(beat).as("1 ms before its timeout").isNotDone();
-
-    clock.forward(Duration.ofMillis(1));
-    assertThat(beat).isCompletedWithValue(new Heartbeat(Outcome.TIMED_OUT,
+    HeartbeatTimeouts.assertTimesOutAt(clock, TIMEOUT, beat, new Heartbeat(Outcome.TIMED_OUT,
         "GET http://127.0.0.1:" + unreachable.port() + "/heartbeat over HTTP/2: no connection within 500 ms"));
     assertThat(refused).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + refusing.port() + "/heartbeat over HTTP/2: connection refused"));
   }

@@ -77,11 +77,7 @@ class HttpHeartbeatTest {
 
     CompletableFuture<Heartbeat> beat = heartbeat.check(hung);
     await().atMost(Duration.ofSeconds(10)).until(() -> requests.get() == 1);
-    clock.forward(TIMEOUT.minusMillis(1));
-    assertThat(beat).as("1 ms before its timeout").isNotDone();
-
-    clock.forward(Duration.ofMillis(1));
-    assertThat(beat).isCompletedWithValue(new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + hung.port() + "/heartbeat: no answer within 1000 ms"));
+    HeartbeatTimeouts.assertTimesOutAt(clock, TIMEOUT, beat, new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + hung.port() + "/heartbeat: no answer within 1000 ms"));
     await().atMost(Duration.ofSeconds(10)).until(() -> givenUp.get() == 1); // nothing left waiting on the hung replica
   }
 
@@ -90,11 +86,7 @@ class HttpHeartbeatTest {
     Replica unreachable = at(backends.neverAccepting());
 
     CompletableFuture<Heartbeat> beat = heartbeat.check(unreachable);
-    clock.forward(TIMEOUT.minusMillis(1));
-    assertThat(beat).as("1 ms before its timeout").isNotDone();
-
-    clock.forward(Duration.ofMillis(1));
-    assertThat(beat).isCompletedWithValue(new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + unreachable.port() + "/heartbeat: no answer within 1000 ms"));
+    HeartbeatTimeouts.assertTimesOutAt(clock, TIMEOUT, beat, new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + unreachable.port() + "/heartbeat: no answer within 1000 ms"));
   }
 
   @Test
