@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
@@ -59,10 +60,13 @@ public final class GrpcHeartbeat implements HealthProbe {
   public CompletableFuture<Heartbeat> check(Replica replica) {
     String tried = "grpc.health.v1.Health/Check(\"" + service + "\") at " + replica.host() + ":" + replica.port() + ": ";
     CompletableFuture<Heartbeat> beat = deadline.watch(new CompletableFuture<>(), tried, () -> "no answer");
+    if (beat.isDone()) {
+      return beat; // the heartbeats have stopped
+    }
     try {
       virtualThreads.execute(() -> ask(replica, tried, beat));
     } catch (RejectedExecutionException stopped) {
-      beat.complete(new Heartbeat(Outcome.FAILED, tried + "the heartbeats have stopped"));
+      HeartbeatDeadline.stopped(beat, tried);
     }
     return beat;
   }
@@ -99,9 +103,15 @@ public final class GrpcHeartbeat implements HealthProbe {
     });
   }
 
+  /** Gives up the heartbeats under way: each has failed, its channel shut down, which cancels its call. */
+  @Override
+  public void close() {
+    deadline.stop();
+  }
+
   private ManagedChannel channel(Replica replica) {
-    // no connect timeout of Netty's: the heartbeat's deadline shuts the channel down, which gives up the connect
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(replica.host(), replica.port())
+        .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // the heartbeat's deadline shuts the channel down, which gives up the connect
         .directExecutor(); // the answer is handled on the channel's event loop, and only settles the heartbeat
     if (tls.isPresent()) {
       builder.sslContext(tls.get());

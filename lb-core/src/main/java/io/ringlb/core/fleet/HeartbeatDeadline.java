@@ -4,33 +4,63 @@ import io.ringlb.core.health.Outcome;
 import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.time.EngineClock.Cancellable;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * How long a heartbeat may take, on the engine's clock: one not settled when it passes has timed
- * out. The clock times it, as it times every other deadline of the engine, rather than the HTTP
- * client's, Netty's or grpc-java's own timers: a test moves a heartbeat past its timeout as it
- * moves the fleet, and never waits on real time for it.
+ * How long a probe's heartbeats may take, on the engine's clock: one not settled when it passes
+ * has timed out. The clock times it, as it times every other deadline of the engine, rather than
+ * the HTTP client's, Netty's or grpc-java's own timers: a test moves a heartbeat past its timeout
+ * as it moves the fleet, and never waits on real time for it. Once the probe stops, the
+ * heartbeats still under way have failed, so that none holds a connection or a timer after it.
  *
- * @param timeout the whole heartbeat's: its name looked up, its connection made, its answer read
+ * <p>A probe gives up what a heartbeat holds (a send, a connection, a call) when the heartbeat
+ * settles, however it settles.
  */
-record HeartbeatDeadline(EngineClock clock, Duration timeout) {
+final class HeartbeatDeadline {
 
-  HeartbeatDeadline {
-    Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(timeout, "timeout");
+  private final EngineClock clock;
+  private final Duration timeout;
+  /** The heartbeats under way, each with what was tried: settled, each leaves. */
+  private final Map<CompletableFuture<Heartbeat>, String> underWay = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
+
+  /** @param timeout the whole heartbeat's: its name looked up, its connection made, its answer read */
+  HeartbeatDeadline(EngineClock clock, Duration timeout) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
   }
 
   /**
    * Settles {@code beat} as {@link Outcome#TIMED_OUT} once the timeout has passed, unless it settled
    * first, with what was tried ({@code tried}) and what it was still waiting for ({@code waiting},
-   * asked then); settling first cancels the timer. Returns {@code beat}.
+   * asked then); settling first cancels the timer. A heartbeat asked for once the probe has
+   * stopped has failed at once. Returns {@code beat}.
    */
   CompletableFuture<Heartbeat> watch(CompletableFuture<Heartbeat> beat, String tried, Supplier<String> waiting) {
+    underWay.put(beat, tried);
     Cancellable timer = clock.schedule(timeout, () -> beat.complete(new Heartbeat(Outcome.TIMED_OUT, tried + waiting.get() + " within " + timeout.toMillis() + " ms")));
-    beat.whenComplete((settled, never) -> timer.cancel());
+    beat.whenComplete((settled, never) -> {
+      timer.cancel();
+      underWay.remove(beat);
+    });
+    if (stopped) {
+      stopped(beat, tried); // after it was listed: a stop that comes meanwhile settles it either way
+    }
     return beat;
+  }
+
+  /** Settles every heartbeat under way, and any asked for from now on, as failed: the heartbeats have stopped. */
+  void stop() {
+    stopped = true;
+    underWay.forEach(HeartbeatDeadline::stopped);
+  }
+
+  /** Settles {@code beat} as failed since the heartbeats have stopped (or the executor they run on has). */
+  static void stopped(CompletableFuture<Heartbeat> beat, String tried) {
+    beat.complete(new Heartbeat(Outcome.FAILED, tried + "the heartbeats have stopped"));
   }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -84,10 +85,8 @@ public final class Http2Heartbeat implements HealthProbe {
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
     Beat beat = new Beat("GET " + scheme + "://" + authority(replica) + path + " over HTTP/2: ");
-    deadline.watch(beat.result, beat.tried, () -> beat.connected ? "no answer" : "no connection");
-    if (loop.isShuttingDown()) {
-      beat.fail("the heartbeats have stopped"); // a loop that has stopped would not even tell of a connection it refused to make
-      return beat.result;
+    if (deadline.watch(beat.result, beat.tried, () -> beat.connected ? "no answer" : "no connection").isDone()) {
+      return beat.result; // the heartbeats have stopped
     }
     try {
       // the name is looked up on a virtual thread: Netty's resolver would block the one thread every heartbeat runs on
@@ -102,18 +101,22 @@ public final class Http2Heartbeat implements HealthProbe {
         connect(address, replica, beat);
       });
     } catch (RejectedExecutionException stopped) {
-      beat.fail("the heartbeats have stopped");
+      HeartbeatDeadline.stopped(beat.result, beat.tried);
     }
     return beat.result;
   }
 
   private void connect(InetSocketAddress address, Replica replica, Beat beat) {
-    // no connect timeout of Netty's: the heartbeat's deadline closes the channel, which gives up the connect
     ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // the heartbeat's deadline closes the channel, which gives up the connect
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel channel) {
-            tls.ifPresent(replicas -> channel.pipeline().addLast(replicas.newHandler(channel.alloc(), replica.host(), replica.port())));
+            tls.ifPresent(replicas -> {
+              SslHandler handshake = replicas.newHandler(channel.alloc(), replica.host(), replica.port());
+              handshake.setHandshakeTimeoutMillis(0); // bounded by the heartbeat's deadline too
+              channel.pipeline().addLast(handshake);
+            });
             channel.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(Http2Settings.defaultSettings().pushEnabled(false)).build(),
                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()), new Failing(beat));
           }
@@ -263,9 +266,10 @@ public final class Http2Heartbeat implements HealthProbe {
     return host + ":" + replica.port();
   }
 
-  /** Stops the heartbeats' event loop, and waits for it: a heartbeat asked for after this fails at once. */
+  /** Gives up the heartbeats under way (each has failed, its connection closed), then stops their event loop and waits for it: a heartbeat asked for after this fails at once. */
   @Override
   public void close() {
+    deadline.stop();
     loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

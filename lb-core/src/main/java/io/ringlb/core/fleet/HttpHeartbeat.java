@@ -64,14 +64,23 @@ public final class HttpHeartbeat implements HealthProbe {
     HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
     String tried = "GET " + uri + ": ";
     CompletableFuture<Heartbeat> beat = deadline.watch(new CompletableFuture<>(), tried, () -> "no answer");
+    if (beat.isDone()) {
+      return beat; // the heartbeats have stopped
+    }
     try {
       virtualThreads.execute(() -> {
         Thread sending = Thread.currentThread();
-        beat.whenComplete((settled, never) -> sending.interrupt()); // timed out: the send is given up; once it has answered, nothing is left to interrupt
-        beat.complete(send(request, replica, tried));
+        beat.whenComplete((settled, never) -> {
+          if (Thread.currentThread() != sending) {
+            sending.interrupt(); // timed out, or stopped: the send is given up
+          }
+        });
+        if (!beat.isDone()) {
+          beat.complete(send(request, replica, tried));
+        }
       });
     } catch (RejectedExecutionException stopped) {
-      beat.complete(new Heartbeat(Outcome.FAILED, tried + "the heartbeats have stopped"));
+      HeartbeatDeadline.stopped(beat, tried);
     }
     return beat;
   }
@@ -92,7 +101,13 @@ public final class HttpHeartbeat implements HealthProbe {
       return new Heartbeat(Outcome.FAILED, tried + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Heartbeat(Outcome.FAILED, tried + "interrupted"); // by its deadline, which settled it first, or by the executor closing
+      return new Heartbeat(Outcome.FAILED, tried + "interrupted"); // by its deadline or the probe's stop, which settled it first, or by the executor closing
     }
+  }
+
+  /** Gives up the heartbeats under way: each has failed, its send interrupted. */
+  @Override
+  public void close() {
+    deadline.stop();
   }
 }

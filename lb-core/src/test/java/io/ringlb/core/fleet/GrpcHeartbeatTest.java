@@ -73,6 +73,17 @@ class GrpcHeartbeatTest {
     return serving(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), services);
   }
 
+  /** A replica whose health service takes each call and never answers; it counts the calls, and those their clients cancelled. */
+  private Replica silent(AtomicInteger calls, AtomicInteger cancelled) throws Exception {
+    return cleartext(new HealthGrpc.HealthImplBase() {
+      @Override
+      public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> answer) {
+        ((ServerCallStreamObserver<HealthCheckResponse>) answer).setOnCancelHandler(cancelled::incrementAndGet);
+        calls.incrementAndGet(); // and never answers
+      }
+    });
+  }
+
   private Heartbeat check(Replica replica, String service) throws Exception {
     return new GrpcHeartbeat(TIMEOUT, clock, service, Optional.empty(), virtualThreads).check(replica).get(10, TimeUnit.SECONDS);
   }
@@ -109,19 +120,32 @@ class GrpcHeartbeatTest {
   void aReplicaThatTakesTheCallAndNeverAnswersHasTimedOutAtTheTimeoutAndTheCallIsCancelled() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     AtomicInteger cancelled = new AtomicInteger();
-    Replica silent = cleartext(new HealthGrpc.HealthImplBase() {
-      @Override
-      public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> answer) {
-        ((ServerCallStreamObserver<HealthCheckResponse>) answer).setOnCancelHandler(cancelled::incrementAndGet);
-        calls.incrementAndGet(); // and never answers
-      }
-    });
+    Replica silent = silent(calls, cancelled);
 
     CompletableFuture<Heartbeat> beat = new GrpcHeartbeat(TIMEOUT, clock, "", Optional.empty(), virtualThreads).check(silent);
     await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
     HeartbeatTimeouts.assertTimesOutAt(clock, TIMEOUT, beat, new Heartbeat(Outcome.TIMED_OUT,
         "grpc.health.v1.Health/Check(\"\") at 127.0.0.1:" + silent.port() + ": no answer within 500 ms"));
     await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.get() == 1); // nothing left waiting on the silent replica
+  }
+
+  @Test
+  void closingTheHeartbeatsCancelsTheCallsUnderWayAndFailsAnyAskedForAfter() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger cancelled = new AtomicInteger();
+    Replica silent = silent(calls, cancelled);
+    GrpcHeartbeat heartbeat = new GrpcHeartbeat(TIMEOUT, clock, "", Optional.empty(), virtualThreads);
+    CompletableFuture<Heartbeat> beat = heartbeat.check(silent);
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+
+    heartbeat.close();
+
+    Heartbeat stopped = new Heartbeat(Outcome.FAILED, "grpc.health.v1.Health/Check(\"\") at 127.0.0.1:" + silent.port() + ": the heartbeats have stopped");
+    assertThat(beat).isCompletedWithValue(stopped);
+    assertThat(heartbeat.check(silent).get(10, TimeUnit.SECONDS)).isEqualTo(stopped);
+    await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.get() == 1); // the call given up: no channel left open on the replica
+    await().atMost(Duration.ofSeconds(10)).until(() -> clock.timers() == 0);
+    assertThat(calls).as("nothing asked once closed").hasValue(1);
   }
 
   @Test

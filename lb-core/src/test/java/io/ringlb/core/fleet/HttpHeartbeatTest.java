@@ -33,6 +33,9 @@ class HttpHeartbeatTest {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final HttpHeartbeat heartbeat = new HttpHeartbeat(client, TIMEOUT, clock, "/heartbeat", false, virtualThreads);
+  /** What the hung replica took, and the connections its clients closed. */
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger givenUp = new AtomicInteger();
 
   @AfterEach
   void stop() throws Exception {
@@ -44,6 +47,18 @@ class HttpHeartbeatTest {
 
   private static Replica at(InetSocketAddress address) {
     return new Replica("S1", 0, "127.0.0.1", address.getPort());
+  }
+
+  /** A replica that takes each request and never answers. */
+  private Replica hung() {
+    return at(backends.silent(requests, givenUp));
+  }
+
+  /** The heartbeat's request, once {@code hung} has taken it. */
+  private CompletableFuture<Heartbeat> askedOf(Replica hung) {
+    CompletableFuture<Heartbeat> beat = heartbeat.check(hung);
+    await().atMost(Duration.ofSeconds(10)).until(() -> requests.get() == 1);
+    return beat;
   }
 
   private static HttpHandler answering(int status) {
@@ -66,17 +81,13 @@ class HttpHeartbeatTest {
     assertThat(settled(heartbeat.check(passing))).isEqualTo(new Heartbeat(Outcome.PASSED, "GET http://127.0.0.1:" + passing.port() + "/heartbeat: 200"));
     assertThat(settled(heartbeat.check(unready))).isEqualTo(new Heartbeat(Outcome.UNREADY, "GET http://127.0.0.1:" + unready.port() + "/heartbeat: 503, not ready"));
     assertThat(settled(heartbeat.check(broken))).isEqualTo(new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + broken.port() + "/heartbeat: 500"));
-    assertThat(clock.timers()).as("each deadline went with its heartbeat").isZero();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(clock.timers()).as("each deadline went with its heartbeat").isZero());
   }
 
   @Test
   void aReplicaThatTakesTheRequestAndNeverAnswersHasTimedOutAtTheTimeoutAndItsConnectionIsClosed() throws Exception {
-    AtomicInteger requests = new AtomicInteger();
-    AtomicInteger givenUp = new AtomicInteger();
-    Replica hung = at(backends.silent(requests, givenUp));
-
-    CompletableFuture<Heartbeat> beat = heartbeat.check(hung);
-    await().atMost(Duration.ofSeconds(10)).until(() -> requests.get() == 1);
+    Replica hung = hung();
+    CompletableFuture<Heartbeat> beat = askedOf(hung);
     HeartbeatTimeouts.assertTimesOutAt(clock, TIMEOUT, beat, new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + hung.port() + "/heartbeat: no answer within 1000 ms"));
     await().atMost(Duration.ofSeconds(10)).until(() -> givenUp.get() == 1); // nothing left waiting on the hung replica
   }
@@ -87,6 +98,21 @@ class HttpHeartbeatTest {
 
     CompletableFuture<Heartbeat> beat = heartbeat.check(unreachable);
     HeartbeatTimeouts.assertTimesOutAt(clock, TIMEOUT, beat, new Heartbeat(Outcome.TIMED_OUT, "GET http://127.0.0.1:" + unreachable.port() + "/heartbeat: no answer within 1000 ms"));
+  }
+
+  @Test
+  void closingTheHeartbeatsGivesUpThoseUnderWayAndFailsAnyAskedForAfter() throws Exception {
+    Replica hung = hung();
+    CompletableFuture<Heartbeat> beat = askedOf(hung);
+
+    heartbeat.close();
+
+    Heartbeat stopped = new Heartbeat(Outcome.FAILED, "GET http://127.0.0.1:" + hung.port() + "/heartbeat: the heartbeats have stopped");
+    assertThat(beat).isCompletedWithValue(stopped);
+    assertThat(settled(heartbeat.check(hung))).isEqualTo(stopped);
+    await().atMost(Duration.ofSeconds(10)).until(() -> givenUp.get() == 1); // nothing left waiting on the hung replica
+    await().atMost(Duration.ofSeconds(10)).until(() -> clock.timers() == 0);
+    assertThat(requests).as("nothing sent once closed").hasValue(1);
   }
 
   @Test
