@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -59,16 +58,8 @@ public final class GrpcHeartbeat implements HealthProbe {
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
     String tried = "grpc.health.v1.Health/Check(\"" + service + "\") at " + replica.host() + ":" + replica.port() + ": ";
-    CompletableFuture<Heartbeat> beat = deadline.watch(new CompletableFuture<>(), tried, () -> "no answer");
-    if (beat.isDone()) {
-      return beat; // the heartbeats have stopped
-    }
-    try {
-      virtualThreads.execute(() -> ask(replica, tried, beat));
-    } catch (RejectedExecutionException stopped) {
-      HeartbeatDeadline.stopped(beat, tried);
-    }
-    return beat;
+    CompletableFuture<Heartbeat> beat = new CompletableFuture<>();
+    return deadline.start(beat, tried, () -> "no answer", virtualThreads, () -> ask(replica, tried, beat));
   }
 
   private void ask(Replica replica, String tried, CompletableFuture<Heartbeat> beat) {

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -35,12 +37,30 @@ final class HeartbeatDeadline {
   }
 
   /**
-   * Settles {@code beat} as {@link Outcome#TIMED_OUT} once the timeout has passed, unless it settled
-   * first, with what was tried ({@code tried}) and what it was still waiting for ({@code waiting},
-   * asked then); settling first cancels the timer. A heartbeat asked for once the probe has
-   * stopped has failed at once. Returns {@code beat}.
+   * Starts a heartbeat: runs {@code work}, which settles {@code beat}, on {@code executor}, and
+   * settles it as {@link Outcome#TIMED_OUT} once the timeout has passed, unless it settled first,
+   * with what was tried ({@code tried}) and what it was still waiting for ({@code waiting}, asked
+   * then); settling first cancels the timer. A heartbeat asked for once the probe has stopped, or
+   * once {@code executor} has shut down, has failed at once; one settled before {@code work} got
+   * to run is not begun. Returns {@code beat}.
    */
-  CompletableFuture<Heartbeat> watch(CompletableFuture<Heartbeat> beat, String tried, Supplier<String> waiting) {
+  CompletableFuture<Heartbeat> start(CompletableFuture<Heartbeat> beat, String tried, Supplier<String> waiting, Executor executor, Runnable work) {
+    if (watch(beat, tried, waiting).isDone()) {
+      return beat; // the heartbeats have stopped
+    }
+    try {
+      executor.execute(() -> {
+        if (!beat.isDone()) {
+          work.run();
+        }
+      });
+    } catch (RejectedExecutionException shutDown) {
+      stopped(beat, tried);
+    }
+    return beat;
+  }
+
+  private CompletableFuture<Heartbeat> watch(CompletableFuture<Heartbeat> beat, String tried, Supplier<String> waiting) {
     underWay.put(beat, tried);
     Cancellable timer = clock.schedule(timeout, () -> beat.complete(new Heartbeat(Outcome.TIMED_OUT, tried + waiting.get() + " within " + timeout.toMillis() + " ms")));
     beat.whenComplete((settled, never) -> {
@@ -59,8 +79,7 @@ final class HeartbeatDeadline {
     underWay.forEach(HeartbeatDeadline::stopped);
   }
 
-  /** Settles {@code beat} as failed since the heartbeats have stopped (or the executor they run on has). */
-  static void stopped(CompletableFuture<Heartbeat> beat, String tried) {
+  private static void stopped(CompletableFuture<Heartbeat> beat, String tried) {
     beat.complete(new Heartbeat(Outcome.FAILED, tried + "the heartbeats have stopped"));
   }
 }

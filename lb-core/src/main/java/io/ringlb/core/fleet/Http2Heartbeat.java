@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -85,25 +84,17 @@ public final class Http2Heartbeat implements HealthProbe {
   @Override
   public CompletableFuture<Heartbeat> check(Replica replica) {
     Beat beat = new Beat("GET " + scheme + "://" + authority(replica) + path + " over HTTP/2: ");
-    if (deadline.watch(beat.result, beat.tried, () -> beat.connected ? "no answer" : "no connection").isDone()) {
-      return beat.result; // the heartbeats have stopped
-    }
-    try {
-      // the name is looked up on a virtual thread: Netty's resolver would block the one thread every heartbeat runs on
-      virtualThreads.execute(() -> {
-        InetSocketAddress address;
-        try {
-          address = new InetSocketAddress(InetAddress.getByName(replica.host()), replica.port());
-        } catch (UnknownHostException e) {
-          beat.fail("unknown host " + replica.host());
-          return;
-        }
-        connect(address, replica, beat);
-      });
-    } catch (RejectedExecutionException stopped) {
-      HeartbeatDeadline.stopped(beat.result, beat.tried);
-    }
-    return beat.result;
+    // the name is looked up on a virtual thread: Netty's resolver would block the one thread every heartbeat runs on
+    return deadline.start(beat.result, beat.tried, () -> beat.connected ? "no answer" : "no connection", virtualThreads, () -> {
+      InetSocketAddress address;
+      try {
+        address = new InetSocketAddress(InetAddress.getByName(replica.host()), replica.port());
+      } catch (UnknownHostException e) {
+        beat.fail("unknown host " + replica.host());
+        return;
+      }
+      connect(address, replica, beat);
+    });
   }
 
   private void connect(InetSocketAddress address, Replica replica, Beat beat) {

@@ -13,7 +13,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A heartbeat over HTTP: {@code GET <path>} answered with 200 within the timeout passes. A 503
@@ -63,26 +62,16 @@ public final class HttpHeartbeat implements HealthProbe {
     URI uri = URI.create(scheme + replica.host() + ":" + replica.port() + path);
     HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
     String tried = "GET " + uri + ": ";
-    CompletableFuture<Heartbeat> beat = deadline.watch(new CompletableFuture<>(), tried, () -> "no answer");
-    if (beat.isDone()) {
-      return beat; // the heartbeats have stopped
-    }
-    try {
-      virtualThreads.execute(() -> {
-        Thread sending = Thread.currentThread();
-        beat.whenComplete((settled, never) -> {
-          if (Thread.currentThread() != sending) {
-            sending.interrupt(); // timed out, or stopped: the send is given up
-          }
-        });
-        if (!beat.isDone()) {
-          beat.complete(send(request, replica, tried));
+    CompletableFuture<Heartbeat> beat = new CompletableFuture<>();
+    return deadline.start(beat, tried, () -> "no answer", virtualThreads, () -> {
+      Thread sending = Thread.currentThread();
+      beat.whenComplete((settled, never) -> {
+        if (Thread.currentThread() != sending) {
+          sending.interrupt(); // timed out, or stopped: the send is given up
         }
       });
-    } catch (RejectedExecutionException stopped) {
-      HeartbeatDeadline.stopped(beat, tried);
-    }
-    return beat;
+      beat.complete(send(request, replica, tried));
+    });
   }
 
   private Heartbeat send(HttpRequest request, Replica replica, String tried) {
