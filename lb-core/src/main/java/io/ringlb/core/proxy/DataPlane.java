@@ -95,7 +95,7 @@ public final class DataPlane implements AutoCloseable {
       pools.put(loop, new ReplicaPools(loop, transport, settings, router, clock));
     }
     Http2Connections http2 = new Http2Connections();
-    ServerBootstrap bootstrap = new ServerBootstrap()
+    ServerBootstrap bootstrap = transport.accepting(new ServerBootstrap())
         .group(loops)
         .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)

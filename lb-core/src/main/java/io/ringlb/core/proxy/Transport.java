@@ -1,8 +1,10 @@
 package io.ringlb.core.proxy;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -29,6 +31,11 @@ enum Transport {
     Class<? extends SocketChannel> clientChannel() {
       return EpollSocketChannel.class;
     }
+
+    @Override
+    ServerBootstrap accepting(ServerBootstrap bootstrap) {
+      return bootstrap.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_BYTES);
+    }
   },
   NIO {
     @Override
@@ -45,7 +52,24 @@ enum Transport {
     Class<? extends SocketChannel> clientChannel() {
       return NioSocketChannel.class;
     }
+
+    @Override
+    ServerBootstrap accepting(ServerBootstrap bootstrap) {
+      return bootstrap; // the JDK has no such option: the kernel's buffer grows, and a slow client's progress shows later
+    }
   };
+
+  /**
+   * At most this much of an answer waits unsent in the kernel for a client (Linux's {@code
+   * TCP_NOTSENT_LOWAT}; bytes sent and not yet acknowledged count apart). Left alone the kernel
+   * holds up to {@code tcp_wmem}'s limit (4 MiB by default) and reports room again only once a
+   * third of that has gone: a client taking a large answer steadily but slowly (under 22 KiB/s
+   * at the default {@code lb.client.idle-timeout-ms}) would show the data plane no progress for
+   * an idle timeout, and be closed as one that takes nothing. Bounded, the kernel reports room
+   * once half the bound has gone, so the client's reading shows within about 100 KiB; and a
+   * slow client holds no more of the machine's memory than that.
+   */
+  private static final long UNSENT_BYTES = 64 * 1024;
 
   static Transport best() {
     return Epoll.isAvailable() ? EPOLL : NIO;
@@ -56,4 +80,7 @@ enum Transport {
   abstract Class<? extends ServerChannel> serverChannel();
 
   abstract Class<? extends SocketChannel> clientChannel();
+
+  /** {@code bootstrap}, with what this transport sets on the clients' connections it accepts. */
+  abstract ServerBootstrap accepting(ServerBootstrap bootstrap);
 }

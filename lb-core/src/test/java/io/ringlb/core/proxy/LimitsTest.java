@@ -17,10 +17,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Each limit answers in the API's JSON shape and leaves the data plane serving the next client. */
+/**
+ * Each limit answers in the API's JSON shape and leaves the data plane serving the next client.
+ * The data plane runs on a clock the test moves: a timeout falls due when the test says, to the
+ * millisecond, and never because the machine was busy.
+ */
 class LimitsTest {
 
+  private static final String GET_HOME = "GET /home HTTP/1.1\r\nHost: x\r\n\r\n";
+
   private final Backends backends = new Backends();
+  private final FakeClock clock = new FakeClock();
   private final AtomicInteger served = new AtomicInteger();
   private InetSocketAddress replica;
   private ProxyFixture proxy;
@@ -46,13 +53,30 @@ class LimitsTest {
   }
 
   private void start(int maxHeaderBytes, long maxBodyBytes, Duration headerTimeout, Duration idleTimeout) {
-    proxy = new ProxyFixture(List.of(replica), s -> ProxyFixture.with(s, maxHeaderBytes, maxBodyBytes, headerTimeout, idleTimeout,
-        s.connectionsPerReplica(), s.responseTimeout()));
+    proxy = ProxyFixture.onClock(List.of(replica), s -> ProxyFixture.with(s, maxHeaderBytes, maxBodyBytes, headerTimeout, idleTimeout,
+        s.connectionsPerReplica(), s.responseTimeout()), clock);
+  }
+
+  /**
+   * A connection that has had one answer: the data plane has taken it and reads what comes on it
+   * as it comes, so what a test sends has been read once the plane has settled.
+   */
+  private RawClient servedOnce() throws IOException {
+    RawClient client = new RawClient(proxy.port());
+    assertThat(client.send(GET_HOME).read().body()).isEqualTo("home");
+    return client;
+  }
+
+  /** Moves the clock to a millisecond before {@code timeout}, and the data plane with it. */
+  private void forwardToJustBefore(Duration timeout) {
+    proxy.settle();
+    clock.forward(timeout.minusMillis(1));
+    proxy.settle();
   }
 
   private void assertStillServes() throws IOException {
     try (RawClient client = new RawClient(proxy.port())) {
-      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("home");
+      assertThat(client.send(GET_HOME).read().body()).isEqualTo("home");
     }
   }
 
@@ -91,36 +115,47 @@ class LimitsTest {
 
   @Test
   void aClientThatDoesNotFinishItsHeadersInTimeGets408() throws IOException {
-    start(16_384, ProxySettings.NO_LIMIT, Duration.ofMillis(300), Duration.ofSeconds(60));
-    try (RawClient client = new RawClient(proxy.port())) {
-      long sent = System.nanoTime();
-      RawClient.Response response = client.send("GET /home HTTP/1.1\r\nHost: x\r\n").read(); // no blank line: never finished
+    Duration headerTimeout = Duration.ofMillis(300);
+    start(16_384, ProxySettings.NO_LIMIT, headerTimeout, Duration.ofSeconds(60));
+    try (RawClient client = servedOnce()) {
+      client.send("GET /home HTTP/1.1\r\nHost: x\r\n"); // no blank line: never finished; timed from its first byte
 
+      forwardToJustBefore(headerTimeout);
+      assertThat(client.quiet()).as("nothing a millisecond before the header timeout").isTrue();
+      clock.forward(Duration.ofMillis(1));
+      RawClient.Response response = client.read();
       assertThat(response.status()).isEqualTo(408);
       assertThat(response.body()).contains("lb.client.header-timeout-ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
       assertThat(client.closedByPeer()).isTrue();
     }
-    assertThat(served).hasValue(0);
+    assertThat(served).as("only the first request reached the replica").hasValue(1);
     assertStillServes();
   }
 
   @Test
   void anIdleKeptAliveConnectionIsClosedWithoutAnAnswer() throws IOException {
-    start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), Duration.ofMillis(300));
-    try (RawClient client = new RawClient(proxy.port())) {
-      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("home");
+    Duration idleTimeout = Duration.ofMillis(300);
+    start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), idleTimeout);
+    try (RawClient client = servedOnce()) {
+      forwardToJustBefore(idleTimeout);
+      assertThat(client.quiet()).as("open a millisecond before the idle timeout").isTrue();
+      clock.forward(Duration.ofMillis(1));
 
-      assertThat(client.closedByPeer()).as("closed after the idle timeout, with nothing sent").isTrue();
+      assertThat(client.closedByPeer()).as("closed at the idle timeout, with nothing sent").isTrue();
     }
   }
 
   @Test
   void aClientThatStallsItsBodyGets408AndFreesTheReplica() throws IOException {
-    start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), Duration.ofMillis(400));
-    try (RawClient client = new RawClient(proxy.port())) {
-      RawClient.Response response = client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part").read();
+    Duration idleTimeout = Duration.ofMillis(400);
+    start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), idleTimeout);
+    try (RawClient client = servedOnce()) {
+      client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part");
 
+      forwardToJustBefore(idleTimeout);
+      assertThat(client.quiet()).as("nothing a millisecond before the idle timeout").isTrue();
+      clock.forward(Duration.ofMillis(1));
+      RawClient.Response response = client.read();
       assertThat(response.status()).isEqualTo(408);
       assertThat(client.closedByPeer()).isTrue();
     }
@@ -157,8 +192,8 @@ class LimitsTest {
       exchange.close();
     }));
     // the bound is per event loop: one loop, so it is the bound of the whole data plane
-    proxy = new ProxyFixture(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
-        s.idleTimeout(), 2, s.responseTimeout())));
+    proxy = ProxyFixture.onClock(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        s.idleTimeout(), 2, s.responseTimeout())), clock);
     List<RawClient> clients = List.of(new RawClient(proxy.port()), new RawClient(proxy.port()), new RawClient(proxy.port()), new RawClient(proxy.port()));
     for (RawClient client : clients) {
       client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -179,7 +214,6 @@ class LimitsTest {
   void aRequestThatWaitsForAConnectionLongerThanTheTimeoutGets503() throws Exception {
     AtomicInteger taken = new AtomicInteger();
     InetSocketAddress slow = backends.raw(taken, (head, out) -> Thread.sleep(3_000));
-    FakeClock clock = new FakeClock();
     Duration wait = Duration.ofMillis(500); // a request waits for a connection as long as for an answer
     proxy = ProxyFixture.onClock(List.of(slow), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
         s.idleTimeout(), 1, wait)), clock);
@@ -218,28 +252,32 @@ class LimitsTest {
         replicaFreed.countDown();
       }
     });
-    proxy = new ProxyFixture(List.of(big), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
-        Duration.ofMillis(500), s.connectionsPerReplica(), s.responseTimeout()));
+    Duration idleTimeout = Duration.ofMillis(500);
+    proxy = ProxyFixture.onClock(List.of(big), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        idleTimeout, s.connectionsPerReplica(), s.responseTimeout()), clock);
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"); // and never reads: the answer backs up to the replica
 
-      assertThat(replicaFreed.await(10, TimeUnit.SECONDS)).as("the replica's connection closed once the client took nothing for the idle timeout")
-          .isTrue();
+      // the answer fills the buffers on the way in real time; each idle timeout on the clock looks at whether the client took any of it
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        proxy.settle();
+        clock.forward(idleTimeout);
+        return replicaFreed.await(10, TimeUnit.MILLISECONDS);
+      });
     }
   }
 
   @Test
   void aClientThatTakesItsAnswerSlowlyButSteadilyGetsAllOfIt() throws Exception {
-    int size = 2 * 1024 * 1024;
+    int size = 16 * 1024 * 1024; // far more than the kernel holds on the way: a connection closed early shows as a body cut short
     AtomicInteger taken = new AtomicInteger();
     InetSocketAddress big = backends.raw(taken, (head, out) -> {
       out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[size]);
       out.flush();
     });
-    // each 64 KiB write to the client takes longer to drain than the idle timeout
-    proxy = new ProxyFixture(List.of(big), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
-        Duration.ofMillis(150), s.connectionsPerReplica(), s.responseTimeout()));
+    proxy = ProxyFixture.onClock(List.of(big), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(),
+        Duration.ofMillis(150), s.connectionsPerReplica(), s.responseTimeout()), clock);
     try (java.net.Socket client = new java.net.Socket()) {
       client.setReceiveBufferSize(8_192);
       client.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
@@ -251,7 +289,10 @@ class LimitsTest {
       long received = 0;
       for (int read; received < size && (read = in.read(buffer)) > 0; ) {
         received += read;
-        Thread.sleep(40); // at most 400 KiB/s: a 64 KiB write takes over 160 ms
+        proxy.settle(); // the plane has written what the read made room for
+        // 16 KiB each 10 ms, 1.6 MiB/s: over the idle timeout the client takes 240 KiB, where the data plane sees room once it has
+        // taken half of what the kernel holds unsent for it (64 KiB) and the piece the kernel took last (up to 64 KiB)
+        clock.forward(Duration.ofMillis(10));
       }
       assertThat(received).as("the whole body arrived").isEqualTo(size);
     }

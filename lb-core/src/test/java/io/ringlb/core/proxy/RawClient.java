@@ -21,13 +21,17 @@ final class RawClient implements AutoCloseable {
     }
   }
 
+  private static final int READ_TIMEOUT_MILLIS = 20_000;
+  /** Over loopback, what was sent before a look arrives well within this. */
+  private static final int QUIET_MILLIS = 50;
+
   private final Socket socket;
   private final PushbackInputStream in;
   private final OutputStream out;
 
   RawClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
-    socket.setSoTimeout(20_000);
+    socket.setSoTimeout(READ_TIMEOUT_MILLIS);
     in = new PushbackInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }
@@ -91,6 +95,31 @@ final class RawClient implements AutoCloseable {
       in.unread(first);
     }
     return this;
+  }
+
+  /**
+   * Whether nothing has come and the connection is still open: neither a byte nor its end arrives
+   * within a moment. For a look after the data plane has settled, when whatever it sent, its close
+   * included, is already on the way.
+   */
+  boolean quiet() throws IOException {
+    if (in.available() > 0) {
+      return false;
+    }
+    socket.setSoTimeout(QUIET_MILLIS);
+    try {
+      int first = in.read();
+      if (first >= 0) {
+        in.unread(first);
+      }
+      return false;
+    } catch (java.net.SocketTimeoutException nothing) {
+      return true;
+    } catch (java.net.SocketException reset) {
+      return false;
+    } finally {
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    }
   }
 
   /** Whether the other side closed the connection: a read finds its end. */
