@@ -29,7 +29,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FleetTest {
 
-  private static final HeartbeatSettings FAST = new HeartbeatSettings(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100), 2, 1, "/heartbeat");
+  /**
+   * A heartbeat every 100 ms, each given a second: a killed replica refuses the next at once, and
+   * a machine busy for longer than a short timeout would take a live one for dead.
+   */
+  private static final HeartbeatSettings FAST = new HeartbeatSettings(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1), 2, 1, "/heartbeat");
 
   private final HttpReplicas replicas = new HttpReplicas();
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

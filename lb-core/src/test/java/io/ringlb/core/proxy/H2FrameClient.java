@@ -13,22 +13,29 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP/2 client that works in frames, as a misbehaving or slow client does: it sends what it
  * is told, frame by frame, lists every frame it gets on its streams in order, and gives back the
- * window of each DATA frame only {@code takeAfter} later, as a client that reads slowly.
+ * window of each DATA frame only {@code takeAfter} later, as a client that reads slowly, or, made
+ * with {@link #holdingWindows}, only when the test says, as a client that reads in its own time.
  */
 final class H2FrameClient extends Http2ChannelDuplexHandler implements AutoCloseable {
 
@@ -38,15 +45,28 @@ final class H2FrameClient extends Http2ChannelDuplexHandler implements AutoClose
   final List<Received> received = new CopyOnWriteArrayList<>();
   private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final Channel channel;
-  private final Duration takeAfter;
+  /** How long a DATA frame's window is held before it goes back; none when {@link #giveBackWindows} gives it back. */
+  private final Optional<Duration> takeAfter;
+  /** The windows held until {@link #giveBackWindows}; on the client's loop alone. */
+  private final List<DefaultHttp2WindowUpdateFrame> held = new ArrayList<>();
+  private final Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
 
   H2FrameClient(int port, Duration takeAfter) throws InterruptedException {
+    this(port, Optional.of(takeAfter));
+  }
+
+  /** A client that gives back the windows of the DATA frames it got only on {@link #giveBackWindows}. */
+  static H2FrameClient holdingWindows(int port) throws InterruptedException {
+    return new H2FrameClient(port, Optional.empty());
+  }
+
+  private H2FrameClient(int port, Optional<Duration> takeAfter) throws InterruptedException {
     this.takeAfter = takeAfter;
     H2FrameClient self = this;
     channel = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(), self);
+        ch.pipeline().addLast(codec, self);
       }
     }).connect("127.0.0.1", port).sync().channel();
   }
@@ -64,12 +84,42 @@ final class H2FrameClient extends Http2ChannelDuplexHandler implements AutoClose
       int taken = data.initialFlowControlledBytes();
       Http2FrameStream stream = data.stream();
       if (taken > 0) {
-        ctx.executor().schedule(() -> ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(taken).stream(stream)), takeAfter.toMillis(), TimeUnit.MILLISECONDS);
+        DefaultHttp2WindowUpdateFrame update = new DefaultHttp2WindowUpdateFrame(taken).stream(stream);
+        takeAfter.ifPresentOrElse(after -> ctx.executor().schedule(() -> giveBack(ctx, List.of(update)), after.toMillis(), TimeUnit.MILLISECONDS),
+            () -> held.add(update));
       }
     } else if (msg instanceof Http2ResetFrame reset) {
       received.add(new Received("RST", reset.stream().id(), 0, true, reset.errorCode()));
     }
     ReferenceCountUtil.release(msg);
+  }
+
+  private void giveBack(ChannelHandlerContext ctx, List<DefaultHttp2WindowUpdateFrame> updates) {
+    for (DefaultHttp2WindowUpdateFrame update : updates) {
+      ctx.write(update);
+    }
+    ctx.flush();
+  }
+
+  /** Gives back the windows of every DATA frame got since the last time, as a client that has read them. */
+  void giveBackWindows() throws Exception {
+    channel.eventLoop().submit(() -> {
+      giveBack(channel.pipeline().context(this), List.copyOf(held));
+      held.clear();
+    }).get();
+  }
+
+  /**
+   * How many more body bytes the server may send on {@code stream}: the least of its window and
+   * the connection's, as the client's flow control counts them; none once the stream is closed.
+   */
+  int windowLeft(Http2FrameStream stream) throws Exception {
+    return channel.eventLoop().submit(() -> {
+      Http2Connection connection = codec.connection();
+      Http2Stream open = connection.stream(stream.id());
+      Http2LocalFlowController flow = connection.local().flowController();
+      return open == null ? 0 : Math.min(flow.windowSize(open), flow.windowSize(connection.connectionStream()));
+    }).get();
   }
 
   /** Opens a stream with {@code headers}, ended with them when {@code end}. */

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameStream;
+import io.ringlb.core.time.FakeClock;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -378,13 +379,21 @@ class Http2Test {
 
   @Test
   void aStreamWhoseBodyStallsIsAnswered408AndTheConnectionGoesOn() throws Exception {
-    proxy = new ProxyFixture(List.of(replica("R0")), s -> idleAfter(s, Duration.ofMillis(500)));
+    FakeClock clock = new FakeClock();
+    Duration idle = Duration.ofMillis(500);
+    proxy = ProxyFixture.onClock(List.of(replica("R0")), s -> idleAfter(s, idle), clock);
     try (H2cClient client = new H2cClient(proxy.port())) {
       HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo");
       head.headers().set(HttpHeaderNames.HOST, "lb.example").setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
 
-      H2cClient.Answer stalled = client.sendStalling(head, new DefaultHttpContent(Unpooled.copiedBuffer("ten bytes.", StandardCharsets.UTF_8)))
-          .get(10, TimeUnit.SECONDS);
+      var answer = client.sendStalling(head, new DefaultHttpContent(Unpooled.copiedBuffer("ten bytes.", StandardCharsets.UTF_8)));
+      // an idle timeout at a time, until the plane has read the ten bytes and found nothing more came for a whole one
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        clock.forward(idle);
+        proxy.settle();
+        return answer.isDone();
+      });
+      H2cClient.Answer stalled = answer.get();
 
       assertThat(stalled.status()).isEqualTo(408);
       assertThat(stalled.body()).contains("The request body stalled for longer than lb.client.idle-timeout-ms");
@@ -423,15 +432,24 @@ class Http2Test {
         out.write(large);
       }
     }));
-    proxy = new ProxyFixture(List.of(big), s -> idleAfter(s, Duration.ofMillis(500)));
-    // each DATA frame's window comes back 150 ms after it arrived: the 600 kB take some 1.4 s, nearly three idle timeouts
-    try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ofMillis(150))) {
+    FakeClock clock = new FakeClock();
+    Duration idle = Duration.ofMillis(500);
+    proxy = ProxyFixture.onClock(List.of(big), s -> idleAfter(s, idle), clock);
+    // the client takes what it was sent only 400 ms on, each time: the 600 kB take over ten windows and 4 s, eight idle timeouts
+    try (H2FrameClient client = H2FrameClient.holdingWindows(proxy.port())) {
       var stream = client.open(H2FrameClient.request("GET", "/big"), true);
-
-      await().atMost(Duration.ofSeconds(20)).until(() -> client.ended(stream));
+      long start = clock.nanoTime();
+      while (!client.ended(stream)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.ended(stream) || client.windowLeft(stream) == 0); // all it may send, sent
+        proxy.settle();
+        clock.forward(idle.minusMillis(100));
+        proxy.settle();
+        client.giveBackWindows();
+      }
 
       assertThat(client.received).noneMatch(frame -> frame.kind().equals("RST"));
       assertThat(client.bodyBytes(stream)).isEqualTo(large.length);
+      assertThat(Duration.ofNanos(clock.nanoTime() - start)).as("the time the client took").isGreaterThan(idle.multipliedBy(7));
     }
   }
 

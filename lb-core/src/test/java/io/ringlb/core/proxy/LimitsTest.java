@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,19 +58,21 @@ class LimitsTest {
         s.connectionsPerReplica(), s.responseTimeout()), clock);
   }
 
-  /**
-   * A connection that has had one answer: the data plane has taken it and reads what comes on it
-   * as it comes, so what a test sends has been read once the plane has settled.
-   */
+  /** A connection that has had one answer: the data plane has taken it and reads what comes on it. */
   private RawClient servedOnce() throws IOException {
     RawClient client = new RawClient(proxy.port());
     assertThat(client.send(GET_HOME).read().body()).isEqualTo("home");
     return client;
   }
 
-  /** Moves the clock to a millisecond before {@code timeout}, and the data plane with it. */
-  private void forwardToJustBefore(Duration timeout) {
-    proxy.settle();
+  /**
+   * Moves the clock to a millisecond before {@code timeout}, and the data plane with it, once
+   * {@code read} says the plane has read what the test sent: settling alone could run before the
+   * loop's next look at its sockets.
+   */
+  private void forwardToJustBefore(Duration timeout, Callable<Boolean> read) {
+    await().atMost(Duration.ofSeconds(10)).until(read);
+    proxy.settle(); // and has finished with that read
     clock.forward(timeout.minusMillis(1));
     proxy.settle();
   }
@@ -120,7 +123,7 @@ class LimitsTest {
     try (RawClient client = servedOnce()) {
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n"); // no blank line: never finished; timed from its first byte
 
-      forwardToJustBefore(headerTimeout);
+      forwardToJustBefore(headerTimeout, () -> clock.dueIn(headerTimeout));
       assertThat(client.quiet()).as("nothing a millisecond before the header timeout").isTrue();
       clock.forward(Duration.ofMillis(1));
       RawClient.Response response = client.read();
@@ -137,7 +140,7 @@ class LimitsTest {
     Duration idleTimeout = Duration.ofMillis(300);
     start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), idleTimeout);
     try (RawClient client = servedOnce()) {
-      forwardToJustBefore(idleTimeout);
+      forwardToJustBefore(idleTimeout, () -> true); // the request was read before its answer came
       assertThat(client.quiet()).as("open a millisecond before the idle timeout").isTrue();
       clock.forward(Duration.ofMillis(1));
 
@@ -152,7 +155,7 @@ class LimitsTest {
     try (RawClient client = servedOnce()) {
       client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part");
 
-      forwardToJustBefore(idleTimeout);
+      forwardToJustBefore(idleTimeout, () -> proxy.router.loads().total() == 1); // the part of the body is read with the head, which is routed
       assertThat(client.quiet()).as("nothing a millisecond before the idle timeout").isTrue();
       clock.forward(Duration.ofMillis(1));
       RawClient.Response response = client.read();

@@ -60,8 +60,13 @@ class ReplicaHttp2Test {
     http1.close();
   }
 
+  /**
+   * A data plane on a clock no one moves: its timeouts never fall due, so a connection and its
+   * TLS handshake take what they take on a busy machine (a cold handshake can pass the default
+   * connect timeout's second), and a test waits for what the replica does, not for a timer.
+   */
   private void proxyTo(InetSocketAddress address, ReplicaLink link) {
-    proxy = new ProxyFixture(List.of(address), s -> ProxyFixture.oneLoop(s).withReplicaLink(link));
+    proxy = ProxyFixture.onClock(List.of(address), s -> ProxyFixture.oneLoop(s).withReplicaLink(link), new FakeClock());
   }
 
   private static ReplicaLink h2c() {
@@ -129,9 +134,9 @@ class ReplicaHttp2Test {
     replica = new H2Backend(Optional.of(certificates));
     InetSocketAddress admin = backends.http(Map.of("/rep", Backends.hello("admin")));
     ReplicaLink h2 = new ReplicaLink(ReplicaProtocol.H2, Optional.of(ReplicaTls.load(Optional.of(certificates.certificate()), true)));
-    proxy = new ProxyFixture(List.of(replica.address()), s -> new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(), s.maxBodyBytes(),
+    proxy = ProxyFixture.onClock(List.of(replica.address()), s -> new ProxySettings(s.host(), s.port(), 1, s.maxHeaderBytes(), s.maxBodyBytes(),
         s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), s.connectTimeout(), s.responseTimeout(), s.connectionsPerReplica(),
-        Optional.of(new io.ringlb.api.Replica("admin", 0, "127.0.0.1", admin.getPort())), s.maxConcurrentStreams(), h2));
+        Optional.of(new io.ringlb.api.Replica("admin", 0, "127.0.0.1", admin.getPort())), s.maxConcurrentStreams(), h2), new FakeClock());
 
     assertThat(getOver11("/rep").body()).isEqualTo("Hello from admin");
     assertThat(getOver11("/echo").body()).as("and the replica over h2").startsWith("GET /echo\n");

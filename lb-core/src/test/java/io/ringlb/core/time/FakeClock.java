@@ -132,6 +132,15 @@ public final class FakeClock implements EngineClock {
     now = until;
   }
 
+  /**
+   * Whether a timer set and not yet run falls due exactly {@code delay} from now: a timeout set
+   * since the clock last moved, which tells a test that what sets it has happened.
+   */
+  public synchronized boolean dueIn(Duration delay) {
+    long due = now + delay.toNanos();
+    return timers.stream().anyMatch(timer -> timer.dueNanos == due);
+  }
+
   /** Timers set and not yet run or cancelled. */
   public synchronized int timers() {
     return timers.size();
