@@ -3,12 +3,15 @@ package io.ringlb.lb;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.ringlb.client.ApiJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +59,9 @@ class DashboardIT {
   @BeforeAll
   static void chromium() {
     assertThat(CHROMIUM).as("Chromium for the dashboard's test: apt-get install chromium (.ci/run does)").isExecutable();
+    // the page redraws on its own schedule, on a machine the balancer and its replicas share with the browser: every
+    // assertion on it waits as long as a user would, not Playwright's 5 s; those that hold at once still pass at once
+    PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
     playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true)
         // the machine's network is closed: no background calls to Google's hosts
