@@ -2,15 +2,21 @@ package io.ringlb.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringlb.core.time.FakeClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** HTTP/1.0, pipelining, {@code Connection: close} and HEAD through the data plane, as RFC 9112 has them. */
+/**
+ * HTTP/1.0, pipelining, {@code Connection: close} and HEAD through the data plane, as RFC 9112 has
+ * them. The plane runs on a clock no one moves: an answer that only a timeout would bring never
+ * comes, and the client's read fails, however busy the machine.
+ */
 class HttpSemanticsTest {
 
   private static final Backends BACKENDS = new Backends();
@@ -18,7 +24,7 @@ class HttpSemanticsTest {
 
   @BeforeAll
   static void start() {
-    proxy = new ProxyFixture(List.of(BACKENDS.http(Map.of(
+    proxy = ProxyFixture.onClock(List.of(BACKENDS.http(Map.of(
         "/n", exchange -> {
           byte[] body = exchange.getRequestURI().getQuery().getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(200, "HEAD".equals(exchange.getRequestMethod()) ? -1 : body.length);
@@ -42,7 +48,7 @@ class HttpSemanticsTest {
           exchange.sendResponseHeaders(200, 0); // chunked from the replica
           exchange.getResponseBody().write("streamed body".getBytes(StandardCharsets.UTF_8));
           exchange.close();
-        }))));
+        }))), UnaryOperator.identity(), new FakeClock());
   }
 
   @AfterAll
@@ -80,10 +86,7 @@ class HttpSemanticsTest {
       client.send("GET /n?first HTTP/1.1\r\nHost: x\r\n\r\nPOST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
 
       assertThat(client.read().body()).isEqualTo("first");
-      long asked = System.nanoTime();
-      assertThat(client.read().body()).isEqualTo("hello");
-      assertThat(java.time.Duration.ofNanos(System.nanoTime() - asked)).as("answered, not left waiting for the response timeout")
-          .isLessThan(java.time.Duration.ofSeconds(5));
+      assertThat(client.read().body()).as("answered, not left for the response timeout").isEqualTo("hello");
     }
   }
 
