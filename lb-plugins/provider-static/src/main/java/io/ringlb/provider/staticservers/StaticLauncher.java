@@ -7,12 +7,16 @@ import io.ringlb.spi.ReplicaLauncher;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Hands out the configured servers in order: "starting" a replica takes the first server no
- * member holds, "stopping" one gives its server back. A server that fails its heartbeats is
- * therefore replaced by itself, or by a spare listed after the ring's size, once it answers.
- * Nothing outlives the balancer, so {@link #list()} holds only what this launcher handed out.
+ * Hands out the configured servers: "starting" a replica takes the server at its id's place in
+ * the list (ids count from 1) when no member holds it, else the first server no member holds;
+ * "stopping" one gives its server back. The members of a fleet thus land on the same servers
+ * whatever order they start in, on every start and in every balancer given the same list, and a
+ * server that fails its heartbeats is replaced by itself, or by a spare listed after the ring's
+ * size, once it answers. Nothing outlives the balancer, so {@link #list()} holds only what this
+ * launcher handed out.
  */
 final class StaticLauncher implements ReplicaLauncher {
 
@@ -25,14 +29,18 @@ final class StaticLauncher implements ReplicaLauncher {
 
   @Override
   public synchronized Replica start(ReplicaSpec spec) {
-    for (ServerAddress server : servers) {
-      if (!held.containsKey(server)) {
-        Replica replica = new Replica(spec.name(), spec.id(), server.host(), server.port());
-        held.put(server, replica);
-        return replica;
-      }
+    ServerAddress server = serverFor(spec.id()).orElseThrow(() -> new ReplicaLaunchException(
+        "all " + servers.size() + " static servers " + servers + " are in the ring already; list more to run more replicas"));
+    Replica replica = new Replica(spec.name(), spec.id(), server.host(), server.port());
+    held.put(server, replica);
+    return replica;
+  }
+
+  private Optional<ServerAddress> serverFor(int id) {
+    if (id >= 1 && id <= servers.size() && !held.containsKey(servers.get(id - 1))) {
+      return Optional.of(servers.get(id - 1));
     }
-    throw new ReplicaLaunchException("all " + servers.size() + " static servers " + servers + " are in the ring already; list more to run more replicas");
+    return servers.stream().filter(server -> !held.containsKey(server)).findFirst();
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.ringlb.spi.PluginRegistry;
 import io.ringlb.spi.ReplicaLaunchException;
 import io.ringlb.spi.ReplicaLauncher;
 import io.ringlb.spi.ReplicaProvider;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,19 @@ class StaticReplicaProviderTest {
     launcher.stop(second);
     assertThat(launcher.list()).containsExactly(first, third);
     assertThat(launcher.start(new ReplicaSpec("replica-4", 4))).isEqualTo(new Replica("replica-4", 4, "127.0.0.1", 8082));
+  }
+
+  @Test
+  void eachReplicaLandsOnTheServerAtItsIdsPlaceWhateverOrderTheyStartIn() {
+    ReplicaLauncher launcher = launcher("127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083");
+    Replica second = launcher.start(new ReplicaSpec("S2", 2)); // the fleet starts its replicas at once: any may come first
+    Replica third = launcher.start(new ReplicaSpec("S3", 3));
+    Replica first = launcher.start(new ReplicaSpec("S1", 1));
+
+    assertThat(List.of(first, second, third)).extracting(Replica::port).containsExactly(8081, 8082, 8083);
+
+    launcher.stop(first);
+    assertThat(launcher.start(new ReplicaSpec("S1", 1)).port()).as("a replacement under the same id, on the same server").isEqualTo(8081);
   }
 
   @Test
