@@ -139,7 +139,7 @@ public final class Balancer implements AutoCloseable {
       balancer.dataPlane = DataPlane.start(plane, options.threads(), config.tls().map(ServerTls::load));
     } catch (RuntimeException failed) {
       accessLog.close(); // its thread and file, which no data plane will close
-      balancer.probe.close();
+      balancer.releaseOwn(); // a host may try the start again: nothing of this one stays behind
       throw failed;
     }
     balancer.dataPlane.tls().ifPresent(balancer.metrics::tlsCertificate);
@@ -177,7 +177,12 @@ public final class Balancer implements AutoCloseable {
   public void close() {
     dataPlane.close(drainTimeout);
     fleet.close();
-    probe.close(); // after the fleet, which sends no heartbeat once closed
+    releaseOwn(); // after the fleet, which sends no heartbeat once closed
+  }
+
+  /** Closes what the balancer made for itself beside its data plane and fleet: the heartbeats, their threads and client, its clock. */
+  private void releaseOwn() {
+    probe.close();
     virtualThreads.shutdownNow();
     client.close();
     if (ownsClock) {

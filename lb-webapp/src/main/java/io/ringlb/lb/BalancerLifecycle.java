@@ -69,15 +69,22 @@ public class BalancerLifecycle {
     ClassLoader plugins = PluginJars.loader(pluginDirectory(properties), BalancerLifecycle.class.getClassLoader());
     BalancerConfig settings = BalancerConfig.from(properties, PluginRegistry.load(HashStrategyProvider.class, plugins),
         PluginRegistry.load(KeyExtractorProvider.class, plugins));
-    ReplicaLauncher provided = ReplicaProviders.launcher(PluginRegistry.load(ReplicaProvider.class, plugins), properties);
-    launcher.use(provided);
     boolean locked = adminToken(properties);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    gc.bindTo(registry);
-    engineLauncher = new StoppableLauncher(launcher, provided);
-    balancer = Balancer.start(settings, engineLauncher, BalancerOptions.defaults().withThreads(threads).withRegistry(registry));
+    ReplicaLauncher provided = ReplicaProviders.launcher(PluginRegistry.load(ReplicaProvider.class, plugins), properties);
+    try {
+      launcher.use(provided);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      gc.bindTo(registry);
+      engineLauncher = new StoppableLauncher(launcher, provided);
+      balancer = Balancer.start(settings, engineLauncher, BalancerOptions.defaults().withThreads(threads).withRegistry(registry));
+    } catch (RuntimeException failed) {
+      // a provider may start work of its own as it is made (spares ahead, a cache trained): none of it outlives a start
+      // that failed, such as one whose TLS files do not load, or each start Liberty tries again leaves processes behind
+      provided.close();
+      throw failed;
+    }
     LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2} by lb.key={5}; clients on {3}, the API also on {4}",
         settings.fleet().replicas(), provided.getClass().getSimpleName(), settings.emptyRing(),
         "http://" + settings.proxy().host() + ":" + settings.proxy().port() + "/",
