@@ -131,13 +131,14 @@ public final class Balancer implements AutoCloseable {
     Balancer balancer = new Balancer(config, launcher, options.registry(), options.clock(), options.threads());
     EngineClock clock = balancer.clock;
     // the data plane closes the access log once its event loops have stopped
-    AccessLog accessLog = config.accessLog().<AccessLog>map(target -> AccessLogWriter.start(target, clock)).orElse(AccessLog.NONE);
+    AccessLog accessLog = AccessLog.NONE;
     try {
+      accessLog = config.accessLog().<AccessLog>map(target -> AccessLogWriter.start(target, clock)).orElse(AccessLog.NONE);
       // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
       Plane plane = new Plane(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics, accessLog, clock,
           ExerciseRules.rules());
       balancer.dataPlane = DataPlane.start(plane, options.threads(), config.tls().map(ServerTls::load));
-    } catch (RuntimeException failed) {
+    } catch (RuntimeException | Error failed) {
       accessLog.close(); // its thread and file, which no data plane will close
       balancer.releaseOwn(); // a host may try the start again: nothing of this one stays behind
       throw failed;

@@ -1,9 +1,11 @@
 package io.ringlb.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.ringlb.api.InvalidConfigException;
 import io.ringlb.spi.HashStrategyProvider;
 import io.ringlb.spi.PluginRegistry;
 import java.net.InetAddress;
@@ -13,9 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine embedded in a plain Java program, no Liberty: it starts its replicas, binds its data
@@ -37,7 +43,7 @@ class EmbeddingTest {
     admin.start();
     BalancerConfig config = BalancerConfig.from(Map.of(
         "lb.port", "0", "lb.admin.port", Integer.toString(admin.getAddress().getPort()), "lb.replicas", "3", "lb.strategy", "tiny", "lb.max-replicas", "4"),
-        PluginRegistry.of(HashStrategyProvider.class, java.util.List.of(new BalancerConfigTest.Tiny())));
+        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
     try (Balancer balancer = Balancer.start(config, replicas)) {
       running[0] = balancer;
       URI base = URI.create("http://127.0.0.1:" + balancer.dataPlane().address().getPort());
@@ -55,5 +61,25 @@ class EmbeddingTest {
       admin.stop(0);
       replicas.stopAll();
     }
+  }
+
+  /**
+   * A program may try a failed start again once its settings are mended: the start that failed
+   * leaves no thread of its own (the clock's, the heartbeats' HTTP client's) and started nothing.
+   */
+  @Test
+  void aStartThatFailsLeavesNothingOfItsOwnRunning(@TempDir Path directory) {
+    HttpReplicas replicas = new HttpReplicas();
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    BalancerConfig config = BalancerConfig.from(Map.of("lb.port", "0", "lb.admin.port", "-1", "lb.replicas", "2", "lb.strategy", "tiny", "lb.max-replicas", "4", "lb.tls.port", "0",
+        "lb.tls.certificate", directory.resolve("missing.crt").toString(), "lb.tls.key", directory.resolve("missing.key").toString()),
+        PluginRegistry.of(HashStrategyProvider.class, List.of(new BalancerConfigTest.Tiny())));
+
+    assertThatThrownBy(() -> Balancer.start(config, replicas)).isInstanceOf(InvalidConfigException.class).hasMessageContaining("lb.tls.certificate");
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(thread -> !before.contains(thread) && thread.isAlive())
+        .extracting(Thread::getName).noneMatch(name -> name.startsWith("ringlb-") || name.startsWith("HttpClient-")));
+    assertThat(replicas.names()).as("replicas started").isEmpty();
   }
 }

@@ -79,10 +79,14 @@ public class BalancerLifecycle {
       gc.bindTo(registry);
       engineLauncher = new StoppableLauncher(launcher, provided);
       balancer = Balancer.start(settings, engineLauncher, BalancerOptions.defaults().withThreads(threads).withRegistry(registry));
-    } catch (RuntimeException failed) {
+    } catch (RuntimeException | Error failed) {
       // a provider may start work of its own as it is made (spares ahead, a cache trained): none of it outlives a start
       // that failed, such as one whose TLS files do not load, or each start Liberty tries again leaves processes behind
-      provided.close();
+      try {
+        provided.close();
+      } catch (RuntimeException alsoFailed) {
+        failed.addSuppressed(alsoFailed); // the start's failure is what the log must name
+      }
       throw failed;
     }
     LOG.log(Level.INFO, "ringlb is starting {0} replicas with {1}, routing with {2} by lb.key={5}; clients on {3}, the API also on {4}",

@@ -135,6 +135,7 @@ class BalancerLifecycleTest {
 
   @Test
   void aStartThatFailsClosesTheLauncherItMade(@TempDir Path directory) {
+    WatchedProvider.MADE.clear();
     BalancerLifecycle lifecycle = new BalancerLifecycle();
     lifecycle.config = new MapConfig(Map.of("lb.provider", "watched", "lb.port", "0", "lb.admin.port", "0", "lb.tls.port", "0",
         "lb.tls.certificate", directory.resolve("missing.crt").toString(), "lb.tls.key", directory.resolve("missing.key").toString(),

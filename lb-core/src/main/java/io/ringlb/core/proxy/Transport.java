@@ -66,8 +66,8 @@ enum Transport {
    * third of that has gone: a client taking a large answer steadily but slowly (under 22 KiB/s
    * at the default {@code lb.client.idle-timeout-ms}) would show the data plane no progress for
    * an idle timeout, and be closed as one that takes nothing. Bounded, the kernel reports room
-   * once half the bound has gone, so the client's reading shows within about 100 KiB; and a
-   * slow client holds no more of the machine's memory than that.
+   * once half the bound has gone, so the client's reading shows within about 100 KiB; and what
+   * waits unsent for a slow client in the kernel is that bound, not MiBs.
    */
   private static final long UNSENT_BYTES = 64 * 1024;
 

@@ -387,6 +387,7 @@ class Http2Test {
       head.headers().set(HttpHeaderNames.HOST, "lb.example").setInt(HttpHeaderNames.CONTENT_LENGTH, 100);
 
       var answer = client.sendStalling(head, new DefaultHttpContent(Unpooled.copiedBuffer("ten bytes.", StandardCharsets.UTF_8)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().total() == 1); // its stream open and routed
       // an idle timeout at a time, until the plane has read the ten bytes and found nothing more came for a whole one
       await().atMost(Duration.ofSeconds(10)).until(() -> {
         clock.forward(idle);

@@ -34,7 +34,7 @@ class StaticReplicaProviderTest {
   }
 
   @Test
-  void handsOutTheServersInOrderAndTakesThemBack() {
+  void handsOutTheServerAtEachIdsPlaceAndTakesThemBack() {
     ReplicaLauncher launcher = launcher(" 127.0.0.1:8081, 127.0.0.1:8082 ,[::1]:8083");
     Replica first = launcher.start(new ReplicaSpec("replica-1", 1));
     Replica second = launcher.start(new ReplicaSpec("replica-2", 2));
