@@ -258,10 +258,8 @@ class ForwardingRulesTest {
     proxy = onTheFakeClock(List.of(silent, echo("R1")), responseTimeout(Duration.ofMillis(300)));
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
-      await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
-      proxy.settle(); // the loop has set the replica's silence counting from the request, not just sent it
-
-      clock.forward(Duration.ofMillis(299));
+      // once the loop has set the replica's silence counting from the request, not just sent it
+      proxy.forwardOnceDone(clock, () -> taken.get() == 1, Duration.ofMillis(299));
       assertThat(proxy.reports).as("silent a millisecond short of the response timeout").isEmpty();
       clock.forward(Duration.ofMillis(1));
 
@@ -277,11 +275,7 @@ class ForwardingRulesTest {
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
       // routed, and the connection begun with its deadline, in one task of the loop: over once the loop has settled
-      await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().of("R0") == 1);
-      proxy.settle();
-
-      clock.forward(connectTimeout.minusMillis(1));
-      proxy.settle();
+      proxy.forwardOnceDone(clock, () -> proxy.router.loads().of("R0") == 1, connectTimeout.minusMillis(1));
       assertThat(proxy.reports).as("still connecting a millisecond before the timeout").isEmpty();
       clock.forward(Duration.ofMillis(1));
 
@@ -299,9 +293,8 @@ class ForwardingRulesTest {
       clock.forward(Duration.ofMillis(800)); // the pooled connection has been silent most of the timeout when the next request takes it
 
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
-      await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() == 2);
-      proxy.settle();
-      clock.forward(Duration.ofMillis(999)); // the timeout is long past counted from the connection's last read, not from the request
+      // the timeout is long past counted from the connection's last read, not from the request
+      proxy.forwardOnceDone(clock, () -> asked.get() == 2, Duration.ofMillis(999));
       held.countDown();
 
       RawClient.Response again = client.read();
@@ -321,10 +314,8 @@ class ForwardingRulesTest {
       clock.forward(Duration.ofMillis(200)); // the pooled connection's last read lies a little in the past when the next request takes it
 
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
-      await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() == 2);
-      proxy.settle();
       // the check set when the connection was made finds it busy 1.3 s after the request, and looks again when the timeout is up
-      clock.forward(Duration.ofMillis(1_499));
+      proxy.forwardOnceDone(clock, () -> asked.get() == 2, Duration.ofMillis(1_499));
       assertThat(proxy.reports).as("a millisecond short of the response timeout, counted from the request").isEmpty();
       clock.forward(Duration.ofMillis(1));
 
@@ -385,9 +376,7 @@ class ForwardingRulesTest {
         Optional.of(new Replica("admin", 0, admin.getHostString(), admin.getPort()))));
     try (RawClient client = new RawClient(proxy.port())) {
       client.send("POST /add HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"n\": 1}");
-      await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
-      proxy.settle();
-      clock.forward(Duration.ofMillis(1_200));
+      proxy.forwardOnceDone(clock, () -> taken.get() == 1, Duration.ofMillis(1_200));
       held.countDown();
 
       RawClient.Response added = client.read();

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,18 +64,6 @@ class LimitsTest {
     return client;
   }
 
-  /**
-   * Moves the clock to a millisecond before {@code timeout}, and the data plane with it, once
-   * {@code read} says the plane has read what the test sent: settling alone could run before the
-   * loop's next look at its sockets.
-   */
-  private void forwardToJustBefore(Duration timeout, Callable<Boolean> read) {
-    await().atMost(Duration.ofSeconds(10)).until(read);
-    proxy.settle(); // and has finished with that read
-    clock.forward(timeout.minusMillis(1));
-    proxy.settle();
-  }
-
   private void assertStillServes() throws IOException {
     try (RawClient client = new RawClient(proxy.port())) {
       assertThat(client.send(GET_HOME).read().body()).isEqualTo("home");
@@ -123,7 +110,7 @@ class LimitsTest {
     try (RawClient client = servedOnce()) {
       client.send("GET /home HTTP/1.1\r\nHost: x\r\n"); // no blank line: never finished; timed from its first byte
 
-      forwardToJustBefore(headerTimeout, () -> clock.dueIn(headerTimeout));
+      proxy.forwardOnceDone(clock, () -> clock.dueIn(headerTimeout), headerTimeout.minusMillis(1)); // the head's first bytes read, and timed
       assertThat(client.quiet()).as("nothing a millisecond before the header timeout").isTrue();
       clock.forward(Duration.ofMillis(1));
       RawClient.Response response = client.read();
@@ -140,7 +127,7 @@ class LimitsTest {
     Duration idleTimeout = Duration.ofMillis(300);
     start(16_384, ProxySettings.NO_LIMIT, Duration.ofSeconds(10), idleTimeout);
     try (RawClient client = servedOnce()) {
-      forwardToJustBefore(idleTimeout, () -> true); // the request was read before its answer came
+      proxy.forwardOnceDone(clock, () -> true, idleTimeout.minusMillis(1)); // the request was read before its answer came
       assertThat(client.quiet()).as("open a millisecond before the idle timeout").isTrue();
       clock.forward(Duration.ofMillis(1));
 
@@ -155,7 +142,8 @@ class LimitsTest {
     try (RawClient client = servedOnce()) {
       client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part");
 
-      forwardToJustBefore(idleTimeout, () -> proxy.router.loads().total() == 1); // the part of the body is read with the head, which is routed
+      // the part of the body is read with the head, which is routed
+      proxy.forwardOnceDone(clock, () -> proxy.router.loads().total() == 1, idleTimeout.minusMillis(1));
       assertThat(client.quiet()).as("nothing a millisecond before the idle timeout").isTrue();
       clock.forward(Duration.ofMillis(1));
       RawClient.Response response = client.read();
@@ -226,11 +214,7 @@ class LimitsTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 1);
       second.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
       // routed to R0, and waiting for its connection, in one task of the loop: over once the loop has settled
-      await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().of("R0") == 2);
-      proxy.settle();
-
-      clock.forward(wait.minusMillis(1));
-      proxy.settle();
+      proxy.forwardOnceDone(clock, () -> proxy.router.loads().of("R0") == 2, wait.minusMillis(1));
       assertThat(second.available()).as("still waiting a millisecond before the timeout").isZero();
       clock.forward(Duration.ofMillis(1));
       RawClient.Response waited = second.read();

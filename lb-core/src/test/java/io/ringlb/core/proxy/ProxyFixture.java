@@ -1,5 +1,7 @@
 package io.ringlb.core.proxy;
 
+import static org.awaitility.Awaitility.await;
+
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.HashRing;
@@ -12,12 +14,14 @@ import io.ringlb.core.routing.BoundedLoadRing;
 import io.ringlb.core.routing.Loads;
 import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
@@ -139,6 +143,19 @@ final class ProxyFixture implements AutoCloseable {
     for (EventExecutor loop : plane.loops()) {
       loop.submit(() -> {}).syncUninterruptibly();
     }
+  }
+
+  /**
+   * Moves {@code clock} on by {@code by} once the plane has done what the test waits on ({@code
+   * done}: a request read, routed, taken by the replica) and its loops have finished doing it, then
+   * waits for the loops again: a timer that doing it set counts from before the move, and what the
+   * move set off has run by the time this returns.
+   */
+  void forwardOnceDone(FakeClock clock, Callable<Boolean> done, Duration by) {
+    await().atMost(Duration.ofSeconds(10)).until(done);
+    settle();
+    clock.forward(by);
+    settle();
   }
 
   int tlsPort() {

@@ -3,7 +3,6 @@ package io.ringlb.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,7 +12,6 @@ import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.TestCertificates;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -156,10 +154,7 @@ class ReplicaHttp2Test {
     CompletableFuture<HttpResponse<String>> answer = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/echo")).build(),
         HttpResponse.BodyHandlers.ofString());
     // routed, and the connection begun with its deadline, in one task of the loop: over once the loop has settled
-    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().of("R0") == 1);
-    proxy.settle();
-    clock.forward(CONNECT_TIMEOUT.minusMillis(1));
-    proxy.settle();
+    proxy.forwardOnceDone(clock, () -> proxy.router.loads().of("R0") == 1, CONNECT_TIMEOUT.minusMillis(1));
     assertThat(proxy.reports).as("still shaking hands a millisecond before the timeout").isEmpty();
     assertThat(answer).isNotDone();
     clock.forward(Duration.ofMillis(1)); // returns once the deadline has run on the loop, and with it the attempt's end
