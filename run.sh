@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Builds and starts the balancer with its replicas: as containers when a Docker engine answers,
 # as local Liberty processes otherwise. Prints both addresses once the balancer is ready, or, when
-# its start fails (a bad setting, a port taken), why, and stops it; Ctrl-C stops the balancer,
-# which stops its replicas.
+# its start fails (a bad setting, a port taken), why, stops it and exits 1; Ctrl-C (or SIGTERM)
+# stops the balancer, which stops its replicas.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 port=${LB_PORT:-5000}
 admin_port=${LB_ADMIN_PORT:-5001}
 
-# Waits in the background until the balancer's readiness answers UP, then says where it is. Reads
-# the balancer's log meanwhile ($1 prints it): a start that failed is told with its cause, and $2
-# stops the server, rather than leave it up with no balancer in it. Gives up once the server this
-# script became ($$) has ended.
+# Waits until the balancer's readiness answers UP, then says where it is. Reads the balancer's log
+# meanwhile (balancer_log prints it): a start that failed is told with its cause, the server is
+# stopped (stop_server) rather than left up with no balancer in it, and it returns 1. Gives up
+# once this script ($$) has ended.
 announce_when_ready() {
   local failure
   for _ in $(seq 1 600); do
@@ -24,15 +24,34 @@ announce_when_ready() {
     fi
     # Liberty's errors for an application whose start threw (for a bad setting, the exception names it) and for a port
     # it cannot listen on, and the data plane's for its own ports
-    failure=$("$1" 2>/dev/null | grep -m1 -o -E '(SRVE0283E|CWWKZ0002E|CWWKO0221E): .*|ringlb data plane cannot listen .*' || true)
+    failure=$(balancer_log 2>/dev/null | grep -m1 -o -E '(SRVE0283E|CWWKZ0002E|CWWKO0221E): .*|ringlb data plane cannot listen .*' || true)
     if [ -n "$failure" ]; then
       echo "[run] the balancer did not start: ${failure##*InvalidConfigException: }" >&2
-      "$2"
-      return 0
+      stop_server
+      return 1
     fi
     sleep 1
   done
   echo "[run] the balancer was not ready after 10 minutes: see its log above" >&2
+  return 1
+}
+
+# Runs the server ("$@") until it ends, the announcer beside it. A command a script runs in the
+# background ignores Ctrl-C, so Ctrl-C and SIGTERM stop it through stop_server, once. Exits 1
+# when the announcer saw the start fail, else with the server's status.
+serve() {
+  "$@" &
+  server=$!
+  announce_when_ready &
+  local announcer=$! status announced
+  trap stop_server INT TERM
+  # a trapped signal ends a wait early, with the server still running
+  while kill -0 "$server" 2>/dev/null; do wait "$server" || true; done
+  wait "$server" && status=0 || status=$?
+  kill "$announcer" 2>/dev/null || true
+  wait "$announcer" && announced=0 || announced=$?
+  [ "$announced" -ne 1 ] || exit 1
+  exit "$status"
 }
 
 if docker info >/dev/null 2>&1; then
@@ -78,10 +97,10 @@ if docker info >/dev/null 2>&1; then
     started=$(docker inspect -f '{{if .State.Running}}{{.State.StartedAt}}{{end}}' ringlb-balancer 2>/dev/null) || return 0
     [ -z "$started" ] || docker logs --since "$started" ringlb-balancer 2>&1
   }
-  # stopped, the balancer's container ends `up`; a signal to the docker command this script became may not reach compose
-  stop_balancer() { docker stop ringlb-balancer >/dev/null; }
-  announce_when_ready balancer_log stop_balancer &
-  RINGLB_PORT=$port RINGLB_ADMIN_PORT=$admin_port exec "${compose[@]}" "${files[@]}" -p ringlb up
+  # stopped (its stop_grace_period given to the balancer), the balancer's container ends `up`; a signal to the docker
+  # command may not reach compose. Before the container is made, compose itself is told
+  stop_server() { docker stop ringlb-balancer >/dev/null 2>&1 || kill -TERM "$server" 2>/dev/null || true; }
+  RINGLB_PORT=$port RINGLB_ADMIN_PORT=$admin_port serve "${compose[@]}" "${files[@]}" -p ringlb up
 else
   echo "[run] no Docker engine: the balancer with replicas as local processes"
   ./mvnw -q install -DskipTests -pl lb-webapp -am
@@ -89,7 +108,6 @@ else
   rm -f "$log" # the last run's: this one's start writes its own
   balancer_log() { cat "$log"; }
   # liberty:run stops the server on SIGTERM
-  stop_balancer() { kill -TERM $$; }
-  announce_when_ready balancer_log stop_balancer &
-  LB_PORT=$port LB_ADMIN_PORT=$admin_port exec ./mvnw -q -pl lb-webapp liberty:run
+  stop_server() { kill -TERM "$server" 2>/dev/null || true; }
+  LB_PORT=$port LB_ADMIN_PORT=$admin_port serve ./mvnw -q -pl lb-webapp liberty:run
 fi
