@@ -84,7 +84,7 @@ if docker info >/dev/null 2>&1; then
       LB_PORT | LB_ADMIN_PORT) continue ;; # run.sh publishes them
       LB_TLS_PORT | LB_TLS_CERTIFICATE | LB_TLS_KEY) [ -n "${LB_TLS_PORT:-}" ] && continue ;;
     esac
-    grep -q -E "^ +$name: \\\$\{$name[:}]" docker-compose.yml || unpassed+=("$name")
+    grep -q -E "^ +${name}: \\\$\{${name}[:}]" docker-compose.yml || unpassed+=("$name")
   done
   if [ ${#unpassed[@]} -gt 0 ]; then
     echo "[run] not passed into the balancer's container (docker-compose.yml does not pass them on): ${unpassed[*]}" >&2
