@@ -38,20 +38,22 @@ announce_when_ready() {
 
 # Runs the server ("$@") until it ends, the announcer beside it. A command a script runs in the
 # background ignores Ctrl-C, so Ctrl-C and SIGTERM stop it through stop_server, once. Exits 1
-# when the announcer saw the start fail, else with the server's status.
+# when the announcer saw the start fail, 130 or 143 when Ctrl-C or SIGTERM stopped it (as a
+# shell reports a command those signals ended), else with the server's status.
 serve() {
   "$@" &
   server=$!
   announce_when_ready &
-  local announcer=$! status announced
-  trap stop_server INT TERM
+  local announcer=$! status announced stopped_by=""
+  trap 'stopped_by=${stopped_by:-130}; stop_server' INT
+  trap 'stopped_by=${stopped_by:-143}; stop_server' TERM
   # a trapped signal ends a wait early, with the server still running
   while kill -0 "$server" 2>/dev/null; do wait "$server" || true; done
   wait "$server" && status=0 || status=$?
   kill "$announcer" 2>/dev/null || true
   wait "$announcer" && announced=0 || announced=$?
   [ "$announced" -ne 1 ] || exit 1
-  exit "$status"
+  exit "${stopped_by:-$status}"
 }
 
 if docker info >/dev/null 2>&1; then
