@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds and starts the balancer with its replicas: as containers when a Docker engine answers,
 # as local Liberty processes otherwise. Prints both addresses once the balancer is ready, or, when
-# its start fails (a bad setting, a port taken), why, stops it and exits 1; Ctrl-C (or SIGTERM)
-# stops the balancer, which stops its replicas.
+# its start fails (a bad setting, a port taken), why, stops it and exits 1; Ctrl-C (SIGTERM, a
+# closed terminal) stops the balancer, which stops its replicas.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,8 +11,9 @@ admin_port=${LB_ADMIN_PORT:-5001}
 
 # Waits until the balancer's readiness answers UP, then says where it is. Reads the balancer's log
 # meanwhile (balancer_log prints it): a start that failed is told with its cause, the server is
-# stopped (stop_server) rather than left up with no balancer in it, and it returns 1. Gives up
-# once this script ($$) has ended.
+# stopped (stop_server) rather than left up with no balancer in it, and it returns 1, which no
+# SIGTERM of serve's can cut short. Returns 2 when it gave up waiting; gives up once this script
+# ($$) has ended.
 announce_when_ready() {
   local failure
   for _ in $(seq 1 600); do
@@ -27,34 +28,51 @@ announce_when_ready() {
     failure=$(balancer_log 2>/dev/null | grep -m1 -o -E '(SRVE0283E|CWWKZ0002E|CWWKO0221E): .*|ringlb data plane cannot listen .*' || true)
     if [ -n "$failure" ]; then
       echo "[run] the balancer did not start: ${failure##*InvalidConfigException: }" >&2
+      trap '' TERM # stopping a container takes time, in which compose may end and serve stop waiting for this
       stop_server
       return 1
     fi
     sleep 1
   done
   echo "[run] the balancer was not ready after 10 minutes: see its log above" >&2
-  return 1
+  return 2
 }
 
-# Runs the server ("$@") until it ends, the announcer beside it. A command a script runs in the
-# background ignores Ctrl-C, so Ctrl-C and SIGTERM stop it through stop_server, once. Exits 1
-# when the announcer saw the start fail, 130 or 143 when Ctrl-C or SIGTERM stopped it (as a
-# shell reports a command those signals ended), else with the server's status.
+# Runs the server ("$@") until it ends, the announcer beside it. The server runs in a session of
+# its own where setsid is at hand, so that a terminal's Ctrl-C reaches this script alone, which
+# stops the server through stop_server once, however often it is pressed (compose, interrupted
+# twice, kills the balancer before it has stopped its replicas). Exits 1 when the announcer saw
+# the start fail; 130, 143 or 129 when Ctrl-C, SIGTERM or a closed terminal stopped it; else
+# with the server's status.
 serve() {
-  "$@" &
+  stopped_by=""
+  trap 'on_signal 130' INT
+  trap 'on_signal 143' TERM
+  trap 'on_signal 129' HUP
+  if command -v setsid >/dev/null 2>&1; then setsid "$@" & else "$@" & fi
   server=$!
+  [ -z "$stopped_by" ] || stop_server # a signal that came before the server did
   announce_when_ready &
-  local announcer=$! status announced stopped_by=""
-  trap 'stopped_by=${stopped_by:-130}; stop_server' INT
-  trap 'stopped_by=${stopped_by:-143}; stop_server' TERM
+  local announcer=$! status announced
   # a trapped signal ends a wait early, with the server still running
-  while kill -0 "$server" 2>/dev/null; do wait "$server" || true; done
+  while running "$server"; do wait "$server" || true; done
   wait "$server" && status=0 || status=$?
-  kill "$announcer" 2>/dev/null || true
+  if running "$announcer"; then kill "$announcer" 2>/dev/null || true; fi
   wait "$announcer" && announced=0 || announced=$?
   [ "$announced" -ne 1 ] || exit 1
   exit "${stopped_by:-$status}"
 }
+
+# What serve's traps call: stops the server on the first signal only, and says which it was
+# shellcheck disable=SC2317 # called by the traps
+on_signal() {
+  [ -z "$stopped_by" ] || return 0
+  stopped_by=$1
+  [ -z "${server:-}" ] || stop_server
+}
+
+# Whether the background job $1 still runs: asked of the shell's jobs, not of a pid the system may have given another process since
+running() { jobs -rp | grep -qx "$1"; }
 
 if docker info >/dev/null 2>&1; then
   echo "[run] Docker engine found: building the images, then docker-compose.yml (balancer in a container, replicas on net1)"
@@ -99,9 +117,13 @@ if docker info >/dev/null 2>&1; then
     started=$(docker inspect -f '{{if .State.Running}}{{.State.StartedAt}}{{end}}' ringlb-balancer 2>/dev/null) || return 0
     [ -z "$started" ] || docker logs --since "$started" ringlb-balancer 2>&1
   }
-  # stopped (its stop_grace_period given to the balancer), the balancer's container ends `up`; a signal to the docker
-  # command may not reach compose. Before the container is made, compose itself is told
-  stop_server() { docker stop ringlb-balancer >/dev/null 2>&1 || kill -TERM "$server" 2>/dev/null || true; }
+  # stopped (its stop_grace_period given to the balancer), the balancer's container ends `up`. Then compose is told as
+  # well, for a container not made or not started yet: its whole session, since a signal to the docker command alone
+  # may not reach compose's plugin process
+  stop_server() {
+    docker stop ringlb-balancer >/dev/null 2>&1 || true
+    kill -TERM -- "-$server" 2>/dev/null || kill -TERM "$server" 2>/dev/null || true
+  }
   RINGLB_PORT=$port RINGLB_ADMIN_PORT=$admin_port serve "${compose[@]}" "${files[@]}" -p ringlb up
 else
   echo "[run] no Docker engine: the balancer with replicas as local processes"
