@@ -111,20 +111,23 @@ if docker info >/dev/null 2>&1; then
   fi
   ./mvnw -q install -DskipTests -pl images -am
   if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
+  container=${RINGLB_CONTAINER:-ringlb-balancer} # docker-compose.yml's container_name
   # this start's log: nothing until the container runs (one left stopped by an earlier run holds that run's), then since it started
   balancer_log() {
     local started
-    started=$(docker inspect -f '{{if .State.Running}}{{.State.StartedAt}}{{end}}' ringlb-balancer 2>/dev/null) || return 0
-    [ -z "$started" ] || docker logs --since "$started" ringlb-balancer 2>&1
+    started=$(docker inspect -f '{{if .State.Running}}{{.State.StartedAt}}{{end}}' "$container" 2>/dev/null) || return 0
+    [ -z "$started" ] || docker logs --since "$started" "$container" 2>&1
   }
   # stopped (its stop_grace_period given to the balancer), the balancer's container ends `up`. Then compose is told as
   # well, for a container not made or not started yet: its whole session, since a signal to the docker command alone
   # may not reach compose's plugin process
   stop_server() {
-    docker stop ringlb-balancer >/dev/null 2>&1 || true
+    docker stop "$container" >/dev/null 2>&1 || true
     kill -TERM -- "-$server" 2>/dev/null || kill -TERM "$server" 2>/dev/null || true
   }
-  RINGLB_PORT=$port RINGLB_ADMIN_PORT=$admin_port serve "${compose[@]}" "${files[@]}" -p ringlb up
+  # a new container each run: the one an earlier run left stopped may name a network removed since (the tests' compose
+  # down removes net1), and starting it would fail
+  RINGLB_PORT=$port RINGLB_ADMIN_PORT=$admin_port serve "${compose[@]}" "${files[@]}" -p ringlb up --force-recreate
 else
   echo "[run] no Docker engine: the balancer with replicas as local processes"
   ./mvnw -q install -DskipTests -pl lb-webapp -am

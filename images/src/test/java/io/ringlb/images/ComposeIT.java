@@ -31,9 +31,14 @@ import org.junit.jupiter.api.Test;
 class ComposeIT {
 
   private static final String OURS = "io.ringlb.balancer=ringlb";
+  /**
+   * The balancer's container: not run.sh's {@code ringlb-balancer}, which a run stopped with Ctrl-C leaves behind under
+   * its own project, where compose cannot take it over.
+   */
+  private static final String BALANCER = "ringlb-balancer-it";
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(40);
   private static final Map<String, String> ENV = Map.of(
-      "RINGLB_PORT", "5066", "RINGLB_ADMIN_PORT", "5067", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3",
+      "RINGLB_CONTAINER", BALANCER, "RINGLB_PORT", "5066", "RINGLB_ADMIN_PORT", "5067", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3",
       // how it balances comes from the caller's environment, as README's LB_BALANCE_FACTOR=125 ./run.sh does
       "LB_KEY", "query:key", "LB_WEIGHTS", "S1=3",
       // far above what a replacement takes on a busy machine, so that waiting it out cannot pass for a replacement
@@ -62,7 +67,7 @@ class ComposeIT {
     Docker.Result down = compose("down");
     assertThat(down.exit()).as("compose down: %s", down.output()).isZero();
     assertThat(Docker.docker("ps", "-aq", "--filter", "label=" + OURS)).as("replica containers after down").isEmpty();
-    assertThat(Docker.docker("ps", "-aq", "--filter", "name=^ringlb-balancer$")).as("the balancer after down").isEmpty();
+    assertThat(Docker.docker("ps", "-aq", "--filter", "name=^" + BALANCER + "$")).as("the balancer after down").isEmpty();
     assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^net1$")).as("net1 after down").isEmpty();
   }
 
@@ -192,8 +197,8 @@ class ComposeIT {
   void aBalancerThatCrashedAdoptsItsReplicasOnRestart() {
     List<String> before = Docker.containers(OURS);
 
-    Docker.docker("kill", "ringlb-balancer");
-    Docker.docker("start", "ringlb-balancer");
+    Docker.docker("kill", BALANCER);
+    Docker.docker("start", BALANCER);
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> lb.inRing().orElse(-1) == 3);
 
     assertThat(Docker.containers(OURS)).as("the same containers, none started anew").isEqualTo(before);
