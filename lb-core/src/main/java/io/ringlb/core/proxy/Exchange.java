@@ -15,6 +15,7 @@ import io.ringlb.api.Replica;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.core.proxy.AttemptEnd.Result;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
@@ -38,6 +39,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class Exchange {
 
+  private static final Duration LONGEST_SILENCE = Duration.ofDays(1);
+
   private final Downstream client;
   private final Plane plane;
   private final ReplicaPools pools;
@@ -45,6 +48,8 @@ final class Exchange {
   private final ResponseRelay relay;
   private final boolean toAdmin;
   private final Candidates candidates;
+  /** How long a replica that has the whole request may stay silent before it is given up. */
+  private final Duration silence;
   /** The attempt under way, or null between attempts and once the exchange is done. */
   private Attempt attempt;
   /** The replica of the last attempt: the one that answered, or failed last. */
@@ -59,6 +64,23 @@ final class Exchange {
     this.request = new ClientRequest(head, route.target(), client.address(), client.secure(), plane.logsAccess() ? plane.nanoTime() : 0L);
     // a gRPC client reads a replica's 404 itself (as UNIMPLEMENTED): the host's rewrite to its JSON 400 is no answer it could read
     this.relay = new ResponseRelay(client, request, toAdmin || request.grpc ? Optional.empty() : plane.rules().notFound(), route.path());
+    this.silence = silence(request, head, plane.settings().responseTimeout());
+  }
+
+  /**
+   * The response timeout, or for a gRPC call that names a later deadline, that deadline: a
+   * server stream may rightly be silent for long (a watch that tells of changes as they come), and
+   * its client ends the call at its deadline itself. Up to a day, the longest wait ringlb keeps.
+   */
+  private static Duration silence(ClientRequest request, HttpRequest head, Duration responseTimeout) {
+    if (!request.grpc) {
+      return responseTimeout;
+    }
+    Duration deadline = GrpcTimeout.of(head.headers()).orElse(responseTimeout);
+    if (deadline.compareTo(LONGEST_SILENCE) > 0) {
+      return LONGEST_SILENCE;
+    }
+    return deadline.compareTo(responseTimeout) > 0 ? deadline : responseTimeout;
   }
 
   void start() {
@@ -110,7 +132,7 @@ final class Exchange {
     if (channel() != null) {
       request.writeBody(channel());
       if (request.complete()) {
-        attempt.connection().awaitAnswer();
+        attempt.connection().awaitAnswer(silence);
       }
     }
   }
@@ -134,7 +156,7 @@ final class Exchange {
     if (channel() != null && !relay.done()) {
       channel().config().setAutoRead(true);
       if (request.complete()) {
-        attempt.connection().awaitAnswer(); // the replica was held back, not silent: its silence counts from now
+        attempt.connection().awaitAnswer(silence); // the replica was held back, not silent: its silence counts from now
       }
     }
   }
@@ -203,7 +225,7 @@ final class Exchange {
     request.writeBody(acquired);
     pools.flushLater(acquired);
     if (request.complete()) {
-      acquiring.connection().awaitAnswer();
+      acquiring.connection().awaitAnswer(silence);
     } else {
       client.reading(acquired.isWritable());
     }

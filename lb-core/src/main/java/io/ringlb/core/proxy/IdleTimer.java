@@ -34,6 +34,8 @@ final class IdleTimer extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private Phase phase = Phase.WAITING;
   private boolean reading;
+  /** How long reading may be idle in the current wait: {@link #readerIdle} unless a wait asked for longer. */
+  private long readerIdleNanos;
   private long lastRead;
   private long lastWrite;
   private Cancellable readerTimer = Cancellable.NONE;
@@ -42,6 +44,7 @@ final class IdleTimer extends ChannelDuplexHandler {
   private IdleTimer(EngineClock clock, Duration readerIdle, Duration writerIdle) {
     this.clock = clock;
     this.readerIdle = readerIdle;
+    this.readerIdleNanos = readerIdle.toNanos();
     this.writerIdle = writerIdle;
     boolean writes = !writerIdle.isZero();
     this.checkWriting = writes ? this::checkWriting : null;
@@ -58,10 +61,25 @@ final class IdleTimer extends ChannelDuplexHandler {
     return new IdleTimer(clock, idle, idle);
   }
 
-  /** Reading counts as idle from now, whenever it last read. */
+  /** Reading counts as idle from now, whenever it last read, for the connection's own timeout. */
   void resetReadTimeout() {
+    resetReadTimeout(readerIdle);
+  }
+
+  /**
+   * Reading counts as idle from now, whenever it last read, for {@code idle} until the next reset:
+   * one exchange's wait, which may be longer or shorter than the connection's own timeout.
+   */
+  void resetReadTimeout(Duration idle) {
+    long before = readerIdleNanos;
+    readerIdleNanos = idle.toNanos();
     lastRead = clock.nanoTime();
     reading = false;
+    if (readerIdleNanos < before && phase == Phase.WATCHING && !readerIdle.isZero()) {
+      // the check set for the longer wait would come late: set it for this one (a longer wait is met by the check setting itself again)
+      readerTimer.cancel();
+      readerTimer = clock.schedule(idle, checkReading, ctx.executor());
+    }
   }
 
   @Override
@@ -150,8 +168,8 @@ final class IdleTimer extends ChannelDuplexHandler {
     if (phase != Phase.WATCHING || !ctx.channel().isOpen()) {
       return;
     }
-    long left = readerIdle.toNanos() - (reading ? 0 : clock.nanoTime() - lastRead);
-    readerTimer = clock.schedule(left > 0 ? Duration.ofNanos(left) : readerIdle, checkReading, ctx.executor());
+    long left = readerIdleNanos - (reading ? 0 : clock.nanoTime() - lastRead);
+    readerTimer = clock.schedule(Duration.ofNanos(left > 0 ? left : readerIdleNanos), checkReading, ctx.executor());
     if (left <= 0) {
       ctx.fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
     }

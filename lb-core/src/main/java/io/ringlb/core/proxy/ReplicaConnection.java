@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.core.health.Outcome;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -42,6 +43,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   void detach() {
     this.exchange = null;
+    silence.resetReadTimeout(); // idle in the pool from now, for the connection's own timeout, whatever the exchange waited
   }
 
   /**
@@ -69,12 +71,13 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The replica has the whole request: its silence counts from now. The idle handler measures
-   * from the last read, which on a connection that sat in the pool can be long ago: counted from
-   * there, its tick would come too early to count and the next one up to a whole timeout late.
+   * The replica has the whole request: its silence counts from now, for at most {@code limit}. The
+   * idle handler measures from the last read, which on a connection that sat in the pool can be
+   * long ago: counted from there, its tick would come too early to count and the next one up to a
+   * whole timeout late.
    */
-  void awaitAnswer() {
-    silence.resetReadTimeout();
+  void awaitAnswer(Duration limit) {
+    silence.resetReadTimeout(limit);
   }
 
   /** The replica left the ring while these channels to it served requests, which may go elsewhere now. */

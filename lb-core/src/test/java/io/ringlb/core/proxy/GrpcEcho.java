@@ -15,12 +15,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A gRPC service served by grpc-java's own server, its messages UTF-8 text so no generated code
  * is needed: {@code Say} answers once ({@code "fail"} fails with {@code NOT_FOUND} and a trailer),
- * {@code Count} streams {@code n} answers, {@code Chat} answers each message as it comes. Every
- * answer starts with the name of the replica that gave it. Its health service says it serves.
+ * {@code Count} streams {@code n} answers, {@code Chat} answers each message as it comes,
+ * {@code Pause} answers once, then again when the test lets it go on. Every answer starts with the
+ * name of the replica that gave it. Its health service says it serves.
  */
 public final class GrpcEcho {
 
@@ -45,6 +47,7 @@ public final class GrpcEcho {
   public static final MethodDescriptor<String, String> SAY = method(MethodDescriptor.MethodType.UNARY, "Say");
   public static final MethodDescriptor<String, String> COUNT = method(MethodDescriptor.MethodType.SERVER_STREAMING, "Count");
   public static final MethodDescriptor<String, String> CHAT = method(MethodDescriptor.MethodType.BIDI_STREAMING, "Chat");
+  public static final MethodDescriptor<String, String> PAUSE = method(MethodDescriptor.MethodType.SERVER_STREAMING, "Pause");
 
   private GrpcEcho() {}
 
@@ -55,6 +58,11 @@ public final class GrpcEcho {
 
   /** A gRPC server on a loopback port, answering as {@code name}, with gRPC's health service saying it serves. */
   public static Server start(String name) throws IOException {
+    return start(name, new CountDownLatch(0));
+  }
+
+  /** As {@link #start(String)}, its {@code Pause} calls silent between their two answers until {@code goOn} is counted down. */
+  public static Server start(String name, CountDownLatch goOn) throws IOException {
     ServerServiceDefinition echo = ServerServiceDefinition.builder("ringlb.test.Echo")
         .addMethod(SAY, ServerCalls.asyncUnaryCall((String said, StreamObserver<String> answers) -> {
           if (said.equals("fail")) {
@@ -70,6 +78,17 @@ public final class GrpcEcho {
           for (int i = 1; i <= Integer.parseInt(count); i++) {
             answers.onNext(name + " " + i);
           }
+          answers.onCompleted();
+        }))
+        .addMethod(PAUSE, ServerCalls.asyncServerStreamingCall((String said, StreamObserver<String> answers) -> {
+          answers.onNext(name + ": " + said);
+          try {
+            goOn.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping
+            return;
+          }
+          answers.onNext(name + ": again " + said);
           answers.onCompleted();
         }))
         .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall((StreamObserver<String> answers) -> new StreamObserver<String>() {

@@ -19,6 +19,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ServerTls;
 import io.ringlb.core.tls.TestCertificates;
 import io.ringlb.core.tls.TlsSettings;
@@ -26,9 +27,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * replica sent them, and a gRPC error when no replica can answer.
  */
 class GrpcTest {
+
+  private static final Duration RESPONSE_TIMEOUT = ProxySettings.defaults(0).responseTimeout();
 
   @TempDir
   Path dir;
@@ -142,6 +147,64 @@ class GrpcTest {
     }
     chat.onCompleted();
     assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("completed");
+  }
+
+  /** A replica whose {@code Pause} calls answer once, then stay silent until {@code goOn}, behind a plane on {@code clock}. */
+  private void pausingReplicaBehind(FakeClock clock, CountDownLatch goOn) throws Exception {
+    Server replica = GrpcEcho.start("R0", goOn);
+    replicas.add(replica);
+    proxy = new ProxyFixture(List.of(new InetSocketAddress("127.0.0.1", replica.getPort())),
+        s -> s.withReplicaLink(new ReplicaLink(ReplicaProtocol.H2C, Optional.empty())), 0, AccessLog.NONE, clock, ExerciseRules.rules(),
+        Optional.empty());
+  }
+
+  @Test
+  void aSilentStreamLivesPastTheResponseTimeoutUpToTheDeadlineItsCallNames() throws Exception {
+    FakeClock clock = new FakeClock();
+    CountDownLatch goOn = new CountDownLatch(1);
+    pausingReplicaBehind(clock, goOn);
+    Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE,
+        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), "watch"); // grpc-timeout: what is left of the 60 s
+    assertThat(answers.next()).isEqualTo("R0: watch");
+
+    proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.multipliedBy(4)); // 40 s of silence, by the plane's clock
+    goOn.countDown();
+
+    assertThat(answers.next()).isEqualTo("R0: again watch");
+    assertThat(answers.hasNext()).as("the call ends as the replica ended it").isFalse();
+  }
+
+  @Test
+  void aSilentStreamIsGivenUpPastItsCallsDeadline() throws Exception {
+    FakeClock clock = new FakeClock();
+    CountDownLatch goOn = new CountDownLatch(1);
+    pausingReplicaBehind(clock, goOn);
+    Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE,
+        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), "watch");
+    assertThat(answers.next()).isEqualTo("R0: watch");
+
+    proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.multipliedBy(4));
+    proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.multipliedBy(2)); // 60 s of silence: the deadline passed at the plane
+    StatusRuntimeException cut = catchThrowableOfType(StatusRuntimeException.class, answers::next);
+    goOn.countDown();
+
+    assertThat(cut).as("the call, cut by the plane before the client's own 60 s").isNotNull();
+    assertThat(cut.getStatus().getCode()).isNotEqualTo(Status.Code.DEADLINE_EXCEEDED);
+  }
+
+  @Test
+  void aSilentStreamWhoseCallNamesNoDeadlineIsGivenUpAtTheResponseTimeout() throws Exception {
+    FakeClock clock = new FakeClock();
+    CountDownLatch goOn = new CountDownLatch(1);
+    pausingReplicaBehind(clock, goOn);
+    Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE, CallOptions.DEFAULT, "watch");
+    assertThat(answers.next()).isEqualTo("R0: watch");
+
+    proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.plusSeconds(1));
+    StatusRuntimeException cut = catchThrowableOfType(StatusRuntimeException.class, answers::next);
+    goOn.countDown();
+
+    assertThat(cut).as("the call, cut by the plane").isNotNull();
   }
 
   @Test

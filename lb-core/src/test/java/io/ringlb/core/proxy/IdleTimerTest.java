@@ -72,6 +72,32 @@ class IdleTimerTest {
   }
 
   @Test
+  void aWaitLongerThanTheTimeoutIsToldAtItsOwnEnd() {
+    IdleTimer timer = IdleTimer.reading(clock, IDLE);
+    connect(timer);
+    timer.resetReadTimeout(IDLE.multipliedBy(5));
+
+    clock.forward(IDLE.multipliedBy(5).minusMillis(1));
+    assertThat(told).as("the connection's own timeout passed twice over").isEmpty();
+    clock.forward(Duration.ofMillis(1));
+    assertThat(told).containsExactly(IdleState.READER_IDLE);
+  }
+
+  @Test
+  void aWaitBackToTheOwnTimeoutIsToldOnTimeNotWhenTheLongerWaitWouldHaveEnded() {
+    IdleTimer timer = IdleTimer.reading(clock, IDLE);
+    connect(timer);
+    timer.resetReadTimeout(IDLE.multipliedBy(5));
+    clock.forward(IDLE.plusMillis(500)); // past the first check, which set the next for the longer wait's end
+
+    timer.resetReadTimeout();
+    clock.forward(IDLE.minusMillis(1));
+    assertThat(told).isEmpty();
+    clock.forward(Duration.ofMillis(1));
+    assertThat(told).containsExactly(IdleState.READER_IDLE);
+  }
+
+  @Test
   void writingIsIdleATimeoutAfterTheLastWriteTakenWhole() {
     connect(IdleTimer.readingAndWriting(clock, IDLE));
     clock.forward(Duration.ofMillis(1_000));
