@@ -198,7 +198,7 @@ final class ClientStream implements Downstream {
    * (its window shut, and not opened again) for the whole timeout resets the stream, which frees
    * the replica. Once answered, a stream is reset when its client has not ended its side a whole
    * timeout on, or takes nothing of what is left of the answer for as long; an answer still being
-   * taken, slowly, is not cut off.
+   * taken, slowly, is not cut off. A gRPC call's later deadline puts off the 408 until then.
    */
   void onTick(long now, long idleNanos) {
     boolean readIdle = now - lastRead >= idleNanos;
@@ -209,7 +209,7 @@ final class ClientStream implements Downstream {
       }
     } else if (writeIdle && !isWritable()) {
       reset(Http2Error.CANCEL);
-    } else if (readIdle && !exchange.requestComplete() && reading) {
+    } else if (!exchange.requestComplete() && reading && now - lastRead >= exchange.clientSilenceNanos(idleNanos)) {
       lastRead = now;
       exchange.onClientStalled();
     }

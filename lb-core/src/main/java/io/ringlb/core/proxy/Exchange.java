@@ -48,6 +48,8 @@ final class Exchange {
   private final ResponseRelay relay;
   private final boolean toAdmin;
   private final Candidates candidates;
+  /** A gRPC call's deadline, up to a day, in nanoseconds; 0 for another request, or a call that names none. */
+  private final long deadlineNanos;
   /** How long a replica that has the whole request may stay silent before it is given up. */
   private final Duration silence;
   /** The attempt under way, or null between attempts and once the exchange is done. */
@@ -64,23 +66,20 @@ final class Exchange {
     this.request = new ClientRequest(head, route.target(), client.address(), client.secure(), plane.logsAccess() ? plane.nanoTime() : 0L);
     // a gRPC client reads a replica's 404 itself (as UNIMPLEMENTED): the host's rewrite to its JSON 400 is no answer it could read
     this.relay = new ResponseRelay(client, request, toAdmin || request.grpc ? Optional.empty() : plane.rules().notFound(), route.path());
-    this.silence = silence(request, head, plane.settings().responseTimeout());
+    this.deadlineNanos = request.grpc ? GrpcTimeout.of(head.headers()).map(d -> Math.min(d.toNanos(), LONGEST_SILENCE.toNanos())).orElse(0L) : 0L;
+    Duration responseTimeout = plane.settings().responseTimeout();
+    this.silence = deadlineNanos > responseTimeout.toNanos() ? Duration.ofNanos(deadlineNanos) : responseTimeout;
   }
 
   /**
-   * The response timeout, or for a gRPC call that names a later deadline, that deadline: a
-   * server stream may rightly be silent for long (a watch that tells of changes as they come), and
-   * its client ends the call at its deadline itself. Up to a day, the longest wait ringlb keeps.
+   * How long the client may leave its request unfinished and silent, given its connection's idle
+   * timeout: that, or a gRPC call's later deadline. A stream may rightly be silent for long either
+   * way (a watch that tells of changes as they come, a chat), and a gRPC client ends the call at
+   * its deadline itself; the replica's silence is bounded the same way, by the response timeout
+   * or the later deadline.
    */
-  private static Duration silence(ClientRequest request, HttpRequest head, Duration responseTimeout) {
-    if (!request.grpc) {
-      return responseTimeout;
-    }
-    Duration deadline = GrpcTimeout.of(head.headers()).orElse(responseTimeout);
-    if (deadline.compareTo(LONGEST_SILENCE) > 0) {
-      return LONGEST_SILENCE;
-    }
-    return deadline.compareTo(responseTimeout) > 0 ? deadline : responseTimeout;
+  long clientSilenceNanos(long idleNanos) {
+    return Math.max(idleNanos, deadlineNanos);
   }
 
   void start() {

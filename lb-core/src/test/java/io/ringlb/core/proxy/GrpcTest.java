@@ -47,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GrpcTest {
 
   private static final Duration RESPONSE_TIMEOUT = ProxySettings.defaults(0).responseTimeout();
+  private static final Duration IDLE_TIMEOUT = ProxySettings.defaults(0).idleTimeout();
 
   @TempDir
   Path dir;
@@ -119,11 +120,9 @@ class GrpcTest {
     assertThat(counted).hasSize(100).startsWith("R1 1", "R1 2").endsWith("R1 100");
   }
 
-  @Test
-  void streamedMessagesAreDeliveredAsWrittenBothWays() throws Exception {
-    proxyTo(replicas(1), Optional.empty());
-    BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(cleartext().newCall(GrpcEcho.CHAT, deadline()), new StreamObserver<>() {
+  /** Puts each answer in {@code answers}, then "completed", or "error " and the call's status. */
+  private static StreamObserver<String> collecting(BlockingQueue<String> answers) {
+    return new StreamObserver<>() {
       @Override
       public void onNext(String answer) {
         answers.add(answer);
@@ -138,7 +137,14 @@ class GrpcTest {
       public void onCompleted() {
         answers.add("completed");
       }
-    });
+    };
+  }
+
+  @Test
+  void streamedMessagesAreDeliveredAsWrittenBothWays() throws Exception {
+    proxyTo(replicas(1), Optional.empty());
+    BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(cleartext().newCall(GrpcEcho.CHAT, deadline()), collecting(answers));
 
     // each message is answered before the next is sent: neither way holds a message back for more
     for (String said : List.of("one", "two", "three")) {
@@ -150,7 +156,7 @@ class GrpcTest {
   }
 
   /** A replica whose {@code Pause} calls answer once, then stay silent until {@code goOn}, behind a plane on {@code clock}. */
-  private void pausingReplicaBehind(FakeClock clock, CountDownLatch goOn) throws Exception {
+  private void replicaBehind(FakeClock clock, CountDownLatch goOn) throws Exception {
     Server replica = GrpcEcho.start("R0", goOn);
     replicas.add(replica);
     proxy = new ProxyFixture(List.of(new InetSocketAddress("127.0.0.1", replica.getPort())),
@@ -162,7 +168,7 @@ class GrpcTest {
   void aSilentStreamLivesPastTheResponseTimeoutUpToTheDeadlineItsCallNames() throws Exception {
     FakeClock clock = new FakeClock();
     CountDownLatch goOn = new CountDownLatch(1);
-    pausingReplicaBehind(clock, goOn);
+    replicaBehind(clock, goOn);
     Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE,
         CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), "watch"); // grpc-timeout: what is left of the 60 s
     assertThat(answers.next()).isEqualTo("R0: watch");
@@ -178,7 +184,7 @@ class GrpcTest {
   void aSilentStreamIsGivenUpPastItsCallsDeadline() throws Exception {
     FakeClock clock = new FakeClock();
     CountDownLatch goOn = new CountDownLatch(1);
-    pausingReplicaBehind(clock, goOn);
+    replicaBehind(clock, goOn);
     Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE,
         CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), "watch");
     assertThat(answers.next()).isEqualTo("R0: watch");
@@ -196,7 +202,7 @@ class GrpcTest {
   void aSilentStreamWhoseCallNamesNoDeadlineIsGivenUpAtTheResponseTimeout() throws Exception {
     FakeClock clock = new FakeClock();
     CountDownLatch goOn = new CountDownLatch(1);
-    pausingReplicaBehind(clock, goOn);
+    replicaBehind(clock, goOn);
     Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE, CallOptions.DEFAULT, "watch");
     assertThat(answers.next()).isEqualTo("R0: watch");
 
@@ -205,6 +211,38 @@ class GrpcTest {
     goOn.countDown();
 
     assertThat(cut).as("the call, cut by the plane").isNotNull();
+  }
+
+  @Test
+  void aChatWhoseClientIsSilentPastTheIdleTimeoutGoesOnUpToItsCallsDeadline() throws Exception {
+    FakeClock clock = new FakeClock();
+    replicaBehind(clock, new CountDownLatch(0));
+    BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
+        cleartext().newCall(GrpcEcho.CHAT, CallOptions.DEFAULT.withDeadlineAfter(180, TimeUnit.SECONDS)), collecting(answers));
+    chat.onNext("one");
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: one");
+
+    proxy.forwardOnceDone(clock, () -> true, IDLE_TIMEOUT.multipliedBy(2)); // both sides silent for twice the client's idle timeout
+    chat.onNext("two");
+
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: two");
+    chat.onCompleted();
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("completed");
+  }
+
+  @Test
+  void aChatWhoseCallNamesNoDeadlineIsEndedAtTheIdleTimeout() throws Exception {
+    FakeClock clock = new FakeClock();
+    replicaBehind(clock, new CountDownLatch(0));
+    BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(cleartext().newCall(GrpcEcho.CHAT, CallOptions.DEFAULT), collecting(answers));
+    chat.onNext("one");
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: one");
+
+    proxy.forwardOnceDone(clock, () -> true, IDLE_TIMEOUT.multipliedBy(2));
+
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).as("the call, ended by the plane").startsWith("error Status{code=");
   }
 
   @Test
