@@ -66,7 +66,7 @@ final class Exchange {
     this.request = new ClientRequest(head, route.target(), client.address(), client.secure(), plane.logsAccess() ? plane.nanoTime() : 0L);
     // a gRPC client reads a replica's 404 itself (as UNIMPLEMENTED): the host's rewrite to its JSON 400 is no answer it could read
     this.relay = new ResponseRelay(client, request, toAdmin || request.grpc ? Optional.empty() : plane.rules().notFound(), route.path());
-    this.deadlineNanos = request.grpc ? GrpcTimeout.of(head.headers()).map(d -> Math.min(d.toNanos(), LONGEST_SILENCE.toNanos())).orElse(0L) : 0L;
+    this.deadlineNanos = request.grpc ? GrpcTimeout.nanos(head.headers(), LONGEST_SILENCE) : 0L;
     Duration responseTimeout = plane.settings().responseTimeout();
     this.silence = deadlineNanos > responseTimeout.toNanos() ? Duration.ofNanos(deadlineNanos) : responseTimeout;
   }

@@ -23,6 +23,14 @@ final class GrpcTimeout {
     return value == null ? Optional.empty() : parse(value);
   }
 
+  /**
+   * The deadline {@code headers} name in nanoseconds, at most {@code longest}'s; 0 when they name
+   * none. Eight digits of hours are more nanoseconds than a {@code long} holds.
+   */
+  static long nanos(HttpHeaders headers, Duration longest) {
+    return of(headers).map(deadline -> deadline.compareTo(longest) > 0 ? longest : deadline).orElse(Duration.ZERO).toNanos();
+  }
+
   static Optional<Duration> parse(CharSequence value) {
     int digits = value.length() - 1;
     if (digits < 1 || digits > MAX_DIGITS) {

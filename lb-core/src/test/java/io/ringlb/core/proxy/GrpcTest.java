@@ -17,6 +17,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.ringlb.core.ExerciseRules;
 import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.time.FakeClock;
@@ -232,6 +237,22 @@ class GrpcTest {
   }
 
   @Test
+  void aChatWhoseClientIsSilentPastItsCallsDeadlineIsEnded() throws Exception {
+    FakeClock clock = new FakeClock();
+    replicaBehind(clock, new CountDownLatch(0));
+    BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
+        cleartext().newCall(GrpcEcho.CHAT, CallOptions.DEFAULT.withDeadlineAfter(180, TimeUnit.SECONDS)), collecting(answers));
+    chat.onNext("one");
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: one");
+
+    proxy.forwardOnceDone(clock, () -> true, Duration.ofSeconds(200)); // by the plane's clock: the client's own is far from 180 s
+
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).as("the call, ended by the plane").startsWith("error Status{code=")
+        .doesNotContain("DEADLINE_EXCEEDED");
+  }
+
+  @Test
   void aChatWhoseCallNamesNoDeadlineIsEndedAtTheIdleTimeout() throws Exception {
     FakeClock clock = new FakeClock();
     replicaBehind(clock, new CountDownLatch(0));
@@ -243,6 +264,23 @@ class GrpcTest {
     proxy.forwardOnceDone(clock, () -> true, IDLE_TIMEOUT.multipliedBy(2));
 
     assertThat(answers.poll(10, TimeUnit.SECONDS)).as("the call, ended by the plane").startsWith("error Status{code=");
+  }
+
+  @Test
+  void aDeadlineOfEightDigitsOfHoursIsTakenAsTheLongestWait() throws Exception {
+    proxyTo(replicas(1), Optional.empty());
+    // a Say call by hand, with the longest deadline the protocol can write (grpc-java's clients send no more than 2562047H)
+    byte[] message = {0, 0, 0, 0, 2, 'h', 'i'};
+    FullHttpRequest call = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/ringlb.test.Echo/Say", Unpooled.wrappedBuffer(message));
+    call.headers().set("host", "localhost").set("content-type", "application/grpc").set("te", "trailers").set("grpc-timeout", "99999999H")
+        .setInt("content-length", message.length);
+
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      H2cClient.Answer answer = client.send(call).get(10, TimeUnit.SECONDS);
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.trailers().get("grpc-status")).as("the call as the replica answered it").isEqualTo("0");
+      assertThat(answer.body()).endsWith("R0: hi");
+    }
   }
 
   @Test

@@ -29,6 +29,15 @@ class GrpcTimeoutTest {
   }
 
   @Test
+  void inNanosecondsADeadlineIsCutToTheLongestThoughALongCannotHoldIt() {
+    Duration day = Duration.ofDays(1);
+    assertThat(GrpcTimeout.nanos(new DefaultHttpHeaders().add("grpc-timeout", "99999999H"), day)).isEqualTo(day.toNanos());
+    assertThat(GrpcTimeout.nanos(new DefaultHttpHeaders().add("grpc-timeout", "90S"), day)).isEqualTo(Duration.ofSeconds(90).toNanos());
+    assertThat(GrpcTimeout.nanos(new DefaultHttpHeaders().add("grpc-timeout", "soon"), day)).isZero();
+    assertThat(GrpcTimeout.nanos(new DefaultHttpHeaders(), day)).isZero();
+  }
+
+  @Test
   void theHeaderIsReadFromARequestsHeaders() {
     assertThat(GrpcTimeout.of(new DefaultHttpHeaders().add("grpc-timeout", "5S"))).contains(Duration.ofSeconds(5));
     assertThat(GrpcTimeout.of(new DefaultHttpHeaders())).isEqualTo(Optional.empty());
