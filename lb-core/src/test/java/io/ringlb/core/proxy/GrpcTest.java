@@ -169,14 +169,29 @@ class GrpcTest {
         Optional.empty());
   }
 
+  /** A {@code Pause} call through a plane on {@code clock}, its first answer come: the replica is silent from now until {@code goOn}. */
+  private Iterator<String> watchAnsweredOnce(FakeClock clock, CountDownLatch goOn, CallOptions options) throws Exception {
+    replicaBehind(clock, goOn);
+    Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE, options, "watch");
+    assertThat(answers.next()).isEqualTo("R0: watch");
+    return answers;
+  }
+
+  /** A chat through a plane on {@code clock}, its first message answered into {@code answers}: both sides are silent from now. */
+  private StreamObserver<String> chatAnsweredOnce(FakeClock clock, CallOptions options, BlockingQueue<String> answers) throws Exception {
+    replicaBehind(clock, new CountDownLatch(0));
+    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(cleartext().newCall(GrpcEcho.CHAT, options), collecting(answers));
+    chat.onNext("one");
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: one");
+    return chat;
+  }
+
   @Test
   void aSilentStreamLivesPastTheResponseTimeoutUpToTheDeadlineItsCallNames() throws Exception {
     FakeClock clock = new FakeClock();
     CountDownLatch goOn = new CountDownLatch(1);
-    replicaBehind(clock, goOn);
-    Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE,
-        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), "watch"); // grpc-timeout: what is left of the 60 s
-    assertThat(answers.next()).isEqualTo("R0: watch");
+    // grpc-timeout: what is left of the 60 s
+    Iterator<String> answers = watchAnsweredOnce(clock, goOn, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
 
     proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.multipliedBy(4)); // 40 s of silence, by the plane's clock
     goOn.countDown();
@@ -189,10 +204,7 @@ class GrpcTest {
   void aSilentStreamIsGivenUpPastItsCallsDeadline() throws Exception {
     FakeClock clock = new FakeClock();
     CountDownLatch goOn = new CountDownLatch(1);
-    replicaBehind(clock, goOn);
-    Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE,
-        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS), "watch");
-    assertThat(answers.next()).isEqualTo("R0: watch");
+    Iterator<String> answers = watchAnsweredOnce(clock, goOn, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
 
     proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.multipliedBy(4));
     proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.multipliedBy(2)); // 60 s of silence: the deadline passed at the plane
@@ -207,9 +219,7 @@ class GrpcTest {
   void aSilentStreamWhoseCallNamesNoDeadlineIsGivenUpAtTheResponseTimeout() throws Exception {
     FakeClock clock = new FakeClock();
     CountDownLatch goOn = new CountDownLatch(1);
-    replicaBehind(clock, goOn);
-    Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE, CallOptions.DEFAULT, "watch");
-    assertThat(answers.next()).isEqualTo("R0: watch");
+    Iterator<String> answers = watchAnsweredOnce(clock, goOn, CallOptions.DEFAULT);
 
     proxy.forwardOnceDone(clock, () -> true, RESPONSE_TIMEOUT.plusSeconds(1));
     StatusRuntimeException cut = catchThrowableOfType(StatusRuntimeException.class, answers::next);
@@ -221,12 +231,8 @@ class GrpcTest {
   @Test
   void aChatWhoseClientIsSilentPastTheIdleTimeoutGoesOnUpToItsCallsDeadline() throws Exception {
     FakeClock clock = new FakeClock();
-    replicaBehind(clock, new CountDownLatch(0));
     BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-        cleartext().newCall(GrpcEcho.CHAT, CallOptions.DEFAULT.withDeadlineAfter(180, TimeUnit.SECONDS)), collecting(answers));
-    chat.onNext("one");
-    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: one");
+    StreamObserver<String> chat = chatAnsweredOnce(clock, CallOptions.DEFAULT.withDeadlineAfter(180, TimeUnit.SECONDS), answers);
 
     proxy.forwardOnceDone(clock, () -> true, IDLE_TIMEOUT.multipliedBy(2)); // both sides silent for twice the client's idle timeout
     chat.onNext("two");
@@ -239,12 +245,8 @@ class GrpcTest {
   @Test
   void aChatWhoseClientIsSilentPastItsCallsDeadlineIsEnded() throws Exception {
     FakeClock clock = new FakeClock();
-    replicaBehind(clock, new CountDownLatch(0));
     BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(
-        cleartext().newCall(GrpcEcho.CHAT, CallOptions.DEFAULT.withDeadlineAfter(180, TimeUnit.SECONDS)), collecting(answers));
-    chat.onNext("one");
-    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: one");
+    chatAnsweredOnce(clock, CallOptions.DEFAULT.withDeadlineAfter(180, TimeUnit.SECONDS), answers);
 
     proxy.forwardOnceDone(clock, () -> true, Duration.ofSeconds(200)); // by the plane's clock: the client's own is far from 180 s
 
@@ -255,11 +257,8 @@ class GrpcTest {
   @Test
   void aChatWhoseCallNamesNoDeadlineIsEndedAtTheIdleTimeout() throws Exception {
     FakeClock clock = new FakeClock();
-    replicaBehind(clock, new CountDownLatch(0));
     BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    StreamObserver<String> chat = ClientCalls.asyncBidiStreamingCall(cleartext().newCall(GrpcEcho.CHAT, CallOptions.DEFAULT), collecting(answers));
-    chat.onNext("one");
-    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("R0: one");
+    chatAnsweredOnce(clock, CallOptions.DEFAULT, answers);
 
     proxy.forwardOnceDone(clock, () -> true, IDLE_TIMEOUT.multipliedBy(2));
 

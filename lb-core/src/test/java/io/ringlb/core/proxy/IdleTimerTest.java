@@ -58,6 +58,14 @@ class IdleTimerTest {
     assertThat(told).containsExactly(IdleState.READER_IDLE, IdleState.READER_IDLE);
   }
 
+  /** Reading is told idle {@code wait} from now, not a millisecond sooner. */
+  private void assertReaderIdleAfter(Duration wait) {
+    clock.forward(wait.minusMillis(1));
+    assertThat(told).isEmpty();
+    clock.forward(Duration.ofMillis(1));
+    assertThat(told).containsExactly(IdleState.READER_IDLE);
+  }
+
   @Test
   void aResetCountsTheTimeoutFromThenWhateverWasReadBefore() {
     IdleTimer timer = IdleTimer.reading(clock, IDLE);
@@ -65,22 +73,16 @@ class IdleTimerTest {
     clock.forward(Duration.ofMillis(1_000));
     timer.resetReadTimeout();
 
-    clock.forward(IDLE.minusMillis(1));
-    assertThat(told).isEmpty();
-    clock.forward(Duration.ofMillis(1));
-    assertThat(told).containsExactly(IdleState.READER_IDLE);
+    assertReaderIdleAfter(IDLE);
   }
 
   @Test
   void aWaitLongerThanTheTimeoutIsToldAtItsOwnEnd() {
     IdleTimer timer = IdleTimer.reading(clock, IDLE);
     connect(timer);
-    timer.resetReadTimeout(IDLE.multipliedBy(5));
+    timer.resetReadTimeout(IDLE.multipliedBy(5)); // the connection's own timeout passes four times over
 
-    clock.forward(IDLE.multipliedBy(5).minusMillis(1));
-    assertThat(told).as("the connection's own timeout passed twice over").isEmpty();
-    clock.forward(Duration.ofMillis(1));
-    assertThat(told).containsExactly(IdleState.READER_IDLE);
+    assertReaderIdleAfter(IDLE.multipliedBy(5));
   }
 
   @Test
@@ -91,10 +93,7 @@ class IdleTimerTest {
     clock.forward(IDLE.plusMillis(500)); // past the first check, which set the next for the longer wait's end
 
     timer.resetReadTimeout();
-    clock.forward(IDLE.minusMillis(1));
-    assertThat(told).isEmpty();
-    clock.forward(Duration.ofMillis(1));
-    assertThat(told).containsExactly(IdleState.READER_IDLE);
+    assertReaderIdleAfter(IDLE);
   }
 
   @Test
