@@ -12,23 +12,20 @@ import java.util.Optional;
  */
 final class GrpcTimeout {
 
-  static final String HEADER = "grpc-timeout";
+  private static final String HEADER = "grpc-timeout";
   private static final int MAX_DIGITS = 8;
 
   private GrpcTimeout() {}
 
-  /** The deadline {@code headers} name, if one is there and well formed: one that is not is no deadline, as gRPC's servers read it. */
-  static Optional<Duration> of(HttpHeaders headers) {
-    String value = headers.get(HEADER);
-    return value == null ? Optional.empty() : parse(value);
-  }
-
   /**
    * The deadline {@code headers} name in nanoseconds, at most {@code longest}'s; 0 when they name
-   * none. Eight digits of hours are more nanoseconds than a {@code long} holds.
+   * none, or one that is not well formed, which is no deadline, as gRPC's servers read it. Eight
+   * digits of hours are more nanoseconds than a {@code long} holds.
    */
   static long nanos(HttpHeaders headers, Duration longest) {
-    return of(headers).map(deadline -> deadline.compareTo(longest) > 0 ? longest : deadline).orElse(Duration.ZERO).toNanos();
+    String value = headers.get(HEADER);
+    Duration deadline = value == null ? Duration.ZERO : parse(value).orElse(Duration.ZERO);
+    return (deadline.compareTo(longest) > 0 ? longest : deadline).toNanos();
   }
 
   static Optional<Duration> parse(CharSequence value) {

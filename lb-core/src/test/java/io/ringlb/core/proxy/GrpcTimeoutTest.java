@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,11 +34,5 @@ class GrpcTimeoutTest {
     assertThat(GrpcTimeout.nanos(new DefaultHttpHeaders().add("grpc-timeout", "90S"), day)).isEqualTo(Duration.ofSeconds(90).toNanos());
     assertThat(GrpcTimeout.nanos(new DefaultHttpHeaders().add("grpc-timeout", "soon"), day)).isZero();
     assertThat(GrpcTimeout.nanos(new DefaultHttpHeaders(), day)).isZero();
-  }
-
-  @Test
-  void theHeaderIsReadFromARequestsHeaders() {
-    assertThat(GrpcTimeout.of(new DefaultHttpHeaders().add("grpc-timeout", "5S"))).contains(Duration.ofSeconds(5));
-    assertThat(GrpcTimeout.of(new DefaultHttpHeaders())).isEqualTo(Optional.empty());
   }
 }
