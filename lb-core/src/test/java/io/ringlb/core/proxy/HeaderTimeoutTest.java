@@ -9,10 +9,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.ringlb.api.ReplicaSet;
-import io.ringlb.core.ModuloRing;
-import io.ringlb.core.routing.Loads;
-import io.ringlb.core.routing.Router;
 import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ServerTls;
 import io.ringlb.core.tls.TestCertificates;
@@ -54,14 +50,7 @@ class HeaderTimeoutTest {
     ProxySettings defaults = ProxySettings.defaults(0);
     ProxySettings settings = ProxyFixture.with(defaults, defaults.maxHeaderBytes(), defaults.maxBodyBytes(), HEADERS, Duration.ofMinutes(5),
         defaults.connectionsPerReplica(), defaults.responseTimeout());
-    Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3, new Loads());
-    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, clock,
-        HostRules.NONE);
-    EmbeddedChannel connection = new EmbeddedChannel(false, false);
-    connection.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router, clock), tls,
-        new Http2Connections()));
-    connection.register();
-    return connection;
+    return ProxyFixture.embeddedClient(new EmbeddedChannel(false, false), settings, clock, tls);
   }
 
   @AfterEach

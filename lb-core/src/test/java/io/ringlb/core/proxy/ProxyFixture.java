@@ -2,6 +2,7 @@ package io.ringlb.core.proxy;
 
 import static org.awaitility.Awaitility.await;
 
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.HashRing;
@@ -108,6 +109,20 @@ final class ProxyFixture implements AutoCloseable {
   /** A data plane on {@code clock}, which a test moves by hand, with the exercise's rules. */
   static ProxyFixture onClock(List<InetSocketAddress> replicas, UnaryOperator<ProxySettings> tune, EngineClock clock) {
     return new ProxyFixture(replicas, tune, 0, AccessLog.NONE, clock, ExerciseRules.rules());
+  }
+
+  /**
+   * Installs a client connection's real pipeline, cleartext or with {@code tls}, in {@code
+   * connection} (an embedded channel, not yet registered) and registers it: a data plane with no
+   * replica in its ring, on {@code clock}, so a complete request is answered 503 at once.
+   */
+  static <C extends EmbeddedChannel> C embeddedClient(C connection, ProxySettings settings, EngineClock clock, Optional<ServerTls> tls) throws Exception {
+    Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3, new Loads());
+    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, clock, HostRules.NONE);
+    connection.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router, clock), tls,
+        new Http2Connections()));
+    connection.register();
+    return connection;
   }
 
   static ProxySettings connectTimeout(ProxySettings s, Duration connectTimeout) {
