@@ -13,11 +13,11 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.ringlb.api.InvalidConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -25,16 +25,19 @@ import java.security.Signature;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * The TLS the data plane serves: TLS 1.3 and 1.2 only, ALPN offering {@code h2} and
@@ -49,7 +52,6 @@ import java.util.regex.Pattern;
 public final class ServerTls {
 
   private static final System.Logger LOG = System.getLogger(ServerTls.class.getName());
-  private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN ([A-Z ]*)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1PRIVATE KEY-----");
 
   /** What was loaded from the files, and the digest of the files it was loaded from. */
   private record Loaded(SslContext context, X509Certificate served, byte[] fingerprint) {}
@@ -221,25 +223,48 @@ public final class ServerTls {
     }
   }
 
+  /**
+   * The first private key of a PEM file, in any of the forms operators have one: PKCS#8 ({@code
+   * PRIVATE KEY}, OpenSSL 3's default), PKCS#1 ({@code RSA PRIVATE KEY}, cert-manager's default
+   * for RSA) or SEC1 ({@code EC PRIVATE KEY}, after the curve's {@code EC PARAMETERS} as {@code
+   * openssl ecparam -genkey} writes it). An encrypted key is refused: nothing here would hold its
+   * passphrase, as HAProxy's and nginx's unattended starts hold none.
+   */
+  /**
+   * The first private key of a PEM file, in any of the forms operators have one: PKCS#8 ({@code
+   * PRIVATE KEY}, OpenSSL 3's default), PKCS#1 ({@code RSA PRIVATE KEY}, cert-manager's default
+   * for RSA) or SEC1 ({@code EC PRIVATE KEY}, cert-manager's for ECDSA, after the curve's
+   * {@code EC PARAMETERS} where {@code openssl ecparam -genkey} writes them). An encrypted key is
+   * refused, as HAProxy's and nginx's unattended starts refuse one: nothing would hold its passphrase.
+   */
   private static PrivateKey privateKey(byte[] bytes, Path path) {
-    String pem = new String(bytes, StandardCharsets.US_ASCII);
-    Matcher found = PEM_KEY.matcher(pem);
-    if (!found.find()) {
-      throw new InvalidConfigException("lb.tls.key", path + " holds no PEM private key");
-    }
-    if (!found.group(1).isEmpty()) {
-      throw new InvalidConfigException("lb.tls.key", path + " is a " + found.group(1).strip() + " key; convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in "
+    PrivateKeyInfo key = switch (firstKey(bytes, path)) {
+      case PrivateKeyInfo pkcs8 -> pkcs8;
+      case PEMKeyPair traditional -> traditional.getPrivateKeyInfo();
+      case null -> throw new InvalidConfigException("lb.tls.key", path + " holds no PEM private key");
+      default -> throw new InvalidConfigException("lb.tls.key", path + " holds an encrypted key; give it unencrypted: openssl pkey -in "
           + path.getFileName() + " -out key.pem");
+    };
+    try {
+      return new JcaPEMKeyConverter().getPrivateKey(key);
+    } catch (PEMException unknown) {
+      throw new InvalidConfigException("lb.tls.key", path + " holds a private key of a kind this Java runtime does not read: " + unknown.getMessage());
     }
-    byte[] der = Base64.getMimeDecoder().decode(found.group(2));
-    for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException notThisOne) {
-        // the next
+  }
+
+  /** The first private key of a PEM file as Bouncy Castle reads it, encrypted or not; null where it holds none. */
+  private static Object firstKey(byte[] bytes, Path path) {
+    try (PEMParser pem = new PEMParser(new StringReader(new String(bytes, StandardCharsets.US_ASCII)))) {
+      for (Object read; (read = pem.readObject()) != null; ) {
+        if (read instanceof PrivateKeyInfo || read instanceof PEMKeyPair || read instanceof PKCS8EncryptedPrivateKeyInfo
+            || read instanceof PEMEncryptedKeyPair) {
+          return read;
+        }
       }
+      return null; // certificates, or the curve's parameters, alone
+    } catch (IOException | RuntimeException malformed) {
+      throw new InvalidConfigException("lb.tls.key", path + " cannot be read as PEM: " + malformed.getMessage());
     }
-    throw new InvalidConfigException("lb.tls.key", path + " is not an RSA, EC or EdDSA private key in PKCS#8");
   }
 
   /** Whether {@code key} signs what the certificate's public key verifies. */

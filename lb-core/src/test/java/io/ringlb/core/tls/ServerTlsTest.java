@@ -6,11 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import io.ringlb.api.InvalidConfigException;
+import java.io.InputStream;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,12 +91,67 @@ class ServerTlsTest {
   void filesThatAreNotWhatTheySayAreNamed() throws Exception {
     TestCertificates made = TestCertificates.make(dir, "localhost");
     Path text = Files.writeString(dir.resolve("notes.txt"), "not a certificate");
-    Path pkcs1 = Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+    Path broken = Files.writeString(dir.resolve("rsa.key"), "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
 
     refusedNaming(pem(text, made.key()), "lb.tls.certificate", "notes.txt");
     refusedNaming(pem(made.certificate(), text), "lb.tls.key", "holds no PEM private key");
-    refusedNaming(pem(made.certificate(), pkcs1), "lb.tls.key", "convert it to PKCS#8: openssl pkcs8 -topk8");
+    refusedNaming(pem(made.certificate(), broken), "lb.tls.key", "rsa.key cannot be read as PEM");
     refusedNaming(pkcs12(text, "x"), "lb.tls.keystore", "not a PKCS#12 keystore");
+  }
+
+  @Test
+  void aKeyServesInEachPemFormOperatorsHaveOneIn() throws Exception {
+    // cert-manager writes PKCS#1 for RSA and SEC1 for ECDSA unless told PKCS#8; openssl ecparam -genkey puts the curve first
+    TestCertificates rsa = TestCertificates.makeRsa(dir.resolve("rsa"), "rsa");
+    TestCertificates ec = TestCertificates.make(dir.resolve("ec"), "ec");
+    Path pkcs1 = written(dir.resolve("pkcs1.key"), "", privateKey(rsa));
+    Path sec1 = written(dir.resolve("sec1.key"), "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n", withCurve(privateKey(ec)));
+
+    assertThat(Files.readString(pkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    assertThat(Files.readString(sec1)).contains("-----BEGIN EC PRIVATE KEY-----");
+    assertThat(Files.readString(ec.key())).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(ServerTls.load(pem(rsa.certificate(), pkcs1)).subject()).isEqualTo("CN=rsa");
+    assertThat(ServerTls.load(pem(ec.certificate(), sec1)).subject()).isEqualTo("CN=ec");
+    assertThat(ServerTls.load(pem(ec.certificate(), ec.key())).subject()).isEqualTo("CN=ec");
+  }
+
+  @Test
+  void anEncryptedKeyIsRefusedNamed() throws Exception {
+    TestCertificates made = TestCertificates.make(dir, "localhost");
+    OutputEncryptor passphrase = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(new BouncyCastleProvider())
+        .setPassword("secret".toCharArray()).build();
+    Path encrypted = written(dir.resolve("encrypted.key"), "", new JcaPKCS8Generator(privateKey(made), passphrase));
+
+    assertThat(Files.readString(encrypted)).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    refusedNaming(pem(made.certificate(), encrypted), "lb.tls.key", "encrypted.key holds an encrypted key; give it unencrypted");
+  }
+
+  private static PrivateKey privateKey(TestCertificates made) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(made.keystore())) {
+      store.load(in, made.password().toCharArray());
+    }
+    return (PrivateKey) store.getKey("lb", made.password().toCharArray());
+  }
+
+  /**
+   * An EC key in SEC1's form with its curve named inside, as OpenSSL and cert-manager write it: the
+   * JDK's PKCS#8 encoding names the curve only outside the inner key, which Bouncy Castle would write without it.
+   */
+  private static PemObject withCurve(PrivateKey key) throws Exception {
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+    ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+    ASN1Encodable curve = info.getPrivateKeyAlgorithm().getParameters();
+    return new PemObject("EC PRIVATE KEY", new ECPrivateKey(256, inner.getKey(), inner.getPublicKey(), curve).getEncoded());
+  }
+
+  /** {@code object} as Bouncy Castle writes it in PEM (a private key in OpenSSL's traditional form), after {@code before}. */
+  private static Path written(Path file, String before, Object object) throws Exception {
+    StringWriter pem = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+      writer.writeObject(object);
+    }
+    return Files.writeString(file, before + pem);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +32,25 @@ public record TestCertificates(Path keystore, String password, Path certificate,
 
   /** A new certificate whose subject is {@code CN=<name>}, in {@code dir}, for the names of {@code san}, as keytool writes them. */
   public static TestCertificates make(Path dir, String name, String san) throws IOException, GeneralSecurityException, InterruptedException {
+    return make(dir, name, san, List.of("-keyalg", "EC", "-groupname", "secp256r1"));
+  }
+
+  /** A new certificate as {@link #make(Path, String)} makes one, with an RSA key of 2,048 bits. */
+  public static TestCertificates makeRsa(Path dir, String name) throws IOException, GeneralSecurityException, InterruptedException {
+    return make(dir, name, "dns:localhost,ip:127.0.0.1", List.of("-keyalg", "RSA", "-keysize", "2048"));
+  }
+
+  private static TestCertificates make(Path dir, String name, String san, List<String> keyOptions) throws IOException, GeneralSecurityException,
+      InterruptedException {
     Files.createDirectories(dir);
     Path keystore = dir.resolve(name + ".p12");
     Files.deleteIfExists(keystore);
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process made = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "lb", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-        "-ext", "SAN=" + san, "-validity", "30", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD)
-        .redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-alias", "lb"));
+    command.addAll(keyOptions);
+    command.addAll(List.of("-dname", "CN=" + name, "-ext", "SAN=" + san, "-validity", "30", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+        "-storepass", PASSWORD));
+    Process made = new ProcessBuilder(command).redirectErrorStream(true).start();
     String said = new String(made.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!made.waitFor(60, TimeUnit.SECONDS) || made.exitValue() != 0) {
       throw new IOException("keytool failed: " + said);
