@@ -27,6 +27,8 @@ import java.util.function.Function;
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
 
+  private static final System.Logger LOG = System.getLogger(ClientPipeline.class.getName());
+
   private static final String IDLE = "idle";
   private static final String HEAD_WATCH = "head-watch";
 
@@ -71,6 +73,19 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
           } else {
             http1(pipeline, loopPools);
           }
+        }
+
+        // a scanner, a client of TLS 1.1 or of no TLS at all, one that hangs up mid-handshake: closed, as HAProxy and nginx
+        // close one, without the warning and stack trace Netty would log for each
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+          LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + ctx.channel().remoteAddress() + " failed: " + cause);
+          ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+          handshakeFailure(ctx, cause);
         }
       });
       return;

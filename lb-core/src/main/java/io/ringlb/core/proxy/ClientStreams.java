@@ -32,6 +32,8 @@ import java.util.List;
  */
 final class ClientStreams extends ChannelInboundHandlerAdapter {
 
+  private static final System.Logger LOG = System.getLogger(ClientStreams.class.getName());
+
   private final Plane plane;
   private final ReplicaPools pools;
   private final Http2FrameCodec frames;
@@ -200,7 +202,10 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    context.fireExceptionCaught(cause);
+    // a connection error, which the codec has answered with a GOAWAY (a rapid reset, a CONTINUATION flood, a bad frame), or a
+    // reset by the client: nothing to keep, and, as on an HTTP/1.1 connection, not worth a warning for each
+    LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
+    context.close();
   }
 
   // ---- idle timeouts ----

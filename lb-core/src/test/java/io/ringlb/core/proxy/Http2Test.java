@@ -222,11 +222,12 @@ class Http2Test {
   @Test
   void aRapidResetEndsTheAbusiveConnectionAndEveryOtherClientIsServed() throws Exception {
     proxy = new ProxyFixture(List.of(replica("R0")));
-    try (H2cClient abusive = new H2cClient(proxy.port()); H2cClient other = new H2cClient(proxy.port())) {
+    try (LoggedWarnings logged = LoggedWarnings.collect(); H2cClient abusive = new H2cClient(proxy.port()); H2cClient other = new H2cClient(proxy.port())) {
       for (int i = 0; i < 1_000 && abusive.isOpen(); i++) {
         abusive.sendAndReset(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/echo"));
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> !abusive.isOpen());
+      assertThat(logged.warnings()).as("an abusive connection, ended, is no warning in the log: a flood of them would flood it").isEmpty();
 
       assertThat(other.send(get("/home", 0)).get(10, TimeUnit.SECONDS).body()).isEqualTo("Hello from R0");
       try (H2cClient later = new H2cClient(proxy.port())) {
@@ -260,7 +261,7 @@ class Http2Test {
    */
   private void assertFloodEndsTheConnection(byte[] opening, byte[] flooding, int times) throws Exception {
     proxy = new ProxyFixture(List.of(replica("R0")));
-    try (Socket flood = new Socket(); H2cClient other = new H2cClient(proxy.port())) {
+    try (LoggedWarnings logged = LoggedWarnings.collect(); Socket flood = new Socket(); H2cClient other = new H2cClient(proxy.port())) {
       flood.setReceiveBufferSize(1_024);
       flood.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
       flood.setSoTimeout(10_000);
@@ -293,6 +294,7 @@ class Http2Test {
         }
       }
       assertThat(ended).as("the flooding connection was ended by the balancer").isTrue();
+      assertThat(logged.warnings()).as("an abusive connection, ended, is no warning in the log: a flood of them would flood it").isEmpty();
 
       assertThat(other.send(get("/home", 0)).get(10, TimeUnit.SECONDS).body()).isEqualTo("Hello from R0");
     }

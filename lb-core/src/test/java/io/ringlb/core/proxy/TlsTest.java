@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,6 +132,26 @@ class TlsTest {
   }
 
   @Test
+  void aClientThatCannotMakeAHandshakeIsClosedWithoutAWarning() throws Exception {
+    try (LoggedWarnings logged = LoggedWarnings.collect()) {
+      try (Socket plain = new Socket("127.0.0.1", proxy.tlsPort())) {
+        plain.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        closedByTheBalancer(plain); // a request in the clear to the TLS port
+      }
+      try (Socket gone = new Socket("127.0.0.1", proxy.tlsPort())) {
+        gone.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01}); // the start of a ClientHello
+        gone.shutdownOutput(); // and no more of it
+        closedByTheBalancer(gone);
+      }
+      try (HttpClient client = client(HttpClient.Version.HTTP_2)) {
+        assertThat(client.send(HttpRequest.newBuilder(echo()).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      }
+
+      assertThat(logged.warnings()).as("scanners and clients of other protocols would flood the log").isEmpty();
+    }
+  }
+
+  @Test
   void aRotatedCertificateServesNewConnectionsAndTheOpenOnesGoOn() throws Exception {
     try (SSLSocket before = connect(List.of("http/1.1"), "TLSv1.3")) {
       assertThat(TestCertificates.subject(before.getSession().getPeerCertificates()[0])).isEqualTo("CN=first");
@@ -185,6 +207,16 @@ class TlsTest {
     Files.copy(next.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
     Files.copy(next.key(), key, StandardCopyOption.REPLACE_EXISTING);
     assertThat(tls.reload()).isTrue();
+  }
+
+  /** Reads what the balancer sends on {@code socket} until it closes it; a balancer that kept it open would time this out. */
+  private static void closedByTheBalancer(Socket socket) throws IOException {
+    socket.setSoTimeout(10_000);
+    try {
+      socket.getInputStream().readAllBytes();
+    } catch (SocketException reset) {
+      // closed with bytes unread: as good an end
+    }
   }
 
   private SSLSocket connect(List<String> alpn, String... protocols) throws Exception {
