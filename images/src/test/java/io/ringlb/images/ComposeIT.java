@@ -5,11 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.ringlb.client.ApiJson;
 import io.ringlb.client.RinglbClient;
+import io.ringlb.core.tls.TestCertificates;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,14 +26,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's Docker setup, for real: docker-compose.yml brings up the balancer image, which
- * starts replica containers on net1 through the Docker socket.
+ * starts replica containers on net1 through the Docker socket; docker-compose.tls.yml mounts its
+ * certificate.
  */
 class ComposeIT {
 
@@ -42,22 +53,33 @@ class ComposeIT {
       // how it balances comes from the caller's environment, as README's LB_BALANCE_FACTOR=125 ./run.sh does
       "LB_KEY", "query:key", "LB_WEIGHTS", "S1=3",
       // far above what a replacement takes on a busy machine, so that waiting it out cannot pass for a replacement
-      "LB_FORWARD_TIMEOUT_MS", Long.toString(FORWARD_TIMEOUT.toMillis()));
+      "LB_FORWARD_TIMEOUT_MS", Long.toString(FORWARD_TIMEOUT.toMillis()),
+      "RINGLB_TLS_PORT", "5068", "LB_TLS_RELOAD_INTERVAL_MS", "500");
   private static final String THREE = "{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}";
   /** The names of the balancer's spare containers, before their number. */
   private static final String SPARE = "ringlb_spare_";
+
+  /** The directory docker-compose.tls.yml mounts, its certificate and key as tls.crt and tls.key, and the certificate first served from it. */
+  @TempDir
+  static Path tls;
+  private static TestCertificates first;
 
   private final RinglbClient lb = new RinglbClient(URI.create("http://127.0.0.1:5066"), URI.create("http://127.0.0.1:5067"), null, Duration.ofSeconds(180));
 
   private static Docker.Result compose(String... args) {
     List<String> command = new ArrayList<>(Docker.compose());
-    command.addAll(List.of("-p", "ringlb-it", "-f", System.getProperty("compose.file")));
+    Path file = Path.of(System.getProperty("compose.file"));
+    command.addAll(List.of("-p", "ringlb-it", "-f", file.toString(), "-f", file.resolveSibling("docker-compose.tls.yml").toString()));
     command.addAll(List.of(args));
-    return Docker.run(ENV, command);
+    Map<String, String> environment = new HashMap<>(ENV);
+    environment.put("RINGLB_TLS_DIR", tls.toString());
+    return Docker.run(environment, command);
   }
 
   @BeforeAll
-  static void up() {
+  static void up() throws Exception {
+    first = TestCertificates.make(tls.resolve("first"), "first");
+    serve(first);
     Docker.Result up = compose("up", "-d");
     assertThat(up.exit()).as("compose up: %s", up.output()).isZero();
   }
@@ -191,6 +213,39 @@ class ComposeIT {
         action, name, (detected - at) / 1_000_000, (replaced - at) / 1_000_000);
     assertThat(after).as("a new container for " + name).isNotEmpty().isNotEqualTo(before);
     assertThat(Docker.docker("inspect", "-f", "{{index .Config.Labels \"io.ringlb.spare\"}}", name)).as(name + " is the spare, renamed").isEqualTo("true");
+  }
+
+  @Test
+  void tlsServesTheMountedCertificateOverHttp2AndARotatedOneToNewConnections() throws Exception {
+    TestCertificates second = TestCertificates.make(tls.resolve("second"), "second");
+    SSLContext trusting = TestCertificates.trusting(List.of(first, second));
+    try (HttpClient client = HttpClient.newBuilder().sslContext(trusting).version(HttpClient.Version.HTTP_2).build()) {
+      HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:5068/rep")).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(answer.version()).as("HTTP/2, chosen by ALPN").isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(answer.body()).isEqualTo(THREE);
+    }
+    assertThat(servedSubject(trusting)).isEqualTo("CN=first");
+
+    assertThat(Docker.docker("inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", BALANCER).lines())
+        .as("docker-compose.yml passes the caller's reload interval on").contains("LB_TLS_RELOAD_INTERVAL_MS=500");
+    serve(second); // as cert-manager rotates one: new files in the mounted directory, read within LB_TLS_RELOAD_INTERVAL_MS
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> servedSubject(trusting).equals("CN=second"));
+  }
+
+  /** Puts {@code made}'s key and certificate where docker-compose.tls.yml has the balancer read them. */
+  private static void serve(TestCertificates made) throws IOException {
+    Files.copy(made.key(), tls.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(made.certificate(), tls.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The subject of the certificate a new TLS connection to the data plane is served. */
+  private static String servedSubject(SSLContext trusting) throws IOException {
+    try (SSLSocket socket = (SSLSocket) trusting.getSocketFactory().createSocket("127.0.0.1", 5068)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      return TestCertificates.subject(socket.getSession().getPeerCertificates()[0]);
+    }
   }
 
   @Test
