@@ -42,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ringlb_tls_certificate_not_after_seconds}: when the certificate the TLS port serves
  *       now expires, in seconds since the epoch ({@code - time()} in PromQL is the time left);
  *       only with {@code lb.tls.port}.
+ *   <li>{@code ringlb_client_connection_failures_total{reason}}: client connections ended for what
+ *       they sent outside any one request ({@link RequestEvents#clientConnectionFailed}): failed TLS
+ *       handshakes, HTTP/2 connection errors by their code.
  * </ul>
  *
  * <p>A replica's meters are made on the fleet's loop when it starts or joins, and removed there
@@ -66,6 +69,8 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
   private final Router router;
   private final KeyShares shares = new KeyShares();
   private final ConcurrentHashMap<String, ReplicaMeters> byName = new ConcurrentHashMap<>();
+  /** By reason: a handful, the TLS handshake's and HTTP/2's error codes. */
+  private final ConcurrentHashMap<String, Counter> clientFailures = new ConcurrentHashMap<>();
 
   /** Watches what each change of ring moves: the last change's share of the keys. */
   public void ringChanges(RingChanges changes) {
@@ -170,6 +175,13 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
       meters.connectFailures.increment();
     }
   }
+  @Override
+  public void clientConnectionFailed(String reason) {
+    clientFailures.computeIfAbsent(reason, named -> Counter.builder("ringlb.client.connection.failures")
+        .description("Client connections ended for what they sent outside any one request: a failed TLS handshake, an HTTP/2 connection error")
+        .tag("reason", named).register(registry)).increment();
+  }
+
 
   // ---- the fleet, on its loop: the one thread that makes and removes meters ----
 

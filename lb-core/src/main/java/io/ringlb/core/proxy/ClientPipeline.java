@@ -75,11 +75,12 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
           }
         }
 
-        // a scanner, a client of TLS 1.1 or of no TLS at all, one that hangs up mid-handshake: closed, as HAProxy and nginx
-        // close one, without the warning and stack trace Netty would log for each
+        // a scanner, a client of TLS 1.1 or of no TLS at all, one that hangs up mid-handshake: counted and closed, as HAProxy
+        // and nginx count and close one, without the warning and stack trace Netty would log for each
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
           LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + ctx.channel().remoteAddress() + " failed: " + cause);
+          plane.events().clientConnectionFailed("tls_handshake");
           ctx.close();
         }
 

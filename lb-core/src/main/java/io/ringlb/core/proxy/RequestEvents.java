@@ -3,8 +3,9 @@ package io.ringlb.core.proxy;
 import io.ringlb.api.Replica;
 
 /**
- * What the data plane tells of the requests it forwards, on its event loops: an implementation
- * records without locks and returns at once. The admin endpoint's calls are not told.
+ * What the data plane tells of the requests it forwards, and of the client connections it ends,
+ * on its event loops: an implementation records without locks and returns at once. The admin
+ * endpoint's calls are not told.
  */
 public interface RequestEvents {
 
@@ -18,6 +19,9 @@ public interface RequestEvents {
 
     @Override
     public void connectFailed(Replica replica) {}
+
+    @Override
+    public void clientConnectionFailed(String reason) {}
   };
 
   /**
@@ -31,4 +35,13 @@ public interface RequestEvents {
 
   /** A connection to {@code replica} could not be made (refused, or not within the connect timeout). */
   void connectFailed(Replica replica);
+
+  /**
+   * A client's connection was ended for what it sent outside any one request, which no request
+   * counts and the log tells only at DEBUG: {@code tls_handshake}, a TLS handshake that failed or
+   * was given up; {@code http2_} and the error's name, an HTTP/2 connection error answered with a
+   * GOAWAY ({@code http2_enhance_your_calm} for a rapid reset or a flood of frames, {@code
+   * http2_protocol_error} for a frame out of place, {@code http2_frame_size_error} ...).
+   */
+  void clientConnectionFailed(String reason);
 }

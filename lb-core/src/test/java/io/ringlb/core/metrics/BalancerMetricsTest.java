@@ -58,6 +58,18 @@ class BalancerMetricsTest {
   }
 
   @Test
+  void clientConnectionsEndedAreCountedByReason() {
+    metrics.clientConnectionFailed("tls_handshake");
+    metrics.clientConnectionFailed("http2_enhance_your_calm");
+    metrics.clientConnectionFailed("tls_handshake");
+
+    String scrape = registry.scrape();
+
+    assertThat(value(scrape, "ringlb_client_connection_failures_total{reason=\"tls_handshake\"}")).isEqualTo(2);
+    assertThat(value(scrape, "ringlb_client_connection_failures_total{reason=\"http2_enhance_your_calm\"}")).isEqualTo(1);
+  }
+
+  @Test
   void gaugesReadTheRouterWhenScraped() {
     metrics.joined("S1");
     metrics.joined("S2");

@@ -228,6 +228,7 @@ class Http2Test {
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> !abusive.isOpen());
       assertThat(logged.warnings()).as("an abusive connection, ended, is no warning in the log: a flood of them would flood it").isEmpty();
+      assertThat(proxy.events).as("counted instead").contains("client-connection-failed http2_enhance_your_calm");
 
       assertThat(other.send(get("/home", 0)).get(10, TimeUnit.SECONDS).body()).isEqualTo("Hello from R0");
       try (H2cClient later = new H2cClient(proxy.port())) {
@@ -242,6 +243,7 @@ class Http2Test {
     byte[] opening = frame(0x1, 0, 1, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86});
     byte[] little = {0x40, 0x03, 'x', '-', 'a', 0x01, 'b'};
     assertFloodEndsTheConnection(opening, frame(0x9, 0, 1, little), 100_000);
+    assertThat(proxy.events).as("counted").contains("client-connection-failed http2_enhance_your_calm");
   }
 
   @Test

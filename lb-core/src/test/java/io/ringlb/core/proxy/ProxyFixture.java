@@ -102,6 +102,11 @@ final class ProxyFixture implements AutoCloseable {
           public void connectFailed(Replica replica) {
             events.add("connect-failed " + replica.name());
           }
+
+          @Override
+          public void clientConnectionFailed(String reason) {
+            events.add("client-connection-failed " + reason);
+          }
         }, accessLog, clock, rules), new DefaultThreadFactory("test-data-plane", true), tls);
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }

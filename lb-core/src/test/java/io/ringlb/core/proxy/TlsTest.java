@@ -148,6 +148,8 @@ class TlsTest {
       }
 
       assertThat(logged.warnings()).as("scanners and clients of other protocols would flood the log").isEmpty();
+      // counted instead: the request in the clear failed a handshake; the hello cut off inside its first record began none
+      assertThat(proxy.events).filteredOn(event -> event.startsWith("client-")).containsExactly("client-connection-failed tls_handshake");
     }
   }
 
