@@ -33,7 +33,7 @@ final class Http2Pipeline {
    * sends a GOAWAY when it stops.
    */
   static void install(ChannelPipeline pipeline, String after, Plane plane, ReplicaPools pools, Http2Connections connections) {
-    Http2FrameCodec frames = new ClientFrameCodecBuilder()
+    Http2FrameCodec frames = new ClientFrameCodecBuilder(plane)
         .initialSettings(Http2Settings.defaultSettings()
             .maxConcurrentStreams(plane.settings().maxConcurrentStreams())
             .maxHeaderListSize(plane.settings().maxHeaderBytes()))

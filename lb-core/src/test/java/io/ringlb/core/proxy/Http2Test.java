@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -14,8 +16,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.ringlb.core.time.FakeClock;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -30,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -199,6 +206,59 @@ class Http2Test {
       assertThat(entry.status()).isEqualTo(200);
       assertThat(entry.replica()).isEqualTo("R0");
     });
+  }
+
+  @Test
+  void aHeaderListOverTheLimitIsRefused431OnItsStreamLoggedAndTheConnectionGoesOn() throws Exception {
+    List<AccessLogEntry> logged = new CopyOnWriteArrayList<>();
+    proxy = new ProxyFixture(List.of(replica("R0")), settings -> settings, 0, recordingInto(logged));
+    int limit = ProxySettings.defaults(0).maxHeaderBytes();
+    DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    byte[] big = headerBlock(hpack, homeHeaders().add("x-big", "a".repeat(limit + 1_000))); // over the limit, short of 1.25 times it
+    try (Socket raw = new Socket("127.0.0.1", proxy.port())) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[0]));
+      // more than a frame holds: HEADERS (END_STREAM), then CONTINUATION (END_HEADERS)
+      out.write(frame(0x1, 0x1, 1, Arrays.copyOfRange(big, 0, big.length / 2)));
+      out.write(frame(0x9, 0x4, 1, Arrays.copyOfRange(big, big.length / 2, big.length)));
+      out.write(frame(0x1, 0x5, 3, headerBlock(hpack, homeHeaders())));
+
+      Map<Integer, String> statuses = statusesOf(new DataInputStream(raw.getInputStream()), 2);
+
+      assertThat(statuses).containsEntry(1, "431").as("the connection went on: its next stream was answered").containsEntry(3, "200");
+    }
+    assertThat(logged).extracting(AccessLogEntry::status, AccessLogEntry::method, AccessLogEntry::replica)
+        .containsExactlyInAnyOrder(tuple(431, AccessLogEntry.UNREAD, AccessLogEntry.NO_REPLICA), tuple(200, "GET", "R0"));
+  }
+
+  /** A GET of {@code /home}, as HEADERS carry it. */
+  private static Http2Headers homeHeaders() {
+    return new DefaultHttp2Headers().method("GET").scheme("http").path("/home").authority("lb.example");
+  }
+
+  private static byte[] headerBlock(DefaultHttp2HeadersEncoder hpack, Http2Headers headers) throws Http2Exception {
+    ByteBuf block = Unpooled.buffer();
+    hpack.encodeHeaders(1, headers, block);
+    return ByteBufUtil.getBytes(block);
+  }
+
+  /** Reads frames until {@code streams} streams have had their answer's head, and answers each one's {@code :status}. */
+  private static Map<Integer, String> statusesOf(DataInputStream in, int streams) throws IOException, Http2Exception {
+    DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
+    Map<Integer, String> statuses = new HashMap<>();
+    while (statuses.size() < streams) {
+      int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+      int type = in.readUnsignedByte();
+      in.readUnsignedByte(); // flags: no padding or priority from this server
+      int stream = in.readInt() & 0x7fffffff;
+      byte[] payload = in.readNBytes(length);
+      if (type == 0x1) {
+        statuses.put(stream, String.valueOf(hpack.decodeHeaders(stream, Unpooled.wrappedBuffer(payload)).status()));
+      }
+    }
+    return statuses;
   }
 
   @Test
