@@ -175,13 +175,13 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
       meters.connectFailures.increment();
     }
   }
+
   @Override
   public void clientConnectionFailed(String reason) {
     clientFailures.computeIfAbsent(reason, named -> Counter.builder("ringlb.client.connection.failures")
         .description("Client connections ended for what they sent outside any one request: a failed TLS handshake, an HTTP/2 connection error")
         .tag("reason", named).register(registry)).increment();
   }
-
 
   // ---- the fleet, on its loop: the one thread that makes and removes meters ----
 

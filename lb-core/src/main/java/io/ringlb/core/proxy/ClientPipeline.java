@@ -75,10 +75,17 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
           }
         }
 
+        /** Whether the handshake failed: told once, whether the failure came as an exception, an event or both. */
+        private boolean failed;
+
         // a scanner, a client of TLS 1.1 or of no TLS at all, one that hangs up mid-handshake: counted and closed, as HAProxy
         // and nginx count and close one, without the warning and stack trace Netty would log for each
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+          if (failed) {
+            return;
+          }
+          failed = true;
           LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + ctx.channel().remoteAddress() + " failed: " + cause);
           plane.events().clientConnectionFailed("tls_handshake");
           ctx.close();
