@@ -4,24 +4,40 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import java.util.Locale;
 
 /**
- * Netty's frame codec for a client's HTTP/2 connection, which writes one answer itself: the
- * {@code 431} of a request whose header list is larger than {@code lb.client.max-header-bytes},
- * sent as the codec stops decoding it, before the request reaches the streams' handler. That
- * answer goes in the access log here, unread, as an HTTP/1.1 connection's {@code 431} does.
+ * Netty's frame codec for a client's HTTP/2 connection, with what it does alone told to the
+ * balancer's log and meters. It writes one answer itself: the {@code 431} of a request whose
+ * header list is larger than {@code lb.client.max-header-bytes}, sent as it stops decoding it,
+ * before the request reaches the streams' handler; that answer goes in the access log here,
+ * unread, as an HTTP/1.1 connection's {@code 431} does. And it ends a connection for an error of
+ * the connection's, the client's (a rapid reset, a flood of CONTINUATION frames, a frame out of
+ * place) or one its own limits raise (too many streams it had to reset itself, as MadeYouReset
+ * makes it), which is counted here, once, by its code ({@link RequestEvents#clientConnectionFailed}).
  */
 final class ClientFrameCodec extends Http2FrameCodec {
 
   private final Plane plane;
+  private boolean failed;
 
   ClientFrameCodec(Http2ConnectionEncoder encoder, Http2ConnectionDecoder decoder, Http2Settings settings, boolean decoupleCloseAndGoAway,
       boolean flushPreface, Plane plane) {
     super(encoder, decoder, settings, decoupleCloseAndGoAway, flushPreface);
     this.plane = plane;
+  }
+
+  @Override
+  protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause, Http2Exception http2Ex) {
+    if (http2Ex != null && !failed) { // null: not HTTP/2's, such as a client that reset the connection
+      failed = true;
+      plane.events().clientConnectionFailed("http2_" + http2Ex.error().name().toLowerCase(Locale.ROOT));
+    }
+    super.onConnectionError(ctx, outbound, cause, http2Ex);
   }
 
   @Override

@@ -3,10 +3,8 @@ package io.ringlb.core.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
@@ -20,7 +18,6 @@ import io.ringlb.core.time.EngineClock.Cancellable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The streams of one client connection that speaks HTTP/2, served as frames on the connection's
@@ -205,13 +202,9 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    // a connection error, which the codec has answered with a GOAWAY (a rapid reset, a CONTINUATION flood, a bad frame), or a
-    // reset by the client: nothing to keep, and, as on an HTTP/1.1 connection, not worth a warning for each; the errors are counted
+    // a connection error, which the codec has answered with a GOAWAY and counted (ClientFrameCodec), or a reset by the client:
+    // nothing to keep, and, as on an HTTP/1.1 connection, not worth a warning for each
     LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
-    Http2Exception connectionError = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
-    if (connectionError != null) {
-      plane.events().clientConnectionFailed("http2_" + connectionError.error().name().toLowerCase(Locale.ROOT));
-    }
     context.close();
   }
 

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.ringlb.core.time.FakeClock;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -303,6 +304,20 @@ class Http2Test {
     byte[] opening = frame(0x1, 0, 1, new byte[] {(byte) 0x82, (byte) 0x84, (byte) 0x86});
     byte[] little = {0x40, 0x03, 'x', '-', 'a', 0x01, 'b'};
     assertFloodEndsTheConnection(opening, frame(0x9, 0, 1, little), 100_000);
+    assertThat(proxy.events).as("counted").contains("client-connection-failed http2_enhance_your_calm");
+  }
+
+  @Test
+  void streamErrorsTheBalancerMustResetItselfEndTheAbusiveConnectionOnceTooMany() throws Exception {
+    // MadeYouReset (CVE-2025-8671): each request followed by a frame its stream cannot take, a WINDOW_UPDATE of 0 (RFC 9113,
+    // 6.9), which the balancer answers with a RST_STREAM of its own: no limit on the client's resets counts those
+    DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    ByteArrayOutputStream requests = new ByteArrayOutputStream();
+    for (int stream = 1; stream < 10_000; stream += 2) {
+      requests.write(frame(0x1, 0x5, stream, headerBlock(hpack, homeHeaders())));
+      requests.write(frame(0x8, 0, stream, new byte[4]));
+    }
+    assertFloodEndsTheConnection(requests.toByteArray(), new byte[0], 0);
     assertThat(proxy.events).as("counted").contains("client-connection-failed http2_enhance_your_calm");
   }
 
