@@ -2,6 +2,7 @@ package io.ringlb.core.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -20,6 +22,8 @@ import io.netty.util.ReferenceCountUtil;
  * {@code Http2StreamFrameToHttpObjectCodec}, without a channel per stream to run it on.
  */
 final class ResponseFrames {
+
+  private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
 
   private ResponseFrames() {}
 
@@ -52,6 +56,11 @@ final class ResponseFrames {
     }
     boolean last = message instanceof LastHttpContent;
     boolean data = content.content().isReadable() || last && trailers == null && head == null; // an empty last DATA ends the stream
+    if (head != null && last && !data && trailers == null && head.contains(GRPC_STATUS)) {
+      // gRPC's trailers-only answer (the data plane's own failures, as Answers makes them): gRPC reads each of its fields as
+      // trailing metadata, where the content-length HTTP/1.1's framing needed would show as one
+      head.remove(HttpHeaderNames.CONTENT_LENGTH);
+    }
     if (head != null) {
       ctx.write(new DefaultHttp2HeadersFrame(head, last && !data && trailers == null).stream(stream));
     }

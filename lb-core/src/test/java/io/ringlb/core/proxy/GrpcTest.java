@@ -303,6 +303,8 @@ class GrpcTest {
 
     assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(failed.getStatus().getDescription()).isEqualTo("No replica is in the ring");
+    assertThat(failed.getTrailers().keys()).as("trailers-only: no field of HTTP/1.1's framing shows as trailing metadata")
+        .doesNotContain("content-length");
   }
 
   @Test
