@@ -6,13 +6,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.concurrent.Future;
 import io.ringlb.core.time.EngineClock;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * The handlers of an HTTP/2 connection to a replica: Netty's frame codec as a client (no server
@@ -35,8 +39,22 @@ final class ReplicaHttp2Pipeline {
     pipeline.addLast(IdleTimer.reading(clock, settings.responseTimeout()),
         frames,
         new Http2MultiplexHandler(new RefusedPush()),
+        new FirstSettings(),
         new IdleHttp2Connection(frames),
         new WiderWindow(settings.maxConcurrentStreams()));
+  }
+
+  /**
+   * Completes once the replica's first SETTINGS frame has been read on {@code connection}, or fails
+   * if the connection closes before: no stream opens before, since that frame says how many the
+   * replica takes at once ({@code SETTINGS_MAX_CONCURRENT_STREAMS}), and the codec holds back the
+   * streams past it only once it knows. Streams opened sooner, in a burst on a new connection, would
+   * be refused by a replica that holds to its limit (gRPC's servers, Envoy, nghttpd), as grpc-java
+   * waits for that frame too.
+   */
+  static Future<Void> settingsReceived(Channel connection) {
+    FirstSettings first = connection.pipeline().get(FirstSettings.class);
+    return first == null ? connection.newSucceededFuture() : first.received;
   }
 
   /** What each stream's channel is given: the conversion to {@code HttpObject}s, the response timeout, and the exchange's end. */
@@ -67,6 +85,32 @@ final class ReplicaHttp2Pipeline {
       ctx.writeAndFlush(Http2Pipeline.connectionWindow(streams));
       ctx.pipeline().remove(this);
       ctx.fireChannelActive();
+    }
+  }
+
+  /** Watches for the replica's first SETTINGS frame ({@link #settingsReceived}), then leaves the pipeline. */
+  private static final class FirstSettings extends ChannelInboundHandlerAdapter {
+
+    private ChannelPromise received;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      received = ctx.newPromise();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Http2SettingsFrame) {
+        received.trySuccess();
+        ctx.pipeline().remove(this);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      received.tryFailure(new ClosedChannelException());
+      ctx.fireChannelInactive();
     }
   }
 

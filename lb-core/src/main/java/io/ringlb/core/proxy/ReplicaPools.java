@@ -121,7 +121,7 @@ final class ReplicaPools {
   /**
    * A future that completes once {@code connected} has, and over TLS once the handshake is done
    * as well, the replica's certificate and name checked, and ALPN has settled on the protocol
-   * wanted. A connection that fails any of these, or does not get through them all within
+   * wanted, and over HTTP/2 once the replica's first SETTINGS has come. A connection that fails any of these, or does not get through them all within
    * {@code lb.forward.connect-timeout-ms} on the engine's clock, failed to connect, so its
    * request goes to the next replica: nothing of it was sent.
    */
@@ -144,7 +144,7 @@ final class ReplicaPools {
         return;
       }
       if (tls.isEmpty()) {
-        spoken.trySuccess();
+        ready(channel, link, spoken);
         return;
       }
       SslHandler handshaking = channel.pipeline().get(SslHandler.class);
@@ -157,11 +157,26 @@ final class ReplicaPools {
           spoken.tryFailure(new SSLHandshakeException(replica.name() + " agreed to " + agreed + " by ALPN, not to " + tls.get().applicationProtocol()
               + " (lb.forward.protocol)"));
         } else {
-          spoken.trySuccess();
+          ready(channel, link, spoken);
         }
       });
     });
     return spoken;
+  }
+
+  /** Completes {@code spoken} once {@code channel} takes requests: at once for HTTP/1.1, for HTTP/2 once the replica's SETTINGS came. */
+  private static void ready(Channel channel, ReplicaLink link, ChannelPromise spoken) {
+    if (!link.protocol().multiplexed()) {
+      spoken.trySuccess();
+      return;
+    }
+    ReplicaHttp2Pipeline.settingsReceived(channel).addListener(settings -> {
+      if (settings.isSuccess()) {
+        spoken.trySuccess();
+      } else {
+        spoken.tryFailure(settings.cause());
+      }
+    });
   }
 
   /** Whether {@code replica} is the host's admin endpoint, which is in no ring. */

@@ -49,7 +49,8 @@ final class StreamPool implements ReplicaPool {
 
   /**
    * @param connector makes the connection on the pool's loop: its future completes once the
-   *     connection speaks HTTP/2 (TLS's handshake and ALPN done, where there are)
+   *     connection speaks HTTP/2 (TLS's handshake and ALPN done, where there are) and the
+   *     replica's first SETTINGS has come, so the codec knows its stream limit before any stream opens
    * @param streamHandlers installs the handlers of each stream, ending in a {@link ReplicaConnection}
    */
   StreamPool(Supplier<ChannelFuture> connector, ChannelHandler streamHandlers) {

@@ -229,6 +229,31 @@ class ReplicaHttp2Test {
   }
 
   /**
+   * A burst on a new connection: the replica's limit comes in its first SETTINGS frame, and a
+   * stream opened before it came would be refused. Each request waits for the one before.
+   */
+  @Test
+  void aBurstOnANewConnectionWaitsForTheReplicasStreamLimitBeforeAnyStreamIsSent() throws Exception {
+    replica = new H2Backend(Optional.empty(), 1);
+    proxyTo(replica.address(), h2c());
+    List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      burst.add(http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/hold")).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    await().atMost(10, TimeUnit.SECONDS).until(() -> proxy.router.loads().of("R0") == 4);
+
+    for (int answered = 0; answered < 4; answered++) {
+      await().atMost(10, TimeUnit.SECONDS).until(() -> replica.held() == 1);
+      replica.answerHeld();
+    }
+
+    for (CompletableFuture<HttpResponse<String>> request : burst) {
+      assertThat(request.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(proxy.events).as("none refused, none retried").containsOnly("answered R0 200");
+  }
+
+  /**
    * A stream past the replica's SETTINGS_MAX_CONCURRENT_STREAMS waits in the balancer, never sent;
    * the replica's GOAWAY, which can name only streams it has seen, must not end it as a failure.
    */
