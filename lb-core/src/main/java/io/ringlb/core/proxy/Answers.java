@@ -3,9 +3,11 @@ package io.ringlb.core.proxy;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -49,13 +51,17 @@ final class Answers {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
     response.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, GRPC)
-        .setInt(GRPC_STATUS, grpcStatus(status.code()))
-        .set(GRPC_MESSAGE, percentEncoded(problem))
+        .add(grpcTrailers(status, problem))
         .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
     if (close) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE); // an HTTP/1.1 client's; HTTP/2's conversion drops it
     }
     return response;
+  }
+
+  /** The trailers that end a gRPC call as failed: gRPC's code for {@code status}, and {@code problem} as its message. */
+  static HttpHeaders grpcTrailers(HttpResponseStatus status, String problem) {
+    return new DefaultHttpHeaders().setInt(GRPC_STATUS, grpcStatus(status.code())).set(GRPC_MESSAGE, percentEncoded(problem));
   }
 
   /** gRPC's code for an HTTP status, as gRPC's "HTTP to gRPC Status Code Mapping" gives it. */

@@ -1,5 +1,6 @@
 package io.ringlb.core.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -8,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -285,6 +287,19 @@ final class ClientStream implements Downstream {
     exchange = null;
     flush();
     reset(Http2Error.CANCEL);
+  }
+
+  /**
+   * A gRPC call whose answer broke off: ended with {@code trailers}, a last HEADERS frame, which
+   * gRPC's clients read as the call's status (a reset would read as CANCELLED, the client's own
+   * doing). What the client still sends of its side is read and let go, as after an answer.
+   */
+  @Override
+  public void abortCall(HttpHeaders trailers) {
+    exchange = null;
+    write(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
+    flush();
+    reading(true);
   }
 
   /** HTTP/2 has no {@code 101}: a request cannot switch its stream's protocol (RFC 9113, 8.6). */

@@ -1,6 +1,7 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * The client's side of an {@link Exchange}: where its answer goes and how the client's request
@@ -32,6 +33,15 @@ interface Downstream {
 
   /** The answer broke off midway: the client must not take what it got for a whole answer. */
   void abort();
+
+  /**
+   * A gRPC call's answer broke off midway: ended with {@code trailers} (its {@code grpc-status}
+   * and {@code grpc-message}) where the client's protocol can carry them, which tells the client
+   * why; elsewhere as {@link #abort}.
+   */
+  default void abortCall(HttpHeaders trailers) {
+    abort();
+  }
 
   /**
    * After a {@code 101}: the client's bytes go to {@code replica} unchanged from now on. Answers

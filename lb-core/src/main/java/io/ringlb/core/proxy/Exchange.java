@@ -307,7 +307,8 @@ final class Exchange {
     } else if (!relay.phase().answerBegun()) {
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + candidates.triedNames());
     } else {
-      breakOff();
+      breakOff(outcome == Outcome.TIMED_OUT ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY, outcome == Outcome.TIMED_OUT
+          ? replica.name() + " was silent midway through its answer for longer than it may be" : replica.name() + " broke off its answer");
     }
   }
 
@@ -375,18 +376,27 @@ final class Exchange {
     }
     endAttempt(false);
     if (relay.phase().answerBegun()) {
-      breakOff();
+      breakOff(refusal, problem);
     } else {
       answer(refusal, problem);
     }
   }
 
-  /** The answer has begun and cannot be finished: the client's connection closes, so it cannot take part of one for all of it. */
-  private void breakOff() {
+  /**
+   * The answer has begun and cannot be finished: the client's connection closes, or its stream is
+   * reset, so it cannot take part of one for all of it. A gRPC call is ended with gRPC's status for
+   * {@code refusal} and {@code problem} instead, where its client's protocol can carry them: a
+   * reset would read as the client's own cancel.
+   */
+  private void breakOff(HttpResponseStatus refusal, String problem) {
     relay.end();
     logAccess(relay.clientStatus(), replica);
     request.release();
-    client.abort();
+    if (request.grpc) {
+      client.abortCall(Answers.grpcTrailers(refusal, problem));
+    } else {
+      client.abort();
+    }
   }
 
   private void answer(HttpResponseStatus answer, String problem) {
