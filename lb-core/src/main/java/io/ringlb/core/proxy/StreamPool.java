@@ -4,6 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
@@ -147,7 +150,26 @@ final class StreamPool implements ReplicaPool {
    */
   @Override
   public void release(Channel stream, boolean reusable) {
+    cancelIfWaiting((Http2StreamChannel) stream);
     stream.close();
+  }
+
+  /**
+   * Takes a stream that still waits in the codec behind the replica's
+   * {@code SETTINGS_MAX_CONCURRENT_STREAMS} out of its queue. Such a stream has its identifier but is
+   * no stream of the connection's yet, and closing its channel sends it no reset (Netty's codec
+   * takes a reset of a stream it has not made for a protocol error and drops it): its request
+   * would go out once a place came free, its client long gone. A reset written to the codec's
+   * encoder takes it out, as grpc-java cancels a call still waiting there.
+   */
+  private static void cancelIfWaiting(Http2StreamChannel stream) {
+    int id = stream.stream().id();
+    Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
+    if (codec == null || !Http2CodecUtil.isStreamIdValid(id) || codec.connection().streamMayHaveExisted(id)) {
+      return; // its request not written yet, or a stream the replica has: closing the channel is enough
+    }
+    ChannelHandlerContext frames = stream.parent().pipeline().context(codec);
+    codec.encoder().writeRstStream(frames, id, Http2Error.CANCEL.code(), frames.newPromise());
   }
 
   @Override

@@ -40,10 +40,12 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.ringlb.core.tls.TestCertificates;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -74,6 +76,8 @@ public final class H2Backend implements AutoCloseable {
   private record Held(ChannelHandlerContext ctx, FullHttpRequest request) {}
 
   private final Queue<Held> held = new ConcurrentLinkedQueue<>();
+  /** The target of every request the replica has read, in order. */
+  final List<String> received = new CopyOnWriteArrayList<>();
 
   /** @param tls the certificate to serve h2 over TLS with; empty for h2c */
   public H2Backend(Optional<TestCertificates> tls) throws Exception {
@@ -157,6 +161,7 @@ public final class H2Backend implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      backend.received.add(request.uri());
       if (request.uri().equals("/refuse") && backend.refuses) {
         // GOAWAY naming the stream before this one as the last processed: this one never was, and may go elsewhere
         Http2StreamChannel stream = (Http2StreamChannel) ctx.channel();

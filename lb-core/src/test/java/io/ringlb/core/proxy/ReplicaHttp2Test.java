@@ -12,9 +12,11 @@ import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ReplicaTls;
 import io.ringlb.core.tls.TestCertificates;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -251,6 +253,30 @@ class ReplicaHttp2Test {
       assertThat(request.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
     assertThat(proxy.events).as("none refused, none retried").containsOnly("answered R0 200");
+  }
+
+  /**
+   * A request waiting for the replica's stream limit whose client goes away is never sent: else it
+   * would run once a place came free, for no one, and hold that place from the requests behind it.
+   */
+  @Test
+  void aRequestWaitingForTheReplicasStreamLimitWhoseClientLeavesIsNeverSent() throws Exception {
+    replica = new H2Backend(Optional.empty(), 1);
+    proxyTo(replica.address(), h2c());
+    CompletableFuture<HttpResponse<String>> held = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/hold")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().atMost(10, TimeUnit.SECONDS).until(() -> replica.held() == 1);
+    try (Socket leaving = new Socket("127.0.0.1", proxy.port())) {
+      leaving.getOutputStream().write("GET /abandoned HTTP/1.1\r\nHost: lb.example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      await().atMost(10, TimeUnit.SECONDS).until(() -> proxy.router.loads().of("R0") == 2); // waiting behind /hold
+    }
+    await().atMost(10, TimeUnit.SECONDS).until(() -> proxy.router.loads().of("R0") == 1); // its client gone, the exchange ended
+
+    replica.answerHeld();
+    assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(getOver11("/after").statusCode()).isEqualTo(200);
+
+    assertThat(replica.received).as("what waited behind /hold would have gone before /after").containsExactly("/hold", "/after");
   }
 
   /**
