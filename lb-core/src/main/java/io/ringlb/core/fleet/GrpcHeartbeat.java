@@ -83,8 +83,7 @@ public final class GrpcHeartbeat implements HealthProbe {
 
       @Override
       public void onError(Throwable failure) {
-        Status status = Status.fromThrowable(failure);
-        beat.complete(new Heartbeat(Outcome.FAILED, tried + status.getCode() + (status.getDescription() == null ? "" : " " + status.getDescription())));
+        beat.complete(new Heartbeat(Outcome.FAILED, tried + described(Status.fromThrowable(failure))));
       }
 
       @Override
@@ -92,6 +91,26 @@ public final class GrpcHeartbeat implements HealthProbe {
         beat.complete(new Heartbeat(Outcome.FAILED, tried + "no answer in the call")); // a unary call that ended without its one message
       }
     });
+  }
+
+  /**
+   * A failed call's status as a readiness problem: its code, the first line of its description
+   * (grpc-java adds the channel's pipeline below it) and the cause that grpc-java's description
+   * leaves out, which is what tells a certificate not trusted from one for another name.
+   */
+  static String described(Status status) {
+    StringBuilder described = new StringBuilder(status.getCode().name());
+    if (status.getDescription() != null) {
+      described.append(' ').append(status.getDescription().lines().findFirst().orElse(""));
+    }
+    Throwable root = status.getCause();
+    while (root != null && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != null) {
+      described.append(": ").append(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+    }
+    return described.toString();
   }
 
   /** Gives up the heartbeats under way: each has failed, its channel shut down, which cancels its call. */

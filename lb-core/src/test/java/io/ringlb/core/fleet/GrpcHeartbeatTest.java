@@ -175,5 +175,7 @@ class GrpcHeartbeatTest {
 
     assertThat(trusted.outcome()).isEqualTo(Outcome.PASSED);
     assertThat(untrusted.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(untrusted.detail()).as("which check failed, where grpc-java's own description says only 'io exception'")
+        .contains("unable to find valid certification path").doesNotContain("Channel Pipeline");
   }
 }
