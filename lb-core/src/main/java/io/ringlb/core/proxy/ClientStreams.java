@@ -3,6 +3,7 @@ package io.ringlb.core.proxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http2.Http2WindowUpdateFrame;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.ringlb.core.time.EngineClock.Cancellable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,10 +204,20 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    // a connection error, which the codec has answered with a GOAWAY and counted (ClientFrameCodec), or a reset by the client:
-    // nothing to keep, and, as on an HTTP/1.1 connection, not worth a warning for each
-    LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
-    context.close();
+    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+      // a connection error (a rapid reset, a CONTINUATION flood, a frame out of place): the codec, which tells it here before
+      // it acts, sends the GOAWAY with its code and closes the connection (ClientFrameCodec counts it); closing here first
+      // would send a GOAWAY that says NO_ERROR. Not worth a warning for each, as a flood of them would flood the log
+      LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
+      return;
+    }
+    if (cause instanceof IOException) {
+      // reset by the client: nothing to keep, and, as on an HTTP/1.1 connection, no warning
+      LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
+      context.close();
+      return;
+    }
+    context.fireExceptionCaught(cause); // a failure of the balancer's own: logged as such
   }
 
   // ---- idle timeouts ----

@@ -230,6 +230,7 @@ class Http2Test {
 
       assertThat(statuses).containsEntry(1, "431").as("the connection went on: its next stream was answered").containsEntry(3, "200");
     }
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged.size() == 2); // the 200's line once its body has been relayed
     assertThat(logged).extracting(AccessLogEntry::status, AccessLogEntry::method, AccessLogEntry::replica)
         .containsExactlyInAnyOrder(tuple(431, AccessLogEntry.UNREAD, AccessLogEntry.NO_REPLICA), tuple(200, "GET", "R0"));
   }
@@ -319,6 +320,34 @@ class Http2Test {
     }
     assertFloodEndsTheConnection(requests.toByteArray(), new byte[0], 0);
     assertThat(proxy.events).as("counted").contains("client-connection-failed http2_enhance_your_calm");
+  }
+
+  @Test
+  void aFrameOutOfPlaceEndsTheConnectionWithAGoawayThatSaysWhy() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")));
+    try (LoggedWarnings logged = LoggedWarnings.collect(); Socket raw = new Socket("127.0.0.1", proxy.port())) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[0]));
+      out.write(frame(0x0, 0, 0, new byte[] {'x'})); // DATA on stream 0: a connection error of type PROTOCOL_ERROR (RFC 9113, 6.1)
+
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      long goAwayCode = -1;
+      while (goAwayCode < 0) {
+        int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        in.skipNBytes(5); // flags, stream
+        byte[] payload = in.readNBytes(length);
+        if (type == 0x7) {
+          goAwayCode = ByteBuffer.wrap(payload, 4, 4).getInt() & 0xffffffffL; // after the last stream's identifier
+        }
+      }
+
+      assertThat(goAwayCode).as("the GOAWAY's error code").isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+      assertThat(logged.warnings()).isEmpty();
+    }
+    assertThat(proxy.events).contains("client-connection-failed http2_protocol_error");
   }
 
   @Test
