@@ -78,8 +78,9 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         /** Whether the handshake failed: told once, whether the failure came as an exception, an event or both. */
         private boolean failed;
 
-        // a scanner, a client of TLS 1.1 or of no TLS at all, one that hangs up mid-handshake: counted and closed, as HAProxy
-        // and nginx count and close one, without the warning and stack trace Netty would log for each
+        // a scanner, a client of TLS 1.1 or of no TLS at all: counted and closed, as HAProxy and nginx count and close one,
+        // without the warning and stack trace Netty would log for each. A connection closed before its handshake finished (a
+        // TCP probe, a client gone, the header timeout) is no failure of the handshake's, and Netty tells it to no one here
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
           if (failed) {
@@ -92,8 +93,12 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-          handshakeFailure(ctx, cause);
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+          if (handshake.handshakeFuture().isSuccess()) {
+            super.exceptionCaught(ctx, cause); // after the handshake, in setting the protocol up: a failure of the balancer's own
+          } else {
+            handshakeFailure(ctx, cause);
+          }
         }
       });
       return;
