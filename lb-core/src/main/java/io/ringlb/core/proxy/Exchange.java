@@ -389,10 +389,12 @@ final class Exchange {
    * reset would read as the client's own cancel.
    */
   private void breakOff(HttpResponseStatus refusal, String problem) {
+    boolean finalHeadSent = relay.phase() == Phase.RELAYING;
     relay.end();
     logAccess(relay.clientStatus(), replica);
     request.release();
-    if (request.grpc) {
+    if (request.grpc && finalHeadSent) {
+      // trailers only after a final head: after an interim one alone they would be a final answer without a status
       client.abortCall(Answers.grpcTrailers(refusal, problem));
     } else {
       client.abort();
