@@ -32,6 +32,11 @@ final class StreamPool implements ReplicaPool {
 
   /** The streams a client can open on one connection: odd identifiers from 1 to 2^31 - 1. */
   static final int STREAM_IDS = 1 << 30;
+  /**
+   * How many waiting streams a connection may have cancelled before the next request makes a new
+   * one: Netty's frame codec keeps each such stream until its connection closes ({@link #cancelIfWaiting}).
+   */
+  static final int CANCELLED_WAITING_PER_CONNECTION = 1_024;
 
   private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed) {}
 
@@ -47,6 +52,8 @@ final class StreamPool implements ReplicaPool {
   private Http2StreamChannelBootstrap opening;
   /** Streams opened on {@link #connection}: each takes an identifier once it sends its request. */
   private int opened;
+  /** Streams of {@link #connection} cancelled while they waited for the replica's limit. */
+  private int cancelledWaiting;
   private boolean connecting;
   private boolean closed;
 
@@ -90,6 +97,7 @@ final class StreamPool implements ReplicaPool {
     }
     connection = null;
     opened = 0;
+    cancelledWaiting = 0;
     ChannelFuture made = connector.get();
     Channel channel = made.channel();
     channel.closeFuture().addListener((ChannelFutureListener) gone -> {
@@ -160,9 +168,12 @@ final class StreamPool implements ReplicaPool {
    * no stream of the connection's yet, and closing its channel sends it no reset (Netty's codec
    * takes a reset of a stream it has not made for a protocol error and drops it): its request
    * would go out once a place came free, its client long gone. A reset written to the codec's
-   * encoder takes it out, as grpc-java cancels a call still waiting there.
+   * encoder takes it out, as grpc-java cancels a call still waiting there. The codec then keeps the
+   * stream in its own map until the connection closes (it forgets only a stream whose headers
+   * failed), so a connection that has had {@link #CANCELLED_WAITING_PER_CONNECTION} of them is
+   * replaced, and closes once its last stream ends.
    */
-  private static void cancelIfWaiting(Http2StreamChannel stream) {
+  private void cancelIfWaiting(Http2StreamChannel stream) {
     int id = stream.stream().id();
     Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
     if (codec == null || !Http2CodecUtil.isStreamIdValid(id) || codec.connection().streamMayHaveExisted(id)) {
@@ -170,6 +181,9 @@ final class StreamPool implements ReplicaPool {
     }
     ChannelHandlerContext frames = stream.parent().pipeline().context(codec);
     codec.encoder().writeRstStream(frames, id, Http2Error.CANCEL.code(), frames.newPromise());
+    if (stream.parent() == connection && ++cancelledWaiting >= CANCELLED_WAITING_PER_CONNECTION) {
+      opened = streamsPerConnection; // the next request makes a new connection
+    }
   }
 
   @Override
