@@ -130,8 +130,10 @@ final class ReplicaPools {
     ChannelPromise spoken = channel.newPromise();
     Cancellable deadline = clock.schedule(settings.connectTimeout(), () -> {
       String within = replica.name() + " within " + settings.connectTimeout().toMillis() + " ms (lb.forward.connect-timeout-ms)";
-      Exception late = connected.isSuccess() ? new SslHandshakeTimeoutException("no TLS handshake with " + within)
-          : new ConnectTimeoutException("no connection to " + within);
+      Exception late = !connected.isSuccess() ? new ConnectTimeoutException("no connection to " + within)
+          : link.tls().isPresent() && !channel.pipeline().get(SslHandler.class).handshakeFuture().isDone()
+              ? new SslHandshakeTimeoutException("no TLS handshake with " + within)
+              : new ConnectTimeoutException("no HTTP/2 SETTINGS from " + within);
       if (spoken.tryFailure(late)) {
         channel.close();
       }
