@@ -194,7 +194,9 @@ class ForwardingRulesTest {
     List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
     InetSocketAddress recording = backends.raw(new AtomicInteger(), (head, out) -> {
       heads.add(head.lines().findFirst().orElse(""));
-      out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // it closes each connection after its answer, and says so: else the second request could find the first's connection
+      // kept and closed under it
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
     });
     proxy = new ProxyFixture(List.of(recording));
