@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
 final class Answers {
 
   private static final AsciiString GRPC = AsciiString.cached("application/grpc");
-  private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
+  static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
   private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 

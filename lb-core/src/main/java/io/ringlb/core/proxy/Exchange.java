@@ -306,9 +306,10 @@ final class Exchange {
       tryNext();
     } else if (!relay.phase().answerBegun()) {
       answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "No replica could answer: tried " + candidates.triedNames());
+    } else if (outcome == Outcome.TIMED_OUT) {
+      breakOff(HttpResponseStatus.GATEWAY_TIMEOUT, replica.name() + " was silent midway through its answer for longer than it may be");
     } else {
-      breakOff(outcome == Outcome.TIMED_OUT ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY, outcome == Outcome.TIMED_OUT
-          ? replica.name() + " was silent midway through its answer for longer than it may be" : replica.name() + " broke off its answer");
+      breakOff(HttpResponseStatus.BAD_GATEWAY, replica.name() + " broke off its answer");
     }
   }
 

@@ -121,9 +121,10 @@ final class ReplicaPools {
   /**
    * A future that completes once {@code connected} has, and over TLS once the handshake is done
    * as well, the replica's certificate and name checked, and ALPN has settled on the protocol
-   * wanted, and over HTTP/2 once the replica's first SETTINGS has come. A connection that fails any of these, or does not get through them all within
-   * {@code lb.forward.connect-timeout-ms} on the engine's clock, failed to connect, so its
-   * request goes to the next replica: nothing of it was sent.
+   * wanted, and over HTTP/2 once the replica's first SETTINGS has come. A connection that fails
+   * any of these, or does not get through them all within {@code lb.forward.connect-timeout-ms} on
+   * the engine's clock, failed to connect, so its request goes to the next replica: nothing of it
+   * was sent.
    */
   private ChannelFuture spoken(ChannelFuture connected, Replica replica, ReplicaLink link) {
     Channel channel = connected.channel();

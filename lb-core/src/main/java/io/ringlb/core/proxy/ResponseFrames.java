@@ -12,7 +12,6 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.HttpConversionUtil;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -22,8 +21,6 @@ import io.netty.util.ReferenceCountUtil;
  * {@code Http2StreamFrameToHttpObjectCodec}, without a channel per stream to run it on.
  */
 final class ResponseFrames {
-
-  private static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
 
   private ResponseFrames() {}
 
@@ -56,7 +53,7 @@ final class ResponseFrames {
     }
     boolean last = message instanceof LastHttpContent;
     boolean data = content.content().isReadable() || last && trailers == null && head == null; // an empty last DATA ends the stream
-    if (head != null && last && !data && trailers == null && head.contains(GRPC_STATUS)) {
+    if (head != null && last && !data && trailers == null && head.contains(Answers.GRPC_STATUS)) {
       // gRPC's trailers-only answer (the data plane's own failures, as Answers makes them): gRPC reads each of its fields as
       // trailing metadata, where the content-length HTTP/1.1's framing needed would show as one
       head.remove(HttpHeaderNames.CONTENT_LENGTH);

@@ -226,13 +226,6 @@ public final class ServerTls {
   /**
    * The first private key of a PEM file, in any of the forms operators have one: PKCS#8 ({@code
    * PRIVATE KEY}, OpenSSL 3's default), PKCS#1 ({@code RSA PRIVATE KEY}, cert-manager's default
-   * for RSA) or SEC1 ({@code EC PRIVATE KEY}, after the curve's {@code EC PARAMETERS} as {@code
-   * openssl ecparam -genkey} writes it). An encrypted key is refused: nothing here would hold its
-   * passphrase, as HAProxy's and nginx's unattended starts hold none.
-   */
-  /**
-   * The first private key of a PEM file, in any of the forms operators have one: PKCS#8 ({@code
-   * PRIVATE KEY}, OpenSSL 3's default), PKCS#1 ({@code RSA PRIVATE KEY}, cert-manager's default
    * for RSA) or SEC1 ({@code EC PRIVATE KEY}, cert-manager's for ECDSA, after the curve's
    * {@code EC PARAMETERS} where {@code openssl ecparam -genkey} writes them). An encrypted key is
    * refused, as HAProxy's and nginx's unattended starts refuse one: nothing would hold its passphrase.
