@@ -251,16 +251,24 @@ class Http2Test {
     DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
     Map<Integer, String> statuses = new HashMap<>();
     while (statuses.size() < streams) {
-      int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-      int type = in.readUnsignedByte();
-      in.readUnsignedByte(); // flags: no padding or priority from this server
-      int stream = in.readInt() & 0x7fffffff;
-      byte[] payload = in.readNBytes(length);
-      if (type == 0x1) {
-        statuses.put(stream, String.valueOf(hpack.decodeHeaders(stream, Unpooled.wrappedBuffer(payload)).status()));
+      ReadFrame frame = readFrame(in);
+      if (frame.type() == 0x1) { // no padding or priority from this server
+        statuses.put(frame.stream(), String.valueOf(hpack.decodeHeaders(frame.stream(), Unpooled.wrappedBuffer(frame.payload())).status()));
       }
     }
     return statuses;
+  }
+
+  /** A frame as the balancer sent it: its type, its stream and its payload. */
+  private record ReadFrame(int type, int stream, byte[] payload) {}
+
+  /** The next frame on {@code in}, read whole. */
+  private static ReadFrame readFrame(DataInputStream in) throws IOException {
+    int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+    int type = in.readUnsignedByte();
+    in.readUnsignedByte(); // flags
+    int stream = in.readInt() & 0x7fffffff;
+    return new ReadFrame(type, stream, in.readNBytes(length));
   }
 
   @Test
@@ -335,12 +343,9 @@ class Http2Test {
       DataInputStream in = new DataInputStream(raw.getInputStream());
       long goAwayCode = -1;
       while (goAwayCode < 0) {
-        int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-        int type = in.readUnsignedByte();
-        in.skipNBytes(5); // flags, stream
-        byte[] payload = in.readNBytes(length);
-        if (type == 0x7) {
-          goAwayCode = ByteBuffer.wrap(payload, 4, 4).getInt() & 0xffffffffL; // after the last stream's identifier
+        ReadFrame frame = readFrame(in);
+        if (frame.type() == 0x7) {
+          goAwayCode = ByteBuffer.wrap(frame.payload(), 4, 4).getInt() & 0xffffffffL; // after the last stream's identifier
         }
       }
 
@@ -447,9 +452,7 @@ class Http2Test {
       List<Integer> types = new ArrayList<>();
       try {
         while (!types.contains(0x7)) {
-          int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-          types.add(in.readUnsignedByte());
-          in.skipNBytes(5 + length); // flags, stream, payload
+          types.add(readFrame(in).type());
         }
       } catch (EOFException closed) {
         // closed without one: the assertion says so
