@@ -70,6 +70,22 @@ final class Attempt {
     connection = null;
   }
 
+  /**
+   * Closes the connection, which failed under the request, and keeps the attempt counted: the
+   * request is sent to the same replica again, on the connection {@code pool()} gives it next.
+   */
+  void dropConnection() {
+    connection.detach();
+    pool.release(channel, false);
+    channel = null;
+    connection = null;
+  }
+
+  /** The pool its connection came from, or null before one was acquired. */
+  ReplicaPool pool() {
+    return pool;
+  }
+
   /** Gives the connection up to a tunnel: it leaves the pool's care, and the exchange's. */
   Channel detachForTunnel() {
     Channel tunnel = channel;

@@ -193,8 +193,11 @@ final class Exchange {
         : new Attempt(candidates.nextCounted(plane.router()), plane.nanoTime(), plane.router().loads());
     attempt = next;
     replica = next.replica;
-    ReplicaPool pool = pools.pool(next.replica);
-    pool.acquire(acquired -> onAcquired(next, pool, acquired), cause -> onConnectFailed(next, cause));
+    connect(next, pools.pool(next.replica));
+  }
+
+  private void connect(Attempt connecting, ReplicaPool pool) {
+    pool.acquire(acquired -> onAcquired(connecting, pool, acquired), cause -> onConnectFailed(connecting, cause));
   }
 
   private void onConnectFailed(Attempt failed, Throwable cause) {
@@ -311,6 +314,30 @@ final class Exchange {
     } else {
       breakOff(HttpResponseStatus.BAD_GATEWAY, replica.name() + " broke off its answer");
     }
+  }
+
+  /**
+   * The replica ended a connection kept alive from an earlier request just as this one went out on
+   * it, before answering: most likely it closed the connection idle and never read the request
+   * (RFC 9112, 9.3.1). An idempotent request whose body was kept is sent again, on another
+   * connection to the same replica, and that is no failure of the replica's. Each such loss closes
+   * a kept connection, so at the latest it goes out on a new one, where a loss is a failure, as it
+   * is for any other request.
+   */
+  void onKeptConnectionLost(Throwable cause) {
+    if (relay.done()) {
+      return;
+    }
+    if (relay.phase().answerBegun() || !request.retryable()) {
+      onReplicaFailed(Outcome.FAILED, cause);
+      return;
+    }
+    attempt.dropConnection();
+    request.rewind();
+    if (!request.complete()) {
+      client.reading(false); // until the new connection takes the body
+    }
+    connect(attempt, attempt.pool());
   }
 
   /**

@@ -29,6 +29,8 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   private final IdleTimer silence;
   private Exchange exchange;
+  /** How many exchanges it has served, the one under way included: more than one once it was kept alive. */
+  private int served;
   /** Whether the replica said it never processed this stream's request: by REFUSED_STREAM, or by GOAWAY. */
   private boolean refused;
 
@@ -39,6 +41,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   void attach(Exchange serving) {
     this.exchange = serving;
+    served++;
   }
 
   void detach() {
@@ -157,16 +160,31 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
       exchange.onReplicaRefused(); // never processed: it may go elsewhere, whatever its method, its body kept
     }
     if (exchange != null) {
-      exchange.onReplicaFailed(Outcome.FAILED, new IOException("the replica closed the connection"));
+      lost(new IOException("the replica closed the connection"));
     }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (exchange != null) {
+    if (exchange != null && cause instanceof IOException) {
+      lost(cause); // reset by the replica, or a write to it failed
+    } else if (exchange != null) {
       exchange.onReplicaFailed(Outcome.FAILED, cause);
     }
     ctx.close();
+  }
+
+  /**
+   * The replica ended the connection under the exchange. On a connection kept alive from an
+   * earlier exchange that may be the replica closing it idle just as the request went out, the
+   * race RFC 9112 (9.3.1) leaves every keep-alive client: the exchange may send it again.
+   */
+  private void lost(Throwable cause) {
+    if (served > 1) {
+      exchange.onKeptConnectionLost(cause);
+    } else {
+      exchange.onReplicaFailed(Outcome.FAILED, cause);
+    }
   }
 
   /**

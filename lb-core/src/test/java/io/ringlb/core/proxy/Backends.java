@@ -21,6 +21,7 @@ import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
@@ -111,6 +112,26 @@ public final class Backends implements AutoCloseable {
       String head = readHead(socket.getInputStream());
       requests.incrementAndGet();
       answer.answer(head, socket.getOutputStream());
+    });
+  }
+
+  /**
+   * A replica that answers the first request on each connection it takes, once {@code answering}
+   * lets it, and keeps the connection; then it takes the next request on it and closes it
+   * unanswered, as a replica closing an idle connection does when a request crosses its close. It
+   * counts the requests it took.
+   */
+  InetSocketAddress answersOncePerConnection(AtomicInteger requests, CountDownLatch answering) {
+    return accepting(socket -> {
+      InputStream in = socket.getInputStream();
+      readHead(in);
+      requests.incrementAndGet();
+      answering.await();
+      socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      if (!readHead(in).isEmpty()) {
+        requests.incrementAndGet();
+      }
     });
   }
 

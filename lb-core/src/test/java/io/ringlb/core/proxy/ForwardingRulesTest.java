@@ -175,6 +175,58 @@ class ForwardingRulesTest {
   }
 
   @Test
+  void anIdempotentRequestOnAKeptConnectionTheReplicaClosesUnderItIsSentAgainToTheSameReplica() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    proxy = new ProxyFixture(List.of(backends.answersOncePerConnection(taken, new CountDownLatch(0)))); // no other replica to go to
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+
+      RawClient.Response again = client.send("PUT /home HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nkept").read();
+
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(taken).as("the first, the one lost on the kept connection, and again on a new one").hasValue(3);
+      assertThat(proxy.reports).as("a race every keep-alive client runs, no failure of the replica's").isEmpty();
+      assertThat(proxy.events).containsExactly("answered R0 200", "answered R0 200");
+    }
+  }
+
+  @Test
+  void aRequestLostOnEveryKeptConnectionGoesOutOnANewOne() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    CountDownLatch answering = new CountDownLatch(1);
+    proxy = new ProxyFixture(List.of(backends.answersOncePerConnection(taken, answering)), ProxyFixture::oneLoop);
+    try (RawClient first = new RawClient(proxy.port()); RawClient second = new RawClient(proxy.port())) {
+      first.send("GET /home?a HTTP/1.1\r\nHost: x\r\n\r\n");
+      second.send("GET /home?a HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 2); // two connections to the replica, both in use
+      answering.countDown();
+      assertThat(first.read().status()).isEqualTo(200);
+      assertThat(second.read().status()).isEqualTo(200);
+
+      RawClient.Response third = first.send("GET /home?a HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(third.status()).isEqualTo(200);
+      assertThat(taken).as("lost on both kept connections, answered on a new one").hasValue(5);
+      assertThat(proxy.reports).isEmpty();
+    }
+  }
+
+  @Test
+  void aPostOnAKeptConnectionTheReplicaClosesUnderItIsNotSentAgain() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    proxy = new ProxyFixture(List.of(backends.answersOncePerConnection(taken, new CountDownLatch(0))));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+
+      RawClient.Response again = client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").read();
+
+      assertThat(again.status()).as("it may have been processed: not replayed (RFC 9110, 9.2.2)").isEqualTo(503);
+      assertThat(taken).hasValue(2);
+      assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
+    }
+  }
+
+  @Test
   void anIdempotentRequestWithABodyOverTheRetryLimitIsNotReplayed() throws IOException {
     AtomicInteger taken = new AtomicInteger();
     AtomicInteger second = new AtomicInteger();
