@@ -32,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,11 +46,6 @@ class StreamPoolTest {
   private final List<Channel> connections = new CopyOnWriteArrayList<>();
   private H2Backend replica;
   private StreamPool pool;
-
-  @BeforeEach
-  void start() throws Exception {
-    replica = new H2Backend(Optional.empty());
-  }
 
   @AfterEach
   void stop() {
@@ -99,15 +93,30 @@ class StreamPoolTest {
           answer.completeExceptionally(new IOException("the stream closed without an answer"));
         }
       });
-      FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-      get.headers().set(HttpHeaderNames.HOST, "replica.example");
-      stream.writeAndFlush(get);
+      stream.writeAndFlush(request(path));
     }, answer::completeExceptionally));
     return answer;
   }
 
+  private static FullHttpRequest request(String path) {
+    FullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+    get.headers().set(HttpHeaderNames.HOST, "replica.example");
+    return get;
+  }
+
+  /** Sends {@code path} on a stream the pool gives, and hands the stream back as it was sent, unanswered. */
+  private Http2StreamChannel send(String path) throws Exception {
+    CompletableFuture<Http2StreamChannel> sent = new CompletableFuture<>();
+    loop.execute(() -> pool.acquire(stream -> {
+      stream.writeAndFlush(request(path));
+      sent.complete((Http2StreamChannel) stream);
+    }, sent::completeExceptionally));
+    return sent.get(5, TimeUnit.SECONDS);
+  }
+
   @Test
   void aConnectionThatHasGivenItsStreamsIsReplacedAndClosed() throws Exception {
+    replica = new H2Backend(Optional.empty());
     pool = pool(2);
 
     for (int i = 0; i < 5; i++) {
@@ -121,6 +130,7 @@ class StreamPoolTest {
 
   @Test
   void streamsStillRunningOnAReplacedConnectionEndAsTheyWouldAndThenItCloses() throws Exception {
+    replica = new H2Backend(Optional.empty());
     pool = pool(2);
     List<CompletableFuture<String>> answers = new ArrayList<>();
 
@@ -134,5 +144,31 @@ class StreamPoolTest {
     assertThat(replica.connections.get()).isEqualTo(3);
     await().atMost(Duration.ofSeconds(5)).until(() -> !connections.get(0).isOpen() && !connections.get(1).isOpen());
     assertThat(connections.get(2).isOpen()).isTrue();
+  }
+
+  /**
+   * Netty's codec keeps each stream cancelled while it waited behind the replica's stream limit
+   * until the connection closes: a connection that has had {@link
+   * StreamPool#CANCELLED_WAITING_PER_CONNECTION} of them is replaced, so that memory stays bounded
+   * however many waiting requests their clients give up.
+   */
+  @Test
+  void aConnectionWithAThousandStreamsCancelledWhileTheyWaitedIsReplaced() throws Exception {
+    replica = new H2Backend(Optional.empty(), 1);
+    pool = pool(StreamPool.STREAM_IDS);
+    CompletableFuture<String> held = get("/hold");
+    await().atMost(Duration.ofSeconds(5)).until(() -> replica.held() == 1);
+
+    for (int i = 0; i < StreamPool.CANCELLED_WAITING_PER_CONNECTION; i++) {
+      Http2StreamChannel waiting = send("/given-up"); // behind /hold, past the replica's limit of one
+      loop.submit(() -> pool.release(waiting, false)).sync();
+    }
+    replica.answerHeld();
+    assertThat(held.get(5, TimeUnit.SECONDS)).startsWith("200 GET /hold");
+
+    assertThat(get("/after").get(5, TimeUnit.SECONDS)).startsWith("200 GET /after");
+    assertThat(replica.connections.get()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !connections.get(0).isOpen());
+    assertThat(replica.received).as("no stream given up was sent").containsExactly("/hold", "/after");
   }
 }
