@@ -71,6 +71,8 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
   private final ConcurrentHashMap<String, ReplicaMeters> byName = new ConcurrentHashMap<>();
   /** By reason: a handful, the TLS handshake's and HTTP/2's error codes. */
   private final ConcurrentHashMap<String, Counter> clientFailures = new ConcurrentHashMap<>();
+  /** By status: the handful the data plane answers with itself. */
+  private final ConcurrentHashMap<Integer, Counter> ownAnswers = new ConcurrentHashMap<>();
 
   /** Watches what each change of ring moves: the last change's share of the keys. */
   public void ringChanges(RingChanges changes) {
@@ -181,6 +183,13 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
     clientFailures.computeIfAbsent(reason, named -> Counter.builder("ringlb.client.connection.failures")
         .description("Client connections ended for what they sent outside any one request: a failed TLS handshake, an HTTP/2 connection error")
         .tag("reason", named).register(registry)).increment();
+  }
+
+  @Override
+  public void answeredItself(int status) {
+    ownAnswers.computeIfAbsent(status, code -> Counter.builder("ringlb.balancer.responses")
+        .description("Requests the data plane answered with an error of its own, no replica's, by status: refused (400, 408, 413, 414, 431, 501) or unanswerable (503)")
+        .tag("code", String.valueOf(code)).register(registry)).increment();
   }
 
   // ---- the fleet, on its loop: the one thread that makes and removes meters ----

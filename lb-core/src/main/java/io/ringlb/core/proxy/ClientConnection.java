@@ -229,6 +229,7 @@ final class ClientConnection extends ChannelDownstream {
    */
   private void refuseAndClose(HttpResponseStatus status, String problem, HttpRequest request, long startedNanos) {
     FullHttpResponse answer = Answers.failure(status, problem, true);
+    plane.events().answeredItself(status.code());
     if (plane.logsAccess()) {
       int bytes = answer.content().readableBytes();
       long now = plane.nanoTime();

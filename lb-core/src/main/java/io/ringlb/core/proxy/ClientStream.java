@@ -157,6 +157,7 @@ final class ClientStream implements Downstream {
   private void refuse(HttpRequest head, HttpResponseStatus status, String problem) {
     FullHttpResponse answer = Answers.isGrpc(head) ? Answers.grpcFailure(status, problem, false) : Answers.failure(status, problem, HTTP_2, true);
     Plane plane = connection.plane();
+    plane.events().answeredItself(status.code());
     if (plane.logsAccess()) {
       long now = plane.nanoTime();
       plane.accessLog().log(new AccessLogEntry(address(), head.method().name(), head.uri(), HTTP_2.text(), status.code(), answer.content().readableBytes(),

@@ -437,6 +437,7 @@ final class Exchange {
     boolean keepAlive = request.keepAlive && (request.complete() || !request.expectsBody);
     FullHttpResponse failure = request.grpc ? Answers.grpcFailure(answer, problem, !keepAlive) : Answers.failure(answer, problem, request.version, keepAlive);
     relay.answeredWith(failure);
+    plane.events().answeredItself(answer.code());
     logAccess(answer.code(), null);
     client.write(failure);
     client.exchangeDone(keepAlive);

@@ -22,6 +22,9 @@ public interface RequestEvents {
 
     @Override
     public void clientConnectionFailed(String reason) {}
+
+    @Override
+    public void answeredItself(int status) {}
   };
 
   /**
@@ -44,4 +47,11 @@ public interface RequestEvents {
    * http2_protocol_error} for a frame out of place, {@code http2_frame_size_error} ...).
    */
   void clientConnectionFailed(String reason);
+
+  /**
+   * The data plane answered a request with {@code status}, an error of its own and no replica's: a
+   * request it refused (400, 408, 413, 414, 431, 501), or one no replica could answer (503). The
+   * admin endpoint's calls are told too: it is the plane that answers them so.
+   */
+  void answeredItself(int status);
 }

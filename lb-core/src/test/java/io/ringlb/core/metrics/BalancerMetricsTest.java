@@ -70,6 +70,18 @@ class BalancerMetricsTest {
   }
 
   @Test
+  void theDataPlanesOwnAnswersAreCountedByStatus() {
+    metrics.answeredItself(503);
+    metrics.answeredItself(431);
+    metrics.answeredItself(503);
+
+    String scrape = registry.scrape();
+
+    assertThat(value(scrape, "ringlb_balancer_responses_total{code=\"503\"}")).isEqualTo(2);
+    assertThat(value(scrape, "ringlb_balancer_responses_total{code=\"431\"}")).isEqualTo(1);
+  }
+
+  @Test
   void gaugesReadTheRouterWhenScraped() {
     metrics.joined("S1");
     metrics.joined("S2");

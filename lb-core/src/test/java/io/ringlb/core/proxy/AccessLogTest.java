@@ -151,6 +151,7 @@ class AccessLogTest {
       proxy.forwardOnceDone(clock, () -> clock.dueIn(headerTimeout), headerTimeout);
       assertThat(client.read().status()).isEqualTo(408);
     }
+    List<String> events = proxy.events;
     proxy.close();
     proxy = null;
 
@@ -163,6 +164,8 @@ class AccessLogTest {
         tuple("-", 408, "-"));
     assertThat(lines).allSatisfy(line -> assertThat(line.bytes()).as("the JSON error's body").isPositive());
     assertThat(lines.get(4).millis()).as("the header timeout, on the plane's clock").isEqualTo(500);
+    assertThat(events).as("counted as the plane's own, the replica's rewritten 404 not")
+        .filteredOn(event -> event.startsWith("answered-itself")).containsExactly("answered-itself 413", "answered-itself 413", "answered-itself 431", "answered-itself 408");
   }
 
   @Test

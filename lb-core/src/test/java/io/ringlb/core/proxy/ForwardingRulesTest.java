@@ -293,6 +293,7 @@ class ForwardingRulesTest {
 
       assertThat(response.status()).isEqualTo(503);
       assertThat(response.body()).isEqualTo("{\"message\":\"<Error> No replica is in the ring\",\"status\":\"failure\"}");
+      assertThat(proxy.events).as("counted as the plane's own answer").containsExactly("answered-itself 503");
     }
     proxy.close();
     proxy = new ProxyFixture(List.of(Backends.refusing(), Backends.refusing()));

@@ -233,6 +233,7 @@ class Http2Test {
     await().atMost(Duration.ofSeconds(10)).until(() -> logged.size() == 2); // the 200's line once its body has been relayed
     assertThat(logged).extracting(AccessLogEntry::status, AccessLogEntry::method, AccessLogEntry::replica)
         .containsExactlyInAnyOrder(tuple(431, AccessLogEntry.UNREAD, AccessLogEntry.NO_REPLICA), tuple(200, "GET", "R0"));
+    assertThat(proxy.events).as("counted, as HTTP/1.1's 431").containsExactlyInAnyOrder("answered-itself 431", "answered R0 200");
   }
 
   /** A GET of {@code /home}, as HEADERS carry it. */

@@ -107,6 +107,11 @@ final class ProxyFixture implements AutoCloseable {
           public void clientConnectionFailed(String reason) {
             events.add("client-connection-failed " + reason);
           }
+
+          @Override
+          public void answeredItself(int status) {
+            events.add("answered-itself " + status);
+          }
         }, accessLog, clock, rules), new DefaultThreadFactory("test-data-plane", true), tls);
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
   }

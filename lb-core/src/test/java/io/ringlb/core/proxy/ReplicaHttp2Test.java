@@ -412,6 +412,6 @@ class ReplicaHttp2Test {
 
     assertThat(answer.statusCode()).isEqualTo(503);
     assertThat(answer.body()).contains("No replica could answer: tried R0");
-    assertThat(proxy.events).containsExactly("connect-failed R0");
+    assertThat(proxy.events).containsExactly("connect-failed R0", "answered-itself 503");
   }
 }
