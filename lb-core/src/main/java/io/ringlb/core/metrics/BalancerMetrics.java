@@ -45,6 +45,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ringlb_client_connection_failures_total{reason}}: client connections ended for what
  *       they sent outside any one request ({@link RequestEvents#clientConnectionFailed}): failed TLS
  *       handshakes, HTTP/2 connection errors by their code.
+ *   <li>{@code ringlb_balancer_responses_total{code}}: requests the data plane answered with an error
+ *       of its own, by exact status ({@link RequestEvents#answeredItself}).
  * </ul>
  *
  * <p>A replica's meters are made on the fleet's loop when it starts or joins, and removed there
