@@ -36,28 +36,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's Docker setup, for real: docker-compose.yml brings up the balancer image, which
- * starts replica containers on net1 through the Docker socket; docker-compose.tls.yml mounts its
+ * starts replica containers on its network through the Docker socket; docker-compose.tls.yml mounts its
  * certificate.
  */
 class ComposeIT {
 
-  private static final String OURS = "io.ringlb.balancer=ringlb";
+  /**
+   * The label value that marks its balancer's containers, their names' prefix and their network: not run.sh's ({@code
+   * ringlb}, {@code S}, {@code net1}), so that the README's balancer may run beside the tests.
+   */
+  private static final String FLEET = "ringlb-it";
+  private static final String NETWORK = "ringlb-it-net";
+  private static final String OURS = "io.ringlb.balancer=" + FLEET;
   /**
    * The balancer's container: not run.sh's {@code ringlb-balancer}, which a run stopped with Ctrl-C leaves behind under
    * its own project, where compose cannot take it over.
    */
   private static final String BALANCER = "ringlb-balancer-it";
   private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(40);
-  private static final Map<String, String> ENV = Map.of(
-      "RINGLB_CONTAINER", BALANCER, "RINGLB_PORT", "5066", "RINGLB_ADMIN_PORT", "5067", "RINGLB_VERSION", System.getProperty("ringlb.version"), "LB_REPLICAS", "3",
+  private static final Map<String, String> ENV = Map.ofEntries(
+      Map.entry("RINGLB_CONTAINER", BALANCER), Map.entry("RINGLB_PORT", "5066"), Map.entry("RINGLB_ADMIN_PORT", "5067"),
+      Map.entry("RINGLB_TLS_PORT", "5068"), Map.entry("RINGLB_VERSION", System.getProperty("ringlb.version")), Map.entry("LB_REPLICAS", "3"),
+      Map.entry("LB_PROVIDER_DOCKER_BALANCER", FLEET), Map.entry("LB_NAME_PREFIX", "C"), Map.entry("RINGLB_NETWORK", NETWORK),
       // how it balances comes from the caller's environment, as README's LB_BALANCE_FACTOR=125 ./run.sh does
-      "LB_KEY", "query:key", "LB_WEIGHTS", "S1=3",
+      Map.entry("LB_KEY", "query:key"), Map.entry("LB_WEIGHTS", "C1=3"),
       // far above what a replacement takes on a busy machine, so that waiting it out cannot pass for a replacement
-      "LB_FORWARD_TIMEOUT_MS", Long.toString(FORWARD_TIMEOUT.toMillis()),
-      "RINGLB_TLS_PORT", "5068", "LB_TLS_RELOAD_INTERVAL_MS", "500");
-  private static final String THREE = "{\"message\":{\"N\":3,\"replicas\":[\"S1\",\"S2\",\"S3\"]},\"status\":\"successful\"}";
+      Map.entry("LB_FORWARD_TIMEOUT_MS", Long.toString(FORWARD_TIMEOUT.toMillis())),
+      Map.entry("LB_TLS_RELOAD_INTERVAL_MS", "500"));
+  private static final String THREE = "{\"message\":{\"N\":3,\"replicas\":[\"C1\",\"C2\",\"C3\"]},\"status\":\"successful\"}";
   /** The names of the balancer's spare containers, before their number. */
-  private static final String SPARE = "ringlb_spare_";
+  private static final String SPARE = FLEET + "_spare_";
 
   /** The directory docker-compose.tls.yml mounts, its certificate and key as tls.crt and tls.key, and the certificate first served from it. */
   @TempDir
@@ -90,7 +98,7 @@ class ComposeIT {
     assertThat(down.exit()).as("compose down: %s", down.output()).isZero();
     assertThat(Docker.docker("ps", "-aq", "--filter", "label=" + OURS)).as("replica containers after down").isEmpty();
     assertThat(Docker.docker("ps", "-aq", "--filter", "name=^" + BALANCER + "$")).as("the balancer after down").isEmpty();
-    assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^net1$")).as("net1 after down").isEmpty();
+    assertThat(Docker.docker("network", "ls", "-q", "--filter", "name=^" + NETWORK + "$")).as("its network after down").isEmpty();
   }
 
   @BeforeEach
@@ -118,9 +126,9 @@ class ComposeIT {
     assertThat(lb.get("/rep").body()).isEqualTo(THREE);
     String home = lb.get("/home").body();
     String server = ApiJson.server(home).orElseThrow();
-    assertThat(server).isIn("S1", "S2", "S3");
+    assertThat(server).isIn("C1", "C2", "C3");
     assertThat(home).isEqualTo("{\"message\":\"Hello from Server: " + server + "\",\"status\":\"successful\"}");
-    assertThat(replicas()).containsExactly("S1 net1", "S2 net1", "S3 net1");
+    assertThat(replicas()).containsExactly("C1 " + NETWORK, "C2 " + NETWORK, "C3 " + NETWORK);
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Docker.docker("ps", "--filter", "label=" + OURS, "--format", "{{.Names}}"))
         .as("a spare, started ahead for the next replacement").contains(SPARE));
   }
@@ -136,17 +144,17 @@ class ComposeIT {
     for (int again = 0; again < 20; again++) {
       assertThat(lb.get("/home?key=42").body()).as("LB_KEY=query:key: one key, one replica").isEqualTo(first);
     }
-    System.out.printf("[compose] 2,000 keys over S1=3, S2=1, S3=1: %s%n", perReplica);
-    assertThat(perReplica.get("S1")).as("LB_WEIGHTS=S1=3: three fifths of the keys, within 5 points of 1,200").isBetween(1_100, 1_300);
+    System.out.printf("[compose] 2,000 keys over C1=3, C2=1, C3=1: %s%n", perReplica);
+    assertThat(perReplica.get("C1")).as("LB_WEIGHTS=C1=3: three fifths of the keys, within 5 points of 1,200").isBetween(1_100, 1_300);
   }
 
   @Test
   void addAndRmCreateAndRemoveContainers() {
-    assertThat(ApiJson.replicas(lb.send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"S5\"]}").body()).n()).isEqualTo(5);
-    assertThat(replicas()).containsExactly("S1 net1", "S2 net1", "S3 net1", "S4 net1", "S5 net1");
+    assertThat(ApiJson.replicas(lb.send("POST", "/add", "{\"n\": 2, \"hostnames\": [\"C5\"]}").body()).n()).isEqualTo(5);
+    assertThat(replicas()).containsExactly("C1 " + NETWORK, "C2 " + NETWORK, "C3 " + NETWORK, "C4 " + NETWORK, "C5 " + NETWORK);
 
-    assertThat(lb.send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"S5\", \"S4\"]}").body()).isEqualTo(THREE);
-    assertThat(replicas("-a")).containsExactly("S1 net1", "S2 net1", "S3 net1");
+    assertThat(lb.send("DELETE", "/rm", "{\"n\": 2, \"hostnames\": [\"C5\", \"C4\"]}").body()).isEqualTo(THREE);
+    assertThat(replicas("-a")).containsExactly("C1 " + NETWORK, "C2 " + NETWORK, "C3 " + NETWORK);
   }
 
   @Test
@@ -173,8 +181,8 @@ class ComposeIT {
     }, 0, 5, TimeUnit.MILLISECONDS);
     try {
       Thread.sleep(1_000);
-      replaceAfter("kill", "S2");
-      replaceAfter("pause", "S3");
+      replaceAfter("kill", "C2");
+      replaceAfter("pause", "C3");
       perReplica.clear();
       Thread.sleep(2_000);
     } finally {
@@ -189,7 +197,7 @@ class ComposeIT {
     // lb.forward.timeout-ms. The bound tells the two apart; on new 2-core machines the slowest answer read 6.4 s in two runs
     // of four while a replacement container booted, 0.6 to 3.6 s in seventeen others
     assertThat(slowestMillis.get()).as("the slowest answer, in ms").isLessThan(FORWARD_TIMEOUT.dividedBy(2).toMillis());
-    assertThat(perReplica).containsKeys("S1", "S2", "S3");
+    assertThat(perReplica).containsKeys("C1", "C2", "C3");
     assertThat(lb.get("/rep").body()).isEqualTo(THREE);
   }
 
