@@ -125,8 +125,8 @@ if docker info >/dev/null 2>&1; then
     docker stop "$container" >/dev/null 2>&1 || true
     kill -TERM -- "-$server" 2>/dev/null || kill -TERM "$server" 2>/dev/null || true
   }
-  # a new container each run: the one an earlier run left stopped may name a network removed since (the tests' compose
-  # down removes net1), and starting it would fail
+  # a new container each run: the one an earlier run left stopped may name a network removed since (a docker compose
+  # down, or docker network prune, removes net1), and starting it would fail
   RINGLB_PORT=$port RINGLB_ADMIN_PORT=$admin_port serve "${compose[@]}" "${files[@]}" -p ringlb up --force-recreate
 else
   echo "[run] no Docker engine: the balancer with replicas as local processes"

@@ -43,10 +43,10 @@ class ComposeIT {
 
   /**
    * The label value that marks its balancer's containers, their names' prefix and their network: not run.sh's ({@code
-   * ringlb}, {@code S}, {@code net1}), so that the README's balancer may run beside the tests.
+   * ringlb}, {@code S}, {@code net1}) nor DockerProviderIT's, so that neither meets what another left or runs.
    */
-  private static final String FLEET = "ringlb-it";
-  private static final String NETWORK = "ringlb-it-net";
+  private static final String FLEET = "ringlb-compose-it";
+  private static final String NETWORK = "ringlb-compose-it-net";
   private static final String OURS = "io.ringlb.balancer=" + FLEET;
   /**
    * The balancer's container: not run.sh's {@code ringlb-balancer}, which a run stopped with Ctrl-C leaves behind under

@@ -71,19 +71,18 @@ final class Attempt {
   }
 
   /**
-   * Closes the connection, which failed under the request, and keeps the attempt counted: the
-   * request is sent to the same replica again, on the connection {@code pool()} gives it next.
+   * Closes the connection, which was lost under the request, and keeps the attempt counted: the
+   * request goes to the same replica again.
+   *
+   * @return the pool the connection came from, which gives the next
    */
-  void dropConnection() {
+  ReplicaPool dropConnection() {
+    ReplicaPool from = pool;
     connection.detach();
     pool.release(channel, false);
     channel = null;
     connection = null;
-  }
-
-  /** The pool its connection came from, or null before one was acquired. */
-  ReplicaPool pool() {
-    return pool;
+    return from;
   }
 
   /** Gives the connection up to a tunnel: it leaves the pool's care, and the exchange's. */

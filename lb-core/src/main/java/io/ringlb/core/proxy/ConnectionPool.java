@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  */
 final class ConnectionPool implements ReplicaPool {
 
-  private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed, Cancellable[] timeout) {}
+  /** A request waiting for a connection; {@code fresh} when it takes none that was kept alive. */
+  private record Waiter(Consumer<Channel> acquired, Consumer<Throwable> failed, boolean fresh, Cancellable[] timeout) {}
 
   private final Supplier<ChannelFuture> connector;
   private final EventExecutor loop;
@@ -66,21 +67,39 @@ final class ConnectionPool implements ReplicaPool {
       connect(acquired, failed);
       return;
     }
-    Cancellable[] timeout = new Cancellable[1];
-    Waiter waiter = new Waiter(acquired, failed, timeout);
-    timeout[0] = clock.schedule(wait, () -> {
+    await(new Waiter(acquired, failed, false, new Cancellable[1]));
+  }
+
+  @Override
+  public void acquireNew(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    if (closed) {
+      failed.accept(new IllegalStateException("the replica has left the ring"));
+    } else if (open < max) {
+      connect(acquired, failed);
+    } else {
+      await(new Waiter(acquired, failed, true, new Cancellable[1]));
+    }
+  }
+
+  /** Queues {@code waiter} for at most the pool's wait: at the head when it wants a new connection, which the next one released makes room for. */
+  private void await(Waiter waiter) {
+    waiter.timeout()[0] = clock.schedule(wait, () -> {
       if (waiting.remove(waiter)) {
-        failed.accept(new TimeoutException("no connection to the replica came free in time"));
+        waiter.failed().accept(new TimeoutException("no connection to the replica came free in time"));
       }
     }, loop);
-    waiting.add(waiter);
+    if (waiter.fresh()) {
+      waiting.addFirst(waiter);
+    } else {
+      waiting.addLast(waiter);
+    }
   }
 
   /** Takes a connection back: kept for the next request when {@code reusable}, else closed. */
   @Override
   public void release(Channel channel, boolean reusable) {
-    if (!reusable || closed || !channel.isActive()) {
-      channel.close(); // its close listener frees its place
+    if (!reusable || closed || !channel.isActive() || (!waiting.isEmpty() && waiting.peek().fresh())) {
+      channel.close(); // its close listener frees its place, for a new connection to the request waiting first
       return;
     }
     Waiter next = waiting.poll();

@@ -193,11 +193,8 @@ final class Exchange {
         : new Attempt(candidates.nextCounted(plane.router()), plane.nanoTime(), plane.router().loads());
     attempt = next;
     replica = next.replica;
-    connect(next, pools.pool(next.replica));
-  }
-
-  private void connect(Attempt connecting, ReplicaPool pool) {
-    pool.acquire(acquired -> onAcquired(connecting, pool, acquired), cause -> onConnectFailed(connecting, cause));
+    ReplicaPool pool = pools.pool(next.replica);
+    pool.acquire(acquired -> onAcquired(next, pool, acquired), cause -> onConnectFailed(next, cause));
   }
 
   private void onConnectFailed(Attempt failed, Throwable cause) {
@@ -319,25 +316,28 @@ final class Exchange {
   /**
    * The replica ended a connection kept alive from an earlier request just as this one went out on
    * it, before answering: most likely it closed the connection idle and never read the request
-   * (RFC 9112, 9.3.1). An idempotent request whose body was kept is sent again, on another
-   * connection to the same replica, and that is no failure of the replica's. Each such loss closes
-   * a kept connection, so at the latest it goes out on a new one, where a loss is a failure, as it
-   * is for any other request.
+   * (RFC 9112, 9.3.1), which replicas whose keep-alive timeout is shorter than the pool's (Node's
+   * and Apache's 5 s) do. An idempotent request whose body was kept is sent again, on a new
+   * connection to the same replica, and that is no failure of the replica's. Lost again, or any
+   * other request, it fails as on any broken connection: a replica that closes the connection on
+   * the request itself gets it twice at most. The admin endpoint's calls are not sent again: its
+   * DELETE is no idempotent method.
    */
   void onKeptConnectionLost(Throwable cause) {
     if (relay.done()) {
       return;
     }
-    if (relay.phase().answerBegun() || !request.retryable()) {
+    if (toAdmin || relay.phase().answerBegun() || !request.retryable()) {
       onReplicaFailed(Outcome.FAILED, cause);
       return;
     }
-    attempt.dropConnection();
+    Attempt again = attempt;
+    ReplicaPool pool = again.dropConnection();
     request.rewind();
     if (!request.complete()) {
       client.reading(false); // until the new connection takes the body
     }
-    connect(attempt, attempt.pool());
+    pool.acquireNew(acquired -> onAcquired(again, pool, acquired), failure -> onConnectFailed(again, failure));
   }
 
   /**

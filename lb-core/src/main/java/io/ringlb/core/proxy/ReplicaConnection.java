@@ -29,7 +29,10 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
 
   private final IdleTimer silence;
   private Exchange exchange;
-  /** How many exchanges it has served, the one under way included: more than one once it was kept alive. */
+  /**
+   * How many exchanges it has served, the one under way included: more than one once it was kept
+   * alive. An HTTP/2 stream has a handler of its own and serves one.
+   */
   private int served;
   /** Whether the replica said it never processed this stream's request: by REFUSED_STREAM, or by GOAWAY. */
   private boolean refused;
@@ -174,13 +177,18 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
+  /** Whether it served an exchange before the one under way. */
+  private boolean kept() {
+    return served > 1;
+  }
+
   /**
    * The replica ended the connection under the exchange. On a connection kept alive from an
    * earlier exchange that may be the replica closing it idle just as the request went out, the
    * race RFC 9112 (9.3.1) leaves every keep-alive client: the exchange may send it again.
    */
   private void lost(Throwable cause) {
-    if (served > 1) {
+    if (kept()) {
       exchange.onKeptConnectionLost(cause);
     } else {
       exchange.onReplicaFailed(Outcome.FAILED, cause);

@@ -14,6 +14,12 @@ interface ReplicaPool {
   /** Hands a channel to {@code acquired}, or the reason there is none to {@code failed}; either may run at once. */
   void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed);
 
+  /**
+   * Hands a channel no request has used before, ahead of the requests waiting for one: for a
+   * request whose kept-alive connection was lost under it, which is not to meet another such.
+   */
+  void acquireNew(Consumer<Channel> acquired, Consumer<Throwable> failed);
+
   /** Takes a channel back once its request has ended: used again when {@code reusable} and the pool can, else closed. */
   void release(Channel channel, boolean reusable);
 

@@ -22,9 +22,6 @@ public interface RequestEvents {
 
     @Override
     public void clientConnectionFailed(String reason) {}
-
-    @Override
-    public void answeredItself(int status) {}
   };
 
   /**
@@ -51,7 +48,9 @@ public interface RequestEvents {
   /**
    * The data plane answered a request with {@code status}, an error of its own and no replica's: a
    * request it refused (400, 408, 413, 414, 431, 501), or one no replica could answer (503). The
-   * admin endpoint's calls are told too: it is the plane that answers them so.
+   * admin endpoint's calls are told too: it is the plane that answers them so. A gRPC call's is
+   * told by the HTTP status its gRPC status stands for (503 for {@code UNAVAILABLE}). Told to no
+   * one unless implemented, so an implementation written before it still compiles.
    */
-  void answeredItself(int status);
+  default void answeredItself(int status) {}
 }

@@ -89,6 +89,12 @@ final class StreamPool implements ReplicaPool {
     }
   }
 
+  /** A stream is never used twice: every one is new. */
+  @Override
+  public void acquireNew(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    acquire(acquired, failed);
+  }
+
   private void connect() {
     connecting = true;
     if (connection != null && !inUse(connection)) {

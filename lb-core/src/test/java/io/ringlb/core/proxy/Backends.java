@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -116,23 +117,47 @@ public final class Backends implements AutoCloseable {
   }
 
   /**
-   * A replica that answers the first request on each connection it takes, once {@code answering}
-   * lets it, and keeps the connection; then it takes the next request on it and closes it
-   * unanswered, as a replica closing an idle connection does when a request crosses its close. It
-   * counts the requests it took.
+   * A replica that keeps each connection it takes alive and answers each request on it with a 200,
+   * once {@code answering} lets it, until {@code drops} says of a request (its head, and how many
+   * the connection carried before it) that the replica closes the connection on it unanswered. The
+   * 200's body is the request's ({@code Content-Length} framed), or {@code ok} for none. It counts
+   * the requests it took.
    */
-  InetSocketAddress answersOncePerConnection(AtomicInteger requests, CountDownLatch answering) {
+  InetSocketAddress keepingAlive(AtomicInteger requests, CountDownLatch answering, BiPredicate<String, Integer> drops) {
     return accepting(socket -> {
       InputStream in = socket.getInputStream();
-      readHead(in);
-      requests.incrementAndGet();
-      answering.await();
-      socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      if (!readHead(in).isEmpty()) {
+      for (int before = 0; ; before++) {
+        String head = readHead(in);
+        if (head.isEmpty()) {
+          return; // the client closed it
+        }
         requests.incrementAndGet();
+        if (drops.test(head, before)) {
+          return;
+        }
+        byte[] body = in.readNBytes(contentLength(head));
+        byte[] answer = body.length == 0 ? "ok".getBytes(StandardCharsets.US_ASCII) : body;
+        answering.await();
+        OutputStream out = socket.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(answer);
+        out.flush();
       }
     });
+  }
+
+  private static int contentLength(String head) {
+    return head.lines().filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
+        .mapToInt(line -> Integer.parseInt(line.substring(15).trim())).findFirst().orElse(0);
+  }
+
+  /**
+   * A replica that answers the first request on each connection, once {@code answering} lets it,
+   * and closes the connection on the next one unanswered: as a replica closing an idle connection
+   * does when a request crosses its close.
+   */
+  InetSocketAddress answersOncePerConnection(AtomicInteger requests, CountDownLatch answering) {
+    return keepingAlive(requests, answering, (head, before) -> before > 0);
   }
 
   /**

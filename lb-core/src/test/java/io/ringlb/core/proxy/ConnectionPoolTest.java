@@ -122,4 +122,39 @@ class ConnectionPoolTest {
     advance(WAIT.toMillis());
     assertThat(handed).hasSize(3);
   }
+
+  private void requestNew() {
+    pool.acquireNew(channel -> handed.add("new " + (opened.indexOf((EmbeddedChannel) channel) + 1)), cause -> handed.add(cause.getClass().getSimpleName()));
+  }
+
+  @Test
+  void aRequestForANewConnectionPassesTheKeptOneBy() {
+    pool = new ConnectionPool(() -> {
+      EmbeddedChannel connection = new EmbeddedChannel();
+      opened.add(connection);
+      return connection.newSucceededFuture();
+    }, loop.eventLoop(), clock, 2, WAIT);
+    request();
+    pool.release(opened.getFirst(), true);
+
+    requestNew();
+
+    assertThat(handed).containsExactly("got 1", "new 2");
+  }
+
+  @Test
+  void aRequestForANewConnectionWaitsAheadOfTheOthersAndTheNextReleasedMakesRoomForIt() {
+    request();
+    request(); // waits for the one connection
+    requestNew(); // waits ahead of it
+
+    pool.release(opened.getFirst(), true);
+
+    assertThat(opened.getFirst().isOpen()).as("kept connections are not what it waits for: closed to make room").isFalse();
+    assertThat(handed).containsExactly("got 1", "new 2");
+    pool.release(opened.get(1), true);
+    assertThat(handed).containsExactly("got 1", "new 2", "got 2");
+    advance(WAIT.toMillis());
+    assertThat(handed).as("both served, no timer left").hasSize(3);
+  }
 }

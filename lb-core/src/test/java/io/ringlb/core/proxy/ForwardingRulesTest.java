@@ -177,37 +177,61 @@ class ForwardingRulesTest {
   @Test
   void anIdempotentRequestOnAKeptConnectionTheReplicaClosesUnderItIsSentAgainToTheSameReplica() throws IOException {
     AtomicInteger taken = new AtomicInteger();
-    proxy = new ProxyFixture(List.of(backends.answersOncePerConnection(taken, new CountDownLatch(0)))); // no other replica to go to
+    proxy = new ProxyFixture(List.of(backends.answersOncePerConnection(taken, new CountDownLatch(0)), echo("R1")));
     try (RawClient client = new RawClient(proxy.port())) {
       assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
 
       RawClient.Response again = client.send("PUT /home HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nkept").read();
 
       assertThat(again.status()).isEqualTo(200);
+      assertThat(again.body()).as("its body, sent again").isEqualTo("kept");
       assertThat(taken).as("the first, the one lost on the kept connection, and again on a new one").hasValue(3);
       assertThat(proxy.reports).as("a race every keep-alive client runs, no failure of the replica's").isEmpty();
-      assertThat(proxy.events).containsExactly("answered R0 200", "answered R0 200");
+      assertThat(proxy.events).as("R0 again, not the next replica").containsExactly("answered R0 200", "answered R0 200");
     }
   }
 
   @Test
-  void aRequestLostOnEveryKeptConnectionGoesOutOnANewOne() throws IOException {
+  void aRequestLostOnAKeptConnectionGoesOutAgainOnANewOneNotOnAnotherKeptOne() throws IOException {
     AtomicInteger taken = new AtomicInteger();
     CountDownLatch answering = new CountDownLatch(1);
     proxy = new ProxyFixture(List.of(backends.answersOncePerConnection(taken, answering)), ProxyFixture::oneLoop);
     try (RawClient first = new RawClient(proxy.port()); RawClient second = new RawClient(proxy.port())) {
-      first.send("GET /home?a HTTP/1.1\r\nHost: x\r\n\r\n");
-      second.send("GET /home?a HTTP/1.1\r\nHost: x\r\n\r\n");
+      first.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      second.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
       await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 2); // two connections to the replica, both in use
       answering.countDown();
       assertThat(first.read().status()).isEqualTo(200);
       assertThat(second.read().status()).isEqualTo(200);
 
-      RawClient.Response third = first.send("GET /home?a HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      RawClient.Response third = first.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
 
       assertThat(third.status()).isEqualTo(200);
-      assertThat(taken).as("lost on both kept connections, answered on a new one").hasValue(5);
+      assertThat(taken).as("lost on one kept connection, answered on a new one; the other kept one, as stale, not tried").hasValue(4);
       assertThat(proxy.reports).isEmpty();
+    }
+  }
+
+  @Test
+  void aRequestTheReplicaClosesEveryConnectionOnIsSentTwiceAtMost() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    CountDownLatch answering = new CountDownLatch(1);
+    InetSocketAddress dropsDeath = backends.keepingAlive(taken, answering, (head, before) -> head.startsWith("GET /death "));
+    proxy = new ProxyFixture(List.of(dropsDeath), ProxyFixture::oneLoop);
+    try (RawClient first = new RawClient(proxy.port()); RawClient second = new RawClient(proxy.port())) {
+      first.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      second.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n");
+      await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 2); // two connections kept, for the pool to try
+      answering.countDown();
+      assertThat(first.read().status()).isEqualTo(200);
+      assertThat(second.read().status()).isEqualTo(200);
+      taken.set(0);
+
+      RawClient.Response death = first.send("GET /death HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(death.status()).isEqualTo(503);
+      assertThat(taken).as("on a kept connection, then once on a new one: not on every connection the pool kept").hasValue(2);
+      assertThat(proxy.reports).as("the second loss is the replica's failure").containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
     }
   }
 
@@ -223,6 +247,23 @@ class ForwardingRulesTest {
       assertThat(again.status()).as("it may have been processed: not replayed (RFC 9110, 9.2.2)").isEqualTo(503);
       assertThat(taken).hasValue(2);
       assertThat(proxy.reports).containsExactly(new ProxyFixture.Report("R0", Outcome.FAILED));
+    }
+  }
+
+  @Test
+  void anAdminCallOnAKeptConnectionTheEndpointClosesUnderItIsNotSentAgain() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress admin = backends.answersOncePerConnection(taken, new CountDownLatch(0));
+    proxy = new ProxyFixture(List.of(echo("R0")), s -> new ProxySettings(s.host(), s.port(), s.eventLoops(), s.maxHeaderBytes(), s.maxBodyBytes(),
+        s.retryBodyBytes(), s.headerTimeout(), s.idleTimeout(), s.connectTimeout(), s.responseTimeout(), s.connectionsPerReplica(),
+        Optional.of(new Replica("admin", 0, admin.getHostString(), admin.getPort()))));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /rep HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+
+      RawClient.Response removed = client.send("DELETE /rm HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n{\"n\": 2}").read();
+
+      assertThat(removed.status()).isEqualTo(503);
+      assertThat(taken).as("an /rm of random replicas is no idempotent call: not sent twice").hasValue(2);
     }
   }
 
