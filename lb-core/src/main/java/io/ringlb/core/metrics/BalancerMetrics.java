@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  *       end of its answer;
  *   <li>{@code ringlb_replica_in_flight}, {@code ringlb_replica_up} (1 while in the ring);
  *   <li>{@code ringlb_replica_retries_total}: requests it failed that went on to the next replica;
- *       {@code ringlb_replica_connect_failures_total};
+ *       {@code ringlb_replica_resends_total}: requests sent to it again on a new connection, after it
+ *       closed a kept-alive one under them; {@code ringlb_replica_connect_failures_total};
  *   <li>{@code ringlb_replica_ejections_total}: taken out of the ring because requests failed
  *       (passive health); {@code ringlb_replica_heartbeat_failures_total};
  *       {@code ringlb_replica_replacements_total}: found dead and started again;
@@ -99,6 +100,7 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
     final Counter[] responses = new Counter[CODE_CLASSES.length];
     final Timer response;
     final Counter retries;
+    final Counter resends;
     final Counter connectFailures;
     final Counter ejections;
     final Counter heartbeatFailures;
@@ -118,6 +120,8 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
           .distributionStatisticExpiry(Duration.ofDays(3650)).distributionStatisticBufferLength(1)
           .register(registry);
       retries = counter("ringlb.replica.retries", "Requests the replica failed that went on to the next replica", replica);
+      resends = counter("ringlb.replica.resends", "Requests sent to the replica again on a new connection after it closed a kept-alive one under them",
+          replica);
       connectFailures = counter("ringlb.replica.connect.failures", "Connections to the replica refused or timed out", replica);
       ejections = counter("ringlb.replica.ejections", "Times failed requests took the replica out of the ring", replica);
       heartbeatFailures = counter("ringlb.replica.heartbeat.failures", "Heartbeats the replica failed or answered not ready", replica);
@@ -131,7 +135,7 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
       Gauge points = Gauge.builder("ringlb.ring.points", () -> RingDecorator.undecorated(router.ring()).points(name))
           .description("The points of the strategy's circle the replica holds: virtual nodes, slots or table entries").tags(replica)
           .register(registry);
-      this.all = List.of(responses[0], responses[1], responses[2], responses[3], responses[4], response, retries, connectFailures,
+      this.all = List.of(responses[0], responses[1], responses[2], responses[3], responses[4], response, retries, resends, connectFailures,
           ejections, heartbeatFailures, replacements, inFlight, up, share, points);
     }
 
@@ -169,6 +173,14 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
     ReplicaMeters meters = of(failed.name());
     if (meters != null) {
       meters.retries.increment();
+    }
+  }
+
+  @Override
+  public void resent(Replica replica) {
+    ReplicaMeters meters = of(replica.name());
+    if (meters != null) {
+      meters.resends.increment();
     }
   }
 

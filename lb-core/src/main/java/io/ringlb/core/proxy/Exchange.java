@@ -332,6 +332,9 @@ final class Exchange {
       return;
     }
     Attempt again = attempt;
+    if (!toAdmin) {
+      plane.events().resent(again.replica);
+    }
     ReplicaPool pool = again.dropConnection();
     request.rewind();
     if (!request.complete()) {

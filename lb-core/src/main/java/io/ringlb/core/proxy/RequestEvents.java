@@ -33,6 +33,13 @@ public interface RequestEvents {
   /** A request {@code failed} could not answer went on to the next replica of its ring order. */
   void retried(Replica failed);
 
+  /**
+   * A request went to {@code replica} again, on a new connection, after the replica closed a
+   * kept-alive one under it before answering: the race of a keep-alive timeout shorter than the
+   * pool's. Told to no one unless implemented.
+   */
+  default void resent(Replica replica) {}
+
   /** A connection to {@code replica} could not be made (refused, or not within the connect timeout). */
   void connectFailed(Replica replica);
 

@@ -44,6 +44,8 @@ class BalancerMetricsTest {
     metrics.started("S2");
     metrics.connectFailed(s2);
     metrics.retried(s2);
+    metrics.resent(s2);
+    metrics.resent(s2);
     metrics.heartbeatFailed("S2", "refused");
     metrics.died("S2", "requests failed", true);
     metrics.died("S2", "heartbeats missed", false);
@@ -52,6 +54,7 @@ class BalancerMetricsTest {
 
     assertThat(value(scrape, "ringlb_replica_connect_failures_total{replica=\"S2\"}")).isEqualTo(1);
     assertThat(value(scrape, "ringlb_replica_retries_total{replica=\"S2\"}")).isEqualTo(1);
+    assertThat(value(scrape, "ringlb_replica_resends_total{replica=\"S2\"}")).isEqualTo(2);
     assertThat(value(scrape, "ringlb_replica_heartbeat_failures_total{replica=\"S2\"}")).isEqualTo(1);
     assertThat(value(scrape, "ringlb_replica_replacements_total{replica=\"S2\"}")).isEqualTo(2);
     assertThat(value(scrape, "ringlb_replica_ejections_total{replica=\"S2\"}")).isEqualTo(1);

@@ -187,7 +187,7 @@ class ForwardingRulesTest {
       assertThat(again.body()).as("its body, sent again").isEqualTo("kept");
       assertThat(taken).as("the first, the one lost on the kept connection, and again on a new one").hasValue(3);
       assertThat(proxy.reports).as("a race every keep-alive client runs, no failure of the replica's").isEmpty();
-      assertThat(proxy.events).as("R0 again, not the next replica").containsExactly("answered R0 200", "answered R0 200");
+      assertThat(proxy.events).as("R0 again, not the next replica").containsExactly("answered R0 200", "resent R0", "answered R0 200");
     }
   }
 

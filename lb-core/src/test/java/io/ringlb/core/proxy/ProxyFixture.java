@@ -99,6 +99,11 @@ final class ProxyFixture implements AutoCloseable {
           }
 
           @Override
+          public void resent(Replica replica) {
+            events.add("resent " + replica.name());
+          }
+
+          @Override
           public void connectFailed(Replica replica) {
             events.add("connect-failed " + replica.name());
           }
