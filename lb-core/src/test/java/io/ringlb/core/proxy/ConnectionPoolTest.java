@@ -33,11 +33,16 @@ class ConnectionPoolTest {
 
   @BeforeEach
   void oneConnectionAtMost() {
-    pool = new ConnectionPool(() -> {
+    pool = pool(1);
+  }
+
+  /** A pool of at most {@code max} connections, each an embedded channel added to {@link #opened}. */
+  private ConnectionPool pool(int max) {
+    return new ConnectionPool(() -> {
       EmbeddedChannel connection = new EmbeddedChannel();
       opened.add(connection);
       return connection.newSucceededFuture();
-    }, loop.eventLoop(), clock, 1, WAIT);
+    }, loop.eventLoop(), clock, max, WAIT);
   }
 
   @AfterEach
@@ -129,11 +134,7 @@ class ConnectionPoolTest {
 
   @Test
   void aRequestForANewConnectionPassesTheKeptOneBy() {
-    pool = new ConnectionPool(() -> {
-      EmbeddedChannel connection = new EmbeddedChannel();
-      opened.add(connection);
-      return connection.newSucceededFuture();
-    }, loop.eventLoop(), clock, 2, WAIT);
+    pool = pool(2);
     request();
     pool.release(opened.getFirst(), true);
 
