@@ -170,7 +170,8 @@ public record BalancerConfig(HashRing emptyRing, RequestKeyExtractor keys, Fleet
         forward.integer("connections-per-replica", defaults.connectionsPerReplica(), 1, 65_536),
         adminPort < 1 ? Optional.empty() : Optional.of(new Replica("admin", 0, adminAddress, adminPort)),
         lb.integer("http2.max-concurrent-streams", ProxySettings.MAX_CONCURRENT_STREAMS, 1, 10_000),
-        replicaLink(forward));
+        replicaLink(forward),
+        Duration.ofMillis(forward.integer("idle-timeout-ms", (int) ProxySettings.REPLICA_IDLE_TIMEOUT.toMillis(), 1, HOUR_MS)));
   }
 
   /**

@@ -94,12 +94,14 @@ class BalancerConfigTest {
   @Test
   void theDataPlaneAndAdminSettingsAreRead() {
     ProxySettings proxy = config(Map.of("lb.port", "7000", "lb.event-loops", "2", "lb.forward.max-body-bytes", "10737418240",
-        "lb.client.header-timeout-ms", "1500", "lb.admin.host", "*", "lb.admin.port", "7001")).proxy();
+        "lb.client.header-timeout-ms", "1500", "lb.admin.host", "*", "lb.admin.port", "7001", "lb.forward.idle-timeout-ms", "2500")).proxy();
 
     assertThat(proxy.port()).isEqualTo(7000);
     assertThat(proxy.eventLoops()).isEqualTo(2);
     assertThat(proxy.maxBodyBytes()).isEqualTo(10_737_418_240L);
     assertThat(proxy.headerTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(proxy.replicaIdleTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(config(Map.of()).proxy().replicaIdleTimeout()).as("under Node's 5 s keep-alive").isEqualTo(Duration.ofSeconds(4));
     assertThat(proxy.admin()).as("an admin endpoint on every interface is reached on loopback").hasValue(new Replica("admin", 0, "127.0.0.1", 7001));
     assertThat(config(Map.of("lb.admin.port", "-1")).proxy().admin()).isEmpty();
   }
@@ -126,6 +128,7 @@ class BalancerConfigTest {
         "lb.heartbeat.fall        | 0     | lb.heartbeat.fall: 0 is out of range (accepted: 1..100)",
         "lb.heartbeat.interval-ms | 5     | lb.heartbeat.interval-ms: 5 is out of range (accepted: 10..3600000)",
         "lb.forward.attempts      | 0     | lb.forward.attempts: 0 is out of range (accepted: 1..100)",
+        "lb.forward.idle-timeout-ms | 0   | lb.forward.idle-timeout-ms: 0 is out of range (accepted: 1..3600000)",
         "lb.keep-replicas         | maybe | lb.keep-replicas: 'maybe' is not accepted (accepted: true, false)",
         "lb.name-prefix           | 9x    | lb.name-prefix: '9x' cannot start a hostname (a letter, then letters, digits, hyphens)",
         "lb.key                   | url   | lb.key: 'url' is not accepted (available: client-address, cookie:<name>, header:<name>, path, query:<name>, random-id, uri, or a chain of them separated by commas)",

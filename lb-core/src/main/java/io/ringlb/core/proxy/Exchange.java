@@ -316,8 +316,8 @@ final class Exchange {
   /**
    * The replica ended a connection kept alive from an earlier request just as this one went out on
    * it, before answering: most likely it closed the connection idle and never read the request
-   * (RFC 9112, 9.3.1), which replicas whose keep-alive timeout is shorter than the pool's (Node's
-   * and Apache's 5 s) do. An idempotent request whose body was kept is sent again, on a new
+   * (RFC 9112, 9.3.1), which a replica whose keep-alive timeout is shorter than the pool's idle
+   * one ({@code lb.forward.idle-timeout-ms}; gunicorn's 2 s) does. An idempotent request whose body was kept is sent again, on a new
    * connection to the same replica, and that is no failure of the replica's. Lost again, or any
    * other request, it fails as on any broken connection: a replica that closes the connection on
    * the request itself gets it twice at most. The admin endpoint's calls are not sent again: its

@@ -148,7 +148,9 @@ final class IdleTimer extends ChannelDuplexHandler {
     phase = Phase.WATCHING;
     lastRead = lastWrite = clock.nanoTime();
     if (!readerIdle.isZero()) {
-      readerTimer = clock.schedule(readerIdle, checkReading, ctx.executor());
+      // the wait asked for before the connection became active, if one was: a new connection to a replica is handed its
+      // request, and the answer's wait set, as its connect completes, which Netty tells before the connection's activity
+      readerTimer = clock.schedule(Duration.ofNanos(readerIdleNanos), checkReading, ctx.executor());
     }
     if (!writerIdle.isZero()) {
       writerTimer = clock.schedule(writerIdle, checkWriting, ctx.executor());

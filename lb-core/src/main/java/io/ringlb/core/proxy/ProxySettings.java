@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param maxConcurrentStreams the most streams a client may have open at once on one HTTP/2
  *     connection (SETTINGS_MAX_CONCURRENT_STREAMS); a stream past it is refused
  * @param replicaLink the protocol spoken to replicas, and the TLS they are reached through
+ * @param replicaIdleTimeout how long an HTTP/1.1 connection to a replica may sit unused in its pool
+ *     before it is closed: shorter than the replicas' own keep-alive timeout, a request never goes
+ *     out on a connection the replica is closing at that moment
  */
 public record ProxySettings(
     String host,
@@ -43,13 +46,20 @@ public record ProxySettings(
     int connectionsPerReplica,
     Optional<Replica> admin,
     int maxConcurrentStreams,
-    ReplicaLink replicaLink) {
+    ReplicaLink replicaLink,
+    Duration replicaIdleTimeout) {
 
   /** {@link #maxBodyBytes} for no limit, as HAProxy and Envoy have by default. */
   public static final long NO_LIMIT = Long.MAX_VALUE;
 
   /** {@link #maxConcurrentStreams} unless told otherwise, as HAProxy's and Envoy's default. */
   public static final int MAX_CONCURRENT_STREAMS = 100;
+
+  /**
+   * {@link #replicaIdleTimeout} unless told otherwise: under the 5 s keep-alive of Node's, Apache's
+   * and uvicorn's servers, which close an idle connection sooner than most clients expect.
+   */
+  public static final Duration REPLICA_IDLE_TIMEOUT = Duration.ofSeconds(4);
 
   public ProxySettings {
     Objects.requireNonNull(host, "host");
@@ -59,11 +69,20 @@ public record ProxySettings(
         || maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("out of range: " + this);
     }
-    for (Duration d : new Duration[] {headerTimeout, idleTimeout, connectTimeout, responseTimeout}) {
+    Objects.requireNonNull(replicaIdleTimeout, "replicaIdleTimeout");
+    for (Duration d : new Duration[] {headerTimeout, idleTimeout, connectTimeout, responseTimeout, replicaIdleTimeout}) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("timeouts must be positive: " + this);
       }
     }
+  }
+
+  /** Settings whose replica connections sit idle for {@link #REPLICA_IDLE_TIMEOUT} at most. */
+  public ProxySettings(String host, int port, int eventLoops, int maxHeaderBytes, long maxBodyBytes, int retryBodyBytes, Duration headerTimeout,
+      Duration idleTimeout, Duration connectTimeout, Duration responseTimeout, int connectionsPerReplica, Optional<Replica> admin, int maxConcurrentStreams,
+      ReplicaLink replicaLink) {
+    this(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
+        connectionsPerReplica, admin, maxConcurrentStreams, replicaLink, REPLICA_IDLE_TIMEOUT);
   }
 
   /** Settings that speak HTTP/1.1 to replicas in the clear. */
@@ -83,7 +102,13 @@ public record ProxySettings(
   /** These settings, reaching replicas through {@code link}. */
   public ProxySettings withReplicaLink(ReplicaLink link) {
     return new ProxySettings(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
-        connectionsPerReplica, admin, maxConcurrentStreams, link);
+        connectionsPerReplica, admin, maxConcurrentStreams, link, replicaIdleTimeout);
+  }
+
+  /** These settings, closing a connection to a replica that sat unused in its pool for {@code idle}. */
+  public ProxySettings withReplicaIdleTimeout(Duration idle) {
+    return new ProxySettings(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
+        connectionsPerReplica, admin, maxConcurrentStreams, replicaLink, idle);
   }
 
   /**

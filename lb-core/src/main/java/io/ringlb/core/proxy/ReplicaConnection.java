@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.StreamBufferingEncoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.ringlb.core.health.Outcome;
@@ -37,7 +38,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
   /** Whether the replica said it never processed this stream's request: by REFUSED_STREAM, or by GOAWAY. */
   private boolean refused;
 
-  /** @param silence the connection's idle handler, whose reader timeout is the response timeout */
+  /** @param silence the connection's idle handler: its own reader timeout is the pool's idle one, an exchange's wait the response timeout */
   ReplicaConnection(IdleTimer silence) {
     this.silence = silence;
   }
@@ -147,14 +148,24 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
     if (!(event instanceof IdleStateEvent)) {
       return;
     }
+    if (exchange == null && handshaking(ctx)) {
+      return; // not idle but still connecting: lb.forward.connect-timeout-ms bounds that, and tells it as a connect's failure
+    }
     if (exchange == null) {
-      // idle in the pool a response timeout: closed before the replica closes it after its own keep-alive timeout (Liberty's is
-      // 30 s), so no request is ever sent on a connection the replica is closing at that moment, which fails for nothing
+      // idle in the pool for lb.forward.idle-timeout-ms (an HTTP/2 stream: the response timeout): closed before the replica
+      // closes it after its own keep-alive timeout, so that no request goes out on a connection the replica is closing at that
+      // moment (an idempotent one would go again, onKeptConnectionLost; another would fail)
       ctx.close();
     } else if (ctx.channel().config().isAutoRead() && exchange.awaitingReplica()) {
       // silence counts only while the replica is read, not while it is held back for a slow client
       exchange.onReplicaFailed(Outcome.TIMED_OUT, new IOException("the replica sent nothing for the response timeout"));
     }
+  }
+
+  /** Whether the connection's TLS handshake is still under way. */
+  private static boolean handshaking(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    return tls != null && !tls.handshakeFuture().isDone();
   }
 
   @Override

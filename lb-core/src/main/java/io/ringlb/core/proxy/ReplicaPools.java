@@ -106,7 +106,8 @@ final class ReplicaPools {
               ReplicaHttp2Pipeline.install(channel.pipeline(), settings, clock);
               return;
             }
-            IdleTimer silence = IdleTimer.reading(clock, settings.responseTimeout());
+            // its own timeout is the pool's idle one; an exchange waits on the replica for the response timeout (awaitAnswer)
+            IdleTimer silence = IdleTimer.reading(clock, settings.replicaIdleTimeout());
             channel.pipeline().addLast(
                 new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES),
                 silence,

@@ -267,6 +267,30 @@ class ForwardingRulesTest {
     }
   }
 
+  /**
+   * A connection sits unused in its pool for lb.forward.idle-timeout-ms at most, not for the response
+   * timeout: closed before a replica with a shorter keep-alive than that (Node's 5 s) closes it.
+   */
+  @Test
+  void aConnectionUnusedForTheIdleTimeoutIsClosedAndTheNextRequestTakesANewOne() throws IOException {
+    List<Integer> carriedBefore = new java.util.concurrent.CopyOnWriteArrayList<>();
+    InetSocketAddress replica = backends.keepingAlive(new AtomicInteger(), new CountDownLatch(0), (head, before) -> !carriedBefore.add(before));
+    Duration idle = ProxySettings.REPLICA_IDLE_TIMEOUT;
+    proxy = onTheFakeClock(List.of(replica), s -> ProxyFixture.oneLoop(s).withReplicaIdleTimeout(idle));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+      proxy.forwardOnceDone(clock, () -> true, idle.minusMillis(1));
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+      assertThat(carriedBefore).as("kept a millisecond short of the idle timeout: the same connection").containsExactly(0, 1);
+
+      proxy.forwardOnceDone(clock, () -> true, idle);
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+
+      assertThat(carriedBefore).as("closed once unused for it, well short of the response timeout: a new one").containsExactly(0, 1, 0);
+      assertThat(idle).isLessThan(ProxySettings.defaults(0).responseTimeout());
+    }
+  }
+
   @Test
   void anIdempotentRequestWithABodyOverTheRetryLimitIsNotReplayed() throws IOException {
     AtomicInteger taken = new AtomicInteger();
