@@ -291,6 +291,27 @@ class ForwardingRulesTest {
     }
   }
 
+  /**
+   * A replica may answer before it has read the request's body (nginx's return does): the client's
+   * connection then closes after the answer, and the answer says so, so that the client sends its
+   * next request on a new one rather than into the rest of this one's body.
+   */
+  @Test
+  void anAnswerThatBeginsBeforeTheRequestsBodyHasAllComeSaysTheConnectionCloses() throws IOException {
+    InetSocketAddress answersAtOnce = backends.raw(new AtomicInteger(), (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    });
+    proxy = new ProxyFixture(List.of(answersAtOnce));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response early = client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n").read(); // its body not sent yet
+
+      assertThat(early.status()).isEqualTo(200);
+      assertThat(early.headers()).containsEntry("connection", "close");
+      assertThat(client.closedByPeer()).isTrue();
+    }
+  }
+
   @Test
   void anIdempotentRequestWithABodyOverTheRetryLimitIsNotReplayed() throws IOException {
     AtomicInteger taken = new AtomicInteger();
