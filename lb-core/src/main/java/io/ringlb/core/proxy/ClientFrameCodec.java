@@ -43,11 +43,11 @@ final class ClientFrameCodec extends Http2FrameCodec {
   @Override
   protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
     super.handleServerHeaderDecodeSizeError(ctx, stream);
-    plane.events().answeredItself(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.code());
+    int status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.code();
+    plane.events().answeredItself(status);
     if (plane.logsAccess()) {
       long now = plane.nanoTime();
-      plane.accessLog().log(AccessLogEntry.unread(ChannelDownstream.clientAddress(ctx.channel()), HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.code(),
-          0, now, now));
+      plane.accessLog().log(AccessLogEntry.unread(ChannelDownstream.clientAddress(ctx.channel()), status, 0, now, now));
     }
   }
 }

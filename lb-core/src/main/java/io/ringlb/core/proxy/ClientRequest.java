@@ -73,6 +73,17 @@ final class ClientRequest {
     this.outbound = ProxyHeaders.toReplica(request, target, clientAddress, secure, upgrade); // last: it edits the request
   }
 
+  /**
+   * Whether the client's connection serves its next request after an answer that begins now: the
+   * client asked for it, and the request's body has all come, or it has none (its end follows the
+   * head and is let go). An answer that begins before the body has all come closes the connection
+   * after it, since the rest of the body would have to be read first, and says so (RFC 9112, 9.6),
+   * so that no client sends its next request on it.
+   */
+  boolean keepsConnection() {
+    return keepAlive && (complete || !expectsBody);
+  }
+
   /** Whether the request may go to another replica after any failure: idempotent, and its body so far kept. */
   boolean retryable() {
     return idempotent && kept;

@@ -204,20 +204,19 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
-      // a connection error (a rapid reset, a CONTINUATION flood, a frame out of place): the codec, which tells it here before
-      // it acts, sends the GOAWAY with its code and closes the connection (ClientFrameCodec counts it); closing here first
-      // would send a GOAWAY that says NO_ERROR. Not worth a warning for each, as a flood of them would flood the log
-      LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
+    boolean connectionError = Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null;
+    if (!connectionError && !(cause instanceof IOException)) {
+      context.fireExceptionCaught(cause); // a failure of the balancer's own: logged as such
       return;
     }
-    if (cause instanceof IOException) {
-      // reset by the client: nothing to keep, and, as on an HTTP/1.1 connection, no warning
-      LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
+    // a connection error (a rapid reset, a CONTINUATION flood, a frame out of place), or a reset by the client: not worth a
+    // warning for each, as a flood of them would flood the log
+    LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection from " + context.channel().remoteAddress() + " ended: " + cause);
+    if (!connectionError) {
+      // the codec, which tells a connection error here before it acts, sends the GOAWAY with its code and closes the connection
+      // (ClientFrameCodec counts it): closed here first, the GOAWAY would say NO_ERROR. A reset connection has nothing to keep
       context.close();
-      return;
     }
-    context.fireExceptionCaught(cause); // a failure of the balancer's own: logged as such
   }
 
   // ---- idle timeouts ----

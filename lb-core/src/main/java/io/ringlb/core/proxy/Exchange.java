@@ -317,8 +317,9 @@ final class Exchange {
    * The replica ended a connection kept alive from an earlier request just as this one went out on
    * it, before answering: most likely it closed the connection idle and never read the request
    * (RFC 9112, 9.3.1), which a replica whose keep-alive timeout is shorter than the pool's idle
-   * one ({@code lb.forward.idle-timeout-ms}; gunicorn's 2 s) does. An idempotent request whose body was kept is sent again, on a new
-   * connection to the same replica, and that is no failure of the replica's. Lost again, or any
+   * one ({@code lb.forward.idle-timeout-ms}; gunicorn's 2 s) does. An idempotent request whose
+   * body was kept is sent again, on a new connection to the same replica, and that is no failure
+   * of the replica's. Lost again, or any
    * other request, it fails as on any broken connection: a replica that closes the connection on
    * the request itself gets it twice at most. The admin endpoint's calls are not sent again: its
    * DELETE is no idempotent method.
@@ -332,9 +333,7 @@ final class Exchange {
       return;
     }
     Attempt again = attempt;
-    if (!toAdmin) {
-      plane.events().resent(again.replica);
-    }
+    plane.events().resent(again.replica);
     ReplicaPool pool = again.dropConnection();
     request.rewind();
     if (!request.complete()) {
@@ -436,8 +435,7 @@ final class Exchange {
     relay.end();
     endAttempt(false);
     request.release();
-    // a request without a body is as good as complete: its end follows the head and is let go
-    boolean keepAlive = request.keepAlive && (request.complete() || !request.expectsBody);
+    boolean keepAlive = request.keepsConnection();
     FullHttpResponse failure = request.grpc ? Answers.grpcFailure(answer, problem, !keepAlive) : Answers.failure(answer, problem, request.version, keepAlive);
     relay.answeredWith(failure);
     plane.events().answeredItself(answer.code());

@@ -99,9 +99,6 @@ final class ResponseRelay {
   void head(HttpResponse response) {
     status = response.status().code();
     clientStatus = status;
-    // a final answer that begins before the request's body has all come: the connection closes after it, since the rest of the
-    // body would have to be read first, and the answer says so (RFC 9112, 9.6), so that no client sends its next request on it
-    boolean keepAlive = request.keepAlive && (request.complete() || !request.expectsBody);
     if (status == 101 && request.upgrade) {
       phase = Phase.SWITCHING;
       client.write(ProxyHeaders.interimToClient(response));
@@ -115,14 +112,14 @@ final class ResponseRelay {
       phase = Phase.REWRITING;
       clientStatus = HttpResponseStatus.BAD_REQUEST.code();
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
-      clientKeepAliveAfter = keepAlive;
-      FullHttpResponse rewritten = Answers.failure(HttpResponseStatus.BAD_REQUEST, notFound.get().apply(path), request.version, keepAlive);
+      clientKeepAliveAfter = request.keepsConnection();
+      FullHttpResponse rewritten = Answers.failure(HttpResponseStatus.BAD_REQUEST, notFound.get().apply(path), request.version, clientKeepAliveAfter);
       sentBytes = rewritten.content().readableBytes();
       client.write(rewritten);
     } else {
       phase = Phase.RELAYING;
       replicaKeepAlive = HttpUtil.isKeepAlive(response);
-      HttpResponse out = ProxyHeaders.toClient(response, request.version, ProxyHeaders.bodyless(request.head, status), keepAlive);
+      HttpResponse out = ProxyHeaders.toClient(response, request.version, ProxyHeaders.bodyless(request.head, status), request.keepsConnection());
       clientKeepAliveAfter = HttpUtil.isKeepAlive(out);
       if (out instanceof FullHttpResponse whole) {
         sentBytes += whole.content().readableBytes(); // an HTTP/2 replica's whole answer: it goes on whole, a HEADERS frame that ends the stream

@@ -181,13 +181,15 @@ final class StreamPool implements ReplicaPool {
    */
   private void cancelIfWaiting(Http2StreamChannel stream) {
     int id = stream.stream().id();
-    Http2FrameCodec codec = stream.parent().pipeline().get(Http2FrameCodec.class);
+    Channel parent = stream.parent();
+    // the connection's codec, held for the connection streams open on now; looked up only for one already replaced
+    Http2FrameCodec codec = parent == connection ? frames : parent.pipeline().get(Http2FrameCodec.class);
     if (codec == null || !Http2CodecUtil.isStreamIdValid(id) || codec.connection().streamMayHaveExisted(id)) {
       return; // its request not written yet, or a stream the replica has: closing the channel is enough
     }
-    ChannelHandlerContext frames = stream.parent().pipeline().context(codec);
-    codec.encoder().writeRstStream(frames, id, Http2Error.CANCEL.code(), frames.newPromise());
-    if (stream.parent() == connection && ++cancelledWaiting >= CANCELLED_WAITING_PER_CONNECTION) {
+    ChannelHandlerContext codecContext = parent.pipeline().context(codec);
+    codec.encoder().writeRstStream(codecContext, id, Http2Error.CANCEL.code(), codecContext.newPromise());
+    if (parent == connection && ++cancelledWaiting >= CANCELLED_WAITING_PER_CONNECTION) {
       opened = streamsPerConnection; // the next request makes a new connection
     }
   }
