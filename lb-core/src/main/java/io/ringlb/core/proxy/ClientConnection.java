@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleState;
@@ -43,6 +44,8 @@ final class ClientConnection extends ChannelDownstream {
   private Exchange exchange;
   private boolean awaitingHead = true;
   private boolean headStarted;
+  /** The last request was answered before its body had all come: the rest is read and let go before the next request. */
+  private boolean draining;
   private boolean closing;
   private Cancellable headerTimer = Cancellable.NONE;
   /** The header timeout's task, made once per connection: a timer is set for every request. */
@@ -115,6 +118,10 @@ final class ClientConnection extends ChannelDownstream {
       begin(request);
     } else {
       ReferenceCountUtil.release(msg); // the rest of a request already answered
+      if (draining && msg instanceof LastHttpContent) {
+        draining = false;
+        awaitHead();
+      }
     }
   }
 
@@ -170,12 +177,23 @@ final class ClientConnection extends ChannelDownstream {
   /** The exchange has answered; the connection takes the next request or closes. */
   @Override
   public void exchangeDone(boolean keepAlive) {
+    boolean bodyToCome = !exchange.requestComplete();
     exchange = null;
     if (!keepAlive) {
       closeAfterWrites();
       return;
     }
     ctx.flush();
+    if (bodyToCome) {
+      draining = true; // nothing is pipelined behind a request not yet whole
+      reading(true);
+      return;
+    }
+    awaitHead();
+  }
+
+  /** Between requests: the next one's header timeout starts with its first byte; pipelined requests are taken in order. */
+  private void awaitHead() {
     awaitingHead = true;
     headStarted = false;
     while (!pipelined.isEmpty() && (exchange == null || !exchange.requestComplete())) {
@@ -286,6 +304,8 @@ final class ClientConnection extends ChannelDownstream {
     }
     if (exchange == null && awaitingHead && !headStarted) {
       closeAfterWrites(); // idle between requests: closed without an answer, as HAProxy's timeout http-keep-alive
+    } else if (draining) {
+      closeAfterWrites(); // the rest of an answered request's body stalled: it has had its answer, and no other comes on this connection
     } else if (exchange != null && !exchange.requestComplete() && context.channel().config().isAutoRead()) {
       exchange.onClientStalled();
     }

@@ -26,6 +26,13 @@ final class ClientRequest {
   /** The methods a client may send twice to the same effect (RFC 9110 section 9.2.2). */
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
+  /**
+   * The most of a body, still to come when its answer begins, that the client's connection reads
+   * and lets go to serve the next request: a short upload's rest costs less than a new connection;
+   * a long one's the client is better told to stop sending.
+   */
+  static final long DRAINED_BYTES = 64 * 1024;
+
   final HttpVersion version;
   final String method;
   /** The request target as the client sent it, for the access log. */
@@ -36,6 +43,10 @@ final class ClientRequest {
   final boolean upgrade;
   /** A body follows the head. */
   final boolean expectsBody;
+  /** The body's length as {@code Content-Length} declares it; -1 for a chunked body. */
+  private final long declaredLength;
+  /** The client waits for a {@code 100 Continue} before it sends the body, and may never send it. */
+  private final boolean awaitsContinue;
   /** A gRPC call: the data plane's own failures are answered as gRPC's, not the API's JSON. */
   final boolean grpc;
   /** The head as the replica gets it. */
@@ -53,6 +64,8 @@ final class ClientRequest {
   /** Whether every part of the body received so far is held, to be sent again. */
   private boolean kept = true;
   private boolean complete;
+  /** The rest of the body is not to be read: it stalled, was malformed or outgrew its limit. */
+  private boolean abandoned;
 
   /**
    * @param target the origin-form target the replica is sent
@@ -66,7 +79,9 @@ final class ClientRequest {
     this.head = "HEAD".equals(method);
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.upgrade = ProxyHeaders.asksUpgrade(request);
-    this.expectsBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    this.declaredLength = HttpUtil.isTransferEncodingChunked(request) ? -1L : HttpUtil.getContentLength(request, 0L);
+    this.expectsBody = declaredLength != 0;
+    this.awaitsContinue = HttpUtil.is100ContinueExpected(request);
     this.grpc = Answers.isGrpc(request);
     this.idempotent = IDEMPOTENT.contains(method);
     this.receivedNanos = receivedNanos;
@@ -76,12 +91,20 @@ final class ClientRequest {
   /**
    * Whether the client's connection serves its next request after an answer that begins now: the
    * client asked for it, and the request's body has all come, or it has none (its end follows the
-   * head and is let go). An answer that begins before the body has all come closes the connection
-   * after it, since the rest of the body would have to be read first, and says so (RFC 9112, 9.6),
-   * so that no client sends its next request on it.
+   * head and is let go), or the rest of it may be read and let go first, as nginx does: not
+   * {@link #abandon abandoned}, its length declared, at most {@link #DRAINED_BYTES} of it still to
+   * come, and no {@code 100 Continue} awaited, without which the client may not send it at all. Otherwise
+   * the connection closes after the answer, and the answer says so (RFC 9112, 9.6), so that no
+   * client sends its next request into the rest of this one's body.
    */
   boolean keepsConnection() {
-    return keepAlive && (complete || !expectsBody);
+    return keepAlive && (complete || !expectsBody
+        || !abandoned && declaredLength >= 0 && declaredLength - receivedBytes <= DRAINED_BYTES && !awaitsContinue);
+  }
+
+  /** The rest of the body will not be read, since the client sent it wrong or too slowly: no answer now keeps the connection. */
+  void abandon() {
+    abandoned = true;
   }
 
   /** Whether the request may go to another replica after any failure: idempotent, and its body so far kept. */

@@ -28,7 +28,10 @@ interface Downstream {
   /** Whether the client takes what it is sent: while it does not, the replica is not read. */
   boolean isWritable();
 
-  /** The answer has ended; {@code keepAlive} whether the client's connection may carry another request. */
+  /**
+   * The answer has ended; {@code keepAlive} whether the client's connection may carry another
+   * request, once it has read and let go what is still to come of this one's body.
+   */
   void exchangeDone(boolean keepAlive);
 
   /** The answer broke off midway: the client must not take what it got for a whole answer. */

@@ -382,7 +382,7 @@ final class Exchange {
     logAccess(relay.clientStatus(), replica);
     endAttempt(relay.replicaKeepAlive() && request.complete());
     request.release();
-    client.exchangeDone(relay.clientKeepAlive() && request.complete());
+    client.exchangeDone(relay.clientKeepAlive());
   }
 
   /** The client's connection and the replica's become one byte stream, each side read as the other writes. */
@@ -399,11 +399,15 @@ final class Exchange {
 
   // ---- endings ----
 
-  /** Answers the client with an error of the data plane's own, unless its answer has begun. */
+  /**
+   * Answers a body the client sent wrong or too slowly with an error of the data plane's own, or
+   * breaks the answer off if it has begun; either way the client's connection closes after.
+   */
   private void refuse(HttpResponseStatus refusal, String problem) {
     if (relay.done()) {
       return;
     }
+    request.abandon(); // what is left of a body sent wrong or too slowly is not waited for
     endAttempt(false);
     if (relay.phase().answerBegun()) {
       breakOff(refusal, problem);

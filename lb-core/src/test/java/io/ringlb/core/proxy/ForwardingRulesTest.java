@@ -15,11 +15,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the data plane does with a request and with a replica's answer or failure: the rules users rely on. */
 class ForwardingRulesTest {
@@ -291,24 +294,71 @@ class ForwardingRulesTest {
     }
   }
 
-  /**
-   * A replica may answer before it has read the request's body (nginx's return does): the client's
-   * connection then closes after the answer, and the answer says so, so that the client sends its
-   * next request on a new one rather than into the rest of this one's body.
-   */
-  @Test
-  void anAnswerThatBeginsBeforeTheRequestsBodyHasAllComeSaysTheConnectionCloses() throws IOException {
-    InetSocketAddress answersAtOnce = backends.raw(new AtomicInteger(), (head, out) -> {
+  /** A replica that answers each request on its head alone, as nginx's return does, and tells which request lines it had. */
+  private InetSocketAddress answersOnItsHead(List<String> requestLines) {
+    return backends.raw(new AtomicInteger(), (head, out) -> {
+      requestLines.add(head.lines().findFirst().orElseThrow());
       out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
       out.flush();
     });
-    proxy = new ProxyFixture(List.of(answersAtOnce));
+  }
+
+  /**
+   * A replica may answer before it has read the request's body. When little of the body is still
+   * to come, the client's connection reads it and lets it go, as nginx does, and serves the next
+   * request: the client does not pay a new connection for the replica's haste.
+   */
+  @Test
+  void theShortRestOfABodyAnsweredEarlyIsLetGoAndTheConnectionServesTheNextRequest() throws IOException {
+    List<String> requestLines = new CopyOnWriteArrayList<>();
+    proxy = new ProxyFixture(List.of(answersOnItsHead(requestLines)));
     try (RawClient client = new RawClient(proxy.port())) {
       RawClient.Response early = client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n").read(); // its body not sent yet
+      assertThat(early.status()).isEqualTo(200);
+      assertThat(early.headers()).doesNotContainEntry("connection", "close");
+
+      RawClient.Response next = client.send("bodyGET /next HTTP/1.1\r\nHost: x\r\n\r\n").read();
+      assertThat(next.status()).isEqualTo(200);
+    }
+    assertThat(requestLines).as("the rest of the body reached no replica as a request").containsExactly("POST /home HTTP/1.1", "GET /next HTTP/1.1");
+  }
+
+  /**
+   * Where the rest of the body is long, or of a length not declared, or may never come (the client
+   * waits for a {@code 100 Continue} the replica did not send), the client's connection closes
+   * after the early answer, and the answer says so, so that the client sends its next request on a
+   * new one rather than into the rest of this one's body.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "Content-Length: 65537", // a byte more than is read and let go
+      "Transfer-Encoding: chunked",
+      "Content-Length: 4\r\nExpect: 100-continue"})
+  void anEarlyAnswerToABodyThatIsNotLetGoSaysTheConnectionCloses(String framing) throws IOException {
+    proxy = new ProxyFixture(List.of(answersOnItsHead(new CopyOnWriteArrayList<>())));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response early = client.send("POST /home HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n\r\n").read();
 
       assertThat(early.status()).isEqualTo(200);
       assertThat(early.headers()).containsEntry("connection", "close");
       assertThat(client.closedByPeer()).isTrue();
+    }
+  }
+
+  /** The rest of a body answered early must come as the rest of any body does: stalled for the idle timeout, the connection closes. */
+  @Test
+  void theRestOfABodyAnsweredEarlyThatStallsClosesTheConnectionAtTheIdleTimeout() throws IOException {
+    Duration idleTimeout = Duration.ofMillis(400);
+    proxy = onTheFakeClock(List.of(answersOnItsHead(new CopyOnWriteArrayList<>())), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(),
+        s.maxBodyBytes(), s.headerTimeout(), idleTimeout, s.connectionsPerReplica(), s.responseTimeout())));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n").read().status()).isEqualTo(200);
+      client.send("bo");
+
+      proxy.forwardOnceDone(clock, () -> true, idleTimeout.minusMillis(1));
+      assertThat(client.quiet()).as("open a millisecond before the idle timeout").isTrue();
+      clock.forward(Duration.ofMillis(1));
+      assertThat(client.closedByPeer()).as("closed at the idle timeout, with nothing sent").isTrue();
     }
   }
 
