@@ -162,8 +162,11 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Whether the connection's TLS handshake is still under way. */
-  private static boolean handshaking(ChannelHandlerContext ctx) {
+  /**
+   * Whether the connection's TLS handshake is still under way: not idle but connecting, which
+   * {@code lb.forward.connect-timeout-ms} bounds and tells as a connect's failure.
+   */
+  static boolean handshaking(ChannelHandlerContext ctx) {
     SslHandler tls = ctx.pipeline().get(SslHandler.class);
     return tls != null && !tls.handshakeFuture().isDone();
   }

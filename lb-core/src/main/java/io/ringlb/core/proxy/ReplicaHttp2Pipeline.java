@@ -35,8 +35,9 @@ final class ReplicaHttp2Pipeline {
         .encoderEnforceMaxConcurrentStreams(true)
         .validateHeaders(true)
         .build();
-    // ahead of the codec, so every frame read counts: behind the multiplexer it would see only the connection's own frames
-    pipeline.addLast(IdleTimer.reading(clock, settings.responseTimeout()),
+    // ahead of the codec, so every frame read counts: behind the multiplexer it would see only the connection's own frames; a
+    // connection with no stream open closes after lb.forward.idle-timeout-ms, as an HTTP/1.1 one does in its pool
+    pipeline.addLast(IdleTimer.reading(clock, settings.replicaIdleTimeout()),
         frames,
         new Http2MultiplexHandler(new RefusedPush()),
         new FirstSettings(),

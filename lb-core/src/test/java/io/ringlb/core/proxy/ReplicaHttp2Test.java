@@ -142,6 +142,36 @@ class ReplicaHttp2Test {
     assertThat(getOver11("/echo").body()).as("and the replica over h2").startsWith("GET /echo\n");
   }
 
+  /**
+   * An HTTP/2 connection to a replica with no stream open closes after {@code lb.forward.idle-timeout-ms}, as an HTTP/1.1 one
+   * does in its pool, and not after the response timeout; with a stream open it stays, however long that stream is silent.
+   */
+  @Test
+  void anH2cConnectionWithNoStreamOpenForTheIdleTimeoutIsClosedAndTheNextRequestTakesANewOne() throws Exception {
+    replica = new H2Backend(Optional.empty());
+    FakeClock clock = new FakeClock();
+    Duration idle = ProxySettings.REPLICA_IDLE_TIMEOUT;
+    proxy = ProxyFixture.onClock(List.of(replica.address()), s -> ProxyFixture.oneLoop(s).withReplicaLink(h2c()).withReplicaIdleTimeout(idle),
+        clock);
+    assertThat(getOver11("/echo").statusCode()).isEqualTo(200);
+    proxy.forwardOnceDone(clock, () -> true, idle.minusMillis(1));
+    assertThat(getOver11("/echo").statusCode()).isEqualTo(200);
+    assertThat(replica.connections).as("a millisecond short of the idle timeout: the same connection").hasValue(1);
+
+    proxy.forwardOnceDone(clock, () -> true, idle);
+    await().atMost(Duration.ofSeconds(10)).until(() -> replica.open() == 0);
+    assertThat(idle).as("well short of the response timeout").isLessThan(ProxySettings.defaults(0).responseTimeout());
+
+    CompletableFuture<HttpResponse<String>> held = http1.sendAsync(HttpRequest.newBuilder(proxy.base.resolve("/hold")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> replica.held() == 1);
+    proxy.forwardOnceDone(clock, () -> true, idle.plusMillis(1));
+    assertThat(replica.open()).as("a stream open: not idle").isEqualTo(1);
+    replica.answerHeld();
+    assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(replica.connections).as("the request after the close took a new connection").hasValue(2);
+  }
+
   /** Longer than the test runs, so only the fake clock reaches it; shorter than the response timeout (10 s). */
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
