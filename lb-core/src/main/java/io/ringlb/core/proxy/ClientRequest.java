@@ -31,7 +31,7 @@ final class ClientRequest {
    * and lets go to serve the next request: a short upload's rest costs less than a new connection;
    * a long one's the client is better told to stop sending.
    */
-  static final long DRAINED_BYTES = 64 * 1024;
+  private static final long DRAINED_BYTES = 64 * 1024;
 
   final HttpVersion version;
   final String method;

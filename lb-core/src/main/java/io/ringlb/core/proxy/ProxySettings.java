@@ -28,9 +28,10 @@ import java.util.Optional;
  * @param maxConcurrentStreams the most streams a client may have open at once on one HTTP/2
  *     connection (SETTINGS_MAX_CONCURRENT_STREAMS); a stream past it is refused
  * @param replicaLink the protocol spoken to replicas, and the TLS they are reached through
- * @param replicaIdleTimeout how long an HTTP/1.1 connection to a replica may sit unused in its pool
- *     before it is closed: shorter than the replicas' own keep-alive timeout, a request never goes
- *     out on a connection the replica is closing at that moment
+ * @param replicaIdleTimeout how long a connection to a replica may sit unused (an HTTP/1.1 one in its
+ *     pool, an HTTP/2 one with no stream open) before it is closed: shorter than the replicas' own
+ *     keep-alive timeout, a request never goes out on a connection the replica is closing at that
+ *     moment
  */
 public record ProxySettings(
     String host,
@@ -105,7 +106,7 @@ public record ProxySettings(
         connectionsPerReplica, admin, maxConcurrentStreams, link, replicaIdleTimeout);
   }
 
-  /** These settings, closing a connection to a replica that sat unused in its pool for {@code idle}. */
+  /** These settings, closing a connection to a replica that sat unused for {@code idle}. */
   public ProxySettings withReplicaIdleTimeout(Duration idle) {
     return new ProxySettings(host, port, eventLoops, maxHeaderBytes, maxBodyBytes, retryBodyBytes, headerTimeout, idleTimeout, connectTimeout, responseTimeout,
         connectionsPerReplica, admin, maxConcurrentStreams, replicaLink, idle);
