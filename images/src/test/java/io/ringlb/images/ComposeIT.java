@@ -88,6 +88,9 @@ class ComposeIT {
   static void up() throws Exception {
     first = TestCertificates.make(tls.resolve("first"), "first");
     serve(first);
+    // made beforehand, as run.sh and docker-compose.yml's header make net1: docker-compose 1.29 would make it attachable (one
+    // an earlier run left is used as found, and anEngineThatLeavesASwarmLeavesTheSystemServing tells if it is)
+    Docker.run(Map.of(), List.of("docker", "network", "create", NETWORK));
     Docker.Result up = compose("up", "-d");
     assertThat(up.exit()).as("compose up: %s", up.output()).isZero();
   }
@@ -131,6 +134,23 @@ class ComposeIT {
     assertThat(replicas()).containsExactly("C1 " + NETWORK, "C2 " + NETWORK, "C3 " + NETWORK);
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Docker.docker("ps", "--filter", "label=" + OURS, "--format", "{{.Names}}"))
         .as("a spare, started ahead for the next replacement").contains(SPARE));
+  }
+
+  /**
+   * The Swarm tests make the engine a swarm node for their run, and a node that leaves its swarm
+   * disconnects every container from every attachable network, which docker-compose 1.29 makes
+   * every network it creates: a system run.sh had brought up lost its replicas' addresses and its
+   * published ports to the test suite run beside it. Its network, made beforehand, is not attachable.
+   */
+  @Test
+  void anEngineThatLeavesASwarmLeavesTheSystemServing() {
+    assertThat(Docker.docker("network", "inspect", "-f", "{{.Attachable}}", NETWORK)).isEqualTo("false");
+    Swarm.up(FLEET + "-swarm").down();
+
+    assertThat(replicas()).as("still on their network").containsExactly("C1 " + NETWORK, "C2 " + NETWORK, "C3 " + NETWORK);
+    assertThat(Docker.docker("inspect", "-f", "{{range $name, $n := .NetworkSettings.Networks}}{{$name}} {{$n.IPAddress}}{{end}}", BALANCER))
+        .as("the balancer on it, with an address").startsWith(NETWORK + " ").isNotEqualTo(NETWORK + " ");
+    assertThat(lb.get("/rep").body()).as("through the published port").isEqualTo(THREE);
   }
 
   @Test
