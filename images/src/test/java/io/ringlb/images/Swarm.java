@@ -31,9 +31,24 @@ final class Swarm {
     if (state.equals("active true")) {
       return new Swarm(false, false, fleet);
     }
+    String wouldBeCutOff = containersOnAttachableNetworks();
+    if (!wouldBeCutOff.isEmpty()) {
+      throw new AssertionError("This engine runs containers on attachable networks (" + wouldBeCutOff + "), which the swarm the test makes"
+          + " would disconnect them from when it leaves (Docker disconnects every container from every attachable network then)."
+          + " Stop them, or make the engine a swarm manager for the tests to use as it is.");
+    }
     boolean bridgeBefore = !Docker.docker("network", "ls", "-q", "--filter", "name=^docker_gwbridge$").isEmpty();
     Docker.docker("swarm", "init", "--advertise-addr", "127.0.0.1");
     return new Swarm(true, !bridgeBefore, fleet);
+  }
+
+  /** The containers on the engine's attachable networks, as "network: container…", or empty for none. */
+  private static String containersOnAttachableNetworks() {
+    List<String> networks = Docker.docker("network", "ls", "-q").lines().toList();
+    List<String> command = new java.util.ArrayList<>(List.of("network", "inspect", "-f",
+        "{{if .Attachable}}{{if .Containers}}{{.Name}}:{{range .Containers}} {{.Name}}{{end}};{{end}}{{end}}"));
+    command.addAll(networks);
+    return Docker.docker(command.toArray(String[]::new)).replace("\n", "").strip();
   }
 
   /**
