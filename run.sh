@@ -132,7 +132,9 @@ if docker info >/dev/null 2>&1; then
   if [ "$(docker network inspect -f '{{.Attachable}}' "$network" 2>/dev/null)" = true ]; then
     docker network rm "$network" >/dev/null 2>&1 || echo "[run] $network is attachable and in use: leaving a swarm on this engine would disconnect its containers" >&2
   fi
-  docker network inspect "$network" >/dev/null 2>&1 || docker network create "$network" >/dev/null
+  # with the labels compose gives its own (Compose v2 refuses a network without them, and removes only a labelled one on down)
+  docker network inspect "$network" >/dev/null 2>&1 ||
+    docker network create --label com.docker.compose.project=ringlb --label com.docker.compose.network=net1 "$network" >/dev/null
   # a new container each run: the one an earlier run left stopped may name a network removed since (a docker compose
   # down, or docker network prune, removes net1), and starting it would fail
   RINGLB_PORT=$port RINGLB_ADMIN_PORT=$admin_port serve "${compose[@]}" "${files[@]}" -p ringlb up --force-recreate

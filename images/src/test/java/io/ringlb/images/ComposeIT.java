@@ -90,7 +90,8 @@ class ComposeIT {
     serve(first);
     // made beforehand, as run.sh and docker-compose.yml's header make net1: docker-compose 1.29 would make it attachable (one
     // an earlier run left is used as found, and anEngineThatLeavesASwarmLeavesTheSystemServing tells if it is)
-    Docker.run(Map.of(), List.of("docker", "network", "create", NETWORK));
+    Docker.run(Map.of(), List.of("docker", "network", "create", "--label", "com.docker.compose.project=ringlb-it", "--label",
+        "com.docker.compose.network=net1", NETWORK));
     Docker.Result up = compose("up", "-d");
     assertThat(up.exit()).as("compose up: %s", up.output()).isZero();
   }

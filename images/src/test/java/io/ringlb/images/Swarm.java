@@ -42,13 +42,18 @@ final class Swarm {
     return new Swarm(true, !bridgeBefore, fleet);
   }
 
-  /** The containers on the engine's attachable networks, as "network: container…", or empty for none. */
+  /** The containers on the engine's attachable networks, as "network: container…;", or empty for none. */
   private static String containersOnAttachableNetworks() {
-    List<String> networks = Docker.docker("network", "ls", "-q").lines().toList();
-    List<String> command = new java.util.ArrayList<>(List.of("network", "inspect", "-f",
-        "{{if .Attachable}}{{if .Containers}}{{.Name}}:{{range .Containers}} {{.Name}}{{end}};{{end}}{{end}}"));
-    command.addAll(networks);
-    return Docker.docker(command.toArray(String[]::new)).replace("\n", "").strip();
+    StringBuilder found = new StringBuilder();
+    for (String network : Docker.docker("network", "ls", "-q").lines().toList()) {
+      // one at a time: a network removed meanwhile (by another project) fails its own inspect alone, and holds no container
+      Docker.Result inspected = Docker.run(Map.of(), List.of("docker", "network", "inspect", "-f",
+          "{{if .Attachable}}{{if .Containers}}{{.Name}}:{{range .Containers}} {{.Name}}{{end}};{{end}}{{end}}", network));
+      if (inspected.exit() == 0) {
+        found.append(inspected.output());
+      }
+    }
+    return found.toString();
   }
 
   /**
