@@ -125,9 +125,9 @@ if docker info >/dev/null 2>&1; then
     docker stop "$container" >/dev/null 2>&1 || true
     kill -TERM -- "-$server" 2>/dev/null || kill -TERM "$server" 2>/dev/null || true
   }
-  # the network made here, not attachable, as docker-compose 1.29 would make it: an engine that leaves a swarm (the Swarm
-  # tests, run beside) disconnects every container from every attachable network (docker-compose.yml). One an earlier
-  # docker-compose made attachable is made again if nothing uses it
+  # the network made here, not attachable (docker-compose 1.29 would make it attachable): an engine that leaves a swarm (the
+  # Swarm tests, run beside) disconnects every container from every attachable network (docker-compose.yml). One an
+  # earlier docker-compose made attachable is made again if nothing uses it
   network=${RINGLB_NETWORK:-net1}
   if [ "$(docker network inspect -f '{{.Attachable}}' "$network" 2>/dev/null)" = true ]; then
     docker network rm "$network" >/dev/null 2>&1 || echo "[run] $network is attachable and in use: leaving a swarm on this engine would disconnect its containers" >&2

@@ -53,11 +53,21 @@ final class ConnectionPool implements ReplicaPool {
 
   @Override
   public void acquire(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    take(acquired, failed, false);
+  }
+
+  @Override
+  public void acquireNew(Consumer<Channel> acquired, Consumer<Throwable> failed) {
+    take(acquired, failed, true);
+  }
+
+  /** A connection for a request: a kept one unless {@code fresh}, else a new one, else a wait in the queue. */
+  private void take(Consumer<Channel> acquired, Consumer<Throwable> failed, boolean fresh) {
     if (closed) {
       failed.accept(new IllegalStateException("the replica has left the ring"));
       return;
     }
-    for (Channel channel; (channel = idle.pollFirst()) != null; ) {
+    for (Channel channel; !fresh && (channel = idle.pollFirst()) != null; ) {
       if (channel.isActive()) {
         acquired.accept(channel);
         return;
@@ -67,18 +77,7 @@ final class ConnectionPool implements ReplicaPool {
       connect(acquired, failed);
       return;
     }
-    await(new Waiter(acquired, failed, false, new Cancellable[1]));
-  }
-
-  @Override
-  public void acquireNew(Consumer<Channel> acquired, Consumer<Throwable> failed) {
-    if (closed) {
-      failed.accept(new IllegalStateException("the replica has left the ring"));
-    } else if (open < max) {
-      connect(acquired, failed);
-    } else {
-      await(new Waiter(acquired, failed, true, new Cancellable[1]));
-    }
+    await(new Waiter(acquired, failed, fresh, new Cancellable[1]));
   }
 
   /** Queues {@code waiter} for at most the pool's wait: at the head when it wants a new connection, which the next one released makes room for. */
