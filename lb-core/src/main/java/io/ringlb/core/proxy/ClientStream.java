@@ -52,6 +52,10 @@ final class ClientStream implements Downstream {
   private long lastWrite;
   /** Whether the client has ended its side of the stream: its request, body and all. */
   private boolean requestEnded;
+  /** Whether the answer's last frame has gone out while the client may still be sending: see {@link #askToStopSending}. */
+  private boolean answerSent;
+  /** Whether the stream has closed: reset, by either side, or ended with its connection. */
+  private boolean closed;
   /** Whether the connection's read under way brought this stream something; see {@link ClientStreams}. */
   boolean readThisTurn;
 
@@ -176,10 +180,33 @@ final class ClientStream implements Downstream {
 
   /** The stream was reset by the client, or ended with its connection. */
   void onClosed() {
+    closed = true;
     if (exchange != null) {
       Exchange gone = exchange;
       exchange = null;
       gone.onClientGone();
+    }
+  }
+
+  /**
+   * The answer's last frame has left the stream's flow control before the client ended its side
+   * (the stream is half closed, ours): it is asked to stop sending once this turn's writes are
+   * done, since an answer's own end may be what brought the stream here.
+   */
+  void onAnswerSent() {
+    answerSent = true;
+    connection.context().executor().execute(this::askToStopSending);
+  }
+
+  /**
+   * Resets the stream with {@code NO_ERROR} once its answer went out whole and its exchange is
+   * done, while its client is still sending: what it sends is let go, and RFC 9113 (8.1) lets a
+   * server that answered ask it to stop so, rather than have a long upload sent to no one.
+   */
+  private void askToStopSending() {
+    if (answerSent && exchange == null && !requestEnded && !closed) {
+      answerSent = false;
+      reset(Http2Error.NO_ERROR);
     }
   }
 
@@ -272,14 +299,16 @@ final class ClientStream implements Downstream {
 
   /**
    * The answer's end also ended the stream; an HTTP/2 connection is never closed for one
-   * request's sake. What the client still sends of a body answered early (a refusal) is read and
-   * let go, so its flow control does not hold the stream open.
+   * request's sake. A client still sending a body answered early (a refusal) is asked to stop
+   * once the answer has gone out ({@link #askToStopSending}); until it does, what it sends is read
+   * and let go, so its flow control does not hold the stream open.
    */
   @Override
   public void exchangeDone(boolean keepAlive) {
     exchange = null;
     flush();
     reading(true);
+    askToStopSending();
   }
 
   /** The answer broke off midway: what was relayed goes out, then the stream is reset, which tells the client it is not whole. */
@@ -293,7 +322,7 @@ final class ClientStream implements Downstream {
   /**
    * A gRPC call whose answer broke off: ended with {@code trailers}, a last HEADERS frame, which
    * gRPC's clients read as the call's status (a reset would read as CANCELLED, the client's own
-   * doing). What the client still sends of its side is read and let go, as after an answer.
+   * doing). A client still sending is asked to stop, as after an answer.
    */
   @Override
   public void abortCall(HttpHeaders trailers) {
@@ -301,6 +330,7 @@ final class ClientStream implements Downstream {
     write(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
     flush();
     reading(true);
+    askToStopSending();
   }
 
   /** HTTP/2 has no {@code 101}: a request cannot switch its stream's protocol (RFC 9113, 8.6). */

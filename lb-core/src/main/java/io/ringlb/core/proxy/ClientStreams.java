@@ -165,6 +165,8 @@ final class ClientStreams extends ChannelInboundHandlerAdapter {
       } else if (streamEvent.stream().state() == Http2Stream.State.CLOSED) {
         streams.remove(streamEvent.stream().id());
         stream.onClosed();
+      } else if (streamEvent.stream().state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
+        stream.onAnswerSent();
       }
       return;
     }

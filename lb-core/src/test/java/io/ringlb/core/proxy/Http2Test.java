@@ -260,16 +260,21 @@ class Http2Test {
     return statuses;
   }
 
-  /** A frame as the balancer sent it: its type, its stream and its payload. */
-  private record ReadFrame(int type, int stream, byte[] payload) {}
+  /** A frame as the balancer sent it: its type, its flags, its stream and its payload. */
+  private record ReadFrame(int type, int flags, int stream, byte[] payload) {
+
+    boolean endsStream() {
+      return (type == 0x0 || type == 0x1) && (flags & 0x1) != 0;
+    }
+  }
 
   /** The next frame on {@code in}, read whole. */
   private static ReadFrame readFrame(DataInputStream in) throws IOException {
     int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
     int type = in.readUnsignedByte();
-    in.readUnsignedByte(); // flags
+    int flags = in.readUnsignedByte();
     int stream = in.readInt() & 0x7fffffff;
-    return new ReadFrame(type, stream, in.readNBytes(length));
+    return new ReadFrame(type, flags, stream, in.readNBytes(length));
   }
 
   @Test
@@ -500,13 +505,14 @@ class Http2Test {
 
       var answer = client.sendStalling(head, new DefaultHttpContent(Unpooled.copiedBuffer("ten bytes.", StandardCharsets.UTF_8)));
       await().atMost(Duration.ofSeconds(10)).until(() -> proxy.router.loads().total() == 1); // its stream open and routed
-      // an idle timeout at a time, until the plane has read the ten bytes and found nothing more came for a whole one
+      // an idle timeout at a time, until the plane has read the ten bytes and found nothing more came for a whole one; no further,
+      // since the connection, its stream ended, would then be idle for as long and close
       await().atMost(Duration.ofSeconds(10)).until(() -> {
         clock.forward(idle);
         proxy.settle();
-        return answer.isDone();
+        return proxy.events.contains("answered-itself 408");
       });
-      H2cClient.Answer stalled = answer.get();
+      H2cClient.Answer stalled = answer.get(10, TimeUnit.SECONDS);
 
       assertThat(stalled.status()).isEqualTo(408);
       assertThat(stalled.body()).contains("The request body stalled for longer than lb.client.idle-timeout-ms");
@@ -621,9 +627,10 @@ class Http2Test {
     try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
       var connect = client.open(new DefaultHttp2Headers().method("CONNECT").authority("127.0.0.1:443"), false);
 
-      await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(connect));
-      assertThat(client.received).filteredOn(frame -> frame.stream() == connect.id()).extracting(H2FrameClient.Received::kind)
-          .containsExactly("HEADERS", "DATA");
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.received.stream().anyMatch(frame -> frame.stream() == connect.id() && frame.kind().equals("RST")));
+      assertThat(client.received).filteredOn(frame -> frame.stream() == connect.id()).extracting(H2FrameClient.Received::kind, H2FrameClient.Received::errorCode)
+          .as("the 501 whole, then the client asked to stop sending (RFC 9113, 8.1)")
+          .containsExactly(tuple("HEADERS", 0L), tuple("DATA", 0L), tuple("RST", Http2Error.NO_ERROR.code()));
       assertThat(arrived).hasValue(0);
     }
   }
@@ -709,6 +716,103 @@ class Http2Test {
     }
     assertThat(logged).extracting(AccessLogEntry::status, AccessLogEntry::protocol, AccessLogEntry::replica)
         .contains(tuple(413, "HTTP/2.0", AccessLogEntry.NO_REPLICA));
+  }
+
+  @Test
+  void aBodyRefusedOnItsHeadHasItsClientAskedToStopSendingAndTheConnectionGoesOn() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")), s -> ProxyFixture.with(s, s.maxHeaderBytes(), 10, s.headerTimeout(), s.idleTimeout(),
+        s.connectionsPerReplica(), s.responseTimeout()));
+    assertAnsweredEarlyThenAskedToStopSending("413");
+  }
+
+  @Test
+  void aReplicaThatAnswersBeforeTheBodyEndsHasTheClientAskedToStopSending() throws Exception {
+    AtomicInteger arrived = new AtomicInteger();
+    proxy = new ProxyFixture(List.of(answeringOk(arrived)));
+    assertAnsweredEarlyThenAskedToStopSending("200");
+    assertThat(arrived).as("the upload's request and the next").hasValue(2);
+  }
+
+  @Test
+  void anEarlyAnswerLargerThanTheClientsWindowGoesOutWholeBeforeTheClientIsAskedToStop() throws Exception {
+    byte[] large = new byte[200_000];
+    AtomicInteger arrived = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(1);
+    proxy = new ProxyFixture(List.of(backends.raw(arrived, (head, out) -> {
+      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + large.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(large);
+      out.flush();
+      done.await(30, TimeUnit.SECONDS); // closed with the body it never read, the connection would be reset, the answer with it
+    })));
+    try (H2FrameClient client = H2FrameClient.holdingWindows(proxy.port())) {
+      Http2Headers upload = H2FrameClient.request("POST", "/upload");
+      upload.setInt(HttpHeaderNames.CONTENT_LENGTH, 1 << 20);
+      var stream = client.open(upload, false);
+      client.data(stream, new byte[1_000], false);
+      while (!client.ended(stream)) { // by its last DATA frame, or by a reset that came too soon
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.ended(stream) || client.windowLeft(stream) == 0); // all it may send, sent
+        client.giveBackWindows();
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> client.received.stream().anyMatch(frame -> frame.kind().equals("RST")));
+
+      assertThat(client.bodyBytes(stream)).as("the answer whole, over several of the client's windows").isEqualTo(large.length);
+      List<H2FrameClient.Received> frames = client.received.stream().filter(frame -> frame.stream() == stream.id()).toList();
+      assertThat(frames.subList(frames.size() - 2, frames.size())).extracting(H2FrameClient.Received::kind, H2FrameClient.Received::endStream,
+          H2FrameClient.Received::errorCode).containsExactly(tuple("DATA", true, 0L), tuple("RST", true, Http2Error.NO_ERROR.code()));
+    } finally {
+      done.countDown();
+    }
+  }
+
+  /**
+   * Sends the head of a 1 MiB upload and its first kilobyte on stream 1, and asserts that the
+   * answer, {@code status}, came whole, then a RST_STREAM of NO_ERROR (RFC 9113, 8.1): the rest
+   * of the body would go to no one. More of the body sent after, as a client does that has not
+   * read the reset yet, is let go, and the connection serves its next stream.
+   */
+  private void assertAnsweredEarlyThenAskedToStopSending(String status) throws Exception {
+    DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    Http2Headers upload = new DefaultHttp2Headers().method("POST").scheme("http").path("/echo").authority("lb.example");
+    upload.setInt(HttpHeaderNames.CONTENT_LENGTH, 1 << 20);
+    try (Socket raw = new Socket("127.0.0.1", proxy.port())) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[0]));
+      out.write(frame(0x1, 0x4, 1, headerBlock(hpack, upload))); // END_HEADERS, the stream left open for its body
+      out.write(frame(0x0, 0, 1, new byte[1_000]));
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
+
+      List<String> onStream1 = new ArrayList<>();
+      ReadFrame frame;
+      do {
+        frame = readFrame(in);
+        if (frame.stream() == 1) {
+          onStream1.add(switch (frame.type()) {
+            case 0x1 -> "HEADERS " + decoder.decodeHeaders(1, Unpooled.wrappedBuffer(frame.payload())).status() + (frame.endsStream() ? " END" : "");
+            case 0x0 -> "DATA" + (frame.endsStream() ? " END" : "");
+            case 0x3 -> "RST " + (ByteBuffer.wrap(frame.payload()).getInt() & 0xffffffffL);
+            default -> "type " + frame.type();
+          });
+        }
+      } while (frame.type() != 0x3 || frame.stream() != 1);
+
+      assertThat(onStream1).as("the answer whole, then the reset").containsExactly("HEADERS " + status, "DATA END", "RST " + Http2Error.NO_ERROR.code());
+      for (int i = 0; i < 4; i++) {
+        out.write(frame(0x0, 0, 1, new byte[16_000])); // the client had sent these before it read the reset
+      }
+      out.write(frame(0x1, 0x5, 3, headerBlock(hpack, homeHeaders())));
+      Map<Integer, String> statuses = new HashMap<>();
+      while (!statuses.containsKey(3)) {
+        frame = readFrame(in);
+        assertThat(frame.type()).as("no GOAWAY: the connection goes on").isNotEqualTo(0x7);
+        if (frame.type() == 0x1) {
+          statuses.put(frame.stream(), String.valueOf(decoder.decodeHeaders(frame.stream(), Unpooled.wrappedBuffer(frame.payload())).status()));
+        }
+      }
+      assertThat(statuses).containsEntry(3, "200");
+    }
   }
 
   @Test
