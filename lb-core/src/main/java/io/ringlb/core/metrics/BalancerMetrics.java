@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  *       only with {@code lb.tls.port}.
  *   <li>{@code ringlb_client_connection_failures_total{reason}}: client connections ended for what
  *       they sent outside any one request ({@link RequestEvents#clientConnectionFailed}): failed TLS
- *       handshakes, HTTP/2 connection errors by their code.
+ *       handshakes, ones not finished within the header timeout, HTTP/2 connection errors by their code.
  *   <li>{@code ringlb_balancer_responses_total{code}}: requests the data plane answered with an error
  *       of its own, by exact status ({@link RequestEvents#answeredItself}).
  * </ul>
@@ -195,7 +195,7 @@ public final class BalancerMetrics implements RequestEvents, FleetListener {
   @Override
   public void clientConnectionFailed(String reason) {
     clientFailures.computeIfAbsent(reason, named -> Counter.builder("ringlb.client.connection.failures")
-        .description("Client connections ended for what they sent outside any one request: a failed TLS handshake, an HTTP/2 connection error")
+        .description("Client connections ended for what they sent outside any one request: a failed or timed-out TLS handshake, an HTTP/2 connection error")
         .tag("reason", named).register(registry)).increment();
   }
 

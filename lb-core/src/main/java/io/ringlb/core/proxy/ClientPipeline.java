@@ -60,9 +60,14 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     ChannelPipeline pipeline = channel.pipeline();
     if (tls.isPresent()) {
       SslHandler handshake = tls.get().newHandler(channel.alloc());
-      // the handshake is bounded as a request's head is, on the engine's clock: Netty's own timer would run on real time
+      // the handshake is bounded as a request's head is, on the engine's clock: Netty's own timer would run on real time. One
+      // not done by then (a client that stalls or trickles it, as a slowloris does a head) is counted; a connection closed
+      // first fails the handshake, which cancels the bound
       handshake.setHandshakeTimeoutMillis(0);
-      Cancellable unshaken = plane.clock().schedule(plane.settings().headerTimeout(), channel::close, channel.eventLoop());
+      Cancellable unshaken = plane.clock().schedule(plane.settings().headerTimeout(), () -> {
+        plane.events().clientConnectionFailed("tls_handshake_timeout");
+        channel.close();
+      }, channel.eventLoop());
       handshake.handshakeFuture().addListener(done -> unshaken.cancel());
       pipeline.addLast(handshake, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
         @Override
@@ -80,7 +85,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
 
         // a scanner, a client of TLS 1.1 or of no TLS at all: counted and closed, as HAProxy and nginx count and close one,
         // without the warning and stack trace Netty would log for each. A connection closed before its handshake finished (a
-        // TCP probe, a client gone, the header timeout) is no failure of the handshake's, and Netty tells it to no one here
+        // TCP probe, a client gone) is no failure of the handshake's, and Netty tells it to no one here
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
           if (failed) {

@@ -46,7 +46,8 @@ public interface RequestEvents {
   /**
    * A client's connection was ended for what it sent outside any one request, which no request
    * counts and the log tells only at DEBUG: {@code tls_handshake}, a TLS handshake that failed (a
-   * connection closed before its handshake finished is not one); {@code http2_} and the error's name, an HTTP/2 connection error answered with a
+   * connection closed before its handshake finished is not one); {@code tls_handshake_timeout}, one
+   * not finished within {@code lb.client.header-timeout-ms}; {@code http2_} and the error's name, an HTTP/2 connection error answered with a
    * GOAWAY ({@code http2_enhance_your_calm} for a rapid reset or a flood of frames, {@code
    * http2_protocol_error} for a frame out of place, {@code http2_frame_size_error} ...).
    */

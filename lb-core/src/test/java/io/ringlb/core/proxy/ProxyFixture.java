@@ -132,8 +132,14 @@ final class ProxyFixture implements AutoCloseable {
    * replica in its ring, on {@code clock}, so a complete request is answered 503 at once.
    */
   static <C extends EmbeddedChannel> C embeddedClient(C connection, ProxySettings settings, EngineClock clock, Optional<ServerTls> tls) throws Exception {
+    return embeddedClient(connection, settings, clock, tls, RequestEvents.NONE);
+  }
+
+  /** The same, its connection's events told to {@code events}. */
+  static <C extends EmbeddedChannel> C embeddedClient(C connection, ProxySettings settings, EngineClock clock, Optional<ServerTls> tls,
+      RequestEvents events) throws Exception {
     Router router = new Router(new ModuloRing(ReplicaSet.empty()), 3, new Loads());
-    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, RequestEvents.NONE, AccessLog.NONE, clock, HostRules.NONE);
+    Plane plane = new Plane(settings, router, request -> 0L, (replica, outcome) -> {}, events, AccessLog.NONE, clock, HostRules.NONE);
     connection.pipeline().addLast(new ClientPipeline(plane, loop -> new ReplicaPools(loop, Transport.best(), settings, router, clock), tls,
         new Http2Connections()));
     connection.register();
