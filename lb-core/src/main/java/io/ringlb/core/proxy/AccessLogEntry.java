@@ -13,14 +13,16 @@ package io.ringlb.core.proxy;
  *     replica's 404 is the 400 the client got), a replica's otherwise; {@code 499}, as nginx
  *     writes it, when the client left before any answer began
  * @param bodyBytes the answer's body bytes handed to the client's connection
- * @param replica the name of the replica that answered, or {@link #NO_REPLICA}
+ * @param replica the replicas the request went to or was tried on, in order: one name, or names
+ *     joined by commas after a retry or a resend on a new connection ({@code S1,S2}, {@code S2,S2});
+ *     the last is the one whose answer a replica's status is; {@link #NO_REPLICA} when none was tried
  * @param startedNanos when the data plane had the request's head, by the data plane's clock
  * @param endedNanos when the last of the answer was handed to the client's connection, or the exchange ended otherwise
  */
 public record AccessLogEntry(String client, String method, String target, String protocol, int status, long bodyBytes, String replica,
     long startedNanos, long endedNanos) {
 
-  /** The replica of a request no replica answered. */
+  /** The replica of a request no replica was tried for. */
   public static final String NO_REPLICA = "-";
 
   /** The method, target and protocol of a request the data plane could not read. */

@@ -56,6 +56,12 @@ final class Exchange {
   private Attempt attempt;
   /** The replica of the last attempt: the one that answered, or failed last. */
   private Replica replica;
+  /**
+   * The replicas the request was sent to or tried, in order, for the access log: the one's name,
+   * or names joined by commas after a retry or a resend ({@code S1,S2}, {@code S2,S2}), as nginx's
+   * {@code $upstream_addr} lists them; {@link AccessLogEntry#NO_REPLICA} before any.
+   */
+  private String tried = AccessLogEntry.NO_REPLICA;
 
   Exchange(Downstream client, Plane plane, ReplicaPools pools, HttpRequest head, Route route) {
     this.client = client;
@@ -169,7 +175,7 @@ final class Exchange {
     if (!relay.done()) {
       boolean begun = relay.phase().answerBegun();
       relay.end();
-      logAccess(begun ? relay.clientStatus() : 499, begun ? replica : null);
+      logAccess(begun ? relay.clientStatus() : 499);
       endAttempt(false);
       request.release();
     }
@@ -193,6 +199,7 @@ final class Exchange {
         : new Attempt(candidates.nextCounted(plane.router()), plane.nanoTime(), plane.router().loads());
     attempt = next;
     replica = next.replica;
+    triedOn(next.replica);
     ReplicaPool pool = pools.pool(next.replica);
     pool.acquire(acquired -> onAcquired(next, pool, acquired), cause -> onConnectFailed(next, cause));
   }
@@ -334,6 +341,7 @@ final class Exchange {
     }
     Attempt again = attempt;
     plane.events().resent(again.replica);
+    triedOn(again.replica);
     ReplicaPool pool = again.dropConnection();
     request.rewind();
     if (!request.complete()) {
@@ -379,7 +387,7 @@ final class Exchange {
       tell(AttemptEnd.answered(replica, relay.status(), plane.nanoTime() - attempt.startedNanos));
     }
     relay.end();
-    logAccess(relay.clientStatus(), replica);
+    logAccess(relay.clientStatus());
     endAttempt(relay.replicaKeepAlive() && request.complete());
     request.release();
     client.exchangeDone(relay.clientKeepAlive());
@@ -388,7 +396,7 @@ final class Exchange {
   /** The client's connection and the replica's become one byte stream, each side read as the other writes. */
   private void becomeTunnel() {
     relay.end();
-    logAccess(relay.status(), replica);
+    logAccess(relay.status());
     attempt.uncount(); // a tunnel is a connection, no longer a request in flight
     request.release();
     Channel replicaChannel = attempt.detachForTunnel();
@@ -425,7 +433,7 @@ final class Exchange {
   private void breakOff(HttpResponseStatus refusal, String problem) {
     boolean finalHeadSent = relay.phase() == Phase.RELAYING;
     relay.end();
-    logAccess(relay.clientStatus(), replica);
+    logAccess(relay.clientStatus());
     request.release();
     if (request.grpc && finalHeadSent) {
       // trailers only after a final head: after an interim one alone they would be a final answer without a status
@@ -443,7 +451,7 @@ final class Exchange {
     FullHttpResponse failure = request.grpc ? Answers.grpcFailure(answer, problem, !keepAlive) : Answers.failure(answer, problem, request.version, keepAlive);
     relay.answeredWith(failure);
     plane.events().answeredItself(answer.code());
-    logAccess(answer.code(), null);
+    logAccess(answer.code());
     client.write(failure);
     client.exchangeDone(keepAlive);
   }
@@ -464,11 +472,17 @@ final class Exchange {
     }
   }
 
-  /** Hands the access log this request's entry, {@code by} the replica that answered, if any. */
-  private void logAccess(int answered, Replica by) {
+  private void triedOn(Replica next) {
+    if (plane.logsAccess()) {
+      tried = tried == AccessLogEntry.NO_REPLICA ? next.name() : tried + "," + next.name(); // a second name only on a retry or a resend
+    }
+  }
+
+  /** Hands the access log this request's entry: {@code answered}, the status the client got, and the replicas tried. */
+  private void logAccess(int answered) {
     if (plane.logsAccess()) {
       plane.accessLog().log(new AccessLogEntry(client.address(), request.method, request.uri, request.version.text(), answered, relay.sentBytes(),
-          by == null ? AccessLogEntry.NO_REPLICA : by.name(), request.receivedNanos, plane.nanoTime()));
+          tried, request.receivedNanos, plane.nanoTime()));
     }
   }
 }

@@ -158,8 +158,8 @@ class AccessLogTest {
     List<Line> lines = lines(file);
     assertThat(lines).extracting(Line::request, Line::status, Line::replica).containsExactly(
         tuple("GET /missing?q=1 HTTP/1.1", 400, "R0"), // the replica's 404, as the client got it
-        tuple("POST /home HTTP/1.1", 413, "-"),
-        tuple("POST /home?chunked HTTP/1.1", 413, "-"),
+        tuple("POST /home HTTP/1.1", 413, "-"), // refused on its head: no replica tried
+        tuple("POST /home?chunked HTTP/1.1", 413, "R0"), // refused midway through a body that was going to R0
         tuple("-", 431, "-"),
         tuple("-", 408, "-"));
     assertThat(lines).allSatisfy(line -> assertThat(line.bytes()).as("the JSON error's body").isPositive());
@@ -169,7 +169,7 @@ class AccessLogTest {
   }
 
   @Test
-  void aRequestNoReplicaCouldTakeIsLoggedAs503WithoutAReplica() throws IOException {
+  void aRequestNoReplicaCouldTakeIsLoggedAs503WithTheReplicasTried() throws IOException {
     Path file = logged(List.of(Backends.refusing(), Backends.refusing()), UnaryOperator.identity());
     try (RawClient client = new RawClient(proxy.port())) {
       assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(503);
@@ -177,7 +177,23 @@ class AccessLogTest {
     proxy.close();
     proxy = null;
 
-    assertThat(lines(file)).extracting(Line::seen).singleElement().asString().startsWith("127.0.0.1 \"GET /home HTTP/1.1\" 503 ").endsWith(" -");
+    assertThat(lines(file)).extracting(Line::seen).singleElement().asString().startsWith("127.0.0.1 \"GET /home HTTP/1.1\" 503 ")
+        .as("both, in the order tried, as nginx's $upstream_addr").matches(".* (R0,R1|R1,R0)");
+  }
+
+  @Test
+  void aRequestSentAgainOnANewConnectionNamesItsReplicaTwice() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    Path file = logged(List.of(backends.answersOncePerConnection(taken, new CountDownLatch(0))), UnaryOperator.identity());
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+      // the replica closes the kept connection under the next request, which goes again on a new one
+      assertThat(client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+    }
+    proxy.close();
+    proxy = null;
+
+    assertThat(lines(file)).extracting(Line::status, Line::replica).containsExactly(tuple(200, "R0"), tuple(200, "R0,R0"));
   }
 
   @Test
@@ -192,7 +208,7 @@ class AccessLogTest {
       }
 
       await().atMost(Duration.ofSeconds(5)).until(() -> lines(file).size() == 1);
-      assertThat(lines(file)).extracting(Line::seen).containsExactly("127.0.0.1 \"GET /slow HTTP/1.1\" 499 0 -");
+      assertThat(lines(file)).extracting(Line::seen).as("the replica it was sent to").containsExactly("127.0.0.1 \"GET /slow HTTP/1.1\" 499 0 R0");
     } finally {
       answer.countDown();
     }
