@@ -47,6 +47,7 @@ final class ClientConnection extends ChannelDownstream {
   /** The last request was answered before its body had all come: the rest is read and let go before the next request. */
   private boolean draining;
   private boolean closing;
+  /** What the connection waits on the client for between answers, bounded by the header timeout: a head, or the rest of a body let go. */
   private Cancellable headerTimer = Cancellable.NONE;
   /** The header timeout's task, made once per connection: a timer is set for every request. */
   private final Runnable headersTooSlow = this::headersTooSlow;
@@ -120,6 +121,7 @@ final class ClientConnection extends ChannelDownstream {
       ReferenceCountUtil.release(msg); // the rest of a request already answered
       if (draining && msg instanceof LastHttpContent) {
         draining = false;
+        cancelHeaderTimer();
         awaitHead();
       }
     }
@@ -186,6 +188,9 @@ final class ClientConnection extends ChannelDownstream {
     ctx.flush();
     if (bodyToCome) {
       draining = true; // nothing is pipelined behind a request not yet whole
+      // and all of it within the header timeout, as a head must come (nginx's lingering_time): bounded only per stall, a
+      // client trickling it would hold the connection an idle timeout for each byte
+      headerTimer = plane.clock().schedule(plane.settings().headerTimeout(), this::drainTooSlow, ctx.executor());
       reading(true);
       return;
     }
@@ -282,6 +287,13 @@ final class ClientConnection extends ChannelDownstream {
       refuseAndClose(HttpResponseStatus.REQUEST_TIMEOUT,
           "The request headers took longer than " + plane.settings().headerTimeout().toMillis() + " ms (lb.client.header-timeout-ms)", null,
           accessLogTime() - plane.settings().headerTimeout().toNanos());
+    }
+  }
+
+  /** The rest of a body answered early did not all come within the header timeout: it has had its answer, and no other comes on this connection. */
+  private void drainTooSlow() {
+    if (draining && !closing) {
+      closeAfterWrites();
     }
   }
 

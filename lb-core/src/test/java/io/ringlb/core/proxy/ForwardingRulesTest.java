@@ -362,6 +362,25 @@ class ForwardingRulesTest {
     }
   }
 
+  /** Trickled, each piece within the idle timeout, the rest must still all come within the header timeout, as a head must (nginx's lingering_time). */
+  @Test
+  void theRestOfABodyAnsweredEarlyThatTricklesClosesTheConnectionAtTheHeaderTimeout() throws IOException {
+    Duration headerTimeout = Duration.ofMillis(1_000);
+    Duration idleTimeout = Duration.ofMillis(400);
+    proxy = onTheFakeClock(List.of(answersOnItsHead(new CopyOnWriteArrayList<>())), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(),
+        s.maxBodyBytes(), headerTimeout, idleTimeout, s.connectionsPerReplica(), s.responseTimeout())));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n").read().status()).isEqualTo(200);
+      for (String piece : List.of("b", "o", "d", "y", "!")) { // a byte every 200 ms: the last at 800 ms, idle for 200 ms at 1 s
+        client.send(piece);
+        proxy.forwardOnceDone(clock, () -> true, Duration.ofMillis(piece.equals("!") ? 199 : 200));
+      }
+      assertThat(client.quiet()).as("open a millisecond before the header timeout").isTrue();
+      clock.forward(Duration.ofMillis(1));
+      assertThat(client.closedByPeer()).as("closed at the header timeout from the answer, with nothing sent").isTrue();
+    }
+  }
+
   @Test
   void anIdempotentRequestWithABodyOverTheRetryLimitIsNotReplayed() throws IOException {
     AtomicInteger taken = new AtomicInteger();
