@@ -77,11 +77,26 @@ running() { jobs -rp | grep -qx "$1"; }
 if docker info >/dev/null 2>&1; then
   echo "[run] Docker engine found: building the images, then docker-compose.yml (balancer in a container, replicas on net1)"
   files=(-f docker-compose.yml)
-  if [ -n "${LB_TLS_PORT:-}" ]; then
+  if [ -n "${LB_TLS_PORT:-}" ] && [ -n "${LB_TLS_KEYSTORE:-}" ]; then
+    # a PKCS#12 keystore goes into the container as docker-compose.tls-pkcs12.yml mounts it: its directory, read-only
+    if [ -n "${LB_TLS_CERTIFICATE:-}${LB_TLS_KEY:-}" ]; then
+      echo "[run] LB_TLS_KEYSTORE is set beside LB_TLS_CERTIFICATE or LB_TLS_KEY: give the certificate as PEM files or as a PKCS#12 keystore, not both" >&2
+      exit 1
+    fi
+    if [ ! -f "$LB_TLS_KEYSTORE" ]; then
+      echo "[run] TLS in a container takes LB_TLS_KEYSTORE, a PKCS#12 file (docker-compose.tls-pkcs12.yml): no file at '$LB_TLS_KEYSTORE'" >&2
+      exit 1
+    fi
+    RINGLB_TLS_DIR=$(cd "$(dirname "$LB_TLS_KEYSTORE")" && pwd)
+    RINGLB_TLS_KEYSTORE=$(basename "$LB_TLS_KEYSTORE")
+    export RINGLB_TLS_PORT=$LB_TLS_PORT RINGLB_TLS_DIR RINGLB_TLS_KEYSTORE
+    files+=(-f docker-compose.tls-pkcs12.yml)
+    echo "[run] TLS on 127.0.0.1:$LB_TLS_PORT, with the keystore $RINGLB_TLS_KEYSTORE from $RINGLB_TLS_DIR"
+  elif [ -n "${LB_TLS_PORT:-}" ]; then
     # the certificate and key go into the container as docker-compose.tls.yml mounts them: their directory, read-only
     for file in "${LB_TLS_CERTIFICATE:-}" "${LB_TLS_KEY:-}"; do
       if [ ! -f "$file" ]; then
-        echo "[run] TLS in a container takes LB_TLS_CERTIFICATE and LB_TLS_KEY, two PEM files in one directory (docker-compose.tls.yml): no file at '$file'" >&2
+        echo "[run] TLS in a container takes LB_TLS_CERTIFICATE and LB_TLS_KEY, two PEM files in one directory (docker-compose.tls.yml), or LB_TLS_KEYSTORE: no file at '$file'" >&2
         exit 1
       fi
     done
@@ -102,7 +117,7 @@ if docker info >/dev/null 2>&1; then
   for name in $(compgen -e | grep '^LB_' || true); do
     case $name in
       LB_PORT | LB_ADMIN_PORT) continue ;; # run.sh publishes them
-      LB_TLS_PORT | LB_TLS_CERTIFICATE | LB_TLS_KEY) [ -n "${LB_TLS_PORT:-}" ] && continue ;;
+      LB_TLS_PORT | LB_TLS_CERTIFICATE | LB_TLS_KEY | LB_TLS_KEYSTORE | LB_TLS_KEYSTORE_PASSWORD) [ -n "${LB_TLS_PORT:-}" ] && continue ;;
     esac
     grep -q -E "^ +${name}: \\\$\{${name}[:}]" docker-compose.yml || unpassed+=("$name")
   done

@@ -262,6 +262,28 @@ class ComposeIT {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> servedSubject(trusting).equals("CN=second"));
   }
 
+  /**
+   * docker-compose.tls-pkcs12.yml in place of docker-compose.tls.yml, as run.sh puts it for {@code LB_TLS_KEYSTORE}: the
+   * balancer is given the keystore in the mounted directory and its password, and no PEM file beside it, which it would
+   * refuse. Read from compose's own view of the two files merged ({@code config}); no container is made for it.
+   */
+  @Test
+  void aPkcs12KeystoreIsMountedAndNamedInPlaceOfThePemPair() {
+    List<String> command = new ArrayList<>(Docker.compose());
+    Path file = Path.of(System.getProperty("compose.file"));
+    command.addAll(List.of("-p", "ringlb-it-pkcs12", "-f", file.toString(), "-f", file.resolveSibling("docker-compose.tls-pkcs12.yml").toString(), "config"));
+    Map<String, String> environment = new HashMap<>(ENV);
+    environment.putAll(Map.of("RINGLB_TLS_DIR", tls.toString(), "RINGLB_TLS_KEYSTORE", "served.p12", "LB_TLS_KEYSTORE_PASSWORD", "opens-it"));
+
+    Docker.Result config = Docker.run(environment, command);
+
+    assertThat(config.exit()).as("compose config: %s", config.output()).isZero();
+    // the environment as a map in compose 1.29's output and in Compose v2's; ports and volumes differ in form between them
+    assertThat(config.output().lines().map(String::strip)).contains("LB_TLS_PORT: 5443", "LB_TLS_KEYSTORE: /tls/served.p12",
+        "LB_TLS_KEYSTORE_PASSWORD: opens-it").noneMatch(line -> line.startsWith("LB_TLS_CERTIFICATE") || line.startsWith("LB_TLS_KEY:"));
+    assertThat(config.output()).as("the keystore's directory mounted").contains(tls.toString()).contains("5068");
+  }
+
   /** Puts {@code made}'s key and certificate where docker-compose.tls.yml has the balancer read them. */
   private static void serve(TestCertificates made) throws IOException {
     Files.copy(made.key(), tls.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
