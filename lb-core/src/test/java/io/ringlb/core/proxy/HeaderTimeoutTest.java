@@ -9,7 +9,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import io.ringlb.api.Replica;
 import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ServerTls;
 import io.ringlb.core.tls.TestCertificates;
@@ -40,23 +39,8 @@ class HeaderTimeoutTest {
 
   private final FakeClock clock = new FakeClock();
   private EmbeddedChannel client;
-  /** Why the plane ended the client connections it ended for what they sent outside a request, as the metrics count it. */
-  private final List<String> connectionFailures = new ArrayList<>();
-  private final RequestEvents events = new RequestEvents() {
-    @Override
-    public void answered(Replica replica, int status, long nanos) {}
-
-    @Override
-    public void retried(Replica failed) {}
-
-    @Override
-    public void connectFailed(Replica replica) {}
-
-    @Override
-    public void clientConnectionFailed(String reason) {
-      connectionFailures.add(reason);
-    }
-  };
+  /** What the plane told of the connections, as the metrics count it. */
+  private final List<String> events = new ArrayList<>();
 
   @BeforeEach
   void connect() throws Exception {
@@ -68,7 +52,7 @@ class HeaderTimeoutTest {
     ProxySettings defaults = ProxySettings.defaults(0);
     ProxySettings settings = ProxyFixture.with(defaults, defaults.maxHeaderBytes(), defaults.maxBodyBytes(), HEADERS, Duration.ofMinutes(5),
         defaults.connectionsPerReplica(), defaults.responseTimeout());
-    return ProxyFixture.embeddedClient(new EmbeddedChannel(false, false), settings, clock, tls, events);
+    return ProxyFixture.embeddedClient(new EmbeddedChannel(false, false), settings, clock, tls, ProxyFixture.recordingInto(events));
   }
 
   @AfterEach
@@ -203,11 +187,11 @@ class HeaderTimeoutTest {
 
     advance(HEADERS.minusMillis(1));
     assertThat(client.isOpen()).isTrue();
-    assertThat(connectionFailures).isEmpty();
+    assertThat(events).isEmpty();
     advance(Duration.ofMillis(1));
 
     assertThat(client.isOpen()).isFalse();
-    assertThat(connectionFailures).as("counted, as a slowloris's handshake should be").containsExactly("tls_handshake_timeout");
+    assertThat(events).as("counted, as a slowloris's handshake should be").containsExactly("client-connection-failed tls_handshake_timeout");
   }
 
   @Test
@@ -231,7 +215,7 @@ class HeaderTimeoutTest {
     advance(HEADERS.dividedBy(2).plusMillis(1)); // past the handshake's deadline, not yet past the first request's (timed from the handshake's end)
 
     assertThat(client.isOpen()).isTrue();
-    assertThat(connectionFailures).isEmpty();
+    assertThat(events).isEmpty();
     peer.finishAndReleaseAll();
   }
 

@@ -87,38 +87,44 @@ final class ProxyFixture implements AutoCloseable {
     ProxySettings settings = tune.apply(ProxySettings.defaults(0));
     router = new Router(ring, 3, loads);
     plane = DataPlane.start(new Plane(settings, router, request -> Long.parseLong(request.header("X-Key").orElse("0")),
-        (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), new RequestEvents() {
-          @Override
-          public void answered(Replica replica, int status, long nanos) {
-            events.add("answered " + replica.name() + " " + status);
-          }
-
-          @Override
-          public void retried(Replica failed) {
-            events.add("retried " + failed.name());
-          }
-
-          @Override
-          public void resent(Replica replica) {
-            events.add("resent " + replica.name());
-          }
-
-          @Override
-          public void connectFailed(Replica replica) {
-            events.add("connect-failed " + replica.name());
-          }
-
-          @Override
-          public void clientConnectionFailed(String reason) {
-            events.add("client-connection-failed " + reason);
-          }
-
-          @Override
-          public void answeredItself(int status) {
-            events.add("answered-itself " + status);
-          }
-        }, accessLog, clock, rules), new DefaultThreadFactory("test-data-plane", true), tls);
+        (replica, outcome) -> reports.add(new Report(replica.name(), outcome)), recordingInto(events), accessLog, clock, rules),
+        new DefaultThreadFactory("test-data-plane", true), tls);
     base = URI.create("http://127.0.0.1:" + plane.address().getPort());
+  }
+
+  /** Events told as text into {@code events}: {@code answered R0 200}, {@code client-connection-failed tls_handshake} ... */
+  static RequestEvents recordingInto(List<String> events) {
+    return new RequestEvents() {
+      @Override
+      public void answered(Replica replica, int status, long nanos) {
+        events.add("answered " + replica.name() + " " + status);
+      }
+
+      @Override
+      public void retried(Replica failed) {
+        events.add("retried " + failed.name());
+      }
+
+      @Override
+      public void resent(Replica replica) {
+        events.add("resent " + replica.name());
+      }
+
+      @Override
+      public void connectFailed(Replica replica) {
+        events.add("connect-failed " + replica.name());
+      }
+
+      @Override
+      public void clientConnectionFailed(String reason) {
+        events.add("client-connection-failed " + reason);
+      }
+
+      @Override
+      public void answeredItself(int status) {
+        events.add("answered-itself " + status);
+      }
+    };
   }
 
   /** A data plane on {@code clock}, which a test moves by hand, with the exercise's rules. */
