@@ -2,6 +2,8 @@ package io.ringlb.core.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -29,6 +31,31 @@ final class ClientFrameCodec extends Http2FrameCodec {
       boolean flushPreface, Plane plane) {
     super(encoder, decoder, settings, decoupleCloseAndGoAway, flushPreface);
     this.plane = plane;
+  }
+
+  /**
+   * A request head the HPACK decoder refused as malformed (a connection-specific field, a name in
+   * capitals, a pseudo-header out of place: RFC 9113, 8.2 and 8.3) is a stream error, but the
+   * decoder refuses it before its stream is made. Reset as a stream that never was, the body its
+   * client goes on sending would be DATA on a stream that could not have existed, a connection
+   * error (5.1.1) that ends every other stream too. Made here first, as Netty makes the stream of
+   * a header list too long to read, it is reset as any stream is, and what follows on it is let go.
+   */
+  @Override
+  public void onError(ChannelHandlerContext ctx, boolean outbound, Throwable cause) {
+    if (!outbound && Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.StreamException refused
+        && !(refused instanceof Http2Exception.HeaderListSizeException)) {
+      Http2Connection.Endpoint<?> clients = connection().remote();
+      int id = refused.streamId();
+      if (connection().stream(id) == null && clients.isValidStreamId(id) && !clients.mayHaveCreatedStream(id)) {
+        try {
+          clients.createStream(id, false);
+        } catch (Http2Exception notAllowed) {
+          // past the stream limit, or after a GOAWAY: reset as an unknown stream, as Netty does
+        }
+      }
+    }
+    super.onError(ctx, outbound, cause);
   }
 
   @Override

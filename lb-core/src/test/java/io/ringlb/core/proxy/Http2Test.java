@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** HTTP/2 by prior knowledge on the data plane's cleartext port, beside HTTP/1.1, from Netty's own h2c client. */
 class Http2Test {
@@ -331,6 +333,18 @@ class Http2Test {
     for (int stream = 1; stream < 10_000; stream += 2) {
       requests.write(frame(0x1, 0x5, stream, headerBlock(hpack, homeHeaders())));
       requests.write(frame(0x8, 0, stream, new byte[4]));
+    }
+    assertFloodEndsTheConnection(requests.toByteArray(), new byte[0], 0);
+    assertThat(proxy.events).as("counted").contains("client-connection-failed http2_enhance_your_calm");
+  }
+
+  @Test
+  void headsTheDecoderRefusesEndTheAbusiveConnectionOnceTooMany() throws Exception {
+    // each a reset the balancer must send itself, as MadeYouReset's are: counted by the same limit
+    DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    ByteArrayOutputStream requests = new ByteArrayOutputStream();
+    for (int stream = 1; stream < 10_000; stream += 2) {
+      requests.write(frame(0x1, 0x5, stream, headerBlock(hpack, homeHeaders().add("connection", "keep-alive"))));
     }
     assertFloodEndsTheConnection(requests.toByteArray(), new byte[0], 0);
     assertThat(proxy.events).as("counted").contains("client-connection-failed http2_enhance_your_calm");
@@ -668,6 +682,56 @@ class Http2Test {
       await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(fine));
       assertThat(client.bodyBytes(fine)).isPositive();
       assertThat(client.isOpen()).isTrue();
+    }
+  }
+
+  /**
+   * A head Netty's HPACK decoder refuses as malformed, a connection-specific field, a name in
+   * capitals or a {@code te} other than {@code trailers} (RFC 9113, 8.2.1 and 8.2.2), is a stream
+   * error: its stream is reset, the body its client sends on it anyway is let go, and the
+   * connection's other streams go on. Without the stream made first, that body ended the
+   * connection with a GOAWAY, every stream on it with it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"connection: keep-alive", "X-Capitals: yes", "te: gzip"})
+  void aHeadTheDecoderRefusesResetsItsStreamAloneThoughItsBodyFollows(String field) throws Exception {
+    AtomicInteger arrived = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    proxy = new ProxyFixture(List.of(slowReplica(arrived, release)));
+    DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    Http2Headers malformed = new DefaultHttp2Headers(false).method("POST").scheme("http").path("/slow").authority("lb.example")
+        .add(field.substring(0, field.indexOf(':')), field.substring(field.indexOf(':') + 2));
+    try (Socket raw = new Socket("127.0.0.1", proxy.port())) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[0]));
+      out.write(frame(0x1, 0x5, 1, headerBlock(hpack, new DefaultHttp2Headers().method("GET").scheme("http").path("/slow").authority("lb.example"))));
+      await().atMost(Duration.ofSeconds(5)).until(() -> arrived.get() == 1); // stream 1 at the replica, its answer held
+      out.write(frame(0x1, 0x4, 3, headerBlock(hpack, malformed))); // END_HEADERS, its body to follow
+      out.write(frame(0x0, 0x1, 3, "abc".getBytes(StandardCharsets.US_ASCII)));
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+
+      ReadFrame reset;
+      do {
+        reset = readFrame(in);
+        assertThat(reset.type()).as("no GOAWAY").isNotEqualTo(0x7);
+      } while (reset.type() != 0x3 || reset.stream() != 3);
+      assertThat(ByteBuffer.wrap(reset.payload()).getInt() & 0xffffffffL).as("stream 3's reset").isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+      release.countDown();
+      Map<Integer, String> statuses = new HashMap<>();
+      while (!statuses.containsKey(1)) {
+        ReadFrame frame = readFrame(in);
+        assertThat(frame.type()).as("no GOAWAY: the connection goes on").isNotEqualTo(0x7);
+        if (frame.type() == 0x1) {
+          statuses.put(frame.stream(), String.valueOf(new DefaultHttp2HeadersDecoder(false).decodeHeaders(frame.stream(),
+              Unpooled.wrappedBuffer(frame.payload())).status()));
+        }
+      }
+      assertThat(statuses).as("stream 1 answered").containsEntry(1, "200");
+      assertThat(arrived).as("the malformed request reached no replica").hasValue(1);
+    } finally {
+      release.countDown();
     }
   }
 
