@@ -18,15 +18,31 @@ import java.util.Map;
  */
 final class Http2Fields {
 
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
+
   private Http2Fields() {}
 
-  /** Whether a request's head is well formed for forwarding. */
+  /**
+   * Whether a request's head is well formed for forwarding: with {@code :method}; with {@code
+   * :path} and an HTTP {@code :scheme}, {@code http} or {@code https}, as Envoy asks (8.3.1: a
+   * replica of HTTP's serves no other scheme, and the request it would get names none), or for
+   * {@code CONNECT}, answered 501, with {@code :authority} (8.5).
+   */
   static boolean head(Http2Headers headers) {
+    CharSequence method = headers.method();
     CharSequence path = headers.path();
     CharSequence authority = headers.authority();
     CharSequence host = headers.get(HttpHeaderNames.HOST);
-    // what is missing is for the conversion, and the stream, to tell
-    boolean options = AsciiString.contentEquals(HttpMethod.OPTIONS.asciiName(), headers.method());
+    if (method == null) {
+      return false;
+    }
+    boolean connect = AsciiString.contentEquals(HttpMethod.CONNECT.asciiName(), method);
+    if (connect ? authority == null : path == null || !httpScheme(headers.scheme())) {
+      return false;
+    }
+    // a missing :authority and host are the stream's to tell (a 400, as HTTP/1.1 answers a request without Host)
+    boolean options = AsciiString.contentEquals(HttpMethod.OPTIONS.asciiName(), method);
     if (path != null && !(RequestTargets.visible(path) && RequestTargets.form(path, options, false))
         || authority != null && !RequestTargets.authority(authority)
         || host != null && !RequestTargets.authority(host)) {
@@ -49,6 +65,10 @@ final class Http2Fields {
       }
     }
     return true;
+  }
+
+  private static boolean httpScheme(CharSequence scheme) {
+    return scheme != null && (AsciiString.contentEqualsIgnoreCase(HTTP, scheme) || AsciiString.contentEqualsIgnoreCase(HTTPS, scheme));
   }
 
   private static boolean whitespace(char c) {

@@ -619,6 +619,32 @@ class Http2Test {
     }
   }
 
+  /**
+   * A request without {@code :method}, {@code :scheme} or {@code :path}, or whose scheme is not
+   * one of HTTP's, is malformed (RFC 9113, 8.3.1): reset with PROTOCOL_ERROR, never forwarded as
+   * the HTTP request it is not.
+   */
+  @Test
+  void aRequestWithoutItsMethodSchemeOrPathOrForAnotherSchemeIsMalformed() throws Exception {
+    AtomicInteger arrived = new AtomicInteger();
+    proxy = new ProxyFixture(List.of(answeringOk(arrived)));
+    try (H2FrameClient client = new H2FrameClient(proxy.port(), Duration.ZERO)) {
+      List<Http2FrameStream> malformed = List.of(
+          client.open(new DefaultHttp2Headers().scheme("http").path("/home").authority("lb.example"), true),
+          client.open(new DefaultHttp2Headers().method("GET").path("/home").authority("lb.example"), true),
+          client.open(new DefaultHttp2Headers().method("GET").scheme("http").authority("lb.example"), true),
+          client.open(H2FrameClient.request("GET", "/home").scheme("ftp"), true));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> malformed.stream().allMatch(client::ended));
+      assertThat(client.received).filteredOn(frame -> frame.kind().equals("RST")).extracting(H2FrameClient.Received::errorCode)
+          .as("each reset as a protocol error").containsOnly(Http2Error.PROTOCOL_ERROR.code()).hasSize(malformed.size());
+      var fine = client.open(H2FrameClient.request("GET", "/home").scheme("https"), true);
+      await().atMost(Duration.ofSeconds(5)).until(() -> client.ended(fine));
+      assertThat(client.bodyBytes(fine)).isEqualTo(2);
+      assertThat(arrived).as("only the well-formed request reached the replica").hasValue(1);
+    }
+  }
+
   @Test
   void aTrailerHttp11CannotCarryResetsItsStreamAsAProtocolError() throws Exception {
     proxy = new ProxyFixture(List.of(replica("R0")));
