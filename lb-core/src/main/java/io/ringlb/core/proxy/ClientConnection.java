@@ -190,6 +190,7 @@ final class ClientConnection extends ChannelDownstream {
       draining = true; // nothing is pipelined behind a request not yet whole
       // and all of it within the header timeout, as a head must come (nginx's lingering_time): bounded only per stall, a
       // client trickling it would hold the connection an idle timeout for each byte
+      cancelHeaderTimer();
       headerTimer = plane.clock().schedule(plane.settings().headerTimeout(), this::drainTooSlow, ctx.executor());
       reading(true);
       return;

@@ -1,13 +1,16 @@
 package io.ringlb.core.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import java.util.Locale;
@@ -21,11 +24,19 @@ import java.util.Locale;
  * the connection's, the client's (a rapid reset, a flood of CONTINUATION frames, a frame out of
  * place) or one its own limits raise (too many streams it had to reset itself, as MadeYouReset
  * makes it), which is counted here, once, by its code ({@link RequestEvents#clientConnectionFailed}).
+ * It also settles the stream errors of streams Netty no longer has, or has not made yet
+ * ({@link #onError}): the late frames of a stream it reset, and a head its decoder refused.
  */
 final class ClientFrameCodec extends Http2FrameCodec {
 
+  /** How many of the streams this end reset are remembered: a power of two, and more than a few round trips bring. */
+  private static final int RESETS_KEPT = 64;
+
   private final Plane plane;
   private boolean failed;
+  /** The streams this end reset last, a ring: what their clients sent before they read the reset is ignored. */
+  private final int[] resets = new int[RESETS_KEPT];
+  private int nextReset;
 
   ClientFrameCodec(Http2ConnectionEncoder encoder, Http2ConnectionDecoder decoder, Http2Settings settings, boolean decoupleCloseAndGoAway,
       boolean flushPreface, Plane plane) {
@@ -33,21 +44,36 @@ final class ClientFrameCodec extends Http2FrameCodec {
     this.plane = plane;
   }
 
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof Http2ResetFrame reset && reset.stream() != null) {
+      resets[nextReset++ & (RESETS_KEPT - 1)] = reset.stream().id();
+    }
+    super.write(ctx, msg, promise);
+  }
+
   /**
-   * A request head the HPACK decoder refused as malformed (a connection-specific field, a name in
-   * capitals, a pseudo-header out of place: RFC 9113, 8.2 and 8.3) is a stream error, but the
-   * decoder refuses it before its stream is made. Reset as a stream that never was, the body its
-   * client goes on sending would be DATA on a stream that could not have existed, a connection
-   * error (5.1.1) that ends every other stream too. Made here first, as Netty makes the stream of
-   * a header list too long to read, it is reset as any stream is, and what follows on it is let go.
+   * Two stream errors on a stream Netty no longer has are the balancer's to settle. A frame on a
+   * stream this end reset, which its client sent before it read the reset, is ignored (RFC 9113,
+   * 5.1), where Netty, the stream gone from its map, would reset it again for each frame (the
+   * decoder has given back the connection's window for it already). And a request head the HPACK
+   * decoder refused as malformed (a connection-specific field, a name in capitals, a
+   * pseudo-header out of place: 8.2 and 8.3) is refused before its stream is made: reset as a
+   * stream that never was, the body its client goes on sending would be DATA on a stream that
+   * could not have existed, a connection error (5.1.1) that ends every other stream too. Made here
+   * first, as Netty makes the stream of a header list too long to read, it is reset as any
+   * stream is, and what follows on it is let go.
    */
   @Override
   public void onError(ChannelHandlerContext ctx, boolean outbound, Throwable cause) {
-    if (!outbound && Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.StreamException refused
-        && !(refused instanceof Http2Exception.HeaderListSizeException)) {
+    if (!outbound && Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.StreamException streamError
+        && connection().stream(streamError.streamId()) == null) {
+      int id = streamError.streamId();
+      if (streamError.error() == Http2Error.STREAM_CLOSED && resetHere(id)) {
+        return;
+      }
       Http2Connection.Endpoint<?> clients = connection().remote();
-      int id = refused.streamId();
-      if (connection().stream(id) == null && clients.isValidStreamId(id) && !clients.mayHaveCreatedStream(id)) {
+      if (!(streamError instanceof Http2Exception.HeaderListSizeException) && clients.isValidStreamId(id) && !clients.mayHaveCreatedStream(id)) {
         try {
           clients.createStream(id, false);
         } catch (Http2Exception notAllowed) {
@@ -56,6 +82,15 @@ final class ClientFrameCodec extends Http2FrameCodec {
       }
     }
     super.onError(ctx, outbound, cause);
+  }
+
+  private boolean resetHere(int id) {
+    for (int reset : resets) {
+      if (reset == id) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

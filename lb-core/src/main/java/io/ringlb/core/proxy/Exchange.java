@@ -59,7 +59,8 @@ final class Exchange {
   /**
    * The replicas the request was sent to or tried, in order, for the access log: the one's name,
    * or names joined by commas after a retry or a resend ({@code S1,S2}, {@code S2,S2}), as nginx's
-   * {@code $upstream_addr} lists them; {@link AccessLogEntry#NO_REPLICA} before any.
+   * {@code $upstream_addr} lists them (without its space: the line's fields are split on spaces);
+   * {@link AccessLogEntry#NO_REPLICA} before any.
    */
   private String tried = AccessLogEntry.NO_REPLICA;
 

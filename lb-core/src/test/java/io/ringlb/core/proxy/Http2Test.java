@@ -897,6 +897,7 @@ class Http2Test {
       while (!statuses.containsKey(3)) {
         frame = readFrame(in);
         assertThat(frame.type()).as("no GOAWAY: the connection goes on").isNotEqualTo(0x7);
+        assertThat(frame.stream() == 1 && frame.type() == 0x3).as("what came on the reset stream ignored (RFC 9113, 5.1), not reset again").isFalse();
         if (frame.type() == 0x1) {
           statuses.put(frame.stream(), String.valueOf(decoder.decodeHeaders(frame.stream(), Unpooled.wrappedBuffer(frame.payload())).status()));
         }
