@@ -39,12 +39,21 @@ final class ProxyHeaders {
   private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
   private static final AsciiString HTTP = AsciiString.cached("http");
   private static final AsciiString HTTPS = AsciiString.cached("https");
+  private static final AsciiString H2C = AsciiString.cached("h2c");
 
   private ProxyHeaders() {}
 
-  /** Whether the client asks to switch protocols (a WebSocket handshake): {@code Upgrade} named by {@code Connection}. */
+  /**
+   * Whether the client asks to switch protocols (a WebSocket handshake): {@code Upgrade} named by
+   * {@code Connection}. Not to {@code h2c}, which RFC 9113 (3.1) deprecates and the balancer
+   * speaks itself, by prior knowledge: switched by a replica that speaks it, the connection
+   * would become a tunnel to that one replica, its streams past the balancer's routing and
+   * limits, as Envoy strips it for. Such a request is served as HTTP/1.1, its {@code Upgrade}
+   * dropped as any hop-by-hop header is.
+   */
   static boolean asksUpgrade(HttpRequest request) {
-    return request.headers().contains(HttpHeaderNames.UPGRADE)
+    String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+    return upgrade != null && !H2C.contentEqualsIgnoreCase(upgrade.strip())
         && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -292,6 +293,31 @@ class ForwardingRulesTest {
       assertThat(carriedBefore).as("closed once unused for it, well short of the response timeout: a new one").containsExactly(0, 1, 0);
       assertThat(idle).isLessThan(ProxySettings.defaults(0).responseTimeout());
     }
+  }
+
+  /**
+   * An HTTP/1.1 request that asks to switch to h2c (RFC 9113, 3.1, deprecated) is served as
+   * HTTP/1.1: its Upgrade and HTTP2-Settings go no further, so a replica that speaks h2c cannot
+   * make the client's connection a tunnel to itself, past the balancer's routing and limits.
+   */
+  @Test
+  void anUpgradeToH2cIsServedAsHttp11AndNeverReachesTheReplica() throws IOException {
+    List<String> heads = new CopyOnWriteArrayList<>();
+    proxy = new ProxyFixture(List.of(backends.raw(new AtomicInteger(), (head, out) -> {
+      heads.add(head);
+      boolean asked = head.toLowerCase(Locale.ROOT).contains("upgrade: h2c");
+      out.write((asked ? "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+          : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    })));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response answer = client.send("GET /home HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+          + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n").read();
+
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo("ok");
+    }
+    assertThat(heads).singleElement().asString().doesNotContainIgnoringCase("upgrade").doesNotContainIgnoringCase("http2-settings");
   }
 
   /** A replica that answers each request on its head alone, as nginx's return does, and tells which request lines it had. */
