@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2Error;
@@ -216,7 +215,7 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter {
    */
   static void becomeTunnel(Channel replica, Downstream client) {
     ChannelPipeline pipeline = replica.pipeline();
-    HttpClientCodec codec = pipeline.get(HttpClientCodec.class);
+    ReplicaCodec codec = pipeline.get(ReplicaCodec.class);
     codec.removeOutboundHandler();
     pipeline.addLast(new Tunnel(client.becomeTunnel(replica)));
     pipeline.remove(ReplicaConnection.class);

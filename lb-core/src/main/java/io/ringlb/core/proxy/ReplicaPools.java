@@ -9,7 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.ringlb.api.HashRing;
@@ -109,7 +109,8 @@ final class ReplicaPools {
             // its own timeout is the pool's idle one; an exchange waits on the replica for the response timeout (awaitAnswer)
             IdleTimer silence = IdleTimer.reading(clock, settings.replicaIdleTimeout());
             channel.pipeline().addLast(
-                new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, MAX_CHUNK_BYTES),
+                new ReplicaCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096).setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
+                    .setMaxChunkSize(MAX_CHUNK_BYTES)),
                 silence,
                 new ReplicaConnection(silence));
           }

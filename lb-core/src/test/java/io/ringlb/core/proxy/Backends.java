@@ -117,6 +117,22 @@ public final class Backends implements AutoCloseable {
   }
 
   /**
+   * A replica that keeps each connection it takes alive and answers each request on it as {@code
+   * answer} writes, given its head; it reads no request body. It counts the connections it took
+   * in {@code taken}, and in {@code closed} those the client closed.
+   */
+  InetSocketAddress keptAlive(AtomicInteger taken, AtomicInteger closed, RawAnswer answer) {
+    return accepting(socket -> {
+      taken.incrementAndGet();
+      InputStream in = socket.getInputStream();
+      for (String head; !(head = readHead(in)).isEmpty(); ) {
+        answer.answer(head, socket.getOutputStream());
+      }
+      closed.incrementAndGet();
+    });
+  }
+
+  /**
    * A replica that keeps each connection it takes alive and answers each request on it with a 200,
    * once {@code answering} lets it, until {@code drops} says of a request (its head, and how many
    * the connection carried before it) that the replica closes the connection on it unanswered. The

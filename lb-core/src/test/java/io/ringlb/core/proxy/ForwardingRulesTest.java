@@ -23,6 +23,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the data plane does with a request and with a replica's answer or failure: the rules users rely on. */
@@ -293,6 +294,59 @@ class ForwardingRulesTest {
       assertThat(carriedBefore).as("closed once unused for it, well short of the response timeout: a new one").containsExactly(0, 1, 0);
       assertThat(idle).isLessThan(ProxySettings.defaults(0).responseTimeout());
     }
+  }
+
+  /**
+   * A replica that sends more than its answer (more bytes than its Content-Length, a body on an
+   * answer to HEAD or a 204) has its connection closed, not pooled: kept, those bytes would be
+   * read as the start of the next request's answer, and that request, served by the replica,
+   * would fail with a 503 and count against it. The next request goes on a new connection.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "GET  | HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhello! | 200",
+      "HEAD | HTTP/1.1 200 OK\\r\\nContent-Length: 5\\r\\n\\r\\nhello  | 200",
+      "GET  | HTTP/1.1 204 No Content\\r\\n\\r\\nbody                  | 204"})
+  void bytesAReplicaSendsPastItsAnswerCloseItsConnection(String method, String answer, int status) throws IOException {
+    assertTheNextRequestGoesOnANewConnection(method, (head, out) -> {
+      out.write((head.startsWith("POST") ? "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext" : answer.replace("\\r\\n", "\r\n"))
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    }, status);
+  }
+
+  /** So do bytes a replica sends on a connection idle in the pool, a whole line or not: no request asked for them. */
+  @Test
+  void bytesAReplicaSendsOnAnIdleConnectionCloseIt() throws IOException {
+    assertTheNextRequestGoesOnANewConnection("GET", (head, out) -> {
+      out.write((head.startsWith("POST") ? "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext" : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      if (!head.startsWith("POST")) {
+        Thread.sleep(100); // the answer relayed, its connection back in the pool
+        out.write("junk".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+    }, 200);
+  }
+
+  private void assertTheNextRequestGoesOnANewConnection(String method, Backends.RawAnswer answer, int status) throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    AtomicInteger closed = new AtomicInteger();
+    proxy = onTheFakeClock(List.of(backends.keptAlive(taken, closed, answer)), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(),
+        s.maxBodyBytes(), s.headerTimeout(), s.idleTimeout(), 1, s.responseTimeout())));
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send(method + " /first HTTP/1.1\r\nHost: x\r\n\r\n").read(method.equals("HEAD")).status()).isEqualTo(status);
+      // closed by the balancer for what came unasked; on a clock no one moves, not for its idle timeout
+      await().atMost(Duration.ofSeconds(5)).until(() -> closed.get() == 1);
+
+      RawClient.Response next = client.send("POST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").read();
+
+      assertThat(next.status()).isEqualTo(200);
+      assertThat(next.body()).isEqualTo("next");
+    }
+    assertThat(taken).as("the next request on a new connection").hasValue(2);
+    assertThat(proxy.reports).as("no failure of the replica's").isEmpty();
   }
 
   /**
