@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.concurrent.Future;
 import io.ringlb.core.time.EngineClock;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -42,7 +43,8 @@ final class ReplicaHttp2Pipeline {
         new Http2MultiplexHandler(new RefusedPush()),
         new FirstSettings(),
         new IdleHttp2Connection(frames),
-        new WiderWindow(settings.maxConcurrentStreams()));
+        new WiderWindow(settings.maxConcurrentStreams()),
+        ConnectionLost.INSTANCE);
   }
 
   /**
@@ -112,6 +114,27 @@ final class ReplicaHttp2Pipeline {
     public void channelInactive(ChannelHandlerContext ctx) {
       received.tryFailure(new ClosedChannelException());
       ctx.fireChannelInactive();
+    }
+  }
+
+  /**
+   * The connection failed on a read or write (the replica reset it, its process killed): it
+   * closes, and its streams learn of that as their end, their exchanges failing over or breaking
+   * off as over HTTP/1.1. No failure of the balancer's own, so not Netty's warning with a stack
+   * trace for each; anything else that reaches here is one, and goes on to be logged.
+   */
+  @ChannelHandler.Sharable
+  private static final class ConnectionLost extends ChannelInboundHandlerAdapter {
+
+    static final ConnectionLost INSTANCE = new ConnectionLost();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof IOException) {
+        ctx.close();
+      } else {
+        ctx.fireExceptionCaught(cause);
+      }
     }
   }
 

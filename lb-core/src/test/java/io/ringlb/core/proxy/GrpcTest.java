@@ -28,7 +28,13 @@ import io.ringlb.core.time.FakeClock;
 import io.ringlb.core.tls.ServerTls;
 import io.ringlb.core.tls.TestCertificates;
 import io.ringlb.core.tls.TlsSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +42,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +110,56 @@ class GrpcTest {
 
   private static CallOptions deadline() {
     return CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A replica's connection reset under a call (its process killed, say) ends the call with a
+   * gRPC error, as a broken answer does, and is no failure of the balancer's own to log with a
+   * stack trace: its streams learn of it as the connection's end.
+   */
+  @Test
+  void aReplicaConnectionResetUnderACallEndsItWithAnErrorAndNoWarning() throws Exception {
+    CountDownLatch goOn = new CountDownLatch(1);
+    Server replica = GrpcEcho.start("R0", goOn);
+    replicas.add(replica);
+    try (LoggedWarnings logged = LoggedWarnings.collect(); ServerSocket relay = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> toBalancer = new CopyOnWriteArrayList<>();
+      Thread.ofVirtual().start(() -> { // the replica behind a relay whose connections can be reset
+        try {
+          while (true) {
+            Socket balancer = relay.accept();
+            toBalancer.add(balancer);
+            Socket server = new Socket(InetAddress.getLoopbackAddress(), replica.getPort());
+            Thread.ofVirtual().start(() -> pump(balancer, server));
+            Thread.ofVirtual().start(() -> pump(server, balancer));
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      });
+      proxyTo(List.of(new InetSocketAddress("127.0.0.1", relay.getLocalPort())), Optional.empty());
+      Iterator<String> answers = ClientCalls.blockingServerStreamingCall(cleartext(), GrpcEcho.PAUSE, deadline(), "hi");
+      assertThat(answers.next()).isEqualTo("R0: hi");
+
+      for (Socket balancer : toBalancer) {
+        balancer.setSoLinger(true, 0); // closed so, the connection is reset
+        balancer.close();
+      }
+
+      StatusRuntimeException ended = catchThrowableOfType(StatusRuntimeException.class, answers::next);
+      assertThat(ended.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(logged.warnings()).as("told before the connection closed, which ended the call").isEmpty();
+    } finally {
+      goOn.countDown();
+    }
+  }
+
+  private static void pump(Socket from, Socket to) {
+    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      in.transferTo(out);
+    } catch (IOException ended) {
+      // one side closed, or was reset
+    }
   }
 
   @Test
