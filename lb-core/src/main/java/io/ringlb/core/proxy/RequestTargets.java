@@ -45,6 +45,16 @@ final class RequestTargets {
     return AsciiString.regionMatches(text, true, 0, prefix, 0, prefix.length());
   }
 
+  /** The authority of an absolute {@code http} or {@code https} target: what comes after its {@code //}, up to its path or query. */
+  static String authorityOf(String absolute) {
+    int from = absolute.indexOf("//") + 2;
+    int end = from;
+    while (end < absolute.length() && absolute.charAt(end) != '/' && absolute.charAt(end) != '?' && absolute.charAt(end) != '#') {
+      end++;
+    }
+    return absolute.substring(from, end);
+  }
+
   /** Whether {@code authority} ({@code Host}'s value, or {@code :authority}) is a host and port at most; empty is allowed. */
   static boolean authority(CharSequence authority) {
     for (int i = 0; i < authority.length(); i++) {

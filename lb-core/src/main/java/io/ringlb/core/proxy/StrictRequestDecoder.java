@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  *       request. Other codings before {@code chunked} are refused as nginx refuses them: the data
  *       plane frames bodies itself, and would pass them on undeclared;
  *   <li>an HTTP/1.1 request without {@code Host}, or any request with two, or with one that is
- *       not a host and port (section 3.2);
+ *       not a host and port (section 3.2); one in absolute form takes its {@code Host} from its
+ *       target (3.2.2), which must name a host and port;
  *   <li>a request target with a control character or DEL, or in none of the forms a request to
  *       an origin takes ({@link RequestTargets}), which Netty passes on as it is;
  *   <li>whitespace before a chunk size (section 7.1: {@code chunk-size = 1*HEXDIG}), which Netty
@@ -195,6 +196,15 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     if (!request.method().equals(HttpMethod.CONNECT)
         && !RequestTargets.form(request.uri(), request.method().equals(HttpMethod.OPTIONS), true)) {
       return "a request target in none of the forms a request to an origin takes: " + request.uri();
+    }
+    if (!request.method().equals(HttpMethod.CONNECT) && !request.uri().startsWith("/") && !request.uri().equals("*")) {
+      // in absolute form, its host is the target's, which an origin takes over Host (RFC 9112, 3.2.2), as nginx does: the replica
+      // and X-Forwarded-Host are told the host the client asked for
+      String authority = RequestTargets.authorityOf(request.uri());
+      if (authority.isEmpty() || !RequestTargets.authority(authority)) {
+        return "an absolute request target without a host and port: " + request.uri();
+      }
+      headers.set(HttpHeaderNames.HOST, authority);
     }
     if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && !chunkedAlone(headers)) {
       return "Transfer-Encoding must be chunked alone, was: " + String.join(", ", headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));

@@ -479,8 +479,11 @@ class ForwardingRulesTest {
   @Test
   void optionsForTheWholeServerReachesTheReplicaAsAnAsteriskAndAnAbsoluteTargetInOriginForm() throws IOException {
     List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> hosts = new CopyOnWriteArrayList<>();
     InetSocketAddress recording = backends.raw(new AtomicInteger(), (head, out) -> {
       heads.add(head.lines().findFirst().orElse(""));
+      hosts.add(head.lines().filter(line -> line.regionMatches(true, 0, "host:", 0, 5) || line.regionMatches(true, 0, "x-forwarded-host:", 0, 17))
+          .map(line -> line.toLowerCase(Locale.ROOT)).sorted().toList().toString());
       // it closes each connection after its answer, and says so: else the second request could find the first's connection
       // kept and closed under it
       out.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -489,9 +492,14 @@ class ForwardingRulesTest {
     proxy = new ProxyFixture(List.of(recording));
     try (RawClient client = new RawClient(proxy.port())) {
       assertThat(client.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
-      assertThat(client.send("GET http://x/home?k=1 HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+      assertThat(client.send("GET http://other.example:8080/home?k=1 HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+    }
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET http:///home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("an absolute target naming no host").isEqualTo(400);
     }
     assertThat(heads).containsExactly("OPTIONS * HTTP/1.1", "GET /home?k=1 HTTP/1.1");
+    assertThat(hosts.get(1)).as("the target's host, which an origin takes over Host (RFC 9112, 3.2.2), as nginx does")
+        .isEqualTo("[host: other.example:8080, x-forwarded-host: other.example:8080]");
   }
 
   @Test
