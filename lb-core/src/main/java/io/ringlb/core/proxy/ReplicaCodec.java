@@ -19,7 +19,7 @@ import java.util.List;
  * HttpClientCodec} speaks it (the answer to a HEAD read without a body), one request at a time.
  * What the replica sends that no request asked for closes the connection: bytes past the end of
  * an answer (more than its {@code Content-Length}, a body on an answer to HEAD, a 204 or a 304)
- * and bytes on a connection idle in the pool. Kept, they would be read as the start of the next
+ * and bytes on a connection idle in the pool, line ends alone aside. Kept, they would be read as the start of the next
  * request's answer, which would then fail, after the replica had served the request. nginx and
  * HAProxy close such a connection too. It is closed before the answer's end is handed on, so the
  * pool never takes it back.
@@ -74,8 +74,13 @@ final class ReplicaCodec extends CombinedChannelDuplexHandler<HttpResponseDecode
     }
 
     private void unasked(ChannelHandlerContext ctx, ByteBuf in) {
-      in.skipBytes(in.readableBytes());
-      ctx.close();
+      while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
+        in.skipBytes(1); // a line end after an answer, which some servers send and Netty's decoder skips before a head, is harmless
+      }
+      if (in.isReadable()) {
+        in.skipBytes(in.readableBytes());
+        ctx.close();
+      }
     }
 
     @Override

@@ -330,6 +330,31 @@ class ForwardingRulesTest {
     }, 200);
   }
 
+  /** A line end after an answer, in its read or later, which some servers send and Netty's decoder skips, is kept with the connection. */
+  @Test
+  void aLineEndAfterAnAnswerKeepsItsConnection() throws IOException {
+    AtomicInteger taken = new AtomicInteger();
+    AtomicInteger closed = new AtomicInteger();
+    proxy = onTheFakeClock(List.of(backends.keptAlive(taken, closed, (head, out) -> {
+      out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(100); // the answer relayed, its connection back in the pool
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    })), s -> ProxyFixture.oneLoop(ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), s.headerTimeout(), s.idleTimeout(), 1,
+        s.responseTimeout())));
+    try (RawClient client = new RawClient(proxy.port())) {
+      for (int i = 0; i < 3; i++) {
+        RawClient.Response answer = client.send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n").read();
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("ok");
+      }
+    }
+    assertThat(taken).as("every request on the one connection").hasValue(1);
+    assertThat(closed).hasValue(0);
+    assertThat(proxy.reports).isEmpty();
+  }
+
   private void assertTheNextRequestGoesOnANewConnection(String method, Backends.RawAnswer answer, int status) throws IOException {
     AtomicInteger taken = new AtomicInteger();
     AtomicInteger closed = new AtomicInteger();
