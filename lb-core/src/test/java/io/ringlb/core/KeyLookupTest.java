@@ -95,6 +95,24 @@ class KeyLookupTest {
   }
 
   @Test
+  void aTargetInAbsoluteFormIsLookedUpWithItsOwnHostAndPathAsTheDataPlaneTakesThem() throws Exception {
+    HttpReplicas replicas = new HttpReplicas();
+    BalancerConfig config = config(2, Map.of("lb.key", "header:Host,query:user"));
+    try (Balancer balancer = Balancer.start(config, replicas)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 2);
+      List<Map.Entry<String, String>> host = List.of(Map.entry("Host", "x"));
+
+      assertThat(balancer.keyLookup().of(new KeyLookup.Request("http://other.example:8080/home", host, Optional.empty())).orElseThrow().keyText())
+          .as("the target's host, over Host").isEqualTo("other.example:8080");
+      assertThat(balancer.keyLookup().of(new KeyLookup.Request("http://other.example?user=7", List.of(), Optional.empty())))
+          .as("no Host field, and a query right after the authority").isPresent().get()
+          .extracting(KeyLookup.Answer::keyText).isEqualTo("other.example");
+    } finally {
+      replicas.stopAll();
+    }
+  }
+
+  @Test
   void aKeptReplicaThatIsDownIsNamedWhereItWouldHaveTakenTheKey() throws Exception {
     HttpReplicas replicas = new HttpReplicas();
     BalancerConfig config = config(3, Map.of("lb.heartbeat.interval-ms", "50", "lb.heartbeat.timeout-ms", "50"));

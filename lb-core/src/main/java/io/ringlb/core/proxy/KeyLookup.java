@@ -1,6 +1,7 @@
 package io.ringlb.core.proxy;
 
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -61,6 +62,9 @@ public final class KeyLookup {
   public Optional<Answer> of(Request request) {
     HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target());
     request.headers().forEach(header -> head.headers().add(header.getKey(), header.getValue()));
+    if (request.target().contains("://")) {
+      head.headers().set(HttpHeaderNames.HOST, RequestTargets.authorityOf(request.target())); // as the data plane takes it
+    }
     String target = Route.originForm(request.target());
     int question = target.indexOf('?');
     String path = question < 0 ? target : target.substring(0, question);

@@ -48,11 +48,34 @@ final class RequestTargets {
   /** The authority of an absolute {@code http} or {@code https} target: what comes after its {@code //}, up to its path or query. */
   static String authorityOf(String absolute) {
     int from = absolute.indexOf("//") + 2;
+    return absolute.substring(from, authorityEnd(absolute, from));
+  }
+
+  /**
+   * The path and query of an absolute {@code http} or {@code https} target, in origin form: what
+   * follows its authority, with the {@code /} an empty path stands for ({@code http://x?k=1} is
+   * {@code /?k=1}, RFC 9112, 3.2.1) and no fragment.
+   */
+  static String originFormOf(String absolute) {
+    String rest = absolute.substring(authorityEnd(absolute, absolute.indexOf("//") + 2));
+    int fragment = rest.indexOf('#');
+    if (fragment >= 0) {
+      rest = rest.substring(0, fragment);
+    }
+    return rest.startsWith("/") ? rest : "/" + rest;
+  }
+
+  /** Whether an absolute target's {@code authority} names a host: an {@code http} URI must (RFC 9110, 4.2.1), so not {@code :8080}. */
+  static boolean namesHost(String authority) {
+    return !authority.isEmpty() && authority.charAt(0) != ':' && authority(authority);
+  }
+
+  private static int authorityEnd(String absolute, int from) {
     int end = from;
     while (end < absolute.length() && absolute.charAt(end) != '/' && absolute.charAt(end) != '?' && absolute.charAt(end) != '#') {
       end++;
     }
-    return absolute.substring(from, end);
+    return end;
   }
 
   /** Whether {@code authority} ({@code Host}'s value, or {@code :authority}) is a host and port at most; empty is allowed. */

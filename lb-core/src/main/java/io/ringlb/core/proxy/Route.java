@@ -29,11 +29,6 @@ record Route(String target, String path, boolean toAdmin, List<Replica> candidat
     if (uri.startsWith("/") || uri.equals("*")) {
       return uri;
     }
-    int scheme = uri.indexOf("://");
-    if (scheme < 0) {
-      return "/" + uri;
-    }
-    int slash = uri.indexOf('/', scheme + 3);
-    return slash < 0 ? "/" : uri.substring(slash);
+    return uri.contains("://") ? RequestTargets.originFormOf(uri) : "/" + uri;
   }
 }

@@ -201,7 +201,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
       // in absolute form, its host is the target's, which an origin takes over Host (RFC 9112, 3.2.2), as nginx does: the replica
       // and X-Forwarded-Host are told the host the client asked for
       String authority = RequestTargets.authorityOf(request.uri());
-      if (authority.isEmpty() || !RequestTargets.authority(authority)) {
+      if (!RequestTargets.namesHost(authority)) {
         return "an absolute request target without a host and port: " + request.uri();
       }
       headers.set(HttpHeaderNames.HOST, authority);

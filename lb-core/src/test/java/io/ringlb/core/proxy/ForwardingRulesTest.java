@@ -522,6 +522,9 @@ class ForwardingRulesTest {
     try (RawClient client = new RawClient(proxy.port())) {
       assertThat(client.send("GET http:///home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("an absolute target naming no host").isEqualTo(400);
     }
+    try (RawClient client = new RawClient(proxy.port())) {
+      assertThat(client.send("GET http://:8080/home HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("a port without a host").isEqualTo(400);
+    }
     assertThat(heads).containsExactly("OPTIONS * HTTP/1.1", "GET /home?k=1 HTTP/1.1");
     assertThat(hosts.get(1)).as("the target's host, which an origin takes over Host (RFC 9112, 3.2.2), as nginx does")
         .isEqualTo("[host: other.example:8080, x-forwarded-host: other.example:8080]");
