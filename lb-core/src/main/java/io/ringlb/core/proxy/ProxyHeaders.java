@@ -99,9 +99,13 @@ final class ProxyHeaders {
    */
   static HttpResponse toClient(HttpResponse in, HttpVersion clientVersion, boolean bodyless, boolean keepAlive) {
     HttpHeaders headers = in.headers();
+    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
     dropHopByHop(headers);
     boolean keep = keepAlive;
-    if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+    if (bodyless && chunked && framedLikeAGet(in.status().code()) && clientVersion.equals(HttpVersion.HTTP_1_1)) {
+      // the answer to a HEAD tells the framing a GET would get (RFC 9110, 9.3.2), as a Content-Length is kept: this one's too
+      headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    } else if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
         keep = false; // the body ends when the connection does
       } else {
@@ -129,6 +133,11 @@ final class ProxyHeaders {
   }
 
   /** Whether the response to the message with these framing-relevant facts has no body. */
+  /** Whether an answer of {@code status} may tell a body's framing: not a 1xx, 204 or 304, which have none (RFC 9112, 6.1 and 6.3). */
+  private static boolean framedLikeAGet(int status) {
+    return status >= 200 && status != 204 && status != 304;
+  }
+
   static boolean bodyless(boolean headRequest, int status) {
     return headRequest || status == 204 || status == 304 || (status >= 100 && status < 200);
   }

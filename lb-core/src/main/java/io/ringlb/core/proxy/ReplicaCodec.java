@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
@@ -47,6 +48,9 @@ final class ReplicaCodec extends CombinedChannelDuplexHandler<HttpResponseDecode
     /** Whether the last head read was a final answer's, whose end ends the wait; an interim one's (1xx, 101 too) does not. */
     private boolean finalHead;
 
+    /** Whether the answer to a HEAD being read said chunked, which Netty's decoder takes off an answer without a body. */
+    private boolean headSaidChunked;
+
     Answers(HttpDecoderConfig config) {
       super(config);
     }
@@ -63,6 +67,10 @@ final class ReplicaCodec extends CombinedChannelDuplexHandler<HttpResponseDecode
         Object read = out.get(i);
         if (read instanceof HttpResponse head) {
           finalHead = head.status().codeClass() != HttpStatusClass.INFORMATIONAL;
+          if (headSaidChunked) {
+            HttpUtil.setTransferEncodingChunked(head, true); // the framing a GET would get, which the client is told (RFC 9110, 9.3.2)
+            headSaidChunked = false;
+          }
         }
         if (read instanceof LastHttpContent && finalHead) {
           awaited = null;
@@ -85,8 +93,12 @@ final class ReplicaCodec extends CombinedChannelDuplexHandler<HttpResponseDecode
 
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
-      return message instanceof HttpResponse answer && answer.status().codeClass() != HttpStatusClass.INFORMATIONAL
-          && HttpMethod.HEAD.equals(awaited) || super.isContentAlwaysEmpty(message);
+      boolean toHead = message instanceof HttpResponse answer && answer.status().codeClass() != HttpStatusClass.INFORMATIONAL
+          && HttpMethod.HEAD.equals(awaited);
+      if (toHead && HttpUtil.isTransferEncodingChunked(message)) {
+        headSaidChunked = true;
+      }
+      return toHead || super.isContentAlwaysEmpty(message);
     }
   }
 }

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.ringlb.core.health.Outcome;
 import io.ringlb.api.Replica;
 import io.ringlb.core.time.EngineClock;
@@ -18,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -353,6 +359,45 @@ class ForwardingRulesTest {
     assertThat(taken).as("every request on the one connection").hasValue(1);
     assertThat(closed).hasValue(0);
     assertThat(proxy.reports).isEmpty();
+  }
+
+  /**
+   * The answer to a HEAD keeps the framing a GET would get (RFC 9110, 9.3.2): {@code
+   * Transfer-Encoding: chunked} from the replica reaches an HTTP/1.1 client, as a length does; a
+   * 204 has no framing to tell, and an HTTP/1.0 client knows no chunked.
+   */
+  @Test
+  void aHeadAnswerKeepsTheReplicasChunkedFraming() throws Exception {
+    InetSocketAddress replica = backends.raw(new AtomicInteger(), (head, out) -> {
+      String status = head.contains("/empty") ? "204 No Content" : "200 OK";
+      out.write(("HTTP/1.1 " + status + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    });
+    proxy = new ProxyFixture(List.of(replica));
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response answer = client.send("HEAD /streamed HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+      RawClient.Response next = client.send("HEAD /empty HTTP/1.1\r\nHost: x\r\n\r\n").read(true);
+
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.headers()).containsEntry("transfer-encoding", "chunked").doesNotContainKey("content-length");
+      assertThat(next.status()).as("the connection kept after a HEAD answer with no body").isEqualTo(204);
+      assertThat(next.headers()).doesNotContainKey("transfer-encoding");
+    }
+    try (RawClient client = new RawClient(proxy.port())) {
+      RawClient.Response answer = client.send("HEAD /streamed HTTP/1.0\r\n\r\n").read(true);
+
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(answer.headers()).doesNotContainKey("transfer-encoding");
+    }
+    try (H2cClient client = new H2cClient(proxy.port())) {
+      FullHttpRequest head = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, "/streamed");
+      head.headers().set(HttpHeaderNames.HOST, "x");
+      H2cClient.Answer overH2 = client.send(head).get(10, TimeUnit.SECONDS);
+
+      assertThat(overH2.status()).as("over HTTP/2, which has no such field, the stream ends with the head").isEqualTo(200);
+      assertThat(overH2.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)).isFalse();
+      assertThat(overH2.body()).isEmpty();
+    }
   }
 
   private void assertTheNextRequestGoesOnANewConnection(String method, Backends.RawAnswer answer, int status) throws IOException {
