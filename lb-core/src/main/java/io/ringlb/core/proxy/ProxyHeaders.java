@@ -99,11 +99,12 @@ final class ProxyHeaders {
    */
   static HttpResponse toClient(HttpResponse in, HttpVersion clientVersion, boolean bodyless, boolean keepAlive) {
     HttpHeaders headers = in.headers();
-    boolean chunked = HttpUtil.isTransferEncodingChunked(in);
+    // the answer to a HEAD tells the framing a GET would get (RFC 9110, 9.3.2), as a Content-Length is kept: this one's too
+    boolean headSaidChunked = bodyless && framedLikeAGet(in.status().code()) && clientVersion.equals(HttpVersion.HTTP_1_1)
+        && HttpUtil.isTransferEncodingChunked(in);
     dropHopByHop(headers);
     boolean keep = keepAlive;
-    if (bodyless && chunked && framedLikeAGet(in.status().code()) && clientVersion.equals(HttpVersion.HTTP_1_1)) {
-      // the answer to a HEAD tells the framing a GET would get (RFC 9110, 9.3.2), as a Content-Length is kept: this one's too
+    if (headSaidChunked) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     } else if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
