@@ -99,8 +99,9 @@ final class ProxyHeaders {
    */
   static HttpResponse toClient(HttpResponse in, HttpVersion clientVersion, boolean bodyless, boolean keepAlive) {
     HttpHeaders headers = in.headers();
-    // the answer to a HEAD tells the framing a GET would get (RFC 9110, 9.3.2), as a Content-Length is kept: this one's too
-    boolean headSaidChunked = bodyless && framedLikeAGet(in.status().code()) && clientVersion.equals(HttpVersion.HTTP_1_1)
+    // the answer to a HEAD, bodyless by its request and not by its status, tells the framing a GET would get (RFC 9110, 9.3.2),
+    // as a Content-Length is kept: this one's too
+    boolean headSaidChunked = bodyless && !bodyless(false, in.status().code()) && clientVersion.equals(HttpVersion.HTTP_1_1)
         && HttpUtil.isTransferEncodingChunked(in);
     dropHopByHop(headers);
     boolean keep = keepAlive;
@@ -134,11 +135,6 @@ final class ProxyHeaders {
   }
 
   /** Whether the response to the message with these framing-relevant facts has no body. */
-  /** Whether an answer of {@code status} may tell a body's framing: not a 1xx, 204 or 304, which have none (RFC 9112, 6.1 and 6.3). */
-  private static boolean framedLikeAGet(int status) {
-    return status >= 200 && status != 204 && status != 304;
-  }
-
   static boolean bodyless(boolean headRequest, int status) {
     return headRequest || status == 204 || status == 304 || (status >= 100 && status < 200);
   }
