@@ -3,6 +3,7 @@ package io.ringlb.core.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.core.time.EngineClock;
 import io.ringlb.core.time.EngineClock.Cancellable;
@@ -68,7 +69,7 @@ final class ConnectionPool implements ReplicaPool {
       return;
     }
     for (Channel channel; !fresh && (channel = idle.pollFirst()) != null; ) {
-      if (channel.isActive()) {
+      if (usable(channel)) {
         acquired.accept(channel);
         return;
       }
@@ -97,7 +98,7 @@ final class ConnectionPool implements ReplicaPool {
   /** Takes a connection back: kept for the next request when {@code reusable}, else closed. */
   @Override
   public void release(Channel channel, boolean reusable) {
-    if (!reusable || closed || !channel.isActive() || (!waiting.isEmpty() && waiting.peek().fresh())) {
+    if (!reusable || closed || !usable(channel) || (!waiting.isEmpty() && waiting.peek().fresh())) {
       channel.close(); // its close listener frees its place, for a new connection to the request waiting first
       return;
     }
@@ -108,6 +109,16 @@ final class ConnectionPool implements ReplicaPool {
     } else {
       idle.addFirst(channel);
     }
+  }
+
+  /**
+   * Whether {@code channel} can carry another request: open, and not closing. A connection over
+   * TLS that has sent its close_notify (closed for bytes no request asked for, or answering the
+   * replica's own) stays open until that is written, which with a full send buffer is not at once.
+   */
+  private static boolean usable(Channel channel) {
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    return channel.isActive() && (tls == null || !tls.engine().isOutboundDone());
   }
 
   private void connect(Consumer<Channel> acquired, Consumer<Throwable> failed) {

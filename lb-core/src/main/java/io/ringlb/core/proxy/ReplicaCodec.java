@@ -23,7 +23,8 @@ import java.util.List;
  * and bytes on a connection idle in the pool, line ends alone aside. Kept, they would be read as the start of the next
  * request's answer, which would then fail, after the replica had served the request. nginx and
  * HAProxy close such a connection too. It is closed before the answer's end is handed on, so the
- * pool never takes it back.
+ * pool never takes it back: over TLS, where it stays open until its close_notify is written, the
+ * pool sees that sent.
  */
 final class ReplicaCodec extends CombinedChannelDuplexHandler<HttpResponseDecoder, HttpRequestEncoder> {
 

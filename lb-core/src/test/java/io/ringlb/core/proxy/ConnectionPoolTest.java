@@ -2,8 +2,13 @@ package io.ringlb.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.ringlb.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +115,25 @@ class ConnectionPoolTest {
     opened.getFirst().close(); // the replica closed it while it sat in the pool
     request();
     assertThat(handed).containsExactly("got 1", "got 1", "got 2");
+  }
+
+  @Test
+  void aTlsConnectionThatHasSentItsCloseNotifyIsNotKeptThoughItIsStillOpen() throws Exception {
+    SslContext tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build();
+    pool = new ConnectionPool(() -> {
+      EmbeddedChannel connection = new EmbeddedChannel(tls.newHandler(ByteBufAllocator.DEFAULT));
+      opened.add(connection);
+      return connection.newSucceededFuture();
+    }, loop.eventLoop(), clock, 1, WAIT);
+    request();
+    EmbeddedChannel first = opened.getFirst();
+    first.pipeline().get(SslHandler.class).closeOutbound(); // its close_notify sent, the socket not yet closed
+
+    pool.release(first, true);
+    request();
+
+    assertThat(handed).as("a new connection for the next request, not the closing one").containsExactly("got 1", "got 2");
+    assertThat(first.isOpen()).isFalse();
   }
 
   @Test
