@@ -264,7 +264,7 @@ public final class Fleet implements AutoCloseable {
    */
   public void reportFailure(Replica replica, Outcome outcome) {
     loop.execute(() -> {
-      apply(replica, health.requestFailed(replica, outcome), outcome == Outcome.TIMED_OUT ? "requests timed out" : "requests failed", true);
+      apply(replica, health.requestFailed(replica, outcome, clock.nanoTime()), outcome == Outcome.TIMED_OUT ? "requests timed out" : "requests failed", true);
     });
   }
 

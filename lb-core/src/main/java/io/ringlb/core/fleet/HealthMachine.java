@@ -80,6 +80,8 @@ final class HealthMachine {
     long othersAtProbe;
     /** The data plane's count of its answers at the last {@link #due} call. */
     long answersAtLook;
+    /** The last {@link #due} call that found that count grown: it began an answer shortly before. */
+    long answeredAtNanos = Long.MIN_VALUE;
     String lastDetail = "no heartbeat answered yet";
 
     Watched(Replica replica, long now) {
@@ -127,6 +129,9 @@ final class HealthMachine {
       String name = w.replica.name();
       long answers = loads.answers(name);
       boolean stalled = w.up && answers == w.answersAtLook && loads.of(name) > 0;
+      if (answers != w.answersAtLook) {
+        w.answeredAtNanos = now;
+      }
       w.answersAtLook = answers;
       if (w.probing || (w.up && w.misses == 0 && !stalled && now - w.lastProbeNanos < settings.interval().toNanos())) {
         continue;
@@ -199,13 +204,23 @@ final class HealthMachine {
     };
   }
 
-  /** Passive health: a request could not reach the replica; counts as a missed heartbeat, a timeout only if it answered nothing else meanwhile. */
-  Verdict requestFailed(Replica replica, Outcome outcome) {
+  /**
+   * Passive health: a request could not reach the replica; counts as a missed heartbeat. A
+   * timeout counts only if the replica began no answer to any request within the heartbeat's
+   * idle timeout: a replica under a burst times out many requests at once (connections waiting
+   * in its full accept queue, answers behind thousands of others) while it answers the rest, and
+   * each of them is the same news, not a miss of its own.
+   */
+  Verdict requestFailed(Replica replica, Outcome outcome, long now) {
     Watched w = current(replica);
     if (w == null) {
       return Verdict.NONE;
     }
-    return outcome == Outcome.TIMED_OUT ? timedOut(w, "requests timed out") : missed(w, false, "requests failed");
+    if (outcome != Outcome.TIMED_OUT) {
+      return missed(w, false, "requests failed");
+    }
+    boolean answering = loads.answers(replica.name()) != w.answersAtLook || w.answeredAtNanos >= now - settings.idleTimeout().toNanos();
+    return w.answered && answering ? slowButAnswering(w, "requests timed out") : missed(w, true, "requests timed out");
   }
 
   /** A replica out of the ring for a whole start timeout, and what its last heartbeat tried and got. */
@@ -269,12 +284,17 @@ final class HealthMachine {
   /** No answer within the idle timeout, or a request's: a miss only if the replica has answered nothing else since the last heartbeat went out. */
   private Verdict timedOut(Watched w, String why) {
     if (w.answered && loads.answers(w.replica.name()) != w.answersAtProbe) {
-      LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
-      w.misses = 0;
-      w.answersAtProbe = loads.answers(w.replica.name());
-      return Verdict.NONE;
+      return slowButAnswering(w, why);
     }
     return missed(w, true, why);
+  }
+
+  /** A timeout forgiven, as the replica answers requests: the count of misses starts again, and its silence is looked for from now. */
+  private Verdict slowButAnswering(Watched w, String why) {
+    LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
+    w.misses = 0;
+    w.answersAtProbe = loads.answers(w.replica.name());
+    return Verdict.NONE;
   }
 
   /** @param silence whether it said nothing, rather than refused or failed: weak evidence when the machine is saturated */

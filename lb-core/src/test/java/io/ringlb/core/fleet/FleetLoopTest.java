@@ -212,6 +212,25 @@ class FleetLoopTest {
   }
 
   @Test
+  void aReplicaWhoseRequestsTimeOutByTheDozenWhileItAnswersOthersStays() {
+    start(3, 10);
+    Replica s2 = inRing("S2");
+
+    for (int tick = 0; tick < 100; tick++) { // 10 s of a burst
+      router.loads().answered(s2); // it answers, behind a full accept queue
+      if (tick % 10 == 5) {
+        for (int request = 0; request < 20; request++) {
+          fleet.reportFailure(s2, Outcome.TIMED_OUT); // the connections that waited in that queue time out together
+        }
+      }
+      clock.forward(Fleet.TICK);
+    }
+
+    assertThat(inRing()).contains("S2");
+    assertThat(launcher.kills).isEmpty();
+  }
+
+  @Test
   void aHungReplicaThatAnswersNothingLeavesTheRingWithinAnIntervalAndATick() {
     start(3, 10);
     clock.forward(Duration.ofMillis(450)); // the heartbeats of S1..S3 went out at the start: the next are 50 ms away

@@ -107,7 +107,7 @@ class HealthMachineTest {
     Replica again = new Replica("S1", 1, "127.0.0.1", 20011);
     health.watch(again, 1_700 * MS);
     assertThat(health.heard(second, beat(Outcome.FAILED), 1_800 * MS)).as("about the instance replaced").isEqualTo(Verdict.NONE);
-    assertThat(health.requestFailed(s1, Outcome.FAILED)).isEqualTo(Verdict.NONE);
+    assertThat(health.requestFailed(s1, Outcome.FAILED, 1_900 * MS)).isEqualTo(Verdict.NONE);
   }
 
   @Test
@@ -121,6 +121,26 @@ class HealthMachineTest {
     assertThat(health.heard(probe, beat(Outcome.TIMED_OUT), 1_500 * MS)).isEqualTo(Verdict.NONE);
     assertThat(answer(s1, Outcome.TIMED_OUT, 2_500 * MS)).as("the count started again").isEqualTo(Verdict.NONE);
     assertThat(answer(s1, Outcome.TIMED_OUT, 3_500 * MS)).as("silent twice: dead").isEqualTo(Verdict.DEAD);
+  }
+
+  @Test
+  void aBurstOfRequestTimeoutsIsNoMissWhileTheReplicaAnswersOthersButSilenceAfterIs() {
+    up(s1, 0);
+    up(s2, 0);
+    up(s3, 0);
+    health.due(100 * MS);
+    loads.answered(s1); // its answers begin, as its full accept queue times out the connections waiting in it
+    health.due(200 * MS); // the fleet's tick looks
+
+    for (int timedOut = 0; timedOut < 10; timedOut++) {
+      assertThat(health.requestFailed(s1, Outcome.TIMED_OUT, 1_100 * MS)).as("timed out together, while it answers").isEqualTo(Verdict.NONE);
+    }
+    assertThat(health.up("S1")).isTrue();
+
+    health.due(1_100 * MS); // and then it answers nothing more
+    assertThat(health.requestFailed(s1, Outcome.TIMED_OUT, 1_200 * MS)).as("an answer begun within the idle timeout").isEqualTo(Verdict.NONE);
+    assertThat(health.requestFailed(s1, Outcome.TIMED_OUT, 1_300 * MS)).as("none for over the idle timeout").isEqualTo(Verdict.NONE);
+    assertThat(health.requestFailed(s1, Outcome.TIMED_OUT, 1_300 * MS)).as("silent twice: dead").isEqualTo(Verdict.DEAD);
   }
 
   @Test
