@@ -43,7 +43,7 @@ final class Http2Fields {
     }
     // a missing :authority and host are the stream's to tell (a 400, as HTTP/1.1 answers a request without Host)
     boolean options = AsciiString.contentEquals(HttpMethod.OPTIONS.asciiName(), method);
-    if (path != null && !(RequestTargets.visible(path) && RequestTargets.form(path, options, false))
+    if (path != null && !(RequestTargets.visible(path) && !RequestTargets.hasFragment(path) && RequestTargets.form(path, options, false))
         || authority != null && !RequestTargets.authority(authority)
         || host != null && !RequestTargets.authority(host)) {
       return false;

@@ -6,7 +6,7 @@ import io.netty.util.AsciiString;
  * What a request's target and authority may hold, over HTTP/1.1 and HTTP/2 alike: the URI's
  * visible characters (RFC 3986), so no control character, space or DEL, which a replica's
  * parser may take for the end of the request line or of the field, or drop, otherwise than the
- * balancer did; a target in one of the forms a request to an origin takes; an authority, a host
+ * balancer did; a target in one of the forms a request to an origin takes, with no fragment; an authority, a host
  * and a port, with no path, query, fragment or user information in it (RFC 9110, 7.2; RFC 9113,
  * 8.3.1).
  */
@@ -22,6 +22,21 @@ final class RequestTargets {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code target} holds a fragment ({@code #...}), which no request target may (RFC 9112,
+   * 3.2; RFC 9113, 8.3.1): a client keeps it to itself. Passed on, {@code /a#x} would be routed on
+   * a key of its own and reach a replica that may refuse it or read {@code /a}; HAProxy and Envoy
+   * refuse it.
+   */
+  static boolean hasFragment(CharSequence target) {
+    for (int i = 0; i < target.length(); i++) {
+      if (target.charAt(i) == '#') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  *   <li>an HTTP/1.1 request without {@code Host}, or any request with two, or with one that is
  *       not a host and port (section 3.2); one in absolute form takes its {@code Host} from its
  *       target (3.2.2), which must name a host and port;
- *   <li>a request target with a control character or DEL, or in none of the forms a request to
- *       an origin takes ({@link RequestTargets}), which Netty passes on as it is;
+ *   <li>a request target with a control character or DEL, or a fragment, or in none of the forms
+ *       a request to an origin takes ({@link RequestTargets}), which Netty passes on as it is;
  *   <li>whitespace before a chunk size (section 7.1: {@code chunk-size = 1*HEXDIG}), which Netty
  *       skips and another parser may not.
  * </ul>
@@ -191,6 +191,9 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
     if (!RequestTargets.visible(request.uri())) {
       return "a request target with a control character";
+    }
+    if (RequestTargets.hasFragment(request.uri())) {
+      return "a request target with a fragment (#), which a client keeps to itself: " + request.uri();
     }
     // CONNECT's authority form is answered 501 by the connection, not taken for a malformed target
     if (!request.method().equals(HttpMethod.CONNECT)

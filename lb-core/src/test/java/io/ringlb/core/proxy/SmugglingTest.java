@@ -130,6 +130,15 @@ class SmugglingTest {
   }
 
   @Test
+  void aRequestTargetWithAFragmentIsRefused() throws IOException {
+    // routed on "/home#x", a key of its own, and read by a replica as "/home" or refused
+    for (String target : List.of("/home#x", "/home?a=1#x", "http://x/home#x", "/#")) {
+      forget();
+      refused("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n", "a request target with a fragment (#)");
+    }
+  }
+
+  @Test
   void aHostThatIsNotAHostAndPortIsRefused() throws IOException {
     for (String host : List.of("a b", "x/home", "user@x", "x?y", "x#y")) {
       forget();
