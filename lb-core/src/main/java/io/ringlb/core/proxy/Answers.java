@@ -89,6 +89,11 @@ final class Answers {
     return encoded.toString();
   }
 
+  /** What a request whose headers are over {@code maxHeaderBytes} is told, over HTTP/1.1 and HTTP/2 alike. */
+  static String headersTooLarge(int maxHeaderBytes) {
+    return "The request headers are larger than " + maxHeaderBytes + " bytes";
+  }
+
   /** A complete response to a client of {@code version}, which says whether the connection stays open. */
   static FullHttpResponse failure(HttpResponseStatus status, String problem, HttpVersion version, boolean keepAlive) {
     FullHttpResponse response = failure(status, problem, !keepAlive);

@@ -151,7 +151,7 @@ final class ClientConnection extends ChannelDownstream {
       long now = accessLogTime();
       if (cause instanceof TooLongHttpHeaderException) {
         refuseAndClose(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "The request headers are larger than " + plane.settings().maxHeaderBytes() + " bytes", null, now);
+            Answers.headersTooLarge(plane.settings().maxHeaderBytes()), null, now);
       } else if (cause instanceof TooLongHttpLineException) {
         refuseAndClose(HttpResponseStatus.REQUEST_URI_TOO_LONG, "The request line is longer than " + plane.settings().maxHeaderBytes() + " bytes",
             null, now);

@@ -2,6 +2,7 @@ package io.ringlb.core.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -10,15 +11,18 @@ import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.Locale;
 
 /**
  * Netty's frame codec for a client's HTTP/2 connection, with what it does alone told to the
  * balancer's log and meters. It writes one answer itself: the {@code 431} of a request whose
- * header list is larger than {@code lb.client.max-header-bytes}, sent as it stops decoding it,
+ * header list is larger than {@code lb.client.max-header-bytes}, sent as it stops decoding it
+ * (with the API's JSON body here),
  * before the request reaches the streams' handler; that answer goes in the access log here,
  * unread, as an HTTP/1.1 connection's {@code 431} does. And it ends a connection for an error of
  * the connection's, the client's (a rapid reset, a flood of CONTINUATION frames, a frame out of
@@ -102,14 +106,35 @@ final class ClientFrameCodec extends Http2FrameCodec {
     super.onConnectionError(ctx, outbound, cause, http2Ex);
   }
 
+  /**
+   * The {@code 431}, in the API's JSON shape as over HTTP/1.1, where Netty's own has no body. Netty
+   * resets the stream right after, which would drop a body still queued for the stream's window:
+   * so the body leaves at once, or, when the client's windows cannot take it, the answer is
+   * Netty's.
+   */
   @Override
   protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
-    super.handleServerHeaderDecodeSizeError(ctx, stream);
-    int status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.code();
-    plane.events().answeredItself(status);
+    HttpResponseStatus status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    FullHttpResponse answer = Answers.failure(status, Answers.headersTooLarge(plane.settings().maxHeaderBytes()), ClientStream.HTTP_2, true);
+    int bytes = answer.content().readableBytes();
+    Http2RemoteFlowController windows = encoder().flowController();
+    if (windows.windowSize(stream) >= bytes && windows.windowSize(connection().connectionStream()) >= bytes) {
+      encoder().writeHeaders(ctx, stream.id(), HttpConversionUtil.toHttp2Headers(answer, false), 0, false, ctx.newPromise());
+      encoder().writeData(ctx, stream.id(), answer.content(), 0, true, ctx.newPromise());
+      try {
+        windows.writePendingBytes();
+      } catch (Http2Exception failed) {
+        throw new IllegalStateException(failed); // made a connection error by the caller
+      }
+    } else {
+      answer.release();
+      bytes = 0;
+      super.handleServerHeaderDecodeSizeError(ctx, stream);
+    }
+    plane.events().answeredItself(status.code());
     if (plane.logsAccess()) {
       long now = plane.nanoTime();
-      plane.accessLog().log(AccessLogEntry.unread(ChannelDownstream.clientAddress(ctx.channel()), status, 0, now, now));
+      plane.accessLog().log(AccessLogEntry.unread(ChannelDownstream.clientAddress(ctx.channel()), status.code(), bytes, now, now));
     }
   }
 }

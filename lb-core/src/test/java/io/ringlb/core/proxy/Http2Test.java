@@ -228,14 +228,55 @@ class Http2Test {
       out.write(frame(0x9, 0x4, 1, Arrays.copyOfRange(big, big.length / 2, big.length)));
       out.write(frame(0x1, 0x5, 3, headerBlock(hpack, homeHeaders())));
 
-      Map<Integer, String> statuses = statusesOf(new DataInputStream(raw.getInputStream()), 2);
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      DefaultHttp2HeadersDecoder hpackIn = new DefaultHttp2HeadersDecoder(false);
+      Map<Integer, Http2Headers> heads = new HashMap<>();
+      ByteArrayOutputStream refusal = new ByteArrayOutputStream();
+      for (boolean refusalEnded = false; !refusalEnded || !heads.containsKey(3); ) {
+        ReadFrame frame = readFrame(in);
+        if (frame.type() == 0x1) {
+          heads.put(frame.stream(), hpackIn.decodeHeaders(frame.stream(), Unpooled.wrappedBuffer(frame.payload())));
+        } else if (frame.type() == 0x0 && frame.stream() == 1) {
+          refusal.writeBytes(frame.payload());
+        }
+        refusalEnded |= frame.stream() == 1 && frame.endsStream();
+      }
 
-      assertThat(statuses).containsEntry(1, "431").as("the connection went on: its next stream was answered").containsEntry(3, "200");
+      assertThat(heads.get(1).status()).hasToString("431");
+      assertThat(heads.get(1).get("content-type")).as("in the API's shape, as over HTTP/1.1").hasToString("application/json");
+      assertThat(refusal.toString(StandardCharsets.UTF_8))
+          .isEqualTo("{\"message\":\"<Error> The request headers are larger than " + limit + " bytes\",\"status\":\"failure\"}");
+      assertThat(heads.get(3).status()).as("the connection went on: its next stream was answered").hasToString("200");
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> logged.size() == 2); // the 200's line once its body has been relayed
     assertThat(logged).extracting(AccessLogEntry::status, AccessLogEntry::method, AccessLogEntry::replica)
         .containsExactlyInAnyOrder(tuple(431, AccessLogEntry.UNREAD, AccessLogEntry.NO_REPLICA), tuple(200, "GET", "R0"));
     assertThat(proxy.events).as("counted, as HTTP/1.1's 431").containsExactlyInAnyOrder("answered-itself 431", "answered R0 200");
+  }
+
+  @Test
+  void aHeaderListOverTheLimitFromAClientWithNoWindowForABodyIsRefused431WithItsHeadAlone() throws Exception {
+    proxy = new ProxyFixture(List.of(replica("R0")));
+    int limit = ProxySettings.defaults(0).maxHeaderBytes();
+    DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    byte[] big = headerBlock(hpack, homeHeaders().add("x-big", "a".repeat(limit + 1_000)));
+    try (Socket raw = new Socket("127.0.0.1", proxy.port())) {
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[] {0, 0x4, 0, 0, 0, 0})); // SETTINGS_INITIAL_WINDOW_SIZE 0: no DATA until it says so
+      out.write(frame(0x1, 0x1, 1, Arrays.copyOfRange(big, 0, big.length / 2)));
+      out.write(frame(0x9, 0x4, 1, Arrays.copyOfRange(big, big.length / 2, big.length)));
+
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      ReadFrame frame;
+      do {
+        frame = readFrame(in);
+        assertThat(frame.type() == 0x0 && frame.stream() == 1).as("no DATA beyond the client's window").isFalse();
+      } while (frame.type() != 0x1);
+      assertThat(new DefaultHttp2HeadersDecoder(false).decodeHeaders(1, Unpooled.wrappedBuffer(frame.payload())).status()).hasToString("431");
+      assertThat(frame.endsStream()).as("the head alone ends the stream").isTrue();
+    }
   }
 
   /** A GET of {@code /home}, as HEADERS carry it. */
