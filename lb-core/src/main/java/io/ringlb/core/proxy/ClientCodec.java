@@ -29,4 +29,9 @@ final class ClientCodec extends CombinedChannelDuplexHandler<StrictRequestDecode
       }
     });
   }
+
+  /** Whether part of a request head has been read and the rest has not ({@link StrictRequestDecoder#midHead}). */
+  boolean midHead() {
+    return inboundHandler().midHead();
+  }
 }

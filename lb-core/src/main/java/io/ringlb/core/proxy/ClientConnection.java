@@ -31,7 +31,8 @@ import java.util.ArrayDeque;
  * or a pipelining client is ahead of its answers.
  *
  * <p>Its limits: a request's headers must be complete within {@code headerTimeout} of its first
- * byte (of the connection's start, for the first request), an idle connection, or one whose
+ * byte (of the connection's start, for the first request; of when it is waited for, for one begun
+ * behind the request before it), an idle connection, or one whose
  * client takes nothing of its answer, is closed after {@code idleTimeout}, and a request line or headers over {@code maxHeaderBytes} or a body over
  * {@code maxBodyBytes} are refused. Each refusal is an answer in the API's JSON shape, and a line
  * of the access log.
@@ -47,6 +48,7 @@ final class ClientConnection extends ChannelDownstream {
   /** The last request was answered before its body had all come: the rest is read and let go before the next request. */
   private boolean draining;
   private boolean closing;
+  private ClientCodec codec;
   /** What the connection waits on the client for between answers, bounded by the header timeout: a head, or the rest of a body let go. */
   private Cancellable headerTimer = Cancellable.NONE;
   /** The header timeout's task, made once per connection: a timer is set for every request. */
@@ -209,8 +211,21 @@ final class ClientConnection extends ChannelDownstream {
       exchange.onClientReadComplete(); // what the queue held goes out now: no read will follow to flush it
     }
     if (!closing) {
+      if (exchange == null && codec().midHead()) {
+        // the next head began in a read that came before this wait did: timed from now, as no read may follow to start it
+        headStarted = true;
+        startHeaderTimer();
+      }
       reading(exchange == null || exchange.readyForBody());
     }
+  }
+
+  /** The connection's codec, looked up once: it leaves the pipeline only with this handler. */
+  private ClientCodec codec() {
+    if (codec == null) {
+      codec = ctx.pipeline().get(ClientCodec.class);
+    }
+    return codec;
   }
 
   // ---- the exchange's downstream ----
@@ -234,7 +249,7 @@ final class ClientConnection extends ChannelDownstream {
     cancelHeaderTimer();
     ctx.flush(); // the 101, encoded while this connection still spoke HTTP
     ChannelPipeline pipeline = ctx.pipeline();
-    ClientCodec codec = pipeline.get(ClientCodec.class);
+    ClientCodec codec = codec();
     codec.removeOutboundHandler();
     pipeline.addLast(new Tunnel(replica));
     pipeline.remove(IdleTimer.class);

@@ -72,6 +72,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
   /** Data bytes left in the current chunk. */
   private long left;
   private boolean refused;
+  /** Between a request's head and its end: what is read is its body. */
+  private boolean inRequest;
+  /** Bytes of the next request's head, not only line ends, were read and taken in by Netty's decoder: it is not whole yet. */
+  private boolean headTakenIn;
 
   /** @param heads told the method of every request decoded, in order, so its answer is framed for it */
   StrictRequestDecoder(HttpDecoderConfig config, Consumer<HttpMethod> heads) {
@@ -113,6 +117,12 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         at = Chunked.NO; // Netty refused it, and discards the rest itself
         return;
       }
+      if (decoded instanceof HttpRequest) {
+        inRequest = true;
+        headTakenIn = false;
+      } else if (decoded instanceof LastHttpContent) {
+        inRequest = false;
+      }
       if (decoded instanceof HttpRequest request) {
         String problem = problem(request);
         if (problem != null) {
@@ -126,7 +136,25 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         data += content.content().readableBytes();
       }
     }
+    if (!inRequest && out.size() == before && !lineEndsOnly(in, from, in.readerIndex())) {
+      headTakenIn = true;
+    }
     follow(started, size, line, data, in.readerIndex() - from);
+  }
+
+  /**
+   * Whether part of a request head has come and the rest has not: a head that came behind the
+   * request before it, in the same read, whose header timeout runs from when it is waited for,
+   * since no read may follow to start it.
+   */
+  boolean midHead() {
+    ByteBuf held = internalBuffer();
+    return !inRequest && !refused && (headTakenIn || !lineEndsOnly(held, held.readerIndex(), held.writerIndex()));
+  }
+
+  /** Whether the bytes of {@code in} from {@code from} to {@code to} are CR and LF alone, which Netty's decoder skips before a head. */
+  private static boolean lineEndsOnly(ByteBuf in, int from, int to) {
+    return to <= from || in.forEachByte(from, to - from, b -> b == '\r' || b == '\n') < 0;
   }
 
   /** Moves the chunk framing on by what one call of Netty's decoder consumed: {@code consumed} bytes, {@code data} of them chunk data. */

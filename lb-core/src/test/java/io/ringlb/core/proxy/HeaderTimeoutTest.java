@@ -92,6 +92,37 @@ class HeaderTimeoutTest {
   }
 
   @Test
+  void aHeadBegunInTheSameReadAsTheRequestBeforeItIsTimedFromWhenItIsAwaited() {
+    send("GET /home HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHo"); // and nothing more
+    assertThat(answered()).startsWith("HTTP/1.1 503 ");
+
+    advance(HEADERS);
+
+    assertThat(answered()).startsWith("HTTP/1.1 408 ");
+    assertThat(client.isOpen()).isFalse();
+  }
+
+  @Test
+  void aHeadWhoseRequestLineCameWholeInTheSameReadIsTimedToo() {
+    send("GET /home HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\n"); // the decoder takes the line in, and holds nothing
+
+    advance(HEADERS);
+
+    assertThat(answered()).contains("HTTP/1.1 408 ");
+  }
+
+  @Test
+  void lineEndsAfterARequestAreNoHeadBegun() {
+    send("GET /home HTTP/1.1\r\nHost: x\r\n\r\n\r\n");
+    assertThat(answered()).startsWith("HTTP/1.1 503 ");
+
+    advance(HEADERS);
+
+    assertThat(answered()).as("idle, not a head too slow").isEmpty();
+    assertThat(client.isOpen()).isTrue();
+  }
+
+  @Test
   void theFirstRequestsHeadersAreTimedFromTheConnectionsStart() {
     advance(Duration.ofMillis(1_500));
     send("GET /home HTTP/1.1\r\nHost: x\r\n"); // the headers not ended yet
