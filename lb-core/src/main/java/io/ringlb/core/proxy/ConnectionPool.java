@@ -32,6 +32,8 @@ final class ConnectionPool implements ReplicaPool {
   private final EngineClock clock;
   private final int max;
   private final Duration wait;
+  /** Whether its connections speak TLS, whose close is not at once ({@link #usable}). */
+  private final boolean tls;
   private final ArrayDeque<Channel> idle = new ArrayDeque<>();
   /** Every connection open or opening, idle or in use: told when the replica leaves the ring. */
   private final List<Channel> connections = new ArrayList<>();
@@ -43,13 +45,15 @@ final class ConnectionPool implements ReplicaPool {
    * @param connector opens a connection to the replica on {@code loop}, with the connection's handlers
    * @param loop the pool's own event loop, which alone touches it and times its waiting requests
    * @param clock what the waiting requests are timed by
+   * @param tls whether the connections speak TLS
    */
-  ConnectionPool(Supplier<ChannelFuture> connector, EventExecutor loop, EngineClock clock, int max, Duration wait) {
+  ConnectionPool(Supplier<ChannelFuture> connector, EventExecutor loop, EngineClock clock, int max, Duration wait, boolean tls) {
     this.connector = connector;
     this.loop = loop;
     this.clock = clock;
     this.max = max;
     this.wait = wait;
+    this.tls = tls;
   }
 
   @Override
@@ -73,6 +77,7 @@ final class ConnectionPool implements ReplicaPool {
         acquired.accept(channel);
         return;
       }
+      channel.close(); // closing already, or closed: its place is freed once it is
     }
     if (open < max) {
       connect(acquired, failed);
@@ -113,12 +118,19 @@ final class ConnectionPool implements ReplicaPool {
 
   /**
    * Whether {@code channel} can carry another request: open, and not closing. A connection over
-   * TLS that has sent its close_notify (closed for bytes no request asked for, or answering the
-   * replica's own) stays open until that is written, which with a full send buffer is not at once.
+   * TLS that has sent its close_notify (closed for bytes no request asked for) stays open until
+   * that is written, which with a full send buffer is not at once; one that has read the
+   * replica's close_notify may stay open too (TLS 1.3 closes each way on its own).
    */
-  private static boolean usable(Channel channel) {
-    SslHandler tls = channel.pipeline().get(SslHandler.class);
-    return channel.isActive() && (tls == null || !tls.engine().isOutboundDone());
+  private boolean usable(Channel channel) {
+    if (!channel.isActive()) {
+      return false;
+    }
+    if (!tls) {
+      return true;
+    }
+    SslHandler handler = channel.pipeline().get(SslHandler.class);
+    return handler != null && !handler.engine().isOutboundDone() && !handler.engine().isInboundDone();
   }
 
   private void connect(Consumer<Channel> acquired, Consumer<Throwable> failed) {

@@ -117,7 +117,7 @@ final class ReplicaPools {
         });
     Supplier<ChannelFuture> connector = () -> spoken(connecting.connect(), replica, link);
     return link.protocol().multiplexed() ? new StreamPool(connector, ReplicaHttp2Pipeline.streamHandlers(settings, clock))
-        : new ConnectionPool(connector, loop, clock, settings.connectionsPerReplica(), settings.responseTimeout());
+        : new ConnectionPool(connector, loop, clock, settings.connectionsPerReplica(), settings.responseTimeout(), link.tls().isPresent());
   }
 
   /**

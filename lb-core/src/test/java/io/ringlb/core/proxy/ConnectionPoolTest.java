@@ -47,7 +47,7 @@ class ConnectionPoolTest {
       EmbeddedChannel connection = new EmbeddedChannel();
       opened.add(connection);
       return connection.newSucceededFuture();
-    }, loop.eventLoop(), clock, max, WAIT);
+    }, loop.eventLoop(), clock, max, WAIT, false);
   }
 
   @AfterEach
@@ -117,14 +117,33 @@ class ConnectionPoolTest {
     assertThat(handed).containsExactly("got 1", "got 1", "got 2");
   }
 
-  @Test
-  void aTlsConnectionThatHasSentItsCloseNotifyIsNotKeptThoughItIsStillOpen() throws Exception {
+  /** A pool of at most one connection over TLS, each an embedded channel with a client's TLS handler. */
+  private ConnectionPool tlsPool() throws Exception {
     SslContext tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build();
-    pool = new ConnectionPool(() -> {
+    return new ConnectionPool(() -> {
       EmbeddedChannel connection = new EmbeddedChannel(tls.newHandler(ByteBufAllocator.DEFAULT));
       opened.add(connection);
       return connection.newSucceededFuture();
-    }, loop.eventLoop(), clock, 1, WAIT);
+    }, loop.eventLoop(), clock, 1, WAIT, true);
+  }
+
+  @Test
+  void anIdleTlsConnectionThatHasSentItsCloseNotifyIsNotHandedOutAndIsClosed() throws Exception {
+    pool = tlsPool();
+    request();
+    EmbeddedChannel first = opened.getFirst();
+    pool.release(first, true);
+    first.pipeline().get(SslHandler.class).closeOutbound(); // while it sat in the pool
+
+    request();
+
+    assertThat(handed).containsExactly("got 1", "got 2");
+    assertThat(first.isOpen()).isFalse();
+  }
+
+  @Test
+  void aTlsConnectionThatHasSentItsCloseNotifyIsNotKeptThoughItIsStillOpen() throws Exception {
+    pool = tlsPool();
     request();
     EmbeddedChannel first = opened.getFirst();
     first.pipeline().get(SslHandler.class).closeOutbound(); // its close_notify sent, the socket not yet closed
