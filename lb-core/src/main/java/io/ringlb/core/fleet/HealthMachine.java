@@ -81,7 +81,7 @@ final class HealthMachine {
     /** The data plane's count of its answers at the last {@link #due} call. */
     long answersAtLook;
     /** The last {@link #due} call that found that count grown: it began an answer shortly before. */
-    long answeredAtNanos = Long.MIN_VALUE;
+    long answeredAtNanos;
     String lastDetail = "no heartbeat answered yet";
 
     Watched(Replica replica, long now) {
@@ -109,7 +109,9 @@ final class HealthMachine {
 
   /** A new instance, started or adopted: out of the ring until it passes {@code rise} heartbeats. */
   void watch(Replica replica, long now) {
-    watched.put(replica.name(), new Watched(replica, now));
+    Watched w = new Watched(replica, now);
+    w.answeredAtNanos = now - settings.idleTimeout().toNanos() - 1; // none within the idle timeout yet
+    watched.put(replica.name(), w);
   }
 
   void forget(String name) {
@@ -219,8 +221,13 @@ final class HealthMachine {
     if (outcome != Outcome.TIMED_OUT) {
       return missed(w, false, "requests failed");
     }
-    boolean answering = loads.answers(replica.name()) != w.answersAtLook || w.answeredAtNanos >= now - settings.idleTimeout().toNanos();
-    return w.answered && answering ? slowButAnswering(w, "requests timed out") : missed(w, true, "requests timed out");
+    boolean answering = loads.answers(replica.name()) != w.answersAtLook || now - w.answeredAtNanos <= settings.idleTimeout().toNanos();
+    if (w.answered && answering) {
+      // nothing changes: a heartbeat out now is still judged by the answers since it went out
+      LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow (requests timed out) but answers requests: it stays", replica.name());
+      return Verdict.NONE;
+    }
+    return missed(w, true, "requests timed out");
   }
 
   /** A replica out of the ring for a whole start timeout, and what its last heartbeat tried and got. */
@@ -284,17 +291,12 @@ final class HealthMachine {
   /** No answer within the idle timeout, or a request's: a miss only if the replica has answered nothing else since the last heartbeat went out. */
   private Verdict timedOut(Watched w, String why) {
     if (w.answered && loads.answers(w.replica.name()) != w.answersAtProbe) {
-      return slowButAnswering(w, why);
+      LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
+      w.misses = 0;
+      w.answersAtProbe = loads.answers(w.replica.name());
+      return Verdict.NONE;
     }
     return missed(w, true, why);
-  }
-
-  /** A timeout forgiven, as the replica answers requests: the count of misses starts again, and its silence is looked for from now. */
-  private Verdict slowButAnswering(Watched w, String why) {
-    LOG.log(System.Logger.Level.DEBUG, "Replica {0} is slow ({1}) but answers requests: it stays", w.replica.name(), why);
-    w.misses = 0;
-    w.answersAtProbe = loads.answers(w.replica.name());
-    return Verdict.NONE;
   }
 
   /** @param silence whether it said nothing, rather than refused or failed: weak evidence when the machine is saturated */

@@ -144,6 +144,20 @@ class HealthMachineTest {
   }
 
   @Test
+  void requestTimeoutsForgivenLeaveTheHeartbeatOutJudgedByTheAnswersSinceItWent() {
+    up(s1, 0);
+    up(s2, 0);
+    up(s3, 0);
+    Probe probe = health.due(500 * MS).stream().filter(p -> p.replica().equals(s1)).findFirst().orElseThrow();
+    loads.answered(s1); // while the heartbeat is out
+    health.due(600 * MS);
+    health.requestFailed(s1, Outcome.TIMED_OUT, 700 * MS); // forgiven: it answers
+
+    assertThat(health.heard(probe, beat(Outcome.TIMED_OUT), 1_500 * MS)).as("it answered since the heartbeat went out").isEqualTo(Verdict.NONE);
+    assertThat(answer(s1, Outcome.TIMED_OUT, 2_500 * MS)).as("the count started again").isEqualTo(Verdict.NONE);
+  }
+
+  @Test
   void silenceEjectsNoReplicaWhenFewerThanHalfWouldStayButARefusalDoes() {
     up(s1, 0); // two of the three wanted are up
     up(s2, 0);
