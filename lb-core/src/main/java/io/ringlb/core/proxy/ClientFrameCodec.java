@@ -108,9 +108,11 @@ final class ClientFrameCodec extends Http2FrameCodec {
 
   /**
    * The {@code 431}, in the API's JSON shape as over HTTP/1.1, where Netty's own has no body. Netty
-   * resets the stream right after, which would drop a body still queued for the stream's window:
-   * so the body leaves at once, or, when the client's windows cannot take it, the answer is
-   * Netty's.
+   * resets the stream right after, which would drop a body still queued in the flow controller
+   * (behind other streams' data, or a connection the client is slow to read): so the body goes
+   * to the frame writer at once, the connection's window debited by hand, or, when the client's
+   * windows cannot take it, the answer is Netty's. The request's method is not known here: the
+   * answer to a {@code HEAD} gets the body too.
    */
   @Override
   protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
@@ -120,11 +122,11 @@ final class ClientFrameCodec extends Http2FrameCodec {
     Http2RemoteFlowController windows = encoder().flowController();
     if (windows.windowSize(stream) >= bytes && windows.windowSize(connection().connectionStream()) >= bytes) {
       encoder().writeHeaders(ctx, stream.id(), HttpConversionUtil.toHttp2Headers(answer, false), 0, false, ctx.newPromise());
-      encoder().writeData(ctx, stream.id(), answer.content(), 0, true, ctx.newPromise());
+      frameWriter().writeData(ctx, stream.id(), answer.content(), 0, true, ctx.newPromise());
       try {
-        windows.writePendingBytes();
-      } catch (Http2Exception failed) {
-        throw new IllegalStateException(failed); // made a connection error by the caller
+        windows.incrementWindowSize(connection().connectionStream(), -bytes); // the stream's own ends with the reset
+      } catch (Http2Exception cannot) {
+        throw new IllegalStateException(cannot); // a window made smaller never overflows
       }
     } else {
       answer.release();
