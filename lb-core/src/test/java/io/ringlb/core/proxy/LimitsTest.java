@@ -202,6 +202,39 @@ class LimitsTest {
   }
 
   @Test
+  void aHeadBegunBehindARequestStillBeingAnsweredIsTimedFromTheAnswerOn() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger taken = new AtomicInteger();
+    InetSocketAddress slow = backends.http(Map.of("/slow", exchange -> {
+      taken.incrementAndGet();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    }));
+    Duration headerTimeout = Duration.ofSeconds(2);
+    proxy = ProxyFixture.onClock(List.of(slow), s -> ProxyFixture.with(s, s.maxHeaderBytes(), s.maxBodyBytes(), headerTimeout,
+        Duration.ofMinutes(5), s.connectionsPerReplica(), s.responseTimeout()), clock);
+    try (RawClient client = new RawClient(proxy.port())) {
+      client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHo"); // and nothing more
+      proxy.forwardOnceDone(clock, () -> taken.get() == 1, headerTimeout.minusMillis(500)); // time passes while the replica answers
+      release.countDown();
+      assertThat(client.read().status()).isEqualTo(200);
+      proxy.settle();
+
+      clock.forward(headerTimeout.minusMillis(1));
+      proxy.settle();
+      assertThat(client.available()).as("a header timeout from when the head was waited for, not from its read").isZero();
+      clock.forward(Duration.ofMillis(1));
+      proxy.settle();
+      assertThat(client.read().status()).isEqualTo(408);
+    }
+  }
+
+  @Test
   void aRequestThatWaitsForAConnectionLongerThanTheTimeoutGets503() throws Exception {
     AtomicInteger taken = new AtomicInteger();
     InetSocketAddress slow = backends.raw(taken, (head, out) -> Thread.sleep(3_000));
