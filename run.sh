@@ -4,6 +4,15 @@
 # its start fails (a bad setting, a port taken), why, stops it and exits 1; Ctrl-C (SIGTERM, a
 # closed terminal) stops the balancer, which stops its replicas.
 set -euo pipefail
+# paths in settings are the caller's: made whole before the directory changes (Liberty reads them from its server's)
+for setting in LB_TLS_CERTIFICATE LB_TLS_KEY LB_TLS_KEYSTORE LB_FORWARD_TLS_TRUST LB_ACCESS_LOG LB_PLUGINS_DIR \
+  LB_PROVIDER_PROCESS_WLP_DIR LB_PROVIDER_PROCESS_USER_DIR LB_PROVIDER_PROCESS_WORK_DIR; do
+  value=${!setting:-}
+  case "$value" in
+    "" | /* | stdout) ;;
+    *) export "$setting=$PWD/$value" ;;
+  esac
+done
 cd "$(dirname "$0")"
 
 port=${LB_PORT:-5000}

@@ -137,7 +137,7 @@ public final class Balancer implements AutoCloseable {
       // a failure report only enqueues an event on the fleet's loop: an event loop never waits on it
       Plane plane = new Plane(config.proxy(), balancer.router, config.keys(), balancer.fleet::reportFailure, balancer.metrics, accessLog, clock,
           ExerciseRules.rules());
-      balancer.dataPlane = DataPlane.start(plane, options.threads(), config.tls().map(ServerTls::load));
+      balancer.dataPlane = DataPlane.start(plane, options.threads(), config.tls().map(settings -> ServerTls.load(settings, clock::instant)));
     } catch (RuntimeException | Error failed) {
       accessLog.close(); // its thread and file, which no data plane will close
       balancer.releaseOwn(); // a host may try the start again: nothing of this one stays behind

@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
@@ -47,7 +49,9 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  *
  * <p>Every way the files can be wrong stops the start naming the property: a missing or
  * unreadable file, a keystore the password does not open, a key that is not the certificate's.
- * A reload that fails keeps the certificate served and says why in the log.
+ * A reload that fails keeps the certificate served and says why in the log, once for each
+ * change of the files. A certificate out of its validity is served, as HAProxy and nginx serve
+ * it, with a warning: every client that checks it will refuse the connection.
  */
 public final class ServerTls {
 
@@ -58,20 +62,35 @@ public final class ServerTls {
 
   private final TlsSettings settings;
   private final SslProvider provider;
+  private final Supplier<Instant> now;
   private volatile Loaded current;
+  /** The digest of the files the last reload could not load, or could not read: told once, not at every look. */
+  private byte[] refused;
+  private boolean unreadable;
 
-  private ServerTls(TlsSettings settings, SslProvider provider, Loaded first) {
+  private ServerTls(TlsSettings settings, SslProvider provider, Supplier<Instant> now, Loaded first) {
     this.settings = settings;
     this.provider = provider;
+    this.now = now;
     this.current = first;
   }
 
   /** Loads the certificate and key {@code settings} name; fails naming the property at fault. */
   public static ServerTls load(TlsSettings settings) {
+    return load(settings, Instant::now);
+  }
+
+  /**
+   * Loads the certificate and key {@code settings} name; fails naming the property at fault.
+   *
+   * @param now the wall clock the certificate's validity is read by
+   */
+  public static ServerTls load(TlsSettings settings, Supplier<Instant> now) {
     SslProvider provider = TlsProviders.best();
-    ServerTls tls = new ServerTls(settings, provider, load(settings, provider, Contents.read(settings)));
+    ServerTls tls = new ServerTls(settings, provider, now, load(settings, provider, Contents.read(settings)));
     LOG.log(System.Logger.Level.INFO, "TLS on port {0,number,#} with {1}: {2}, valid until {3}", settings.port(), tls.providerName(),
         tls.subject(), tls.notAfter());
+    tls.warnIfOutOfValidity();
     return tls;
   }
 
@@ -113,21 +132,42 @@ public final class ServerTls {
     Contents contents;
     try {
       contents = Contents.read(settings);
-    } catch (RuntimeException unreadable) {
-      LOG.log(System.Logger.Level.WARNING, "Cannot read the TLS files to look for a new certificate; still serving the one loaded", unreadable);
+    } catch (RuntimeException failed) {
+      if (!unreadable) {
+        LOG.log(System.Logger.Level.WARNING, "Cannot read the TLS files to look for a new certificate (" + failed.getMessage()
+            + "); still serving the one loaded");
+      }
+      unreadable = true;
       return false;
     }
-    if (Arrays.equals(contents.fingerprint(), current.fingerprint())) {
+    unreadable = false;
+    byte[] fingerprint = contents.fingerprint();
+    if (Arrays.equals(fingerprint, current.fingerprint()) || Arrays.equals(fingerprint, refused)) {
       return false;
     }
     try {
       current = load(settings, provider, contents);
     } catch (RuntimeException invalid) {
+      refused = fingerprint;
       LOG.log(System.Logger.Level.WARNING, "The TLS files changed but cannot be loaded (" + invalid.getMessage() + "); still serving the one loaded");
       return false;
     }
+    refused = null;
     LOG.log(System.Logger.Level.INFO, "TLS certificate reloaded: {0}, valid until {1}", subject(), notAfter());
+    warnIfOutOfValidity();
     return true;
+  }
+
+  private void warnIfOutOfValidity() {
+    Instant at = now.get();
+    X509Certificate served = current.served();
+    if (at.isAfter(served.getNotAfter().toInstant())) {
+      LOG.log(System.Logger.Level.WARNING, "The TLS certificate served, {0}, expired at {1}: clients that check it refuse every connection",
+          subject(), notAfter());
+    } else if (at.isBefore(served.getNotBefore().toInstant())) {
+      LOG.log(System.Logger.Level.WARNING, "The TLS certificate served, {0}, is not valid before {1}: clients that check it refuse every connection",
+          subject(), served.getNotBefore().toInstant());
+    }
   }
 
   /**
@@ -183,6 +223,13 @@ public final class ServerTls {
     }
     X509Certificate served = chain.getFirst();
     if (!matches(key, served)) {
+      for (int i = 1; i < chain.size() && settings.keystore().isEmpty(); i++) {
+        if (matches(key, chain.get(i))) {
+          throw new InvalidConfigException("lb.tls.certificate", "the certificate served must come first, and the key is that of "
+              + chain.get(i).getSubjectX500Principal().getName() + ", certificate " + (i + 1) + " in the file, after "
+              + served.getSubjectX500Principal().getName());
+        }
+      }
       throw new InvalidConfigException(keyProperty, "the private key is not the key of the certificate served (" + served.getSubjectX500Principal().getName() + ")");
     }
     try {
@@ -217,7 +264,8 @@ public final class ServerTls {
       if (e.getCause() instanceof UnrecoverableKeyException) {
         throw new InvalidConfigException("lb.tls.keystore-password", "it does not open " + path);
       }
-      throw new InvalidConfigException("lb.tls.keystore", path + " is not a PKCS#12 keystore, or lb.tls.keystore-password does not open it: " + e.getMessage());
+      throw new InvalidConfigException("lb.tls.keystore", path + " is not a PKCS#12 keystore, or lb.tls.keystore-password does not open it"
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     } catch (GeneralSecurityException e) {
       throw new InvalidConfigException("lb.tls.keystore", path + " cannot be read: " + e.getMessage());
     }

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -97,6 +98,87 @@ class ServerTlsTest {
     refusedNaming(pem(made.certificate(), text), "lb.tls.key", "holds no PEM private key");
     refusedNaming(pem(made.certificate(), broken), "lb.tls.key", "rsa.key cannot be read as PEM");
     refusedNaming(pkcs12(text, "x"), "lb.tls.keystore", "not a PKCS#12 keystore");
+    assertThatThrownBy(() -> ServerTls.load(pkcs12(text, "x"))).message().doesNotEndWith("null");
+  }
+
+  @Test
+  void aChainWhoseServedCertificateIsNotFirstIsNamedAsTheCertificates() throws Exception {
+    TestCertificates leaf = TestCertificates.make(dir.resolve("leaf"), "leaf");
+    TestCertificates other = TestCertificates.make(dir.resolve("other"), "other");
+    Path chain = Files.writeString(dir.resolve("chain.pem"), Files.readString(other.certificate()) + Files.readString(leaf.certificate()));
+
+    refusedNaming(pem(chain, leaf.key()), "lb.tls.certificate", "the certificate served must come first, and the key is that of CN=leaf, certificate 2");
+  }
+
+  @Test
+  void aCertificateOutOfItsValidityIsServedWithAWarning() throws Exception {
+    TestCertificates made = TestCertificates.make(dir, "localhost");
+    ServerTls valid = ServerTls.load(pem(made.certificate(), made.key()));
+    Instant expired = valid.notAfter().plus(Duration.ofDays(1));
+    try (Warnings warnings = Warnings.collect()) {
+      ServerTls tls = ServerTls.load(pem(made.certificate(), made.key()), () -> expired);
+
+      assertThat(tls.subject()).as("served still, as HAProxy and nginx serve it").isEqualTo("CN=localhost");
+      assertThat(warnings.messages()).singleElement().asString().contains("The TLS certificate served, CN=localhost, expired at");
+    }
+    try (Warnings warnings = Warnings.collect()) {
+      ServerTls.load(pem(made.certificate(), made.key()), Instant::now);
+      assertThat(warnings.messages()).as("valid now").isEmpty();
+    }
+  }
+
+  @Test
+  void aReloadThatFailsIsToldOnceForEachChangeOfTheFiles() throws Exception {
+    TestCertificates first = TestCertificates.make(dir.resolve("first"), "first");
+    TestCertificates second = TestCertificates.make(dir.resolve("second"), "second");
+    Path certificate = Files.copy(first.certificate(), dir.resolve("served.crt"));
+    Path key = Files.copy(first.key(), dir.resolve("served.key"));
+    ServerTls tls = ServerTls.load(pem(certificate, key));
+    try (Warnings warnings = Warnings.collect()) {
+      Files.copy(second.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING); // its key never comes
+      tls.reload();
+      tls.reload();
+      Files.delete(key);
+      tls.reload();
+      tls.reload();
+
+      assertThat(warnings.messages()).hasSize(2).satisfiesExactly(
+          mismatch -> assertThat(mismatch).contains("cannot be loaded (lb.tls.key"),
+          missing -> assertThat(missing).contains("Cannot read the TLS files"));
+    }
+    assertThat(tls.subject()).isEqualTo("CN=first");
+  }
+
+  /** The warnings {@link ServerTls} logs while open. */
+  private static final class Warnings extends java.util.logging.Handler implements AutoCloseable {
+
+    private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ServerTls.class.getName());
+    private final java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static Warnings collect() {
+      Warnings warnings = new Warnings();
+      warnings.logger.addHandler(warnings);
+      return warnings;
+    }
+
+    java.util.List<String> messages() {
+      return java.util.List.copyOf(messages);
+    }
+
+    @Override
+    public void publish(java.util.logging.LogRecord record) {
+      if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+        messages.add(java.text.MessageFormat.format(record.getMessage(), record.getParameters() == null ? new Object[0] : record.getParameters()));
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      logger.removeHandler(this);
+    }
   }
 
   @Test
