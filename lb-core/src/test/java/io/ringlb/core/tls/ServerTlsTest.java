@@ -129,24 +129,31 @@ class ServerTlsTest {
 
   @Test
   void aReloadThatFailsIsToldOnceForEachChangeOfTheFiles() throws Exception {
-    TestCertificates first = TestCertificates.make(dir.resolve("first"), "first");
-    TestCertificates second = TestCertificates.make(dir.resolve("second"), "second");
-    Path certificate = Files.copy(first.certificate(), dir.resolve("served.crt"));
-    Path key = Files.copy(first.key(), dir.resolve("served.key"));
-    ServerTls tls = ServerTls.load(pem(certificate, key));
+    Rotation rotation = rotation();
     try (Warnings warnings = Warnings.collect()) {
-      Files.copy(second.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING); // its key never comes
-      tls.reload();
-      tls.reload();
-      Files.delete(key);
-      tls.reload();
-      tls.reload();
+      Files.copy(rotation.second().certificate(), rotation.certificate(), StandardCopyOption.REPLACE_EXISTING); // its key never comes
+      rotation.tls().reload();
+      rotation.tls().reload();
+      Files.delete(rotation.key());
+      rotation.tls().reload();
+      rotation.tls().reload();
 
       assertThat(warnings.messages()).hasSize(2).satisfiesExactly(
           mismatch -> assertThat(mismatch).contains("cannot be loaded (lb.tls.key"),
           missing -> assertThat(missing).contains("Cannot read the TLS files"));
     }
-    assertThat(tls.subject()).isEqualTo("CN=first");
+    assertThat(rotation.tls().subject()).isEqualTo("CN=first");
+  }
+
+  /** Files served as CN=first, copied where a rotation writes CN=second's over them. */
+  private record Rotation(TestCertificates second, Path certificate, Path key, ServerTls tls) {}
+
+  private Rotation rotation() throws Exception {
+    TestCertificates first = TestCertificates.make(dir.resolve("first"), "first");
+    TestCertificates second = TestCertificates.make(dir.resolve("second"), "second");
+    Path certificate = Files.copy(first.certificate(), dir.resolve("served.crt"));
+    Path key = Files.copy(first.key(), dir.resolve("served.key"));
+    return new Rotation(second, certificate, key, ServerTls.load(pem(certificate, key)));
   }
 
   /** The warnings {@link ServerTls} logs while open. */
@@ -238,20 +245,16 @@ class ServerTlsTest {
 
   @Test
   void aReloadServesChangedFilesAndKeepsTheCertificateWhenTheyAreBroken() throws Exception {
-    TestCertificates first = TestCertificates.make(dir.resolve("first"), "first");
-    TestCertificates second = TestCertificates.make(dir.resolve("second"), "second");
-    Path certificate = Files.copy(first.certificate(), dir.resolve("served.crt"));
-    Path key = Files.copy(first.key(), dir.resolve("served.key"));
-    ServerTls tls = ServerTls.load(pem(certificate, key));
+    Rotation rotation = rotation();
 
-    assertThat(tls.reload()).as("nothing changed").isFalse();
+    assertThat(rotation.tls().reload()).as("nothing changed").isFalse();
 
-    Files.copy(second.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
-    assertThat(tls.reload()).as("the certificate without its key: not a pair").isFalse();
-    assertThat(tls.subject()).isEqualTo("CN=first");
+    Files.copy(rotation.second().certificate(), rotation.certificate(), StandardCopyOption.REPLACE_EXISTING);
+    assertThat(rotation.tls().reload()).as("the certificate without its key: not a pair").isFalse();
+    assertThat(rotation.tls().subject()).isEqualTo("CN=first");
 
-    Files.copy(second.key(), key, StandardCopyOption.REPLACE_EXISTING);
-    assertThat(tls.reload()).isTrue();
-    assertThat(tls.subject()).isEqualTo("CN=second");
+    Files.copy(rotation.second().key(), rotation.key(), StandardCopyOption.REPLACE_EXISTING);
+    assertThat(rotation.tls().reload()).isTrue();
+    assertThat(rotation.tls().subject()).isEqualTo("CN=second");
   }
 }
