@@ -1,6 +1,7 @@
 package io.ringlb.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.ringlb.api.Replica;
@@ -107,6 +108,10 @@ class KeyLookupTest {
       assertThat(balancer.keyLookup().of(new KeyLookup.Request("http://other.example?user=7", List.of(), Optional.empty())))
           .as("no Host field, and a query right after the authority").isPresent().get()
           .extracting(KeyLookup.Answer::keyText).isEqualTo("other.example");
+      for (String refused : List.of("/home#x", "home", "http://:8080/home", "/a b")) {
+        assertThatThrownBy(() -> balancer.keyLookup().of(new KeyLookup.Request(refused, host, Optional.empty())))
+            .as("refused by the data plane, so looked up nowhere: %s", refused).isInstanceOf(IllegalArgumentException.class);
+      }
     } finally {
       replicas.stopAll();
     }

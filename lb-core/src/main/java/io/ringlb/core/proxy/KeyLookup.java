@@ -58,11 +58,19 @@ public final class KeyLookup {
    */
   public record Answer(String keyText, long key, KeyRoute route) {}
 
-  /** Where {@code request} would go now; empty when {@code lb.key} finds nothing in it to hash, so it would get a random id. */
+  /**
+   * Where {@code request} would go now; empty when {@code lb.key} finds nothing in it to hash, so it would get a random id.
+   *
+   * @throws IllegalArgumentException when its target is one the data plane refuses, saying why
+   */
   public Optional<Answer> of(Request request) {
+    String problem = RequestTargets.problem(request.target(), false, false);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem); // the data plane refuses it: it goes nowhere
+    }
     HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target());
     request.headers().forEach(header -> head.headers().add(header.getKey(), header.getValue()));
-    if (request.target().contains("://")) {
+    if (RequestTargets.isAbsolute(request.target())) {
       head.headers().set(HttpHeaderNames.HOST, RequestTargets.authorityOf(request.target())); // as the data plane takes it
     }
     String target = Route.originForm(request.target());

@@ -25,6 +25,36 @@ final class RequestTargets {
   }
 
   /**
+   * What makes {@code target} one no request to an origin may carry, or null: a control
+   * character, a fragment, none of the forms ({@link #form}, {@code *} for {@code OPTIONS}
+   * alone), or an absolute form naming no host. A {@code CONNECT}'s, answered 501 and never
+   * forwarded, is looked at for its characters alone.
+   */
+  static String problem(String target, boolean options, boolean connect) {
+    if (!visible(target)) {
+      return "a request target with a control character";
+    }
+    if (hasFragment(target)) {
+      return "a request target with a fragment (#), which a client keeps to itself: " + target;
+    }
+    if (connect) {
+      return null;
+    }
+    if (!form(target, options, true)) {
+      return "a request target in none of the forms a request to an origin takes: " + target;
+    }
+    if (isAbsolute(target) && !namesHost(authorityOf(target))) {
+      return "an absolute request target without a host and port: " + target;
+    }
+    return null;
+  }
+
+  /** Whether {@code target}, in one of the forms {@link #form} allows, is an absolute URI: neither a path nor {@code *}. */
+  static boolean isAbsolute(String target) {
+    return !target.startsWith("/") && !target.equals("*");
+  }
+
+  /**
    * Whether {@code target} holds a fragment ({@code #...}), which no request target may (RFC 9112,
    * 3.2; RFC 9113, 8.3.1): a client keeps it to itself. Passed on, {@code /a#x} would be routed on
    * a key of its own and reach a replica that may refuse it or read {@code /a}; HAProxy and Envoy
@@ -67,21 +97,17 @@ final class RequestTargets {
   }
 
   /**
-   * The path and query of an absolute {@code http} or {@code https} target, in origin form: what
-   * follows its authority, with the {@code /} an empty path stands for ({@code http://x?k=1} is
-   * {@code /?k=1}, RFC 9112, 3.2.1) and no fragment.
+   * The path and query of an absolute {@code http} or {@code https} target, with no fragment
+   * ({@link #problem}), in origin form: what follows its authority, with the {@code /} an empty
+   * path stands for ({@code http://x?k=1} is {@code /?k=1}, RFC 9112, 3.2.1).
    */
   static String originFormOf(String absolute) {
     String rest = absolute.substring(authorityEnd(absolute, absolute.indexOf("//") + 2));
-    int fragment = rest.indexOf('#');
-    if (fragment >= 0) {
-      rest = rest.substring(0, fragment);
-    }
     return rest.startsWith("/") ? rest : "/" + rest;
   }
 
   /** Whether an absolute target's {@code authority} names a host: an {@code http} URI must (RFC 9110, 4.2.1), so not {@code :8080}. */
-  static boolean namesHost(String authority) {
+  private static boolean namesHost(String authority) {
     return !authority.isEmpty() && authority.charAt(0) != ':' && authority(authority);
   }
 

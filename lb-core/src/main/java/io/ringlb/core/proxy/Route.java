@@ -24,11 +24,11 @@ record Route(String target, String path, boolean toAdmin, List<Replica> candidat
     return new Route(target, path, toAdmin, candidates);
   }
 
-  /** The path and query of a request target, also when a client sent it in absolute form; {@code OPTIONS *} stays {@code *}. */
+  /**
+   * The path and query of a request target {@link RequestTargets#problem} passed, also when a
+   * client sent it in absolute form; {@code OPTIONS *} stays {@code *}.
+   */
   static String originForm(String uri) {
-    if (uri.startsWith("/") || uri.equals("*")) {
-      return uri;
-    }
-    return uri.contains("://") ? RequestTargets.originFormOf(uri) : "/" + uri;
+    return RequestTargets.isAbsolute(uri) ? RequestTargets.originFormOf(uri) : uri;
   }
 }

@@ -217,25 +217,16 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     if (hosts == 1 && !RequestTargets.authority(headers.get(HttpHeaderNames.HOST))) {
       return "a Host header that is not a host and port";
     }
-    if (!RequestTargets.visible(request.uri())) {
-      return "a request target with a control character";
-    }
-    if (RequestTargets.hasFragment(request.uri())) {
-      return "a request target with a fragment (#), which a client keeps to itself: " + request.uri();
-    }
     // CONNECT's authority form is answered 501 by the connection, not taken for a malformed target
-    if (!request.method().equals(HttpMethod.CONNECT)
-        && !RequestTargets.form(request.uri(), request.method().equals(HttpMethod.OPTIONS), true)) {
-      return "a request target in none of the forms a request to an origin takes: " + request.uri();
+    boolean connect = request.method().equals(HttpMethod.CONNECT);
+    String target = RequestTargets.problem(request.uri(), request.method().equals(HttpMethod.OPTIONS), connect);
+    if (target != null) {
+      return target;
     }
-    if (!request.method().equals(HttpMethod.CONNECT) && !request.uri().startsWith("/") && !request.uri().equals("*")) {
+    if (!connect && RequestTargets.isAbsolute(request.uri())) {
       // in absolute form, its host is the target's, which an origin takes over Host (RFC 9112, 3.2.2), as nginx does: the replica
       // and X-Forwarded-Host are told the host the client asked for
-      String authority = RequestTargets.authorityOf(request.uri());
-      if (!RequestTargets.namesHost(authority)) {
-        return "an absolute request target without a host and port: " + request.uri();
-      }
-      headers.set(HttpHeaderNames.HOST, authority);
+      headers.set(HttpHeaderNames.HOST, RequestTargets.authorityOf(request.uri()));
     }
     if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING) && !chunkedAlone(headers)) {
       return "Transfer-Encoding must be chunked alone, was: " + String.join(", ", headers.getAll(HttpHeaderNames.TRANSFER_ENCODING));

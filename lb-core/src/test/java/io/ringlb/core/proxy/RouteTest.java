@@ -68,7 +68,6 @@ class RouteTest {
     assertThat(Route.originForm("http://example.com")).isEqualTo("/");
     assertThat(Route.originForm("http://example.com?k=1")).as("a query right after the authority keeps to the query").isEqualTo("/?k=1");
     assertThat(route("http://example.com?r=/rep").toAdmin()).as("a path within the query is not the path").isFalse();
-    assertThat(Route.originForm("http://example.com/a#frag")).as("no fragment goes on").isEqualTo("/a");
     assertThat(Route.originForm("*")).as("OPTIONS *, the server as a whole").isEqualTo("*");
   }
 }
