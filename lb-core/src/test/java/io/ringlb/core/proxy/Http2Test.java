@@ -45,6 +45,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -276,6 +277,74 @@ class Http2Test {
       } while (frame.type() != 0x1);
       assertThat(new DefaultHttp2HeadersDecoder(false).decodeHeaders(1, Unpooled.wrappedBuffer(frame.payload())).status()).hasToString("431");
       assertThat(frame.endsStream()).as("the head alone ends the stream").isTrue();
+    }
+  }
+
+  /**
+   * The 431's body leaves with its head even when the connection's writes are backed up: behind a
+   * download the client is not reading, the flow controller would have held the body, and the
+   * stream's reset right after the answer would have dropped it.
+   */
+  @Test
+  void aHeaderListOverTheLimitBehindADownloadTheClientIsNotReadingStillGetsItsBody() throws Exception {
+    long size = 64L << 20; // more than every socket buffer between the replica and the client holds
+    AtomicLong written = new AtomicLong();
+    proxy = new ProxyFixture(List.of(backends.raw(new AtomicInteger(), (head, out) -> {
+      out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      byte[] chunk = new byte[16 << 10];
+      for (long sent = 0; sent < size; sent += chunk.length) {
+        out.write(chunk);
+        written.addAndGet(chunk.length);
+      }
+      out.flush();
+    })));
+    int limit = ProxySettings.defaults(0).maxHeaderBytes();
+    DefaultHttp2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    byte[] download = headerBlock(hpack, homeHeaders());
+    byte[] big = headerBlock(hpack, homeHeaders().add("x-big", "a".repeat(limit + 1_000)));
+    try (Socket raw = new Socket()) {
+      raw.setReceiveBufferSize(4 << 10);
+      raw.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
+      raw.setSoTimeout(10_000);
+      OutputStream out = raw.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[] {0, 0x4, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff})); // every stream's window as large as can be
+      out.write(frame(0x8, 0, 0, ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE - 65_535).array())); // and the connection's
+      out.write(frame(0x1, 0x5, 1, download));
+      // the client reads nothing: the balancer's writes to it back up until it stops reading the replica, whose writes then stop
+      long[] lastLook = {-1};
+      await().pollInterval(Duration.ofMillis(300)).atMost(Duration.ofSeconds(30)).until(() -> {
+        long now = written.get();
+        boolean stopped = now > 0 && now == lastLook[0];
+        lastLook[0] = now;
+        return stopped;
+      });
+      assertThat(written.get()).as("held back by the client").isLessThan(size);
+      out.write(frame(0x1, 0x1, 3, Arrays.copyOfRange(big, 0, big.length / 2)));
+      out.write(frame(0x9, 0x4, 3, Arrays.copyOfRange(big, big.length / 2, big.length)));
+
+      DataInputStream in = new DataInputStream(raw.getInputStream());
+      List<String> refusal = new ArrayList<>();
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      for (boolean ended = false; !ended; ) {
+        ReadFrame frame = readFrame(in);
+        if (frame.stream() == 3) {
+          refusal.add(switch (frame.type()) {
+            case 0x0 -> "DATA";
+            case 0x1 -> "HEADERS";
+            case 0x3 -> "RST_STREAM";
+            default -> "type " + frame.type();
+          });
+          if (frame.type() == 0x0) {
+            body.writeBytes(frame.payload());
+          }
+          ended = frame.endsStream() || frame.type() == 0x3;
+        }
+      }
+
+      assertThat(refusal).as("the head, then its body, which ends the stream").containsExactly("HEADERS", "DATA");
+      assertThat(body.toString(StandardCharsets.UTF_8))
+          .isEqualTo("{\"message\":\"<Error> The request headers are larger than " + limit + " bytes\",\"status\":\"failure\"}");
     }
   }
 
