@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,25 @@ import org.junit.jupiter.api.Test;
 class KeyLookupTest {
 
   private static final Pattern ANSWERED_BY = Pattern.compile("Hello from Server: (\\w+)");
+
+  private final HttpReplicas replicas = new HttpReplicas();
+
+  @AfterEach
+  void stopReplicas() {
+    replicas.stopAll();
+  }
+
+  /** A balancer of {@code count} replicas (see {@link #config}), once every one of them is in its ring. */
+  private Balancer started(int count, Map<String, String> more) {
+    Balancer balancer = Balancer.start(config(count, more), replicas);
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == count);
+    } catch (RuntimeException | Error notReady) {
+      balancer.close();
+      throw notReady;
+    }
+    return balancer;
+  }
 
   /** A balancer of {@code replicas} on the test's modulo strategy, its data plane on a free port, with {@code more}. */
   private static BalancerConfig config(int replicas, Map<String, String> more) {
@@ -41,10 +61,7 @@ class KeyLookupTest {
 
   @Test
   void aLookupNamesTheReplicaThatAnswersTheSameRequest() throws Exception {
-    HttpReplicas replicas = new HttpReplicas();
-    BalancerConfig config = config(4, Map.of("lb.key", "header:X-User,query:user,cookie:sid,uri"));
-    try (Balancer balancer = Balancer.start(config, replicas); HttpClient client = HttpClient.newHttpClient()) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 4);
+    try (Balancer balancer = started(4, Map.of("lb.key", "header:X-User,query:user,cookie:sid,uri")); HttpClient client = HttpClient.newHttpClient()) {
       URI base = URI.create("http://127.0.0.1:" + balancer.dataPlane().address().getPort());
       SplittableRandom random = new SplittableRandom(25);
       List<String> answeredBy = new ArrayList<>();
@@ -72,17 +89,12 @@ class KeyLookupTest {
         answeredBy.add(served.group(1));
       }
       assertThat(answeredBy).as("the requests spread over every replica").containsAll(List.of("S1", "S2", "S3", "S4"));
-    } finally {
-      replicas.stopAll();
     }
   }
 
   @Test
   void aRequestWithNothingToHashHasNoLookupAndARawKeyIsHashedAsTheKeysAre() throws Exception {
-    HttpReplicas replicas = new HttpReplicas();
-    BalancerConfig config = config(2, Map.of("lb.key", "header:X-User,client-address"));
-    try (Balancer balancer = Balancer.start(config, replicas)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 2);
+    try (Balancer balancer = started(2, Map.of("lb.key", "header:X-User,client-address"))) {
       KeyLookup lookups = balancer.keyLookup();
 
       assertThat(lookups.of(new KeyLookup.Request("/home", List.of(), Optional.empty()))).as("no header, no client address").isEmpty();
@@ -90,17 +102,12 @@ class KeyLookupTest {
       KeyLookup.Answer byKey = lookups.ofKey("alice").orElseThrow();
       assertThat(byKey.key()).isEqualTo(byHeader.key());
       assertThat(byKey.route()).isEqualTo(byHeader.route());
-    } finally {
-      replicas.stopAll();
     }
   }
 
   @Test
   void aTargetInAbsoluteFormIsLookedUpWithItsOwnHostAndPathAsTheDataPlaneTakesThem() throws Exception {
-    HttpReplicas replicas = new HttpReplicas();
-    BalancerConfig config = config(2, Map.of("lb.key", "header:Host,query:user"));
-    try (Balancer balancer = Balancer.start(config, replicas)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 2);
+    try (Balancer balancer = started(2, Map.of("lb.key", "header:Host,query:user"))) {
       List<Map.Entry<String, String>> host = List.of(Map.entry("Host", "x"));
 
       assertThat(balancer.keyLookup().of(new KeyLookup.Request("http://other.example:8080/home", host, Optional.empty())).orElseThrow().keyText())
@@ -112,17 +119,12 @@ class KeyLookupTest {
         assertThatThrownBy(() -> balancer.keyLookup().of(new KeyLookup.Request(refused, host, Optional.empty())))
             .as("refused by the data plane, so looked up nowhere: %s", refused).isInstanceOf(IllegalArgumentException.class);
       }
-    } finally {
-      replicas.stopAll();
     }
   }
 
   @Test
   void aKeptReplicaThatIsDownIsNamedWhereItWouldHaveTakenTheKey() throws Exception {
-    HttpReplicas replicas = new HttpReplicas();
-    BalancerConfig config = config(3, Map.of("lb.heartbeat.interval-ms", "50", "lb.heartbeat.timeout-ms", "50"));
-    try (Balancer balancer = Balancer.start(config, replicas)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> balancer.router().ring().replicas().size() == 3);
+    try (Balancer balancer = started(3, Map.of("lb.heartbeat.interval-ms", "50", "lb.heartbeat.timeout-ms", "50"))) {
       replicas.failing.add("S2"); // it dies, and its restarts fail: kept, but out of the ring
       replicas.kill("S2");
       await().atMost(Duration.ofSeconds(10)).until(() -> !balancer.router().ring().replicas().contains("S2"));
@@ -138,8 +140,6 @@ class KeyLookupTest {
         }
       }
       assertThat(namedSomewhere).as("some of 50 keys would go to S2 were it up").isTrue();
-    } finally {
-      replicas.stopAll();
     }
   }
 }

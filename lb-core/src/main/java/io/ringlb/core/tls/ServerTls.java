@@ -75,11 +75,6 @@ public final class ServerTls {
     this.current = first;
   }
 
-  /** Loads the certificate and key {@code settings} name; fails naming the property at fault. */
-  public static ServerTls load(TlsSettings settings) {
-    return load(settings, Instant::now);
-  }
-
   /**
    * Loads the certificate and key {@code settings} name; fails naming the property at fault.
    *

@@ -37,6 +37,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -370,7 +371,7 @@ class GrpcTest {
   void callsOverTlsReachTheReplicasToo() throws Exception {
     TestCertificates certificates = TestCertificates.make(dir, "lb");
     ServerTls tls = ServerTls.load(new TlsSettings(0, Optional.of(certificates.certificate()), Optional.of(certificates.key()), Optional.empty(), "",
-        Duration.ofSeconds(10)));
+        Duration.ofSeconds(10)), Instant::now);
     proxyTo(replicas(2), Optional.of(tls));
     ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", proxy.tlsPort(),
         TlsChannelCredentials.newBuilder().trustManager(certificates.certificate().toFile()).build()).build();

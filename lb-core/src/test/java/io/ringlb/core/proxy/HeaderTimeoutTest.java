@@ -16,6 +16,7 @@ import io.ringlb.core.tls.TlsSettings;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -208,7 +209,7 @@ class HeaderTimeoutTest {
     TestCertificates certificates = TestCertificates.make(dir, "served");
     client.finishAndReleaseAll();
     client = connection(Optional.of(ServerTls.load(new TlsSettings(0, Optional.of(certificates.certificate()), Optional.of(certificates.key()),
-        Optional.empty(), "", Duration.ofSeconds(10)))));
+        Optional.empty(), "", Duration.ofSeconds(10)), Instant::now)));
   }
 
   @Test

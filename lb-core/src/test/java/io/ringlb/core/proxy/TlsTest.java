@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ class TlsTest {
     second = TestCertificates.make(dir.resolve("second"), "second");
     certificate = Files.copy(first.certificate(), dir.resolve("served.crt"));
     key = Files.copy(first.key(), dir.resolve("served.key"));
-    tls = ServerTls.load(new TlsSettings(0, Optional.of(certificate), Optional.of(key), Optional.empty(), "", Duration.ofSeconds(10)));
+    tls = ServerTls.load(new TlsSettings(0, Optional.of(certificate), Optional.of(key), Optional.empty(), "", Duration.ofSeconds(10)), Instant::now);
     proxy = new ProxyFixture(List.of(replica()), tls);
   }
 

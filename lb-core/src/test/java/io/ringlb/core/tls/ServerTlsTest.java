@@ -44,7 +44,7 @@ class ServerTlsTest {
   }
 
   private static void refusedNaming(TlsSettings settings, String property, String saying) {
-    assertThatThrownBy(() -> ServerTls.load(settings)).isInstanceOfSatisfying(InvalidConfigException.class,
+    assertThatThrownBy(() -> ServerTls.load(settings, Instant::now)).isInstanceOfSatisfying(InvalidConfigException.class,
         refused -> assertThat(refused.key()).isEqualTo(property)).hasMessageContaining(saying);
   }
 
@@ -52,8 +52,8 @@ class ServerTlsTest {
   void pemFilesAndAKeystoreServeTheirCertificate() throws Exception {
     TestCertificates made = TestCertificates.make(dir, "localhost");
 
-    ServerTls fromPem = ServerTls.load(pem(made.certificate(), made.key()));
-    ServerTls fromKeystore = ServerTls.load(pkcs12(made.keystore(), TestCertificates.PASSWORD));
+    ServerTls fromPem = ServerTls.load(pem(made.certificate(), made.key()), Instant::now);
+    ServerTls fromKeystore = ServerTls.load(pkcs12(made.keystore(), TestCertificates.PASSWORD), Instant::now);
 
     assertThat(fromPem.notAfter()).isEqualTo(made.served().getNotAfter().toInstant());
     assertThat(fromKeystore.notAfter()).isEqualTo(made.served().getNotAfter().toInstant());
@@ -98,7 +98,7 @@ class ServerTlsTest {
     refusedNaming(pem(made.certificate(), text), "lb.tls.key", "holds no PEM private key");
     refusedNaming(pem(made.certificate(), broken), "lb.tls.key", "rsa.key cannot be read as PEM");
     refusedNaming(pkcs12(text, "x"), "lb.tls.keystore", "not a PKCS#12 keystore");
-    assertThatThrownBy(() -> ServerTls.load(pkcs12(text, "x"))).message().doesNotEndWith("null");
+    assertThatThrownBy(() -> ServerTls.load(pkcs12(text, "x"), Instant::now)).message().doesNotEndWith("null");
   }
 
   @Test
@@ -113,7 +113,7 @@ class ServerTlsTest {
   @Test
   void aCertificateOutOfItsValidityIsServedWithAWarning() throws Exception {
     TestCertificates made = TestCertificates.make(dir, "localhost");
-    ServerTls valid = ServerTls.load(pem(made.certificate(), made.key()));
+    ServerTls valid = ServerTls.load(pem(made.certificate(), made.key()), Instant::now);
     Instant expired = valid.notAfter().plus(Duration.ofDays(1));
     try (Warnings warnings = Warnings.collect()) {
       ServerTls tls = ServerTls.load(pem(made.certificate(), made.key()), () -> expired);
@@ -153,7 +153,7 @@ class ServerTlsTest {
     TestCertificates second = TestCertificates.make(dir.resolve("second"), "second");
     Path certificate = Files.copy(first.certificate(), dir.resolve("served.crt"));
     Path key = Files.copy(first.key(), dir.resolve("served.key"));
-    return new Rotation(second, certificate, key, ServerTls.load(pem(certificate, key)));
+    return new Rotation(second, certificate, key, ServerTls.load(pem(certificate, key), Instant::now));
   }
 
   /** The warnings {@link ServerTls} logs while open. */
@@ -199,9 +199,9 @@ class ServerTlsTest {
     assertThat(Files.readString(pkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
     assertThat(Files.readString(sec1)).contains("-----BEGIN EC PRIVATE KEY-----");
     assertThat(Files.readString(ec.key())).startsWith("-----BEGIN PRIVATE KEY-----");
-    assertThat(ServerTls.load(pem(rsa.certificate(), pkcs1)).subject()).isEqualTo("CN=rsa");
-    assertThat(ServerTls.load(pem(ec.certificate(), sec1)).subject()).isEqualTo("CN=ec");
-    assertThat(ServerTls.load(pem(ec.certificate(), ec.key())).subject()).isEqualTo("CN=ec");
+    assertThat(ServerTls.load(pem(rsa.certificate(), pkcs1), Instant::now).subject()).isEqualTo("CN=rsa");
+    assertThat(ServerTls.load(pem(ec.certificate(), sec1), Instant::now).subject()).isEqualTo("CN=ec");
+    assertThat(ServerTls.load(pem(ec.certificate(), ec.key()), Instant::now).subject()).isEqualTo("CN=ec");
   }
 
   @Test
