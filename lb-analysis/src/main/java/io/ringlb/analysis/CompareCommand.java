@@ -157,6 +157,7 @@ final class CompareCommand implements Callable<Integer> {
         warmUp(contenders.list(), wrk, workload);
         if (comparisons.isEmpty()) {
           setup.add(idleCpu(contenders.list()));
+          setup.add("ringlb's data plane over " + ringlbTransport("ringlb.log"));
         }
         comparisons.add(measureInRounds(contenders.list(), shared, wrk, workload, count, idleRss));
       }
@@ -195,7 +196,8 @@ final class CompareCommand implements Callable<Integer> {
         comparisons.add(measureInRounds(contenders.list(), shared, load.load(), load.workload(), load.connections(), idleRss));
       }
     }
-    setup.add("TLS negotiated (h2load's report): " + h2loads.getFirst().negotiated() + "; ringlb's data plane: " + ringlbTlsProvider());
+    setup.add("TLS negotiated (h2load's report): " + h2loads.getFirst().negotiated() + "; ringlb's data plane: " + ringlbTlsProvider()
+        + ", over " + ringlbTransport("ringlb-tls.log"));
   }
 
   /** One of the TLS part's loads: how its table is headed, what runs it, and its connections at once. */
@@ -445,6 +447,19 @@ final class CompareCommand implements Callable<Integer> {
           .map(line -> line.replaceAll(".*TLS on port \\d+ with ", "").replaceAll(": CN=.*", "")).orElse("not in its log");
     } catch (IOException | UncheckedIOException e) {
       return "not in its log";
+    }
+  }
+
+  /**
+   * The transport the data plane's start log names in {@code log} ({@code io_uring}, {@code
+   * epoll} or {@code nio}): io_uring where the kernel allows it, and the numbers differ by it.
+   */
+  private String ringlbTransport(String log) {
+    try (var lines = Files.lines(work.resolve(log))) {
+      return lines.filter(line -> line.contains("data plane listening on")).reduce((first, last) -> last)
+          .map(line -> line.replaceAll(".*data plane listening on \\S+ \\(([a-z_]+), .*", "$1")).orElse("a transport not in its log");
+    } catch (IOException | UncheckedIOException e) {
+      return "a transport not in its log";
     }
   }
 

@@ -8,8 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -78,7 +79,7 @@ public final class Http2Heartbeat implements HealthProbe {
     this.tls = tls;
     this.scheme = tls.isPresent() ? "https" : "http";
     this.virtualThreads = virtualThreads;
-    this.loop = new NioEventLoopGroup(1, threads);
+    this.loop = new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
   }
 
   @Override

@@ -9,8 +9,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.ringlb.api.HashRing;
 import io.ringlb.core.routing.Router;
-import io.ringlb.core.time.EngineClock.Cancellable;
 import io.ringlb.core.time.EngineClock;
+import io.ringlb.core.time.EngineClock.Cancellable;
 import io.ringlb.core.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -182,7 +182,7 @@ public final class DataPlane implements AutoCloseable {
         && tlsBound.map(binding -> binding.isSuccess() && binding.channel().isActive()).orElse(true);
   }
 
-  /** {@code epoll} or {@code nio}. */
+  /** {@code io_uring}, {@code epoll} or {@code nio}. */
   public String transport() {
     return transport.name().toLowerCase(Locale.ROOT);
   }

@@ -6,7 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -43,7 +44,7 @@ final class H2FrameClient extends Http2ChannelDuplexHandler implements AutoClose
   record Received(String kind, int stream, int bytes, boolean endStream, long errorCode) {}
 
   final List<Received> received = new CopyOnWriteArrayList<>();
-  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel channel;
   /** How long a DATA frame's window is held before it goes back; none when {@link #giveBackWindows} gives it back. */
   private final Optional<Duration> takeAfter;
@@ -71,8 +72,9 @@ final class H2FrameClient extends Http2ChannelDuplexHandler implements AutoClose
     }).connect("127.0.0.1", port).sync().channel();
   }
 
+  /** A request's head; its values are not checked, so that a test can send what a careless or hostile client would. */
   static Http2Headers request(String method, String path) {
-    return new DefaultHttp2Headers().method(method).scheme("http").path(path).authority("lb.example");
+    return new DefaultHttp2Headers(true, false, 16).method(method).scheme("http").path(path).authority("lb.example");
   }
 
   @Override

@@ -7,8 +7,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -43,7 +44,7 @@ final class H2cClient implements AutoCloseable {
   /** A whole answer: its status, headers, body as text and trailers. */
   record Answer(int status, HttpHeaders headers, String body, HttpHeaders trailers) {}
 
-  private final EventLoopGroup group = new NioEventLoopGroup(1);
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   /** Whether the server has said GOAWAY on this connection. */
   private final AtomicBoolean goneAway = new AtomicBoolean();
   private final Channel connection;

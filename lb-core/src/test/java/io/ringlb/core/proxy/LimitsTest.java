@@ -312,8 +312,8 @@ class LimitsTest {
         received += read;
         proxy.settle(); // the plane has written what the read made room for
         // a read each 10 ms, of at most the 8 KiB receive buffer: some 120 KiB over the idle timeout, where the data plane sees
-        // room again once the client has taken part of the 64 KiB the kernel holds unsent for it (epoll's TCP_NOTSENT_LOWAT:
-        // under NIO, which has no such bound, the kernel takes MiBs and the client is cut off)
+        // room again once the client has taken part of the 64 KiB the kernel holds unsent for it (TCP_NOTSENT_LOWAT, over io_uring
+        // and epoll: under NIO, which has no such bound, the kernel takes MiBs and the client is cut off)
         clock.forward(Duration.ofMillis(10));
       }
       assertThat(received).as("the whole body arrived").isEqualTo(size);

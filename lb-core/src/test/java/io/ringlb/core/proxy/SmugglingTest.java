@@ -72,22 +72,23 @@ class SmugglingTest {
 
   @Test
   void aTransferEncodingThatIsNotChunkedCannotHideARequestInItsBody() throws IOException {
-    // Netty alone read xchunked as no coding, forwarded the request without a body and took the body for the next request
+    // Netty 4.1 alone read xchunked as no coding, forwarded the request without a body and took the body for the next request;
+    // Netty 4.2's decoder refuses a final coding other than chunked itself, in its own words
     String body = "0\r\n\r\n" + HIDDEN;
-    refused("POST /home HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + body, "Transfer-Encoding must be chunked alone");
+    refused("POST /home HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + body, "The final transfer coding must be chunked");
   }
 
   @Test
   void aTransferEncodingThatIsNotChunkedIsRefusedBesideAContentLengthToo() throws IOException {
     String body = HIDDEN;
     refused("POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\nTransfer-Encoding: identity\r\n\r\n" + body,
-        "Transfer-Encoding must be chunked alone");
+        "The final transfer coding must be chunked");
   }
 
   @Test
   void chunkedNamedTwiceIsRefused() throws IOException {
     refused("POST /home HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" + HIDDEN,
-        "Transfer-Encoding must be chunked alone, was: chunked, chunked");
+        "chunked transfer coding must not be applied more than once");
   }
 
   @Test

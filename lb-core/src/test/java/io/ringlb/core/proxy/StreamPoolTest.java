@@ -9,8 +9,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamPoolTest {
 
-  private final EventLoopGroup loop = new NioEventLoopGroup(1);
+  private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   /** Every connection the pool made, in order. */
   private final List<Channel> connections = new CopyOnWriteArrayList<>();
   private H2Backend replica;

@@ -97,7 +97,7 @@ class StrictRequestDecoderTest {
   void aTransferEncodingOtherThanChunkedAloneIsRefusedWithItsBody() {
     String hidden = "GET /hidden HTTP/1.1\r\nHost: x\r\n\r\n";
     assertThat(decode("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + hidden, false))
-        .containsExactly("refused: Transfer-Encoding must be chunked alone, was: xchunked");
+        .containsExactly("refused: The final transfer coding must be chunked for HTTP requests"); // Netty's own decoder's words
     assertThat(decode("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n" + hidden, false))
         .singleElement().asString().startsWith("refused: ");
     assertThat(decode("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\n" + hidden, false))
