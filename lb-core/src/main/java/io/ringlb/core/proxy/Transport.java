@@ -27,7 +27,8 @@ import java.util.concurrent.ThreadFactory;
  * io_uring takes a turn's reads and writes from the event loop in one system call where epoll
  * makes one per socket; under h2load over TLS at 8 streams per connection, on two cores shared
  * with three replicas, that took the balancer from 0.89 to 0.92 of HAProxy's throughput at 1.35
- * to 1.38 times its CPU per request, to 1.09 to 1.10 at 1.13 to 1.17 (docs/benchmarks.md).
+ * to 1.38 times its CPU per request, to 1.06 to 1.10 at 1.13 to 1.20, in three runs each
+ * (docs/benchmarks.md). Netty 4.2 on epoll read as 4.1 did: it is the transport.
  */
 enum Transport {
   IO_URING {
