@@ -1,9 +1,7 @@
 package io.ringlb.core.proxy;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -21,7 +19,6 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.Supplier;
 
 /**
  * Linux's io_uring where the kernel lets the process use it, epoll where Netty's native library
@@ -34,24 +31,69 @@ import java.util.function.Supplier;
  * (docs/benchmarks.md). Netty 4.2 on epoll read as 4.1 did: it is the transport.
  */
 enum Transport {
-  IO_URING(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel.class, IoUringChannelOption.TCP_NOTSENT_LOWAT),
-  EPOLL(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class, EpollChannelOption.TCP_NOTSENT_LOWAT),
-  // the JDK has no TCP_NOTSENT_LOWAT: the kernel's buffer grows, and a slow client's progress shows later
-  NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class, null);
+  IO_URING {
+    @Override
+    EventLoopGroup group(int threads, ThreadFactory factory) {
+      return new MultiThreadIoEventLoopGroup(threads, factory, IoUringIoHandler.newFactory());
+    }
 
-  private final Supplier<IoHandlerFactory> handlers;
-  private final Class<? extends ServerChannel> serverChannel;
-  private final Class<? extends SocketChannel> clientChannel;
-  /** How this transport bounds what waits unsent for a client ({@link #UNSENT_BYTES}); null where it cannot. */
-  private final ChannelOption<Long> unsentBound;
+    @Override
+    Class<? extends ServerChannel> serverChannel() {
+      return IoUringServerSocketChannel.class;
+    }
 
-  Transport(Supplier<IoHandlerFactory> handlers, Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> clientChannel,
-      ChannelOption<Long> unsentBound) {
-    this.handlers = handlers;
-    this.serverChannel = serverChannel;
-    this.clientChannel = clientChannel;
-    this.unsentBound = unsentBound;
-  }
+    @Override
+    Class<? extends SocketChannel> clientChannel() {
+      return IoUringSocketChannel.class;
+    }
+
+    @Override
+    ServerBootstrap accepting(ServerBootstrap bootstrap) {
+      return bootstrap.childOption(IoUringChannelOption.TCP_NOTSENT_LOWAT, UNSENT_BYTES);
+    }
+  },
+  EPOLL {
+    @Override
+    EventLoopGroup group(int threads, ThreadFactory factory) {
+      return new MultiThreadIoEventLoopGroup(threads, factory, EpollIoHandler.newFactory());
+    }
+
+    @Override
+    Class<? extends ServerChannel> serverChannel() {
+      return EpollServerSocketChannel.class;
+    }
+
+    @Override
+    Class<? extends SocketChannel> clientChannel() {
+      return EpollSocketChannel.class;
+    }
+
+    @Override
+    ServerBootstrap accepting(ServerBootstrap bootstrap) {
+      return bootstrap.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_BYTES);
+    }
+  },
+  NIO {
+    @Override
+    EventLoopGroup group(int threads, ThreadFactory factory) {
+      return new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory());
+    }
+
+    @Override
+    Class<? extends ServerChannel> serverChannel() {
+      return NioServerSocketChannel.class;
+    }
+
+    @Override
+    Class<? extends SocketChannel> clientChannel() {
+      return NioSocketChannel.class;
+    }
+
+    @Override
+    ServerBootstrap accepting(ServerBootstrap bootstrap) {
+      return bootstrap; // the JDK has no such option: the kernel's buffer grows, and a slow client's progress shows later
+    }
+  };
 
   /**
    * At most this much of an answer waits unsent in the kernel for a client (Linux's {@code
@@ -72,20 +114,12 @@ enum Transport {
     return Epoll.isAvailable() ? EPOLL : NIO;
   }
 
-  EventLoopGroup group(int threads, ThreadFactory factory) {
-    return new MultiThreadIoEventLoopGroup(threads, factory, handlers.get());
-  }
+  abstract EventLoopGroup group(int threads, ThreadFactory factory);
 
-  Class<? extends ServerChannel> serverChannel() {
-    return serverChannel;
-  }
+  abstract Class<? extends ServerChannel> serverChannel();
 
-  Class<? extends SocketChannel> clientChannel() {
-    return clientChannel;
-  }
+  abstract Class<? extends SocketChannel> clientChannel();
 
   /** {@code bootstrap}, with what this transport sets on the clients' connections it accepts. */
-  ServerBootstrap accepting(ServerBootstrap bootstrap) {
-    return unsentBound == null ? bootstrap : bootstrap.childOption(unsentBound, UNSENT_BYTES);
-  }
+  abstract ServerBootstrap accepting(ServerBootstrap bootstrap);
 }
